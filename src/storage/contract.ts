@@ -74,7 +74,7 @@ export interface NewRecord {
   recipientAgency?: RecipientAgency;
   /** Role of the recipient (e.g. "duty social worker"), not a name. */
   recipientRole?: string;
-  /** phone | email_secure | email_internet | fax | in_person | post | secure_system, as the rule pack codes it */
+  /** phone | email | secure_system | fax | in_person | post, as the rule pack codes it */
   channel?: string;
   /** What was shared, in outline. No names. */
   informationOutline?: string;

@@ -1,0 +1,121 @@
+/**
+ * `npm start`: the whole local stack, supervised as one.
+ *
+ *   1. Azurite's table service, on disk under .data/azurite, on 127.0.0.1:10002 (or the next free
+ *      port) — skipped when AZURE_STORAGE_CONNECTION_STRING is already set (a real account);
+ *   2. the bot (`node --import tsx src/index.ts`, or BOT_ENTRY) on PORT (default 3978, or the next
+ *      free port), ready once GET /healthz answers 200;
+ *   3. the Microsoft 365 Agents Playground (a local Teams-like client) pointed at the bot.
+ *
+ * Ctrl-C or SIGTERM stops them in reverse order (Azurite with SIGINT, so nothing is lost); a second
+ * Ctrl-C kills at once. If any of them dies on its own, the rest are stopped and this exits 1.
+ * Output lines are prefixed with the process name.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  describeExit,
+  findFreePort,
+  startAzurite,
+  startBot,
+  startPlayground,
+  type ManagedProcess,
+} from './lib/processes';
+
+const root = path.resolve(__dirname, '..');
+const dataDir = path.join(root, '.data');
+const running: ManagedProcess[] = [];
+let shuttingDown = false;
+
+function say(message: string): void {
+  console.log(`[dev-stack] ${message}`);
+}
+
+async function stopAll(): Promise<void> {
+  for (const proc of [...running].reverse()) {
+    if (!proc.isRunning()) continue;
+    say(`stopping ${proc.name}…`);
+    const info = await proc.stop();
+    say(`${proc.name} stopped (${describeExit(info)})`);
+  }
+}
+
+async function shutdown(reason: string, exitCode: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    say(reason);
+    await stopAll();
+  }
+  process.exit(exitCode);
+}
+
+/** Once started, a child that exits without being asked to takes the whole stack down. */
+function supervise(proc: ManagedProcess): void {
+  running.push(proc);
+  void proc.exited.then((info) => {
+    if (proc.stopping || shuttingDown) return;
+    void shutdown(`${proc.name} exited unexpectedly (${describeExit(info)}); stopping the rest.`, 1);
+  });
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (shuttingDown) {
+    say(`${signal} again: killing everything now.`);
+    for (const proc of running) proc.child.kill('SIGKILL');
+    process.exit(130);
+  }
+  void shutdown(`${signal} received: stopping (Ctrl-C again to kill at once).`, 0);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  mkdirSync(dataDir, { recursive: true });
+
+  // 1. Storage.
+  let connectionString = process.env.AZURE_STORAGE_CONNECTION_STRING;
+  if (connectionString) {
+    say('AZURE_STORAGE_CONNECTION_STRING is set: using that storage account, not starting Azurite.');
+  } else {
+    const location = path.join(dataDir, 'azurite');
+    mkdirSync(location, { recursive: true });
+    const port = await findFreePort(10002);
+    if (port !== 10002) say(`port 10002 is taken: Azurite uses ${port}.`);
+    const azurite = await startAzurite(port, { location, cwd: root, onSpawn: supervise });
+    connectionString = azurite.connectionString;
+    say(`Azurite table service on http://127.0.0.1:${port}/devstoreaccount1 (data in ${path.relative(root, location)})`);
+  }
+  if (shuttingDown) return;
+
+  // 2. The bot.
+  const wantedBotPort = Number(process.env.PORT ?? 3978);
+  const botPort = await findFreePort(wantedBotPort);
+  if (botPort !== wantedBotPort) say(`port ${wantedBotPort} is taken: the bot uses ${botPort}.`);
+  const bot = await startBot(botPort, { ...process.env, AZURE_STORAGE_CONNECTION_STRING: connectionString }, {
+    cwd: root,
+    entry: process.env.BOT_ENTRY ?? 'src/index.ts',
+    onSpawn: supervise,
+  });
+  say(`bot healthy at ${bot.healthUrl}`);
+  if (shuttingDown) return;
+
+  // 3. The Playground.
+  const playgroundPort = await findFreePort(Number(process.env.PLAYGROUND_PORT ?? 56150));
+  const playground = await startPlayground(playgroundPort, bot.endpoint, {
+    cwd: root,
+    logFile: path.join(dataDir, 'playground.log'),
+    onSpawn: supervise,
+  });
+
+  const line = '─'.repeat(64);
+  console.log(`\n${line}\n  Open the Teams Playground:  ${playground.url}\n` +
+    `  Bot endpoint:               ${bot.endpoint}\n` +
+    `  Storage:                    ${connectionString.includes(AZURITE_HINT) ? 'Azurite (.data/azurite)' : 'AZURE_STORAGE_CONNECTION_STRING'}\n` +
+    `  Ctrl-C stops everything.\n${line}\n`);
+}
+
+const AZURITE_HINT = 'AccountName=devstoreaccount1';
+
+main().catch((err: unknown) => {
+  void shutdown(`start-up failed: ${(err as Error).message}`, 1);
+});

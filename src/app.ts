@@ -1,0 +1,119 @@
+/**
+ * Composition root: config → logger → storage → bot → adapter → HTTP server.
+ * Layers depend inwards only: http → bot → domain, and bot → storage contract.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import type { Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { createAdapter } from './bot/adapter';
+import { CanShareBot } from './bot/CanShareBot';
+import { allFeatures } from './bot/features';
+import type { BotFeature } from './bot/features/types';
+import type { BotStores } from './bot/stores';
+import { createHttpServer } from './http/server';
+import { createTables, ensureTables, type Tables } from './storage/tableClients';
+import { TableDecisionStore } from './storage/decisionStore';
+import { TableAuditStore } from './storage/auditStore';
+import { TableRoleStore } from './storage/roleStore';
+import { registerDownloadRoutes } from './http/downloads';
+import { TableConversationStore } from './storage/conversationStore';
+import { TableReminderStore } from './storage/reminderStore';
+import { createReminderSystem, reminderSettingsFromEnv, type ReminderSettings, type ReminderSystem } from './reminders';
+import { BotFrameworkSender } from './reminders/botSender';
+import type { ProactiveSender } from './reminders/sender';
+import { cardComposer } from './bot/features/reminders/composer';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  tables: Tables;
+  stores: BotStores;
+  adapter: CloudAdapter;
+  bot: CanShareBot;
+  server: Server;
+  /** Reminder scheduler and proactive delivery (started by listen(), stopped by close()). */
+  reminders: ReminderSystem;
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  features?: readonly BotFeature[];
+  now?: () => Date;
+  /** Reminder scheduler: `false` disables it (also REMINDERS_ENABLED=false); or override settings, the sender, the instance id. */
+  reminders?: false | { settings?: Partial<Omit<ReminderSettings, 'limits' | 'scheduler'>> & { limits?: Partial<ReminderSettings['limits']>; scheduler?: Partial<ReminderSettings['scheduler']> }; sender?: ProactiveSender; owner?: string };
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const tables = createTables(config.AZURE_STORAGE_CONNECTION_STRING);
+  await ensureTables(tables);
+  const stores: BotStores = {
+    decisions: new TableDecisionStore(tables.decisions),
+    audit: new TableAuditStore(tables.audit, { logger }),
+    roles: new TableRoleStore(tables.roles, { logger }),
+    conversations: new TableConversationStore(tables.conversations, { logger }),
+    reminders: new TableReminderStore(tables.reminders, { logger }),
+  };
+  const services = { config, logger, stores, now: options.now ?? (() => new Date()) };
+  const bot = new CanShareBot(services, options.features ?? allFeatures);
+  const adapter = createAdapter(config, logger);
+  // Off by default under NODE_ENV=test (tests opt in), on otherwise; REMINDERS_ENABLED overrides both.
+  const envSettings = reminderSettingsFromEnv(process.env, config.FOLLOW_UP_REMINDER_HOURS, config.NODE_ENV !== 'test');
+  const reminderOptions = options.reminders === false ? undefined : options.reminders;
+  const reminders = await createReminderSystem({
+    connectionString: config.AZURE_STORAGE_CONNECTION_STRING,
+    leasesTable: tables.leases,
+    reminders: stores.reminders,
+    conversations: stores.conversations,
+    decisions: stores.decisions,
+    sender: reminderOptions?.sender ?? new BotFrameworkSender(adapter, config.MICROSOFT_APP_ID ?? ''),
+    composer: cardComposer,
+    logger,
+    now: services.now,
+    owner: reminderOptions?.owner,
+    settings: {
+      enabled: options.reminders !== false && (reminderOptions?.settings?.enabled ?? envSettings.enabled),
+      limits: { ...envSettings.limits, ...reminderOptions?.settings?.limits },
+      scheduler: { ...envSettings.scheduler, ...reminderOptions?.settings?.scheduler },
+    },
+  });
+  const server = createHttpServer({
+    adapter,
+    bot,
+    logger,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    readiness: async () => {
+      await tables.decisions.getAccessPolicy();
+    },
+    // Signed, short-lived CSV export links (records feature).
+    extraRoutes: (s) => registerDownloadRoutes(s, services),
+  });
+
+  return {
+    config,
+    logger,
+    tables,
+    stores,
+    adapter,
+    bot,
+    server,
+    reminders,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => {
+          reminders.start();
+          resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    close: async () => {
+      await reminders.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

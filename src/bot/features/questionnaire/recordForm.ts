@@ -1,0 +1,98 @@
+/**
+ * The "Record this decision" form: what §4 (Recording of Information Sought and Shared) requires,
+ * checked against the outcome it records. Free text is short, and text that looks like contact
+ * details is refused, because the record must hold the decision and not the person's identity.
+ */
+import { z } from 'zod';
+import type { Outcome, RecordFieldCode } from '../../../domain/contract';
+import type { RecipientAgency, SubjectInformed } from '../../../storage/contract';
+import type { RecordFormInput } from './state';
+
+export const CONSENT_STATUS_CHOICES = [
+  { value: 'sought_obtained', title: 'Sought and given' },
+  { value: 'sought_refused', title: 'Sought and refused' },
+  { value: 'not_sought', title: 'Not sought' },
+  { value: 'withdrawn', title: 'Given, then withdrawn' },
+] as const;
+
+export const RECIPIENT_AGENCY_CHOICES: ReadonlyArray<{ value: RecipientAgency; title: string }> = [
+  { value: 'childrens_social_care', title: "Children's social care" },
+  { value: 'police', title: 'Police' },
+  { value: 'health', title: 'Health' },
+  { value: 'school_or_education', title: 'School or education' },
+  { value: 'adult_social_care', title: 'Adult social care' },
+  { value: 'probation', title: 'Probation' },
+  { value: 'housing', title: 'Housing' },
+  { value: 'voluntary_sector', title: 'Voluntary sector' },
+  { value: 'same_organisation', title: 'Someone in my own organisation' },
+  { value: 'other', title: 'Other' },
+];
+
+export const CHANNEL_CHOICES = [
+  { value: 'phone', title: 'Phone' },
+  { value: 'email', title: 'Email' },
+  { value: 'secure_system', title: 'Secure electronic system' },
+  { value: 'fax', title: 'Fax' },
+  { value: 'in_person', title: 'In person' },
+  { value: 'post', title: 'Post' },
+] as const;
+
+export const SUBJECT_INFORMED_CHOICES: ReadonlyArray<{ value: SubjectInformed; title: string }> = [
+  { value: 'yes', title: 'Yes, they have been told' },
+  { value: 'will_inform', title: 'Not yet — they will be told' },
+  { value: 'not_informing', title: 'No — they will not be told (say why)' },
+  { value: 'not_applicable', title: 'Not applicable (nothing is being shared)' },
+];
+
+const values = <T extends { value: string }>(choices: ReadonlyArray<T>) =>
+  choices.map((c) => c.value) as [T['value'], ...T['value'][]];
+
+export const CASE_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9/._-]{1,39}$/;
+
+// Contact details have no place in a decision record (privacy by design).
+const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
+const PHONE = /(?:\+?\d[\s-]?){9,}/;
+const noContactDetails = (label: string) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => !EMAIL.test(s), `${label}: remove the email address — record no contact or identifying details.`)
+    .refine((s) => !PHONE.test(s), `${label}: remove the phone number — record no contact or identifying details.`);
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const FormSchema = z.object({
+  caseReference: z
+    .string({ error: 'Case reference: enter your agency’s case reference.' })
+    .trim()
+    .regex(CASE_REFERENCE_PATTERN, 'Case reference: use 2 to 40 letters, digits and - / . _ only (no names).'),
+  consentStatus: z.enum(values(CONSENT_STATUS_CHOICES), { error: 'Consent: choose one of the options.' }),
+  reasonsWithoutConsent: z.preprocess(blankToUndefined, noContactDetails('Reasons').pipe(z.string().max(1000)).optional()),
+  recipientAgency: z.preprocess(blankToUndefined, z.enum(values(RECIPIENT_AGENCY_CHOICES), { error: 'Recipient: choose an agency.' }).optional()),
+  recipientRole: z.preprocess(blankToUndefined, noContactDetails('Role').pipe(z.string().max(80)).optional()),
+  channel: z.preprocess(blankToUndefined, z.enum(values(CHANNEL_CHOICES), { error: 'Channel: choose how it is shared.' }).optional()),
+  informationOutline: z.preprocess(blankToUndefined, noContactDetails('Outline').pipe(z.string().max(500)).optional()),
+  subjectInformed: z.enum(values(SUBJECT_INFORMED_CHOICES), { error: 'Say whether the person has been, or will be, told.' }),
+  subjectNotInformedReason: z.preprocess(blankToUndefined, noContactDetails('Why not told').pipe(z.string().max(500)).optional()),
+});
+export type RecordForm = z.infer<typeof FormSchema>;
+
+export type FormResult = { ok: true; form: RecordForm } | { ok: false; problems: string[] };
+
+/** Validates the submitted form against what this outcome requires to be recorded. */
+export function validateRecordForm(input: RecordFormInput, outcome: Outcome): FormResult {
+  const parsed = FormSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: [...new Set(parsed.error.issues.map((i) => i.message))] };
+  const form = parsed.data;
+  const required = new Set<RecordFieldCode>(outcome.mustRecord.map((r) => r.field));
+  const problems: string[] = [];
+  if (required.has('reasonsWithoutConsent') && form.consentStatus !== 'sought_obtained' && !form.reasonsWithoutConsent)
+    problems.push('Reasons: the guidance requires the reasons for sharing without consent to be recorded.');
+  if (required.has('recipient') && !form.recipientAgency) problems.push('Recipient: choose the agency that receives the information.');
+  if (required.has('channel') && !form.channel) problems.push('Channel: choose how the information is shared.');
+  if (required.has('informationOutline') && !form.informationOutline)
+    problems.push('Outline: say in outline what is shared (no names).');
+  if (form.subjectInformed === 'not_informing' && !form.subjectNotInformedReason)
+    problems.push('Why not told: say why the person will not be told.');
+  return problems.length ? { ok: false, problems } : { ok: true, form };
+}

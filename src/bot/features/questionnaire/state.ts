@@ -1,0 +1,50 @@
+/**
+ * Questionnaire state travels in each card's Action.Execute data, not in process memory or storage,
+ * so any bot instance can serve the next step and a restart loses nothing the user can see.
+ *
+ * It is untrusted input: zod checks its shape here and the engine checks that every answer lies on
+ * a valid path through the rule pack (a forged or skipped step is refused there).
+ */
+import { z } from 'zod';
+
+const code = z.string().min(1).max(64).regex(/^[a-z0-9_.-]+$/i);
+
+export const QuestionnaireStateSchema = z.object({
+  /** Rule-pack version the answers were given under. */
+  v: z.string().min(1).max(40),
+  /** Answers so far: question id → option code. */
+  a: z.record(code, code).refine((a) => Object.keys(a).length <= 60, 'too many answers'),
+  /** AAD object id of the practitioner who started this questionnaire. */
+  o: z.string().min(1).max(64),
+});
+export type QuestionnaireState = z.infer<typeof QuestionnaireStateSchema>;
+
+/** Data on the "Next" action, plus the answer Teams merges in from the ChoiceSet input. */
+export const AnswerSubmissionSchema = z.object({
+  s: QuestionnaireStateSchema,
+  /** The question this card asked (so an answer can't be applied to a different question). */
+  q: code,
+  answer: code,
+});
+
+export const StateOnlySubmissionSchema = z.object({ s: QuestionnaireStateSchema });
+
+/** Data on "Record this decision": state, idempotency key, and the form's inputs. */
+export const RecordSubmissionSchema = z.object({
+  s: QuestionnaireStateSchema,
+  k: z.uuid(),
+});
+
+/** The record form's inputs, before the outcome-specific checks in recordForm.ts. */
+export const RecordFormInputSchema = z.object({
+  caseReference: z.string().optional(),
+  consentStatus: z.string().optional(),
+  reasonsWithoutConsent: z.string().optional(),
+  recipientAgency: z.string().optional(),
+  recipientRole: z.string().optional(),
+  channel: z.string().optional(),
+  informationOutline: z.string().optional(),
+  subjectInformed: z.string().optional(),
+  subjectNotInformedReason: z.string().optional(),
+});
+export type RecordFormInput = z.infer<typeof RecordFormInputSchema>;

@@ -1,0 +1,136 @@
+/**
+ * View models for the questionnaire cards. Each function returns the data a template in /cards
+ * expands; the action data carries the questionnaire state (see state.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { EngineResult, Outcome, Progress, QuestionView } from '../../../domain/contract';
+import { renderCard, type AdaptiveCard } from '../../cards/templates';
+import { citeText, citedItems, styleForDecision } from '../../cards/format';
+import type { StoredRecord } from '../../../storage/contract';
+import type { QuestionnaireState, RecordFormInput } from './state';
+import {
+  CHANNEL_CHOICES,
+  CONSENT_STATUS_CHOICES,
+  RECIPIENT_AGENCY_CHOICES,
+  SUBJECT_INFORMED_CHOICES,
+} from './recordForm';
+
+/** Shown on cards in a group chat or channel: everyone there can see them. */
+export const SHARED_CONVERSATION_NOTICE =
+  'Everyone in this conversation can see this card. For a particular case, ask me in a personal chat instead.';
+
+const restartData = (s: QuestionnaireState) => ({ verb: 'restart', s: { ...s, a: {} } });
+
+export function questionCard(
+  s: QuestionnaireState,
+  question: QuestionView,
+  progress: Progress,
+  notice?: string,
+): AdaptiveCard {
+  const done = Math.max(1, progress.step - 1);
+  return renderCard('question', {
+    progress: { ...progress, doneWeight: String(done), leftWeight: String(Math.max(1, progress.total - done)) },
+    question,
+    hasHelp: Boolean(question.help),
+    hasNotice: Boolean(notice),
+    notice: notice ?? '',
+    citationText: citeText(question.citations),
+    canGoBack: Object.keys(s.a).length > 0,
+    nextData: { verb: 'answer', s, q: question.id },
+    backData: { verb: 'back', s },
+    restartData: restartData(s),
+  });
+}
+
+export function outcomeCard(
+  s: QuestionnaireState,
+  outcome: Outcome,
+  opts: { idempotencyKey?: string; notice?: string; values?: RecordFormInput } = {},
+): AdaptiveCard {
+  const fields = new Set(outcome.mustRecord.map((r) => r.field));
+  const values = opts.values ?? {};
+  return renderCard('outcome', {
+    outcome,
+    style: styleForDecision(outcome.decision),
+    hasNotice: Boolean(opts.notice),
+    notice: opts.notice ?? '',
+    reasons: citedItems(outcome.reasons),
+    conditions: citedItems(outcome.conditions),
+    practiceSteps: citedItems(outcome.practiceSteps),
+    followUps: outcome.followUps.map((f) => ({ text: f.text, cites: citeText(f.citations) })),
+    safetyLines: outcome.safetyLines,
+    form: {
+      askReasons: fields.has('reasonsWithoutConsent'),
+      askRecipient: fields.has('recipient'),
+      askChannel: fields.has('channel'),
+      askOutline: fields.has('informationOutline'),
+      caseReference: values.caseReference ?? '',
+      consentStatus: values.consentStatus ?? outcome.consentStatus,
+      reasonsWithoutConsent: values.reasonsWithoutConsent ?? '',
+      recipientAgency: values.recipientAgency ?? '',
+      recipientRole: values.recipientRole ?? '',
+      channel: values.channel ?? outcome.channel ?? '',
+      informationOutline: values.informationOutline ?? '',
+      subjectInformed: values.subjectInformed ?? '',
+      subjectNotInformedReason: values.subjectNotInformedReason ?? '',
+    },
+    choices: {
+      consentStatus: CONSENT_STATUS_CHOICES,
+      recipientAgency: RECIPIENT_AGENCY_CHOICES,
+      channel: CHANNEL_CHOICES,
+      subjectInformed: SUBJECT_INFORMED_CHOICES,
+    },
+    // The idempotency key is minted once per outcome card and kept across retries of the same card.
+    recordData: { verb: 'record', s, k: opts.idempotencyKey ?? randomUUID() },
+    backData: { verb: 'back', s },
+    restartData: restartData(s),
+  });
+}
+
+/** The next card for an engine result: a question or the outcome. */
+export function cardFor(s: QuestionnaireState, result: EngineResult, notice?: string): AdaptiveCard {
+  return result.kind === 'question'
+    ? questionCard(s, result.question, result.progress, notice)
+    : outcomeCard(s, result.outcome, { notice });
+}
+
+const titleOf = (choices: ReadonlyArray<{ value: string; title: string }>, value: string | undefined) =>
+  choices.find((c) => c.value === value)?.title ?? '—';
+
+export function recordedCard(s: QuestionnaireState, record: StoredRecord, outcome: Outcome, alreadyRecorded: boolean): AdaptiveCard {
+  const facts = [
+    { title: 'Decision', value: outcome.title },
+    { title: 'Case reference', value: record.caseReference },
+    { title: 'Consent', value: titleOf(CONSENT_STATUS_CHOICES, record.consentStatus) },
+    { title: 'Recipient', value: record.recipientAgency ? `${titleOf(RECIPIENT_AGENCY_CHOICES, record.recipientAgency)}${record.recipientRole ? ` — ${record.recipientRole}` : ''}` : '—' },
+    { title: 'Channel', value: titleOf(CHANNEL_CHOICES, record.channel) },
+    { title: 'Person told', value: titleOf(SUBJECT_INFORMED_CHOICES, record.subjectInformed) },
+    { title: 'Recorded', value: `${record.recordedAt.slice(0, 16).replace('T', ' ')} UTC` },
+    { title: 'Guidance', value: `Rule ${record.ruleId}, pack ${record.rulePackVersion}` },
+  ];
+  return renderCard('recorded', {
+    record,
+    facts,
+    hasNotice: alreadyRecorded,
+    notice: alreadyRecorded ? 'This decision had already been recorded; nothing was saved twice.' : '',
+    followUps: outcome.followUps
+      .filter((f) => record.openFollowUps.includes(f.code))
+      .map((f) => ({ text: f.text, cites: citeText(f.citations) })),
+    safetyLine: outcome.safetyLines[0] ?? '',
+    restartData: restartData(s),
+  });
+}
+
+export function messageCard(
+  title: string,
+  text: string,
+  opts: { style?: 'default' | 'attention' | 'warning' | 'good'; restartFor?: QuestionnaireState } = {},
+): AdaptiveCard {
+  return renderCard('message', {
+    title,
+    text,
+    style: opts.style ?? 'default',
+    offerStart: Boolean(opts.restartFor),
+    restartData: opts.restartFor ? restartData(opts.restartFor) : {},
+  });
+}

@@ -1,0 +1,369 @@
+/**
+ * Records: managers look at recent decisions (filtered, paged), whole cases and CSV exports;
+ * every practitioner can list their own decisions; admins grant and revoke the manager role.
+ *
+ * Access control (see access.ts) is checked on every command and every card click. The tenant is
+ * always the activity's; card data is signed and still only trusted for "which page, which filter".
+ * Every manager query, case lookup, export and role change is written to the audit table before
+ * any result is shown; if the audit cannot be written, nothing is shown.
+ *
+ * In a channel or group chat, lists are shown as a Teams user-specific view (card `refresh` with
+ * the asker's user id): the conversation sees a placeholder, only the asker sees the records.
+ */
+import { StorageUnavailableError, type StoredRecord } from '../../../storage/contract';
+import { InvalidContinuationTokenError, InvalidQueryError } from '../../../storage/errors';
+import type { AdaptiveCard } from '../../cards/templates';
+import { messageCard } from '../questionnaire/views';
+import { commandMatcher, type BotFeature, type CardActionResult, type MessageCommand, type Turn } from '../types';
+import { ONLY_ADMINS, ONLY_MANAGERS, isAdmin, isManager, normaliseAadId } from './access';
+import { aadObjectIdSchema, parseFilterText, toRecordQuery, validateFilter, type RecordFilter } from './filters';
+import { z } from 'zod';
+import {
+  firstState,
+  issueDownloadToken,
+  nextState,
+  previousState,
+  signState,
+  verifyState,
+  type CardState,
+} from './state';
+import { exportCard, listCard, managersCard, privateViewCard } from './views';
+
+const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export function cardAttachment(card: AdaptiveCard) {
+  return { contentType: CARD_CONTENT_TYPE, content: card };
+}
+
+const StateDataSchema = z.object({ state: z.string().min(1).max(40_000) });
+const ApplyDataSchema = StateDataSchema.extend({
+  rOutcome: z.string().max(100).optional(),
+  rFrom: z.string().max(40).optional(),
+  rTo: z.string().max(40).optional(),
+  rCase: z.string().max(200).optional(),
+});
+
+const START_AGAIN = 'Type **recent decisions** (or **my decisions**) to start again.';
+
+const tenantOf = (turn: Turn) => turn.identity.scope.tenantId;
+const actorOf = (turn: Turn) => turn.identity.user.aadObjectId;
+const isShared = (turn: Turn) => turn.identity.scope.conversationKind !== 'personal';
+/** The Teams user id (MRI, "29:…") that user-specific views are addressed to. */
+const userMriOf = (turn: Turn) => turn.ctx.activity.from.id;
+/** "team" with no value means this team (channels) or this chat (group chats); nothing in a personal chat. */
+const hereOf = (turn: Turn) =>
+  turn.identity.scope.conversationKind === 'personal' ? undefined : (turn.identity.scope.teamId ?? turn.identity.scope.conversationId);
+
+function message(title: string, text: string, style: 'default' | 'attention' | 'warning' | 'good' = 'default'): CardActionResult {
+  return { card: messageCard(title, text, { style }) };
+}
+
+async function reply(turn: Turn, result: CardActionResult): Promise<void> {
+  await turn.ctx.sendActivity('card' in result ? { attachments: [cardAttachment(result.card)] } : result.message);
+}
+
+/** Filter as written to the audit table: what was asked, in full (the audit table is the accountability record). */
+function auditFilter(state: Pick<CardState, 'm' | 'f' | 'p' | 'n'>): Record<string, unknown> {
+  return { mode: state.m, ...state.f, page: state.p, pageSize: state.n };
+}
+
+function titleFor(s: CardState): string {
+  if (s.m === 'mine') return 'My decisions';
+  return s.f.caseRef ? `Case ${s.f.caseRef}` : 'Recent decisions';
+}
+
+/** Checks a card's signed state against the clicking user; returns a refusal when it does not belong to them. */
+function stateFor(turn: Turn, data: Record<string, unknown>): { state?: CardState; refusal?: CardActionResult } {
+  const parsed = StateDataSchema.safeParse(data);
+  const verified = parsed.success ? verifyState(turn.services.config, parsed.data.state) : ({ ok: false, reason: 'malformed' } as const);
+  if (!verified.ok) {
+    turn.services.logger.warn({ event: 'records.card_refused', reason: verified.reason }, 'records card data refused');
+    return { refusal: { message: `This card could not be read — it may have been altered or made by an older version of the bot. ${START_AGAIN}` } };
+  }
+  const s = verified.value;
+  if (s.tn !== tenantOf(turn)) {
+    turn.services.logger.warn({ event: 'records.card_refused', reason: 'other_tenant', tenantId: tenantOf(turn) }, 'records card from another tenant');
+    return { refusal: { message: `This card belongs to another organisation, so it cannot be used here. ${START_AGAIN}` } };
+  }
+  if (s.o !== actorOf(turn)) return { refusal: { message: `This list was opened by someone else. ${START_AGAIN}` } };
+  return { state: s };
+}
+
+/** Runs the query for one page, audits it (manager lists), and renders the list card. */
+async function showPage(turn: Turn, s: CardState): Promise<CardActionResult> {
+  const { services } = turn;
+  const tenantId = tenantOf(turn);
+  const actor = actorOf(turn);
+  if (s.m === 'manager' && !(await isManager(services, tenantId, actor))) return message('Managers only', ONLY_MANAGERS, 'warning');
+
+  // "My decisions" is always the caller's own, whatever the card says.
+  const filter: RecordFilter = s.m === 'mine' ? { ...s.f, practitioner: actor } : s.f;
+  let items: StoredRecord[];
+  let token: string | undefined;
+  try {
+    const page = await services.stores.decisions.query(toRecordQuery(tenantId, filter), s.n, s.t);
+    items = page.items;
+    token = page.continuationToken;
+  } catch (err) {
+    if (err instanceof InvalidContinuationTokenError) {
+      services.logger.warn({ event: 'records.bad_token', page: s.p }, 'records page token refused');
+      return { message: `That page is no longer available (the list may have changed). ${START_AGAIN}` };
+    }
+    if (err instanceof InvalidQueryError) return { message: 'Those filters could not be used. Please check the dates and try again.' };
+    if (err instanceof StorageUnavailableError) return { message: 'The records store could not be reached. Please try again in a moment.' };
+    throw err;
+  }
+
+  if (s.m === 'manager') {
+    const audited = await audit(turn, s.f.caseRef ? 'view_case' : 'query_records', auditFilter(s), items.length);
+    if (!audited) return { message: 'The records store could not be reached, so nothing can be shown. Please try again in a moment.' };
+  }
+  services.logger.info(
+    { event: 'records.listed', mode: s.m, page: s.p, count: items.length, filters: Object.keys(s.f), more: Boolean(token) },
+    'records listed',
+  );
+
+  const current = signState(services.config, s);
+  const prev = previousState(s);
+  return {
+    card: listCard({
+      title: titleFor(s),
+      filter: s.f,
+      page: s.p,
+      pageSize: s.n,
+      items,
+      currentState: current,
+      nextState: token ? signState(services.config, nextState(s, token)) : undefined,
+      prevState: prev ? signState(services.config, prev.state) : undefined,
+      prevIsFirst: prev?.isFirst,
+      canExport: s.m === 'manager' && !isShared(turn),
+      privateTo: isShared(turn) ? userMriOf(turn) : undefined,
+    }),
+  };
+}
+
+/** Writes an audit entry; false when storage is down (the caller then shows nothing). */
+async function audit(turn: Turn, action: string, filter: Record<string, unknown>, resultCount: number): Promise<boolean> {
+  try {
+    await turn.services.stores.audit.write({
+      tenantId: tenantOf(turn),
+      actorAadObjectId: actorOf(turn),
+      action,
+      filter,
+      resultCount,
+      at: turn.services.now().toISOString(),
+    });
+    return true;
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    turn.services.logger.error({ event: 'records.audit_failed', action }, 'audit entry could not be written');
+    return false;
+  }
+}
+
+/** Text command → first page: in a personal chat the list itself, elsewhere a private (user-specific) view. */
+async function openList(turn: Turn, mode: CardState['m'], filter: RecordFilter, pageSize: number): Promise<void> {
+  if (mode === 'manager' && !(await isManager(turn.services, tenantOf(turn), actorOf(turn)))) {
+    await reply(turn, message('Managers only', ONLY_MANAGERS, 'warning'));
+    return;
+  }
+  const s = firstState({ tenantId: tenantOf(turn), owner: actorOf(turn), mode, filter, pageSize });
+  if (isShared(turn)) {
+    await reply(turn, { card: privateViewCard(titleFor(s), signState(turn.services.config, s), userMriOf(turn)) });
+    return;
+  }
+  await reply(turn, await showPage(turn, s));
+}
+
+function filterCommand(turn: Turn, args: string, allowed?: ReadonlySet<string>) {
+  return parseFilterText(args, { here: hereOf(turn) }, allowed);
+}
+
+const MINE_FILTERS = new Set(['outcome', 'from', 'to', 'case', 'rows']);
+
+const recentCommand: MessageCommand = {
+  usage: 'recent decisions [filters]',
+  description: 'Managers: decisions in your organisation, newest first. Filters: team, practitioner <id>, outcome <code>, from/to YYYY-MM-DD.',
+  hiddenFromHelp: true,
+  match: commandMatcher('recent decisions', 'recent records', 'recent'),
+  async handle(turn, args) {
+    const parsed = filterCommand(turn, args);
+    if (!parsed.ok) return reply(turn, message('Recent decisions', parsed.problem, 'warning'));
+    await openList(turn, 'manager', parsed.filter, parsed.pageSize);
+  },
+};
+
+const caseCommand: MessageCommand = {
+  usage: 'case <reference>',
+  description: 'Managers: every decision and follow-up for one case (e.g. for a subject access request).',
+  hiddenFromHelp: true,
+  match: commandMatcher('case'),
+  async handle(turn, args) {
+    if (!args) return reply(turn, message('Case lookup', 'Say which case: **case** <reference>, e.g. "case CS-1234".', 'warning'));
+    const parsed = validateFilter({ caseRef: args });
+    if (!parsed.ok) return reply(turn, message('Case lookup', parsed.problem, 'warning'));
+    await openList(turn, 'manager', parsed.filter, parsed.pageSize);
+  },
+};
+
+const mineCommand: MessageCommand = {
+  usage: 'my decisions',
+  description: 'The decisions you have recorded, newest first (add outcome <code>, from/to YYYY-MM-DD or case <reference> to narrow them).',
+  match: commandMatcher('my decisions', 'my records'),
+  async handle(turn, args) {
+    const parsed = filterCommand(turn, args, MINE_FILTERS);
+    if (!parsed.ok) return reply(turn, message('My decisions', parsed.problem, 'warning'));
+    await openList(turn, 'mine', parsed.filter, parsed.pageSize);
+  },
+};
+
+/**
+ * CSV export. A Teams-appropriate way to hand over a file: a signed link, valid for 10 minutes,
+ * for this tenant and this manager only, served by this bot (GET /downloads/decisions.csv,
+ * src/http/downloads.ts), which re-checks the role, re-runs the query and streams the CSV.
+ * File-consent cards (the Teams way to *upload* a file to the user) work only in personal chat and
+ * need OneDrive upload plumbing; a file attached to the message would sit in the chat history.
+ * Links are only ever given in a personal chat: anyone holding one can use it until it expires.
+ */
+async function exportLink(turn: Turn, filter: RecordFilter, backState?: string): Promise<CardActionResult> {
+  const { services } = turn;
+  if (!(await isManager(services, tenantOf(turn), actorOf(turn)))) return message('Managers only', ONLY_MANAGERS, 'warning');
+  if (isShared(turn))
+    return message('Export', 'For privacy, download links are only given in a personal chat. Open a chat with me and type **export** with the same filters.', 'warning');
+  const base = services.config.PUBLIC_BASE_URL;
+  if (!base) return message('Export', 'CSV export is not set up on this bot yet (PUBLIC_BASE_URL is not configured). Please tell your administrator.', 'warning');
+  const now = services.now();
+  const { token, payload } = issueDownloadToken(services.config, { tenantId: tenantOf(turn), actor: actorOf(turn), filter, now });
+  if (!(await audit(turn, 'export_link_issued', { ...filter, jti: payload.jti }, 0)))
+    return { message: 'The records store could not be reached. Please try again in a moment.' };
+  services.logger.info({ event: 'records.export_link', jti: payload.jti, filters: Object.keys(filter) }, 'export link issued');
+  const url = new URL('/downloads/decisions.csv', base);
+  url.searchParams.set('token', token);
+  return { card: exportCard({ url: url.toString(), filter, expiresAt: new Date(payload.exp * 1000), backState }) };
+}
+
+const exportCommand: MessageCommand = {
+  usage: 'export [filters]',
+  description: 'Managers: a CSV of the decisions matching the filters, as a download link valid for 10 minutes.',
+  hiddenFromHelp: true,
+  match: commandMatcher('export', 'export decisions', 'export records'),
+  async handle(turn, args) {
+    const parsed = filterCommand(turn, args.replace(/^(decisions|records)\b\s*/i, ''));
+    if (!parsed.ok) return reply(turn, message('Export', parsed.problem, 'warning'));
+    await reply(turn, await exportLink(turn, parsed.filter));
+  },
+};
+
+function roleTarget(args: string): string | undefined {
+  const parsed = aadObjectIdSchema.safeParse(args.trim());
+  return parsed.success ? normaliseAadId(parsed.data) : undefined;
+}
+
+const grantCommand: MessageCommand = {
+  usage: 'grant manager <Entra object id>',
+  description: 'Admins: let someone see every decision in this organisation.',
+  hiddenFromHelp: true,
+  match: commandMatcher('grant manager'),
+  async handle(turn, args) {
+    const { services } = turn;
+    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
+    const target = roleTarget(args);
+    if (!target) return reply(turn, message('Grant manager', 'Give the person’s Microsoft Entra object id (a GUID): **grant manager** <object id>.', 'warning'));
+    const current = await services.stores.roles.getRole(tenantOf(turn), target);
+    if (current === 'admin') return reply(turn, message('Grant manager', `${target} is an admin, which already includes manager access.`));
+    // Audited first: a role change that cannot be audited is not made.
+    if (!(await audit(turn, 'grant_manager', { target }, 1))) return reply(turn, message('Grant manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
+    await services.stores.roles.grant(tenantOf(turn), target, 'manager', actorOf(turn));
+    services.logger.info({ event: 'records.role_granted', target, role: 'manager' }, 'manager role granted');
+    await reply(turn, message('Manager added', `${target} is now a manager and can see every decision recorded in this organisation.`, 'good'));
+  },
+};
+
+const revokeCommand: MessageCommand = {
+  usage: 'revoke manager <Entra object id>',
+  description: 'Admins: remove someone’s manager access.',
+  hiddenFromHelp: true,
+  match: commandMatcher('revoke manager'),
+  async handle(turn, args) {
+    const { services } = turn;
+    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
+    const target = roleTarget(args);
+    if (!target) return reply(turn, message('Revoke manager', 'Give the person’s Microsoft Entra object id (a GUID): **revoke manager** <object id>.', 'warning'));
+    const viaConfig = services.config.MANAGER_AAD_OBJECT_IDS.some((id) => id.toLowerCase() === target);
+    const current = await services.stores.roles.getRole(tenantOf(turn), target);
+    if (current !== 'manager') {
+      const note = viaConfig ? ' They are a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.' : '';
+      return reply(turn, message('Revoke manager', `${target} has no manager role to revoke here.${note}`, 'warning'));
+    }
+    if (!(await audit(turn, 'revoke_manager', { target }, 1))) return reply(turn, message('Revoke manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
+    await services.stores.roles.revoke(tenantOf(turn), target);
+    services.logger.info({ event: 'records.role_revoked', target, role: 'manager' }, 'manager role revoked');
+    const note = viaConfig ? ' They are still a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.' : '';
+    await reply(turn, message('Manager removed', `${target} is no longer a manager.${note}`, 'good'));
+  },
+};
+
+const listManagersCommand: MessageCommand = {
+  usage: 'list managers',
+  description: 'Admins: who can see every decision in this organisation.',
+  hiddenFromHelp: true,
+  match: commandMatcher('list managers'),
+  async handle(turn) {
+    const { services } = turn;
+    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
+    const grants = await services.stores.roles.list(tenantOf(turn));
+    const rows = new Map<string, string>();
+    for (const id of services.config.MANAGER_AAD_OBJECT_IDS) rows.set(id.toLowerCase(), 'manager (bot configuration)');
+    for (const g of grants) {
+      const how = `${g.role} (granted ${g.grantedAt.slice(0, 10)}${g.grantedBy ? ` by ${g.grantedBy}` : ''})`;
+      rows.set(g.aadObjectId, rows.has(g.aadObjectId) ? `${rows.get(g.aadObjectId)}; ${how}` : how);
+    }
+    await audit(turn, 'list_managers', {}, rows.size);
+    await reply(turn, { card: managersCard([...rows].map(([id, source]) => ({ id, source }))) });
+  },
+};
+
+async function onPage(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
+  const { state, refusal } = stateFor(turn, data);
+  if (!state) return refusal!;
+  return showPage(turn, state);
+}
+
+async function onApply(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
+  const { state, refusal } = stateFor(turn, data);
+  if (!state) return refusal!;
+  const inputs = ApplyDataSchema.safeParse(data);
+  if (!inputs.success) return { message: 'Those filters could not be read. Please check them and try again.' };
+  // Team and practitioner stay as the list was opened with; the inputs replace the rest.
+  const parsed = validateFilter(
+    {
+      team: state.f.team,
+      practitioner: state.m === 'manager' ? state.f.practitioner : undefined,
+      outcome: inputs.data.rOutcome,
+      from: inputs.data.rFrom,
+      to: inputs.data.rTo,
+      caseRef: inputs.data.rCase,
+    },
+    state.n,
+  );
+  if (!parsed.ok) return { message: parsed.problem };
+  return showPage(turn, firstState({ tenantId: tenantOf(turn), owner: actorOf(turn), mode: state.m, filter: parsed.filter, pageSize: state.n }));
+}
+
+async function onExport(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
+  const { state, refusal } = stateFor(turn, data);
+  if (!state) return refusal!;
+  if (state.m !== 'manager') return message('Managers only', ONLY_MANAGERS, 'warning');
+  return exportLink(turn, state.f, (data as { state: string }).state);
+}
+
+export const recordsFeature: BotFeature = {
+  name: 'records',
+  commands: [mineCommand, recentCommand, caseCommand, exportCommand, grantCommand, revokeCommand, listManagersCommand],
+  actions: [
+    { verb: 'records.page', handle: onPage },
+    { verb: 'records.apply', handle: onApply },
+    { verb: 'records.export', handle: onExport },
+  ],
+};
+

@@ -1,0 +1,130 @@
+/**
+ * View models for the records cards (templates cards/records-*.json, expanded by renderCard).
+ *
+ * Record text was typed by practitioners, so before it goes into a card it is defused: a "${…}"
+ * could otherwise be read as a template expression, and [links](…) or <tags> as markup.
+ */
+import { DECISIONS } from '../../../domain/contract';
+import type { StoredRecord } from '../../../storage/contract';
+import { renderCard, type AdaptiveCard } from '../../cards/templates';
+import { describeFilter, type RecordFilter } from './filters';
+import { DECISION_LABELS, FOLLOW_UP_LABELS, KIND_LABELS, agencyLabel, channelLabel, consentLabel } from './labels';
+
+/** Neutralises template expressions and markup in text that came from people. */
+export function displayText(text: string, max = 120): string {
+  const clipped = text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return clipped
+    .replace(/\$\{/g, '$\u200B{')
+    .replace(/\[/g, '(')
+    .replace(/\]/g, ')')
+    .replace(/[<>]/g, '')
+    .replace(/[\r\n]+/g, ' ');
+}
+
+export function whenText(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
+export interface RecordRowView {
+  when: string;
+  outcome: string;
+  sharedWith: string;
+  by: string;
+  followUps: string;
+}
+
+export function rowView(r: StoredRecord): RecordRowView {
+  const decision = DECISION_LABELS[r.decision] ?? r.decision;
+  const kind = r.kind === 'decision' ? '' : `↳ ${KIND_LABELS[r.kind] ?? r.kind}${r.parentId ? ` (of ${r.parentId})` : ''}: `;
+  const agency = agencyLabel(r.recipientAgency);
+  const recipient = agency ? `${agency}${r.recipientRole ? ` — ${displayText(r.recipientRole, 60)}` : ''}` : '—';
+  const channel = channelLabel(r.channel);
+  return {
+    when: `${whenText(r.recordedAt)} · ${r.id}`,
+    outcome: `${kind}**${decision}** · ${consentLabel(r.consentStatus)}`,
+    sharedWith: channel ? `${recipient} · ${channel}` : recipient,
+    by: displayText(r.decidedBy.name || 'Unknown', 60),
+    followUps: r.openFollowUps.length ? r.openFollowUps.map((c) => FOLLOW_UP_LABELS[c] ?? c).join('; ') : 'None',
+  };
+}
+
+export interface ListCardModel {
+  title: string;
+  filter: RecordFilter;
+  page: number;
+  pageSize: number;
+  items: StoredRecord[];
+  /** Signed action data for each button (absent: no such button). */
+  nextState?: string;
+  prevState?: string;
+  prevIsFirst?: boolean;
+  currentState: string;
+  canExport: boolean;
+  /** In a channel or group chat: the Teams user id (MRI) the list is privately shown to. */
+  privateTo?: string;
+}
+
+export const OUTCOME_CHOICES = DECISIONS.map((code) => ({ title: DECISION_LABELS[code], value: code }));
+
+export function listCard(m: ListCardModel): AdaptiveCard {
+  const first = (m.page - 1) * m.pageSize + 1;
+  const card = renderCard('records-list', {
+    title: m.title,
+    filterText: displayText(describeFilter(m.filter), 400),
+    pageText: m.items.length
+      ? `Page ${m.page} · rows ${first}–${first + m.items.length - 1}, newest first (times in UTC)`
+      : m.page > 1
+        ? `Page ${m.page} · no more decisions`
+        : 'No decisions match.',
+    hasRows: m.items.length > 0,
+    rows: m.items.map(rowView),
+    hasPrivateNote: Boolean(m.privateTo),
+    inputs: {
+      outcome: m.filter.outcome ?? '',
+      from: m.filter.from ?? '',
+      to: m.filter.to ?? '',
+      caseRef: m.filter.caseRef ? displayText(m.filter.caseRef, 200) : '',
+    },
+    outcomeChoices: OUTCOME_CHOICES,
+    hasPrev: Boolean(m.prevState),
+    prevTitle: m.prevIsFirst ? 'First page' : 'Previous',
+    prevData: { verb: 'records.page', state: m.prevState ?? '' },
+    hasNext: Boolean(m.nextState),
+    nextData: { verb: 'records.page', state: m.nextState ?? '' },
+    applyData: { verb: 'records.apply', state: m.currentState },
+    canExport: m.canExport,
+    exportData: { verb: 'records.export', state: m.currentState },
+    hasRefresh: Boolean(m.privateTo),
+    refreshData: { verb: 'records.page', state: m.currentState },
+    refreshUser: m.privateTo ?? '',
+  });
+  return withoutNullRefresh(card);
+}
+
+/** Posted in a channel or group chat: Teams refreshes it into the list for the asker only (a user-specific view). */
+export function privateViewCard(title: string, state: string, userMri: string): AdaptiveCard {
+  return renderCard('records-private', { title, refreshData: { verb: 'records.page', state }, refreshUser: userMri });
+}
+
+export function exportCard(opts: { url: string; filter: RecordFilter; expiresAt: Date; backState?: string }): AdaptiveCard {
+  return renderCard('records-export', {
+    url: opts.url,
+    filterText: displayText(describeFilter(opts.filter), 400),
+    expiresText: `${whenText(opts.expiresAt.toISOString())} UTC`,
+    hasBack: Boolean(opts.backState),
+    backData: { verb: 'records.page', state: opts.backState ?? '' },
+  });
+}
+
+export function managersCard(rows: Array<{ id: string; source: string }>): AdaptiveCard {
+  return renderCard('records-managers', {
+    hasRows: rows.length > 0,
+    rows,
+  });
+}
+
+/** `$when` on an object property leaves `null` behind; drop it rather than send `"refresh": null`. */
+function withoutNullRefresh(card: AdaptiveCard): AdaptiveCard {
+  if (card.refresh === null) delete card.refresh;
+  return card;
+}

@@ -1,0 +1,103 @@
+/**
+ * Conversation references for proactive messages: saved when the bot is installed or added to a
+ * conversation (and, once per process per conversation, when someone talks to it), marked inactive
+ * when it is uninstalled or removed. Never breaks a turn: storage trouble is logged and ignored.
+ *
+ * Team channels are saved under the channel's root id (channelData.channel.id), not the thread id
+ * of the message (…;messageid=…), so reminders start a new post instead of replying in a thread.
+ */
+import { TurnContext, type Activity } from 'botbuilder';
+import type { ConversationMeta, StoredConversationReference } from '../../../storage/conversationStore';
+import type { ConversationKind } from '../../../storage/contract';
+import { tenantIdOf } from '../../identity';
+import type { BotServices } from '../types';
+
+/** Refresh a conversation seen in messages at most this often per process. */
+const REFRESH_MS = 24 * 3_600_000;
+const MAX_REMEMBERED = 10_000;
+const recentlySaved = new Map<string, number>();
+
+interface ChannelDataShape {
+  team?: { id?: string; name?: string };
+  channel?: { id?: string; name?: string };
+}
+
+function kindOf(conversationType: string | undefined): ConversationKind {
+  if (conversationType === 'channel') return 'channel';
+  if (conversationType === 'groupChat') return 'groupChat';
+  return 'personal';
+}
+
+/** The reference and metadata to store for the conversation an activity came from. */
+export function conversationOf(activity: Partial<Activity>): { tenantId: string; reference: StoredConversationReference; meta: ConversationMeta } | undefined {
+  const tenantId = tenantIdOf(activity);
+  if (!tenantId || !activity.conversation?.id || !activity.serviceUrl || !activity.recipient?.id) return undefined;
+  const channelData = (activity.channelData ?? {}) as ChannelDataShape;
+  const teamId = channelData.team?.id;
+  // installationUpdate / conversationUpdate in a team may omit conversationType; a team id means a channel.
+  const kind = teamId ? 'channel' : kindOf(activity.conversation.conversationType);
+  const base = TurnContext.getConversationReference(activity) as StoredConversationReference;
+  const rootId = kind === 'channel' ? (channelData.channel?.id ?? activity.conversation.id.split(';')[0]!) : activity.conversation.id;
+  const reference: StoredConversationReference = {
+    serviceUrl: base.serviceUrl,
+    channelId: base.channelId,
+    conversation: { ...base.conversation, id: rootId, tenantId, conversationType: kind },
+    bot: { id: base.bot.id, ...(base.bot.name ? { name: base.bot.name } : {}) },
+    ...(kind === 'personal' && base.user ? { user: { id: base.user.id, ...(base.user.aadObjectId ? { aadObjectId: base.user.aadObjectId } : {}) } } : {}),
+    ...(base.locale ? { locale: base.locale } : {}),
+  };
+  delete (reference as { activityId?: string }).activityId;
+  const meta: ConversationMeta = {
+    kind,
+    ...(teamId ? { teamId } : {}),
+    ...(kind === 'channel' ? { channelId: rootId } : {}),
+  };
+  return { tenantId, reference, meta };
+}
+
+/** Saves the conversation's reference. `force` skips the once-per-day cache (install events). */
+export async function captureConversation(services: BotServices, ctx: TurnContext, force = false): Promise<void> {
+  const found = conversationOf(ctx.activity);
+  if (!found || !tenantAllowed(services, found.tenantId)) return;
+  const key = `${found.tenantId}|${found.reference.conversation.id}`;
+  const last = recentlySaved.get(key);
+  if (!force && last !== undefined && Date.now() - last < REFRESH_MS) return;
+  try {
+    await services.stores.conversations.upsert(found.tenantId, found.reference, found.meta);
+    if (recentlySaved.size >= MAX_REMEMBERED) recentlySaved.clear();
+    recentlySaved.set(key, Date.now());
+  } catch (err) {
+    services.logger.warn({ event: 'conversation.capture_failed', kind: found.meta.kind, err: (err as Error)?.message }, 'could not save the conversation reference');
+  }
+}
+
+/** The bot was uninstalled or removed: stop proactive sends there (every channel of the team, for a team). */
+export async function forgetConversation(services: BotServices, ctx: TurnContext, reason: string): Promise<void> {
+  const found = conversationOf(ctx.activity);
+  if (!found) return;
+  try {
+    const ids = new Set([found.reference.conversation.id]);
+    if (found.meta.teamId) {
+      for await (const c of services.stores.conversations.listActive(found.tenantId)) if (c.teamId === found.meta.teamId) ids.add(c.conversationId);
+    }
+    for (const id of ids) {
+      await services.stores.conversations.markInactive(found.tenantId, id, reason);
+      recentlySaved.delete(`${found.tenantId}|${id}`);
+    }
+    services.logger.info({ event: 'conversation.deactivated', kind: found.meta.kind, count: ids.size, reason }, 'bot removed from a conversation');
+  } catch (err) {
+    services.logger.warn({ event: 'conversation.forget_failed', err: (err as Error)?.message }, 'could not mark the conversation inactive');
+  }
+}
+
+/** The same allow-list the bot applies to every activity (checked quietly: the bot logs refusals). */
+function tenantAllowed(services: BotServices, tenantId: string): boolean {
+  const allowed = services.config.ALLOWED_TENANT_IDS;
+  return allowed.length === 0 || allowed.includes('*') || allowed.includes(tenantId);
+}
+
+/** True when the bot itself is among the members in a conversationUpdate list. */
+export function includesBot(ctx: TurnContext, members: ReadonlyArray<{ id: string }> | undefined): boolean {
+  const botId = ctx.activity.recipient?.id;
+  return Boolean(botId && members?.some((m) => m.id === botId));
+}

@@ -1,0 +1,22 @@
+/** The bot's cards for the scheduler (src/reminders stays free of card and transport code). */
+import type { ReminderComposer } from '../../../reminders/scheduler';
+import type { OutgoingMessage } from '../../../reminders/sender';
+import type { AdaptiveCard } from '../../cards/templates';
+import { subjectFollowUpCard } from '../followUps/views';
+import { digestCard, practiceCard } from './views';
+
+const CARD = 'application/vnd.microsoft.card.adaptive';
+const message = (card: AdaptiveCard, summary: string): OutgoingMessage => ({ summary, attachments: [{ contentType: CARD, content: card }] });
+
+export const cardComposer: ReminderComposer = {
+  practice(reminder) {
+    const card = practiceCard(reminder);
+    return card && message(card, 'Practice reminder');
+  },
+  digest(reminder, open, now) {
+    return message(digestCard(reminder, open, now), 'Weekly digest: open follow-ups');
+  },
+  followUp(record, tracker, audience, now) {
+    return message(subjectFollowUpCard(record, tracker, audience, now), 'Follow-up due: has the person been told?');
+  },
+};

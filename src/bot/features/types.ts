@@ -1,0 +1,64 @@
+/**
+ * How the bot's features plug into turn routing.
+ *
+ * A feature contributes text commands (typed in chat) and card actions (Action.Execute verbs).
+ * The bot owns routing, identity, tenant checks and error handling; features own their cards.
+ */
+import type { TurnContext } from 'botbuilder';
+import type { Config } from '../../config';
+import type { Logger } from '../../logger';
+import type { Identity } from '../identity';
+import type { AdaptiveCard } from '../cards/templates';
+import type { BotStores } from '../stores';
+
+export interface BotServices {
+  config: Config;
+  logger: Logger;
+  stores: BotStores;
+  /** Injected so tests and the benchmark can control time. */
+  now: () => Date;
+}
+
+export interface Turn {
+  ctx: TurnContext;
+  identity: Identity;
+  services: BotServices;
+}
+
+export interface MessageCommand {
+  /** What the user types, as shown in help (e.g. "case <reference>"). */
+  usage: string;
+  description: string;
+  /** Returns the command's argument text when the message is this command, else undefined. */
+  match(text: string): string | undefined;
+  handle(turn: Turn, args: string): Promise<void>;
+  /** Shown in help only to these users (e.g. managers); the handler still checks access itself. */
+  hiddenFromHelp?: boolean;
+}
+
+/** What a card action returns: a card to replace the clicked one, or a short message that leaves it alone. */
+export type CardActionResult = { card: AdaptiveCard } | { message: string };
+
+export interface CardAction {
+  verb: string;
+  handle(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult>;
+}
+
+export interface BotFeature {
+  name: string;
+  commands: MessageCommand[];
+  actions: CardAction[];
+}
+
+/** Builds a matcher for a command word (or phrase) optionally followed by arguments. */
+export function commandMatcher(...phrases: string[]): (text: string) => string | undefined {
+  // A phrase ends at the end of the text, at white space or at punctuation ("can I share?").
+  const patterns = phrases.map((p) => new RegExp(`^${p.replace(/\s+/g, '\\s+')}(?:$|[\\s?!.,:;]+(.*)$)`, 'is'));
+  return (text) => {
+    for (const pattern of patterns) {
+      const m = pattern.exec(text.trim());
+      if (m) return (m[1] ?? '').trim();
+    }
+    return undefined;
+  };
+}

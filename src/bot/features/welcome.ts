@@ -1,0 +1,19 @@
+/** Greeting and help: what the bot does, how to start, and the immediate-danger line. */
+import { RULE_PACK_VERSION } from '../../domain';
+import { renderCard, type AdaptiveCard } from '../cards/templates';
+import type { MessageCommand } from './types';
+
+export const IMMEDIATE_DANGER_LINE = 'If a child is in immediate danger, call 999 now. Do not wait to use this bot.';
+export const DECISION_SUPPORT_LINE =
+  'This is decision support, not legal advice. If you are unsure, ask your manager, your agency’s legal adviser or your Caldicott Guardian.';
+
+export function welcomeCard(commands: readonly MessageCommand[]): AdaptiveCard {
+  return renderCard('welcome', {
+    packSource: `rules version ${RULE_PACK_VERSION}`,
+    immediateDanger: IMMEDIATE_DANGER_LINE,
+    decisionSupport: DECISION_SUPPORT_LINE,
+    commands: [{ name: 'help', description: 'Show this card.' }].concat(
+      commands.filter((c) => !c.hiddenFromHelp).map((c) => ({ name: c.usage, description: c.description })),
+    ),
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * Who is asking, and from where: parsed from the inbound activity with zod.
+ *
+ * Teams puts the tenant in conversation.tenantId and channelData.tenant.id, the user's AAD object id
+ * in from.aadObjectId, and the team/channel in channelData. Anything missing that a record needs is
+ * a clear refusal, never a guess.
+ */
+import type { Activity } from 'botbuilder';
+import { z } from 'zod';
+import type { ConversationKind, ConversationScope, Practitioner } from '../storage/contract';
+
+const ActivityIdentitySchema = z.object({
+  from: z.object({
+    id: z.string().min(1),
+    name: z.string().max(200).optional(),
+    aadObjectId: z.string().min(1).max(64).optional(),
+  }),
+  conversation: z.object({
+    id: z.string().min(1).max(1024),
+    conversationType: z.string().optional(),
+    tenantId: z.string().max(64).optional(),
+  }),
+  channelData: z
+    .object({
+      tenant: z.object({ id: z.string().max(64) }).partial().optional(),
+      team: z.object({ id: z.string().max(1024) }).partial().optional(),
+      channel: z.object({ id: z.string().max(1024) }).partial().optional(),
+    })
+    .partial()
+    .optional(),
+});
+
+export interface Identity {
+  user: Practitioner;
+  scope: ConversationScope;
+}
+
+export type IdentityResult = { ok: true; identity: Identity } | { ok: false; problem: string };
+
+function kindOf(conversationType: string | undefined): ConversationKind {
+  if (conversationType === 'channel') return 'channel';
+  if (conversationType === 'groupChat') return 'groupChat';
+  return 'personal';
+}
+
+/** The tenant id of an activity, if it carries one (used by the tenant allow-list before anything else). */
+export function tenantIdOf(activity: Partial<Activity>): string | undefined {
+  const parsed = ActivityIdentitySchema.safeParse(activity);
+  if (!parsed.success) return undefined;
+  return parsed.data.conversation.tenantId ?? parsed.data.channelData?.tenant?.id;
+}
+
+export function identityOf(activity: Partial<Activity>): IdentityResult {
+  const parsed = ActivityIdentitySchema.safeParse(activity);
+  if (!parsed.success) return { ok: false, problem: 'The message did not say who sent it or from which conversation.' };
+  const a = parsed.data;
+  const tenantId = a.conversation.tenantId ?? a.channelData?.tenant?.id;
+  if (!tenantId) return { ok: false, problem: 'The message did not say which organisation (tenant) it came from.' };
+  if (!a.from.aadObjectId)
+    return { ok: false, problem: 'Your Microsoft Entra identity was not included with the message, so nothing can be recorded for you.' };
+  const kind = kindOf(a.conversation.conversationType);
+  return {
+    ok: true,
+    identity: {
+      user: { aadObjectId: a.from.aadObjectId, name: a.from.name ?? '' },
+      scope: {
+        tenantId,
+        conversationId: a.conversation.id,
+        conversationKind: kind,
+        teamId: a.channelData?.team?.id,
+        channelId: a.channelData?.channel?.id,
+      },
+    },
+  };
+}

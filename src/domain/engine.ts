@@ -1,0 +1,113 @@
+/**
+ * The decision engine: pure and deterministic. Given a rule pack and the answers so far, it returns
+ * either the next question (with progress) or the outcome. No I/O, no clock, no randomness, so a
+ * stored decision can be replayed exactly from (pack version, answers).
+ */
+import { conditionHolds } from './conditions';
+import type { Answers, EngineResult, Progress, QuestionView } from './contract';
+import { buildOutcome } from './outcome';
+import { validateAnswers, walkPath } from './path';
+import type { Question, RulePack } from './rulePack/schema';
+
+export { validateAnswers } from './path';
+
+function toQuestionView(q: Question): QuestionView {
+  const view: QuestionView = {
+    id: q.id,
+    text: q.text,
+    options: q.options.map((o) => (o.help ? { code: o.code, label: o.label, help: o.help } : { code: o.code, label: o.label })),
+    citations: q.citations.map((c) => ({ section: c.section, heading: c.heading })),
+  };
+  if (q.help) view.help = q.help;
+  return view;
+}
+
+/**
+ * Estimates the path length by answering the rest with each question's first option. Deterministic
+ * and cheap (one pass: askWhen only looks at earlier questions); exact once the path is settled.
+ * Always counts the current question, so step ≤ total.
+ */
+function estimateProgress(pack: RulePack, answers: Answers, answeredCount: number): Progress {
+  const simulated: Record<string, string> = { ...answers };
+  let remaining = 0;
+  for (const question of pack.questions) {
+    if (Object.hasOwn(simulated, question.id)) continue;
+    if (question.askWhen && !conditionHolds(question.askWhen, simulated)) continue;
+    const first = question.options[0];
+    if (first) simulated[question.id] = first.code;
+    remaining++;
+  }
+  return { step: answeredCount + 1, total: answeredCount + Math.max(remaining, 1) };
+}
+
+/**
+ * Next question, or the outcome once every question on the path is answered.
+ * @throws InvalidAnswersError for an unknown question or option code, or an answer off the path.
+ */
+export function evaluate(pack: RulePack, answers: Answers): EngineResult {
+  const valid = validateAnswers(pack, answers);
+  const walk = walkPath(pack, valid);
+  if (walk.current) {
+    return {
+      kind: 'question',
+      question: toQuestionView(walk.current),
+      progress: estimateProgress(pack, valid, walk.answered.length),
+      answers: valid,
+    };
+  }
+  return { kind: 'outcome', outcome: buildOutcome(pack, valid), answers: valid };
+}
+
+/**
+ * Undoes the most recent answer on the path (the last answered question in path order).
+ * With no answers it returns an empty set. @throws InvalidAnswersError as `evaluate` does.
+ */
+export function back(pack: RulePack, answers: Answers): Answers {
+  const valid = validateAnswers(pack, answers);
+  const last = walkPath(pack, valid).answered.at(-1);
+  if (!last) return Object.freeze({});
+  const rest: Record<string, string> = { ...valid };
+  delete rest[last.id];
+  return Object.freeze(rest);
+}
+
+/**
+ * Sets (or changes) one answer and drops any later answers the change has taken off the path — for
+ * a card that lets the practitioner change an earlier answer. The question must be on the path.
+ * @throws InvalidAnswersError if the question is unknown, the code is not one of its options, or the question is not on the path.
+ */
+export function answerQuestion(pack: RulePack, answers: Answers, questionId: string, code: string): Answers {
+  const valid = validateAnswers(pack, answers);
+  // Keep only answers to questions before this one; then re-add later answers that are still on the path.
+  const index = pack.questions.findIndex((q) => q.id === questionId);
+  const earlier: Record<string, string> = {};
+  for (const q of pack.questions.slice(0, Math.max(index, 0))) if (Object.hasOwn(valid, q.id)) earlier[q.id] = valid[q.id] as string;
+  const next = validateAnswers(pack, { ...earlier, [questionId]: code });
+  const result: Record<string, string> = { ...next };
+  const position = new Map(pack.questions.map((q, i) => [q.id, i]));
+  for (const q of pack.questions.slice(index + 1)) {
+    if (!Object.hasOwn(valid, q.id)) continue;
+    const { current } = walkPath(pack, result);
+    if (current?.id === q.id) {
+      result[q.id] = valid[q.id] as string;
+      continue;
+    }
+    // A question now skipped is passed over; a newly opened, unanswered one ends the kept answers.
+    const currentPosition = current ? (position.get(current.id) ?? -1) : -1;
+    if (currentPosition < (position.get(q.id) ?? -1)) break;
+  }
+  return Object.freeze(result);
+}
+
+/** Question text and chosen option label for each answer, in path order: for summaries and records. */
+export function describeAnswers(
+  pack: RulePack,
+  answers: Answers,
+): { questionId: string; question: string; code: string; label: string }[] {
+  const valid = validateAnswers(pack, answers);
+  return walkPath(pack, valid).answered.map((q) => {
+    const code = valid[q.id] as string;
+    const label = q.options.find((o) => o.code === code)?.label ?? code;
+    return { questionId: q.id, question: q.text, code, label };
+  });
+}

@@ -1,0 +1,201 @@
+/**
+ * Zod schemas for the rule pack, and `loadRulePack`, the only way a pack enters the engine.
+ *
+ * The pack is data so that guidance updates (e.g. restating the 2015 Data Protection Act 1998
+ * conditions under UK GDPR) are a reviewed data change, not a code change. zod checks the shape;
+ * `crossCheckRulePack` then checks what a schema cannot: that every reference resolves.
+ */
+import { z } from 'zod';
+import { DECISIONS } from '../contract';
+import { CONSENT_STATUSES, FOLLOW_UP_CODES, RECORD_FIELD_CODES } from './codes';
+import { crossCheckRulePack } from './crossCheck';
+
+export { CHANNEL_CODES, CONSENT_STATUSES, FOLLOW_UP_CODES, RECORD_FIELD_CODES } from './codes';
+export type { ChannelCode } from './codes';
+
+/** Lower-case slugs: safe as card data keys and as storage values. */
+const Id = z.string().regex(/^[a-z0-9]+(?:[_-][a-z0-9]+)*$/, 'must be a lower-case slug (a-z, 0-9, "_" or "-")');
+const Text = z.string().trim().min(1);
+
+/**
+ * The condition language. Conditions read answers only, so evaluation is pure.
+ * - `{ q, in }`   the question was answered with one of these codes (unanswered → false)
+ * - `{ answered }` the question was answered at all
+ * - `{ all }`     every sub-condition holds (`{ all: [] }` is "always": the catch-all rule uses it)
+ * - `{ any }`     at least one holds (must not be empty, to avoid an accidental "never")
+ * - `{ not }`     negation
+ */
+export type Condition =
+  | { q: string; in: string[] }
+  | { answered: string }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export const ConditionSchema: z.ZodType<Condition, Condition> = z.lazy(() =>
+  z.union([
+    z.strictObject({ q: Id, in: z.array(Id).min(1) }),
+    z.strictObject({ answered: Id }),
+    z.strictObject({ all: z.array(ConditionSchema) }),
+    z.strictObject({ any: z.array(ConditionSchema).min(1) }),
+    z.strictObject({ not: ConditionSchema }),
+  ]),
+);
+
+export const CitationSchema = z.strictObject({ section: Text, heading: Text });
+
+const Citations = z.array(CitationSchema).min(1, 'must cite at least one section of the guidance');
+
+/** A piece of text shown to the practitioner, with where it comes from; `appliesWhen` narrows it to some answers. */
+export const CitedTextSchema = z.strictObject({
+  id: Id,
+  text: Text,
+  citations: Citations,
+  appliesWhen: ConditionSchema.optional(),
+});
+
+export const OptionSchema = z.strictObject({ code: Id, label: Text, help: Text.optional() });
+
+export const QuestionSchema = z.strictObject({
+  id: Id,
+  text: Text,
+  help: Text.optional(),
+  options: z.array(OptionSchema).min(2, 'a question needs at least two options'),
+  citations: Citations,
+  /** Asked only when this holds; may refer only to questions earlier in the pack. */
+  askWhen: ConditionSchema.optional(),
+});
+
+export const RuleSchema = z.strictObject({
+  id: Id,
+  /** Rules are tried in array order; the first whose `when` holds decides. */
+  when: ConditionSchema,
+  decision: z.enum(DECISIONS),
+  title: Text,
+  summary: Text,
+  reasons: z.array(CitedTextSchema).min(1, 'a rule needs at least one cited reason'),
+  conditions: z.array(CitedTextSchema),
+  /** Ids of practice steps; each is shown only if its own appliesWhen holds. */
+  practiceSteps: z.array(Id),
+  /** Record fields (ids of record requirements) the practitioner must fill in. */
+  mustRecord: z.array(z.enum(RECORD_FIELD_CODES)),
+  followUps: z.array(z.enum(FOLLOW_UP_CODES)),
+});
+
+export const RecordRequirementSchema = z.strictObject({
+  field: z.enum(RECORD_FIELD_CODES),
+  text: Text,
+  citations: Citations,
+  appliesWhen: ConditionSchema.optional(),
+});
+
+export const FollowUpSchema = z.strictObject({
+  code: z.enum(FOLLOW_UP_CODES),
+  text: Text,
+  citations: Citations,
+  appliesWhen: ConditionSchema.optional(),
+});
+
+export const MetadataSchema = z.strictObject({
+  /** '<guidance year>.<month>-r<pack revision>', e.g. '2015.10-r1'. Stored with every decision. */
+  version: z.string().regex(/^\d{4}\.\d{2}-r\d+$/, "must look like '2015.10-r1'"),
+  sourceTitle: Text,
+  /** Every section/heading of the guidance; all citations in the pack must be one of these. */
+  sections: z.array(CitationSchema).min(1),
+  /** Where the 2015 guidance has since been overtaken by law or practice, for the next pack revision. */
+  legalNotes: z.array(CitedTextSchema).min(1),
+});
+
+export const DerivationsSchema = z.strictObject({
+  /** First matching entry gives the outcome's consent status (what §4 Recording requires). */
+  consentStatus: z.array(z.strictObject({ when: ConditionSchema, status: z.enum(CONSENT_STATUSES) })),
+  consentStatusDefault: z.enum(CONSENT_STATUSES),
+  /** The question whose answer is the outcome's `channel`. */
+  channelQuestion: Id,
+});
+
+export const RulePackSchema = z.strictObject({
+  metadata: MetadataSchema,
+  /** Appended to every outcome: immediate danger, and "this is decision support". */
+  safetyLines: z.array(Text).min(2),
+  questions: z.array(QuestionSchema).min(1),
+  rules: z.array(RuleSchema).min(1),
+  practiceSteps: z.array(CitedTextSchema),
+  recordRequirements: z.array(RecordRequirementSchema),
+  followUps: z.array(FollowUpSchema),
+  derive: DerivationsSchema,
+});
+
+export type RulePackInput = z.input<typeof RulePackSchema>;
+/** A pack that has passed the zod schema, before the reference cross-checks. */
+export type ParsedRulePack = z.output<typeof RulePackSchema>;
+/** A validated pack. `version` mirrors `metadata.version` for callers that only need the version. */
+export type RulePack = ParsedRulePack & { readonly version: string };
+export type Question = RulePack['questions'][number];
+export type Rule = RulePack['rules'][number];
+export type PackCitedText = z.output<typeof CitedTextSchema>;
+
+/** Thrown by loadRulePack; `problems` lists every bad entry found, the message names them. */
+export class RulePackError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid rule pack: ${problems.join('; ')}`);
+    this.name = 'RulePackError';
+  }
+}
+
+const ENTRY_NAMES: Record<string, string> = {
+  questions: 'question',
+  rules: 'rule',
+  practiceSteps: 'practice step',
+  recordRequirements: 'record requirement',
+  followUps: 'follow-up',
+  legalNotes: 'legal note',
+  options: 'option',
+  reasons: 'reason',
+  conditions: 'condition text',
+};
+
+/** Turns a zod issue path into words naming the entry, e.g. `rule "share-x" (rules[3]) → decision`. */
+function describeIssuePath(raw: unknown, path: readonly PropertyKey[]): string {
+  const parts: string[] = [];
+  let node: unknown = raw;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i];
+    const next = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
+    if (typeof key === 'number') {
+      const collection = String(path[i - 1] ?? '');
+      const entryName = ENTRY_NAMES[collection] ?? 'entry';
+      const rec = next !== null && typeof next === 'object' ? (next as Record<string, unknown>) : {};
+      const label = typeof rec.id === 'string' ? rec.id : typeof rec.code === 'string' ? rec.code : typeof rec.field === 'string' ? rec.field : undefined;
+      parts.pop();
+      parts.push(label ? `${entryName} "${label}" (${collection}[${key}])` : `${entryName} ${collection}[${key}]`);
+    } else {
+      parts.push(String(key));
+    }
+    node = next;
+  }
+  return parts.length ? parts.join(' → ') : 'rule pack';
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * Validates a raw pack (shape with zod, then references) and returns it deeply frozen, so no caller
+ * can alter the rules a decision was made under.
+ * @throws RulePackError naming each bad entry.
+ */
+export function loadRulePack(raw: unknown): RulePack {
+  const parsed = RulePackSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new RulePackError(parsed.error.issues.map((issue) => `${describeIssuePath(raw, issue.path)}: ${issue.message}`));
+  }
+  const problems = crossCheckRulePack(parsed.data);
+  if (problems.length > 0) throw new RulePackError(problems);
+  return deepFreeze({ ...parsed.data, version: parsed.data.metadata.version });
+}

@@ -1,0 +1,78 @@
+/**
+ * Transport: the restify HTTP server. POST /api/messages goes to the Bot Framework CloudAdapter
+ * (which authenticates the request whenever an app id is configured); GET /healthz is liveness,
+ * GET /readyz also checks that Table storage answers.
+ */
+import restify, { type Server } from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import type { ActivityHandler } from 'botbuilder';
+import type { Logger } from '../logger';
+
+export interface HttpServerOptions {
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  logger: Logger;
+  maxBodyBytes: number;
+  /** Resolves when storage is reachable; rejects otherwise. */
+  readiness: () => Promise<void>;
+  /** Extra routes (e.g. signed CSV downloads) registered by features. */
+  extraRoutes?: (server: Server) => void;
+}
+
+export function createHttpServer(opts: HttpServerOptions): Server {
+  const server = restify.createServer({ name: 'can-i-share', handleUncaughtExceptions: false });
+  // Bodies are read before authentication, so only plain JSON is taken: restify counts gzip bodies'
+  // compressed bytes against maxBodySize (a small "zip bomb" would be inflated in full), and the
+  // general bodyParser would write multipart uploads to the temp folder and accept form fields as
+  // an activity. Non-JSON bodies are left unparsed, so the route below answers 400.
+  server.use((req, res, next) => {
+    if (req.headers['content-encoding'] !== undefined) {
+      res.send(415, { error: 'Compressed request bodies are not accepted.' });
+      return next(false);
+    }
+    return next();
+  });
+  server.use(restify.plugins.bodyReader({ maxBodySize: opts.maxBodyBytes }));
+  server.use(restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true }));
+
+  server.post('/api/messages', async (req, res) => {
+    if (!isActivityBody(req.body)) {
+      res.send(400, { error: 'The request body must be a Bot Framework activity (a JSON object with a "type").' });
+      return;
+    }
+    try {
+      await opts.adapter.process(req, res, (context) => opts.bot.run(context));
+    } catch (err) {
+      // CloudAdapter answers auth failures itself; anything reaching here is unexpected.
+      opts.logger.error({ event: 'http.process_failed', err: (err as Error).message }, 'activity processing failed');
+      if (!res.headersSent) res.send(500, { error: 'The activity could not be processed.' });
+    }
+  });
+
+  // restify 11 requires a handler to be async or take `next`; a plain 2-argument function fails start-up.
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.get('/readyz', async (_req, res) => {
+    try {
+      await opts.readiness();
+      res.send(200, { status: 'ready' });
+    } catch {
+      res.send(503, { status: 'storage unavailable' });
+    }
+  });
+
+  opts.extraRoutes?.(server);
+
+  server.on('restifyError', (req, res, err, callback) => {
+    // Body-parser and routing errors (413, 400, 404, 405) answer with their own status; log only the code.
+    opts.logger.warn({ event: 'http.error', status: err.statusCode, path: req.path() }, 'request refused');
+    return callback();
+  });
+  return server;
+}
+
+function isActivityBody(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { type?: unknown }).type === 'string';
+}

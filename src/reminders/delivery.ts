@@ -1,0 +1,225 @@
+/**
+ * Fan-out of one reminder run to many conversations, with Teams' rate limits and at-most-once
+ * delivery per (run, conversation).
+ *
+ * - Rate limits (bottleneck): a per-conversation limiter (one at a time, spaced 1/rate apart) in
+ *   front of a global limiter for the whole bot instance (spaced 1/rate apart, bounded concurrency).
+ *   Retries go back through both limiters.
+ * - Retries: 429 honours Retry-After; 5xx and refused connections back off exponentially with
+ *   jitter; at most `maxAttempts` sends per conversation per pass.
+ * - Duplicates: every send is claimed in the deliveries table first (conditional insert) and the
+ *   outcome written after (ETag-conditional); see storage/deliveryStore.ts. The claim is taken
+ *   inside the limiter slot, right before the HTTP call, so a crash leaves at most the in-flight
+ *   sends ambiguous — and ambiguous sends are never repeated.
+ */
+import Bottleneck from 'bottleneck';
+import type { StoredConversationReference } from '../storage/conversationStore';
+import type { DeliveryClaim, DeliveryState, TableDeliveryStore } from '../storage/deliveryStore';
+import type { OutgoingMessage, ProactiveSender, SendOutcome } from './sender';
+
+export interface DeliveryLimits {
+  /** Sends per second to one conversation (Teams allows ~7/s bursts per thread; 1/s is polite). */
+  perConversationPerSecond: number;
+  /** Sends per second for this bot instance across all conversations. */
+  globalPerSecond: number;
+  /** HTTP requests in flight at once. */
+  globalMaxConcurrent: number;
+  /** Attempts per conversation per pass (first try included). */
+  maxAttempts: number;
+  /** First backoff delay when there is no Retry-After; doubles each attempt (with jitter). */
+  baseBackoffMs: number;
+  /** Longest single wait (also caps Retry-After). */
+  maxBackoffMs: number;
+}
+
+export const DEFAULT_LIMITS: DeliveryLimits = {
+  perConversationPerSecond: 1,
+  globalPerSecond: 50,
+  globalMaxConcurrent: 16,
+  maxAttempts: 5,
+  baseBackoffMs: 500,
+  maxBackoffMs: 30_000,
+};
+
+export interface DeliveryTarget {
+  tenantId: string;
+  conversationId: string;
+  reference: StoredConversationReference;
+  message: OutgoingMessage;
+}
+
+/** What happened to one target in this pass. */
+export type TargetResult = 'sent' | 'already' | 'gone' | 'failed' | 'unknown' | 'rejected' | 'busy' | 'aborted';
+
+export interface RunResult {
+  runId: string;
+  counts: Record<TargetResult, number>;
+  /** True when every target reached a final state (nothing left to retry in a later pass). */
+  complete: boolean;
+}
+
+export interface DeliveryEvents {
+  /** A conversation answered 403/404: stop sending to it. */
+  onGone?(target: DeliveryTarget, status: number | undefined): Promise<void>;
+  /** After each successful send (tests use it to stop mid-run). */
+  onSent?(runId: string, target: DeliveryTarget): void;
+}
+
+interface DeliveryLogger {
+  info(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+export class DeliveryEngine {
+  private readonly global: Bottleneck;
+  private readonly perConversation: Bottleneck.Group;
+  /** When each conversation's last HTTP send started (performance.now()), for the per-conversation spacing. */
+  private readonly lastSendAt = new Map<string, number>();
+  private readonly perConversationGapMs: number;
+  readonly limits: DeliveryLimits;
+
+  constructor(
+    private readonly deps: {
+      sender: ProactiveSender;
+      deliveries: TableDeliveryStore;
+      logger: DeliveryLogger;
+      /** This instance's id, written on every claim. */
+      owner: string;
+      limits?: Partial<DeliveryLimits>;
+      events?: DeliveryEvents;
+    },
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
+    const { globalPerSecond, globalMaxConcurrent, perConversationPerSecond } = this.limits;
+    this.global = new Bottleneck({ maxConcurrent: globalMaxConcurrent, minTime: Math.ceil(1000 / globalPerSecond) });
+    // One job at a time per conversation; the spacing itself is measured from the previous HTTP
+    // send (not the previous job start, which would let storage latency squeeze two sends together).
+    this.perConversation = new Bottleneck.Group({ maxConcurrent: 1, timeout: 60_000 });
+    this.perConversationGapMs = Math.ceil((1000 / perConversationPerSecond) * 1.02) + 2;
+  }
+
+  /** Sends `targets` for one run, skipping every conversation that already has a final delivery. */
+  async deliverRun(runId: string, targets: readonly DeliveryTarget[], signal?: AbortSignal): Promise<RunResult> {
+    const counts: Record<TargetResult, number> = { sent: 0, already: 0, gone: 0, failed: 0, unknown: 0, rejected: 0, busy: 0, aborted: 0 };
+    const seen = new Set<string>();
+    const unique = targets.filter((t) => !seen.has(t.conversationId) && seen.add(t.conversationId));
+    const results = await Promise.all(
+      unique.map((target) =>
+        this.deliverOne(runId, target, signal).catch((err: unknown) => {
+          this.deps.logger.error({ event: 'reminder.delivery_error', runId, err: (err as Error)?.message }, 'delivery failed unexpectedly');
+          return 'failed' as const;
+        }),
+      ),
+    );
+    for (const r of results) counts[r]++;
+    const complete = counts.failed === 0 && counts.busy === 0 && counts.aborted === 0;
+    return { runId, counts, complete };
+  }
+
+  /** Waits for queued jobs to finish (after their signal aborted) and stops the limiters. */
+  async stop(): Promise<void> {
+    await this.global.stop({ dropWaitingJobs: false }).catch(() => undefined);
+    for (const limiter of this.perConversation.limiters()) await limiter.limiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
+  }
+
+  private async deliverOne(runId: string, target: DeliveryTarget, signal?: AbortSignal): Promise<TargetResult> {
+    let claim: DeliveryClaim | undefined;
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) return this.abandon(claim, 'aborted');
+      const step = await this.perConversation.key(target.conversationId).schedule(async (): Promise<{ skip: TargetResult } | { outcome: SendOutcome }> => {
+        if (signal?.aborted) return { skip: 'aborted' };
+        if (!claim) {
+          const c = await this.deps.deliveries.claim(runId, target.conversationId, this.deps.owner);
+          if (!c.claimed) return { skip: skipResult(c.state) };
+          claim = c.claim;
+        }
+        const wait = (this.lastSendAt.get(target.conversationId) ?? -Infinity) + this.perConversationGapMs - performance.now();
+        if (wait > 0 && !(await sleep(wait, signal))) return { skip: 'aborted' };
+        return this.global.schedule(async () => {
+          if (signal?.aborted) return { skip: 'aborted' as const };
+          this.noteSend(target.conversationId);
+          return { outcome: await this.deps.sender.send(target.reference, target.message) };
+        });
+      });
+      if ('skip' in step) return step.skip === 'aborted' ? this.abandon(claim, 'aborted') : step.skip;
+      const outcome = step.outcome;
+      const c = claim as DeliveryClaim | undefined;
+      if (!c) return 'failed';
+      if (outcome.ok) {
+        await this.deps.deliveries.finish(c, 'sent', outcome.activityId ? { activityId: outcome.activityId } : {});
+        this.deps.events?.onSent?.(runId, target);
+        return 'sent';
+      }
+      const status = outcome.status;
+      if (outcome.gone) {
+        await this.deps.deliveries.finish(c, 'gone', { status });
+        this.deps.logger.warn({ event: 'reminder.conversation_gone', runId, status }, 'bot no longer in the conversation; deactivating it');
+        await this.deps.events?.onGone?.(target, status);
+        return 'gone';
+      }
+      if (outcome.ambiguous) {
+        await this.deps.deliveries.finish(c, 'unknown', {});
+        this.deps.logger.warn({ event: 'reminder.delivery_ambiguous', runId, code: outcome.code }, 'send may or may not have arrived; not retrying');
+        return 'unknown';
+      }
+      if (!outcome.retryable) {
+        await this.deps.deliveries.finish(c, 'rejected', { status });
+        this.deps.logger.warn({ event: 'reminder.delivery_rejected', runId, status, code: outcome.code }, 'connector refused the message');
+        return 'rejected';
+      }
+      if (attempt >= this.limits.maxAttempts) {
+        await this.deps.deliveries.finish(c, 'failed', { status });
+        this.deps.logger.warn({ event: 'reminder.delivery_gave_up', runId, status, attempts: attempt }, 'still failing after the last attempt; left for a later pass');
+        return 'failed';
+      }
+      const wait = this.backoff(attempt, outcome.retryAfterMs);
+      this.deps.logger.info({ event: 'reminder.delivery_retry', runId, status, attempt, waitMs: wait }, 'send not accepted; retrying');
+      if (!(await sleep(wait, signal))) return this.abandon(claim, 'aborted');
+    }
+  }
+
+  private noteSend(conversationId: string): void {
+    const now = performance.now();
+    if (this.lastSendAt.size > 50_000) {
+      for (const [id, at] of this.lastSendAt) if (now - at > this.perConversationGapMs) this.lastSendAt.delete(id);
+    }
+    this.lastSendAt.set(conversationId, now);
+  }
+
+  /** Stopping before the send: record it as not delivered so a later pass may send it. */
+  private async abandon(claim: DeliveryClaim | undefined, result: TargetResult): Promise<TargetResult> {
+    if (claim) await this.deps.deliveries.finish(claim, 'failed').catch(() => undefined);
+    return result;
+  }
+
+  private backoff(attempt: number, retryAfterMs: number | undefined): number {
+    const { baseBackoffMs, maxBackoffMs } = this.limits;
+    if (retryAfterMs !== undefined) return Math.min(maxBackoffMs, retryAfterMs);
+    const exp = Math.min(maxBackoffMs, baseBackoffMs * 2 ** (attempt - 1));
+    return Math.round(exp / 2 + Math.random() * (exp / 2)); // "equal jitter"
+  }
+}
+
+function skipResult(state: DeliveryState): TargetResult {
+  if (state === 'sending') return 'busy';
+  if (state === 'sent') return 'already';
+  if (state === 'failed') return 'busy';
+  return state;
+}
+
+/** Resolves true after ms, or false as soon as the signal aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,364 @@
+/**
+ * The reminder scheduler: a croner tick (every minute by default) that
+ *   1. discovers decisions whose follow-up "inform the subject later" is open (per tenant, from a
+ *      watermark, through the decisions store's indexes) and tracks each one,
+ *   2. finds every due item (channel reminders and follow-up trackers) and runs it:
+ *      lease per run → build targets and messages → fan out (DeliveryEngine) → move the item on.
+ *
+ * Exactly-once per run and conversation comes from two tables (see README of this folder in the
+ * file header of delivery.ts and leaseStore.ts): the lease makes one instance the sender of a run,
+ * the deliveries table makes each (run, conversation) sendable once even across a takeover.
+ */
+import { randomUUID } from 'node:crypto';
+import { Cron } from 'croner';
+import type { DecisionStore, StoredRecord } from '../storage/contract';
+import type { StoredConversation, TableConversationStore } from '../storage/conversationStore';
+import type { Lease, TableLeaseStore } from '../storage/leaseStore';
+import { itemKey, type FollowUpTracker, type ReminderItem, type ScheduledReminder, type TableReminderStore } from '../storage/reminderStore';
+import type { DeliveryEngine, DeliveryTarget, RunResult } from './delivery';
+import { nextRunAfter } from './schedule';
+import type { OutgoingMessage } from './sender';
+
+/** Builds the messages (cards); supplied by the bot layer so this engine stays transport-free. */
+export interface ReminderComposer {
+  practice(reminder: ScheduledReminder): OutgoingMessage | undefined;
+  digest(reminder: ScheduledReminder, open: Array<{ tracker: FollowUpTracker; record?: StoredRecord }>, now: Date): OutgoingMessage;
+  followUp(record: StoredRecord, tracker: FollowUpTracker, audience: 'personal' | 'channel', now: Date): OutgoingMessage;
+}
+
+export interface SchedulerOptions {
+  /** Croner pattern for the tick (6 fields allowed). */
+  tickCron: string;
+  /** How long a run's lease lasts without renewal; renewed every third of it while sending. */
+  leaseTtlMs: number;
+  /** Hours after a share without consent before the first "have you told them?" reminder. */
+  followUpHours: number;
+  /** Hours between repeats of a follow-up reminder. */
+  followUpRepeatHours: number;
+  /** Minimum time between follow-up discovery passes (0 = every tick). */
+  discoveryIntervalMs: number;
+  /** After this many passes at one run (lease generations), a run is closed even if some sends failed. */
+  maxRunPasses: number;
+  /** Runs worked on at once by one instance. */
+  runConcurrency: number;
+  /** Items taken per tick (the rest wait for the next tick). */
+  maxItemsPerTick: number;
+  /** Discovery overlap: re-read decisions this far behind the newest one seen (late commits). */
+  watermarkOverlapMs: number;
+}
+
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
+  tickCron: '0 * * * * *',
+  leaseTtlMs: 60_000,
+  followUpHours: 72,
+  followUpRepeatHours: 24,
+  discoveryIntervalMs: 5 * 60_000,
+  maxRunPasses: 5,
+  runConcurrency: 8,
+  maxItemsPerTick: 500,
+  watermarkOverlapMs: 5 * 60_000,
+};
+
+interface SchedulerLogger {
+  info(details: Record<string, unknown>, message: string): void;
+  warn(details: Record<string, unknown>, message: string): void;
+  error(details: Record<string, unknown>, message: string): void;
+}
+
+export interface SchedulerDeps {
+  reminders: TableReminderStore;
+  leases: TableLeaseStore;
+  conversations: TableConversationStore;
+  decisions: DecisionStore;
+  engine: DeliveryEngine;
+  composer: ReminderComposer;
+  logger: SchedulerLogger;
+  /** The business clock (injectable): decides what is due. Leases use the wall clock. */
+  now: () => Date;
+  owner?: string;
+  options?: Partial<SchedulerOptions>;
+}
+
+export interface TickResult {
+  discovered: number;
+  runs: RunResult[];
+  skipped: number;
+  closed: number;
+}
+
+export class ReminderScheduler {
+  readonly owner: string;
+  readonly options: SchedulerOptions;
+  private job?: Cron;
+  private stopping = new AbortController();
+  private current?: Promise<TickResult>;
+  private lastDiscovery = 0;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.owner = deps.owner ?? `instance-${randomUUID()}`;
+    this.options = { ...DEFAULT_SCHEDULER_OPTIONS, ...deps.options };
+  }
+
+  start(): void {
+    if (this.job) return;
+    this.stopping = new AbortController();
+    // protect: a tick that runs long is never overlapped by the next one.
+    this.job = new Cron(this.options.tickCron, { protect: true, catch: false }, async () => {
+      try {
+        await this.tick();
+      } catch (err) {
+        this.deps.logger.error({ event: 'reminder.tick_failed', err: (err as Error)?.message }, 'reminder tick failed');
+      }
+    });
+  }
+
+  /** Stops ticking; aborts the running tick (sends in flight finish and are recorded) and waits for it. */
+  async stop(): Promise<void> {
+    this.job?.stop();
+    this.job = undefined;
+    this.stopping.abort();
+    await this.current?.catch(() => undefined);
+  }
+
+  get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  /** One pass: discovery, then every due item. Safe to call directly (tests); ticks never overlap. */
+  tick(): Promise<TickResult> {
+    if (this.current) return this.current;
+    const run = this.doTick().finally(() => {
+      this.current = undefined;
+    });
+    this.current = run;
+    return run;
+  }
+
+  private async doTick(): Promise<TickResult> {
+    const result: TickResult = { discovered: 0, runs: [], skipped: 0, closed: 0 };
+    if (this.stopped) return result;
+    const now = this.deps.now();
+    if (Date.now() - this.lastDiscovery >= this.options.discoveryIntervalMs) {
+      result.discovered = await this.discoverFollowUps();
+      this.lastDiscovery = Date.now();
+    }
+    const due: ReminderItem[] = [];
+    for await (const item of this.deps.reminders.due(now)) {
+      due.push(item);
+      if (due.length >= this.options.maxItemsPerTick) break;
+    }
+    const cache = new TickCache(this.deps.conversations);
+    await pool(due, this.options.runConcurrency, async (item) => {
+      if (this.stopped) return;
+      const outcome = await this.runItem(item, now, cache).catch((err: unknown) => {
+        this.deps.logger.error({ event: 'reminder.run_failed', item: item.type, err: (err as Error)?.message }, 'reminder run failed');
+        return 'skipped' as const;
+      });
+      if (outcome === 'skipped') result.skipped++;
+      else if (outcome === 'closed') result.closed++;
+      else result.runs.push(outcome);
+    });
+    return result;
+  }
+
+  // ---- follow-up discovery -----------------------------------------------------------------
+
+  /** Tracks every decision (since the tenant's watermark) that still has "inform the subject later" open. */
+  async discoverFollowUps(): Promise<number> {
+    const tenants = new Set<string>();
+    for await (const c of this.deps.conversations.listActive()) tenants.add(c.tenantId);
+    let discovered = 0;
+    for (const tenantId of tenants) {
+      if (this.stopped) break;
+      const from = await this.deps.reminders.getWatermark(tenantId);
+      let newest: string | undefined;
+      let token: string | undefined;
+      do {
+        const page = await this.deps.decisions.query({ tenantId, ...(from ? { from } : {}) }, 200, token);
+        for (const record of page.items) {
+          if (!newest || record.recordedAt > newest) newest = record.recordedAt;
+          if (record.kind !== 'decision' || !record.openFollowUps.includes('inform_subject_later')) continue;
+          const dueAt = new Date(Date.parse(record.recordedAt) + this.options.followUpHours * 3_600_000).toISOString();
+          const created = await this.deps.reminders.ensureFollowUp({
+            tenantId,
+            id: record.id,
+            practitionerAad: record.decidedBy.aadObjectId,
+            conversationId: record.scope.conversationId,
+            conversationKind: record.scope.conversationKind,
+            ...(record.scope.teamId ? { teamId: record.scope.teamId } : {}),
+            ...(record.scope.channelId ? { channelId: record.scope.channelId } : {}),
+            dueAt,
+          });
+          if (created) discovered++;
+        }
+        token = page.continuationToken;
+      } while (token && !this.stopped);
+      if (newest) {
+        const readTo = new Date(Date.parse(newest) - this.options.watermarkOverlapMs).toISOString();
+        if (!from || readTo > from) await this.deps.reminders.setWatermark(tenantId, readTo);
+      }
+    }
+    if (discovered > 0) this.deps.logger.info({ event: 'reminder.followups_discovered', count: discovered }, 'follow-ups to track');
+    return discovered;
+  }
+
+  // ---- one run -----------------------------------------------------------------------------
+
+  private async runItem(item: ReminderItem, now: Date, cache: TickCache): Promise<RunResult | 'skipped' | 'closed'> {
+    const runAt = item.nextRunAt;
+    const runId = `${itemKey(item)}@${runAt}`;
+    const acquired = await this.deps.leases.acquire(runId, this.owner, this.options.leaseTtlMs);
+    if (!acquired.acquired) {
+      // A completed run whose item was not moved on (its sender died in between): move it on now.
+      if (acquired.reason === 'completed') await this.advance(item, runAt, now);
+      return 'skipped';
+    }
+    let lease: Lease | undefined = acquired.lease;
+    if (acquired.takeover) this.deps.logger.info({ event: 'reminder.run_takeover', runId, generation: lease.generation }, 'taking over an unfinished run');
+
+    const runAbort = new AbortController();
+    const onStop = () => runAbort.abort();
+    this.stopping.signal.addEventListener('abort', onStop, { once: true });
+    const renewEvery = Math.max(200, Math.floor(this.options.leaseTtlMs / 3));
+    const renewTimer = setInterval(() => {
+      if (!lease) return;
+      this.deps.leases
+        .renew(lease, this.options.leaseTtlMs)
+        .then((renewed) => {
+          if (renewed) lease = renewed;
+          else {
+            this.deps.logger.warn({ event: 'reminder.lease_lost', runId }, 'lost the lease mid-run; stopping this run');
+            lease = undefined;
+            runAbort.abort();
+          }
+        })
+        .catch(() => undefined);
+    }, renewEvery);
+    try {
+      const plan = await this.plan(item, now, cache);
+      if (plan === 'closed') {
+        if (lease) await this.deps.leases.complete(lease);
+        return 'closed';
+      }
+      const result = await this.deps.engine.deliverRun(runId, plan, runAbort.signal);
+      const held: Lease | undefined = lease;
+      if (!held) return result;
+      if (result.complete || held.generation >= this.options.maxRunPasses) {
+        if (!result.complete) this.deps.logger.warn({ event: 'reminder.run_closed_incomplete', runId, counts: result.counts }, 'closing a run with undelivered messages');
+        await this.advance(item, runAt, now);
+        await this.deps.leases.complete(held);
+      } else if (!this.stopped) {
+        // Some sends failed after their retries: let the next tick (any instance) try again.
+        await this.deps.leases.release(held);
+      }
+      // When stopping, the lease is simply left to expire (as after a crash).
+      this.deps.logger.info({ event: 'reminder.run_done', runId, counts: result.counts, complete: result.complete }, 'reminder run finished');
+      return result;
+    } finally {
+      clearInterval(renewTimer);
+      this.stopping.signal.removeEventListener('abort', onStop);
+    }
+  }
+
+  /** Moves the item past `runAt`: schedules to their next cron time, follow-ups by the repeat interval. */
+  private async advance(item: ReminderItem, runAt: string, now: Date): Promise<void> {
+    const after = new Date(Math.max(Date.parse(runAt), now.getTime()));
+    if (item.type === 'schedule') {
+      const next = nextRunAfter(item.cron, after, item.timezone);
+      await this.deps.reminders.advance(item, runAt, next?.toISOString());
+    } else {
+      const step = this.options.followUpRepeatHours * 3_600_000;
+      let next = Date.parse(runAt) + step;
+      while (next <= now.getTime()) next += step;
+      await this.deps.reminders.advance(item, runAt, new Date(next).toISOString(), { countReminder: true });
+    }
+  }
+
+  /** Who gets what for this run; 'closed' when nothing is owed any more. */
+  private async plan(item: ReminderItem, now: Date, cache: TickCache): Promise<DeliveryTarget[] | 'closed'> {
+    const { composer, conversations, reminders, decisions } = this.deps;
+    if (item.type === 'schedule') {
+      const channel = await conversations.get(item.tenantId, item.conversationId);
+      if (!channel?.active) {
+        this.deps.logger.warn({ event: 'reminder.channel_gone', reminderId: item.id }, 'reminder channel no longer reachable; cancelling');
+        await reminders.cancelSchedule(item.tenantId, item.id, 'system:channel_inactive');
+        return 'closed';
+      }
+      let message: OutgoingMessage | undefined;
+      if (item.kind === 'practice') message = composer.practice(item);
+      else {
+        const open = await reminders.listOpenFollowUps(item.tenantId, item.teamId);
+        const withRecords = await Promise.all(open.slice(0, 30).map(async (tracker) => ({ tracker, record: await decisions.get(item.tenantId, tracker.id) })));
+        message = composer.digest(item, withRecords, now);
+      }
+      return message ? [targetOf(channel, message)] : 'closed';
+    }
+
+    const record = await decisions.get(item.tenantId, item.id);
+    if (!record) {
+      await reminders.closeFollowUp(item.tenantId, item.id, 'record_missing');
+      return 'closed';
+    }
+    const history = await decisions.byCase(item.tenantId, record.caseReference);
+    if (history.some((r) => r.kind === 'follow_up_subject_informed' && r.parentId === record.id)) {
+      await reminders.closeFollowUp(item.tenantId, item.id, 'follow_up_recorded');
+      return 'closed';
+    }
+    const targets: DeliveryTarget[] = [];
+    const personal = await cache.personalChat(item.tenantId, item.practitionerAad, item.conversationKind === 'personal' ? item.conversationId : undefined);
+    if (personal) targets.push(targetOf(personal, composer.followUp(record, item, 'personal', now)));
+    if (item.teamId) {
+      const channel = await cache.channel(item.tenantId, item.teamId, item.channelId);
+      if (channel) targets.push(targetOf(channel, composer.followUp(record, item, 'channel', now)));
+    }
+    if (targets.length === 0) this.deps.logger.warn({ event: 'reminder.followup_unreachable', recordId: record.id }, 'no conversation to remind the practitioner in');
+    return targets;
+  }
+}
+
+function targetOf(conversation: StoredConversation, message: OutgoingMessage): DeliveryTarget {
+  return { tenantId: conversation.tenantId, conversationId: conversation.conversationId, reference: conversation.reference, message };
+}
+
+/** Per-tick lookups of a tenant's conversations (one partition scan per tenant per tick). */
+class TickCache {
+  private readonly byTenant = new Map<string, Promise<StoredConversation[]>>();
+
+  constructor(private readonly conversations: TableConversationStore) {}
+
+  private all(tenantId: string): Promise<StoredConversation[]> {
+    let list = this.byTenant.get(tenantId);
+    if (!list) {
+      list = (async () => {
+        const out: StoredConversation[] = [];
+        for await (const c of this.conversations.listActive(tenantId)) out.push(c);
+        return out;
+      })();
+      this.byTenant.set(tenantId, list);
+    }
+    return list;
+  }
+
+  async personalChat(tenantId: string, aadObjectId: string, preferredId?: string): Promise<StoredConversation | undefined> {
+    const list = await this.all(tenantId);
+    const mine = list.filter((c) => c.kind === 'personal' && c.reference.user?.aadObjectId?.toLowerCase() === aadObjectId.toLowerCase());
+    return mine.find((c) => c.conversationId === preferredId) ?? (preferredId ? list.find((c) => c.conversationId === preferredId) : undefined) ?? mine[0];
+  }
+
+  /** The channel the decision was made in (its root), else any channel the bot knows in that team. */
+  async channel(tenantId: string, teamId: string, channelId?: string): Promise<StoredConversation | undefined> {
+    const list = (await this.all(tenantId)).filter((c) => c.kind === 'channel' && c.teamId === teamId);
+    return (channelId ? list.find((c) => c.conversationId === channelId || c.channelId === channelId) : undefined) ?? list[0];
+  }
+}
+
+async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}

@@ -1,0 +1,218 @@
+/**
+ * Conversation references for proactive messages (reminders, follow-up nudges).
+ *
+ *   PartitionKey = encoded tenant id, RowKey = encoded conversation id
+ *
+ * The reference is botbuilder's ConversationReference stored as JSON; it is typed locally (and
+ * validated with zod) so storage does not depend on botbuilder. Unknown fields are kept, because
+ * the Bot Framework may need them when continuing the conversation.
+ */
+import { odata, type TableClient } from '@azure/data-tables';
+import { z } from 'zod';
+import type { ConversationKind } from './contract';
+import { entityPages } from './entityPages';
+import { CorruptEntityError, guarded, InvalidRecordError, statusOf, wrapStorageError } from './errors';
+import { decodeKeyPart, encodeKeyPart } from './keys';
+import { defaultStorageLogger, type StorageLogger } from './logger';
+import { describeIssues } from './recordSchemas';
+import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
+
+/** The parts of botbuilder's ConversationReference we rely on; botbuilder's type is assignable to it. */
+export interface StoredConversationReference {
+  serviceUrl: string;
+  channelId: string;
+  conversation: { id: string; conversationType?: string; tenantId?: string; isGroup?: boolean; name?: string };
+  bot: { id: string; name?: string };
+  user?: { id: string; name?: string; aadObjectId?: string };
+  activityId?: string;
+  locale?: string;
+}
+
+const conversationReferenceSchema = z.looseObject({
+  serviceUrl: z.url(),
+  channelId: z.string().min(1),
+  conversation: z.looseObject({
+    id: z.string().min(1).max(500),
+    conversationType: z.string().optional(),
+    tenantId: z.string().optional(),
+    isGroup: z.boolean().optional(),
+    name: z.string().optional(),
+  }),
+  bot: z.looseObject({ id: z.string().min(1), name: z.string().optional() }),
+  user: z.looseObject({ id: z.string(), name: z.string().optional(), aadObjectId: z.string().optional() }).optional(),
+  activityId: z.string().optional(),
+  locale: z.string().optional(),
+});
+
+export interface ConversationMeta {
+  kind: ConversationKind;
+  teamId?: string;
+  channelId?: string;
+  /** Team/channel/chat name for admin views. */
+  name?: string;
+}
+
+export interface StoredConversation extends ConversationMeta {
+  tenantId: string;
+  conversationId: string;
+  reference: StoredConversationReference;
+  active: boolean;
+  /** Why it stopped being usable (e.g. 'bot_removed', '403_forbidden'), when inactive. */
+  inactiveReason?: string;
+  /** ISO-8601 UTC of the last upsert or deactivation. */
+  updatedAt: string;
+}
+
+const metaSchema = z.object({
+  kind: z.enum(['personal', 'groupChat', 'channel']),
+  teamId: z.string().min(1).max(500).optional(),
+  channelId: z.string().min(1).max(500).optional(),
+  name: z.string().max(500).optional(),
+});
+
+const conversationEntitySchema = metaSchema.extend({
+  partitionKey: z.string(),
+  rowKey: z.string(),
+  reference: z.string(),
+  active: z.boolean(),
+  inactiveReason: z.string().optional(),
+  updatedAt: z.iso.datetime(),
+});
+
+export interface ConversationStoreOptions {
+  logger?: StorageLogger;
+  callTimeoutMs?: number;
+  now?: () => Date;
+}
+
+export class TableConversationStore {
+  private readonly logger: StorageLogger;
+  private readonly callTimeoutMs: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly client: TableClient,
+    options: ConversationStoreOptions = {},
+  ) {
+    this.logger = options.logger ?? defaultStorageLogger();
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Saves (or refreshes) the reference and marks the conversation active again. */
+  async upsert(tenantId: string, reference: StoredConversationReference, meta: ConversationMeta): Promise<StoredConversation> {
+    const ref = conversationReferenceSchema.safeParse(reference);
+    if (!ref.success) throw new InvalidRecordError(`conversation reference rejected: ${describeIssues(ref.error)}`);
+    const checkedMeta = metaSchema.safeParse(meta);
+    if (!checkedMeta.success) throw new InvalidRecordError(`conversation meta rejected: ${describeIssues(checkedMeta.error)}`);
+    if (!tenantId || (ref.data.conversation.tenantId !== undefined && ref.data.conversation.tenantId !== tenantId)) {
+      throw new InvalidRecordError('conversation reference belongs to a different tenant');
+    }
+    const stored: StoredConversation = {
+      ...checkedMeta.data,
+      tenantId,
+      conversationId: ref.data.conversation.id,
+      reference: ref.data as StoredConversationReference,
+      active: true,
+      updatedAt: this.now().toISOString(),
+    };
+    await guarded('save conversation', () =>
+      this.client.upsertEntity(
+        {
+          partitionKey: encodeKeyPart(tenantId),
+          rowKey: encodeKeyPart(stored.conversationId),
+          ...checkedMeta.data,
+          reference: JSON.stringify(ref.data),
+          active: true,
+          updatedAt: stored.updatedAt,
+        },
+        // Replace, not merge: a reactivated conversation must lose its old inactiveReason.
+        'Replace',
+        { abortSignal: this.signal() },
+      ),
+    );
+    return stored;
+  }
+
+  /** Stops proactive sends to it (bot removed, 403/404 from the connector). False when unknown. */
+  async markInactive(tenantId: string, conversationId: string, reason: string): Promise<boolean> {
+    try {
+      await this.client.updateEntity(
+        {
+          partitionKey: encodeKeyPart(tenantId),
+          rowKey: encodeKeyPart(conversationId),
+          active: false,
+          inactiveReason: reason.slice(0, 200),
+          updatedAt: this.now().toISOString(),
+        },
+        'Merge',
+        { abortSignal: this.signal() },
+      );
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw wrapStorageError(err, 'mark conversation inactive');
+    }
+  }
+
+  async get(tenantId: string, conversationId: string): Promise<StoredConversation | undefined> {
+    let entity: Record<string, unknown>;
+    try {
+      entity = await this.client.getEntity<Record<string, unknown>>(encodeKeyPart(tenantId), encodeKeyPart(conversationId), {
+        abortSignal: this.signal(),
+      });
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw wrapStorageError(err, 'get conversation');
+    }
+    return this.toConversation(entity);
+  }
+
+  /**
+   * Active conversations of one tenant, or of every tenant (for background jobs), fetched a page at
+   * a time as you iterate. A corrupt row is logged and skipped so one bad row cannot stop a job.
+   */
+  async *listActive(tenantId?: string): AsyncGenerator<StoredConversation> {
+    const filter =
+      tenantId === undefined ? 'active eq true' : odata`PartitionKey eq ${encodeKeyPart(tenantId)} and active eq true`;
+    for await (const page of entityPages(this.client, filter, () => this.signal(), 'list conversations')) {
+      for (const row of page) {
+        try {
+          yield this.toConversation(row);
+        } catch (err) {
+          if (!(err instanceof CorruptEntityError)) throw err;
+        }
+      }
+    }
+  }
+
+  private toConversation(row: Record<string, unknown>): StoredConversation {
+    const where = `PartitionKey='${String(row.partitionKey)}', RowKey='${String(row.rowKey)}'`;
+    const fail = (detail: string) => {
+      const err = new CorruptEntityError(this.client.tableName, where, detail);
+      this.logger.error({ table: err.table, where, detail }, 'corrupt entity in Table storage');
+      return err;
+    };
+    const entity = conversationEntitySchema.safeParse(row);
+    if (!entity.success) throw fail(describeIssues(entity.error));
+    let json: unknown;
+    try {
+      json = JSON.parse(entity.data.reference);
+    } catch {
+      throw fail("'reference' is not valid JSON");
+    }
+    const reference = conversationReferenceSchema.safeParse(json);
+    if (!reference.success) throw fail(describeIssues(reference.error));
+    const { partitionKey, rowKey, reference: _json, ...rest } = entity.data;
+    return {
+      ...rest,
+      tenantId: decodeKeyPart(partitionKey),
+      conversationId: decodeKeyPart(rowKey),
+      reference: reference.data as StoredConversationReference,
+    };
+  }
+
+  private signal(): AbortSignal {
+    return AbortSignal.timeout(this.callTimeoutMs);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Converting records to table entities and back (with validation) for the `decisions` table.
+ */
+import type { TransactionAction } from '@azure/data-tables';
+import { z } from 'zod';
+import type { StoredRecord } from './contract';
+import { idempotencyRowKey, indexRowKeys, recordRowKey, teamKeyOf, tenantPartitionKey } from './decisionKeys';
+import { CorruptEntityError, InvalidRecordError } from './errors';
+import { normaliseCaseReference } from './keys';
+import { describeIssues, storedRecordSchema } from './recordSchemas';
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * An Azure string property holds 64 KiB = 32K UTF-16 code units; leave headroom.
+ * (The field limits in recordSchemas keep real records far below this.)
+ */
+const MAX_RECORD_JSON_CHARS = 30_000;
+
+/**
+ * Columns copied onto every record/index row. `record` is the full record as JSON, so a list page
+ * is answered from index rows alone; the other columns exist for server-side $filter.
+ */
+function recordColumns(record: StoredRecord, json: string) {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    recordId: record.id,
+    recordedAt: record.recordedAt,
+    decision: record.decision,
+    decidedByAad: record.decidedBy.aadObjectId,
+    teamKey: teamKeyOf(record),
+    caseKey: normaliseCaseReference(record.caseReference),
+    record: json,
+  };
+}
+
+/** The whole write for one record: record row, idempotency marker and every index row — one transaction. */
+export function recordTransaction(record: StoredRecord, extraCaseKeys: readonly string[] = []): TransactionAction[] {
+  const json = JSON.stringify(record);
+  if (json.length > MAX_RECORD_JSON_CHARS) {
+    throw new InvalidRecordError(`record is too large to store (${json.length} characters; limit ${MAX_RECORD_JSON_CHARS})`);
+  }
+  const partitionKey = tenantPartitionKey(record.scope.tenantId);
+  const columns = recordColumns(record, json);
+  const actions: TransactionAction[] = [
+    // The marker goes first: when a double submit loses the race, its failing op is this one.
+    [
+      'create',
+      {
+        partitionKey,
+        rowKey: idempotencyRowKey(record.idempotencyKey),
+        entityKind: 'idem',
+        schemaVersion: SCHEMA_VERSION,
+        recordId: record.id,
+      },
+    ],
+    ['create', { partitionKey, rowKey: recordRowKey(record.id), entityKind: 'rec', ...columns }],
+  ];
+  for (const rowKey of indexRowKeys(record, extraCaseKeys)) {
+    actions.push(['create', { partitionKey, rowKey, entityKind: 'idx', ...columns }]);
+  }
+  return actions;
+}
+
+const recordEntitySchema = z.object({
+  partitionKey: z.string(),
+  rowKey: z.string(),
+  entityKind: z.enum(['rec', 'idx']),
+  recordId: z.string(),
+  record: z.string(),
+});
+
+const idempotencyEntitySchema = z.object({
+  partitionKey: z.string(),
+  rowKey: z.string(),
+  entityKind: z.literal('idem'),
+  recordId: z.string().min(1),
+});
+
+/** Names a row for logs and errors without echoing case references or user ids held in index keys. */
+export function describeRow(partitionKey: unknown, rowKey: unknown, recordId?: unknown): string {
+  const key = typeof rowKey === 'string' ? rowKey : '?';
+  const kind = key.split('|')[0];
+  const row = kind === 'rec' || kind === 'idem' ? `RowKey='${kind === 'idem' ? 'idem|…' : key}'` : `${kind} index row`;
+  const of = typeof recordId === 'string' ? ` of record ${recordId}` : '';
+  return `PartitionKey='${String(partitionKey)}', ${row}${of}`;
+}
+
+/** Validates a record or index row and returns the record it carries, or throws CorruptEntityError. */
+export function recordFromEntity(table: string, entity: Record<string, unknown>): StoredRecord {
+  const where = describeRow(entity.partitionKey, entity.rowKey, entity.recordId);
+  const row = recordEntitySchema.safeParse(entity);
+  if (!row.success) throw new CorruptEntityError(table, where, describeIssues(row.error));
+  let json: unknown;
+  try {
+    json = JSON.parse(row.data.record);
+  } catch {
+    throw new CorruptEntityError(table, where, "'record' is not valid JSON");
+  }
+  const record = storedRecordSchema.safeParse(json);
+  if (!record.success) throw new CorruptEntityError(table, where, describeIssues(record.error));
+  // Defence in depth: a row copied into the wrong partition must never surface in another tenant.
+  if (tenantPartitionKey(record.data.scope.tenantId) !== row.data.partitionKey || record.data.id !== row.data.recordId) {
+    throw new CorruptEntityError(table, where, 'record does not belong to this row (tenant or id mismatch)');
+  }
+  return record.data;
+}
+
+export function recordIdFromMarker(table: string, entity: Record<string, unknown>): string {
+  const marker = idempotencyEntitySchema.safeParse(entity);
+  if (!marker.success) {
+    throw new CorruptEntityError(table, describeRow(entity.partitionKey, entity.rowKey), describeIssues(marker.error));
+  }
+  return marker.data.recordId;
+}

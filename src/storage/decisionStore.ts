@@ -1,0 +1,241 @@
+/**
+ * DecisionStore on Azure Table storage (layout and trade-offs: docs/storage-design.md).
+ *
+ * One partition per tenant; each record is written with its index rows in one transaction, and
+ * every list is a single RowKey-range scan of one index, newest first.
+ */
+import { odata, type TableClient } from '@azure/data-tables';
+import type { DecisionStore, NewRecord, Page, RecordQuery, RecordResult, StoredRecord } from './contract';
+import { decodeToken, encodeToken, queryFingerprint } from './continuationToken';
+import {
+  idempotencyRowKey,
+  indexPrefix,
+  indexRange,
+  recordRowKey,
+  tenantPartitionKey,
+  type IndexName,
+} from './decisionKeys';
+import { recordFromEntity, recordIdFromMarker, recordTransaction } from './decisionEntities';
+import { CorruptEntityError, InvalidQueryError, InvalidRecordError, statusOf, wrapStorageError } from './errors';
+import { defaultStorageLogger, type StorageLogger } from './logger';
+import { newRecordId, normaliseCaseReference, normaliseRecordId } from './keys';
+import { describeIssues, newRecordSchema } from './recordSchemas';
+import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
+import { scanRange } from './rangeScan';
+
+export interface DecisionStoreOptions {
+  logger?: StorageLogger;
+  /** Per SDK call, retries included. */
+  callTimeoutMs?: number;
+  /** Round trips one page may spend skipping rows that fail the filters. */
+  maxRoundTripsPerPage?: number;
+  /** byCase returns at most this many entries (newest); more is logged as a warning. */
+  byCaseLimit?: number;
+  /** Injectable clock for tests. */
+  now?: () => Date;
+}
+
+export const MAX_PAGE_SIZE = 1000;
+
+/** Attempts at a fresh record id if one collides (30 random bits per day: practically never). */
+const ID_ATTEMPTS = 3;
+
+/** The narrowest index first: a case has few entries, a whole tenant many. */
+const INDEX_PREFERENCE: readonly IndexName[] = ['case', 'user', 'team', 'outcome', 'all'];
+
+interface PlannedQuery {
+  partitionKey: string;
+  prefix: string;
+  ge: string;
+  lt: string;
+  where: string[];
+  fingerprint: string;
+  empty: boolean;
+}
+
+export class TableDecisionStore implements DecisionStore {
+  private readonly logger: StorageLogger;
+  private readonly callTimeoutMs: number;
+  private readonly maxRoundTrips: number;
+  private readonly byCaseLimit: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly client: TableClient,
+    options: DecisionStoreOptions = {},
+  ) {
+    this.logger = options.logger ?? defaultStorageLogger();
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.maxRoundTrips = options.maxRoundTripsPerPage ?? 10;
+    this.byCaseLimit = options.byCaseLimit ?? 500;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async record(input: NewRecord): Promise<RecordResult> {
+    const parsed = newRecordSchema.safeParse(input);
+    if (!parsed.success) throw new InvalidRecordError(`record rejected: ${describeIssues(parsed.error)}`);
+    const newRecord = parsed.data;
+    const tenantId = newRecord.scope.tenantId;
+
+    const extraCaseKeys = await this.parentCaseKeys(newRecord);
+    for (let attempt = 1; attempt <= ID_ATTEMPTS; attempt++) {
+      const at = this.now();
+      // Through JSON so the returned record is exactly what get() will read back (no undefined-valued keys).
+      const record = JSON.parse(
+        JSON.stringify({ ...newRecord, id: newRecordId(at), recordedAt: at.toISOString() }),
+      ) as StoredRecord;
+      try {
+        await this.client.submitTransaction(recordTransaction(record, extraCaseKeys), { abortSignal: this.signal() });
+        return { record, created: true };
+      } catch (err) {
+        if (statusOf(err) !== 409) throw wrapStorageError(err, 'record');
+      }
+      // 409: either the idempotency marker exists (a retry or a concurrent double submit) or,
+      // astronomically rarely, the new id collided — then try again with a fresh id.
+      const existing = await this.findByIdempotencyKey(tenantId, newRecord.idempotencyKey);
+      if (existing) return { record: existing, created: false };
+    }
+    throw new InvalidRecordError(`could not allocate a unique record id after ${ID_ATTEMPTS} attempts`);
+  }
+
+  async get(tenantId: string, id: string): Promise<StoredRecord | undefined> {
+    const recordId = normaliseRecordId(id);
+    if (!recordId) return undefined;
+    const entity = await this.pointRead(tenantPartitionKey(tenantId), recordRowKey(recordId), 'get record');
+    return entity && this.validated(entity);
+  }
+
+  /** The record an idempotency key produced, if any (the bot can use it to re-render a card). */
+  async findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<StoredRecord | undefined> {
+    const partitionKey = tenantPartitionKey(tenantId);
+    const marker = await this.pointRead(partitionKey, idempotencyRowKey(idempotencyKey), 'idempotency lookup');
+    if (!marker) return undefined;
+    const recordId = this.checked(() => recordIdFromMarker(this.client.tableName, marker));
+    const record = await this.get(tenantId, recordId);
+    if (!record) {
+      // Written in the same transaction as its marker, so this means the table was edited by hand.
+      const where = `PartitionKey='${partitionKey}', RowKey='rec|${recordId}'`;
+      throw this.corrupt(new CorruptEntityError(this.client.tableName, where, 'idempotency marker points at a missing record'));
+    }
+    return record;
+  }
+
+  async query(q: RecordQuery, pageSize: number, continuationToken?: string): Promise<Page<StoredRecord>> {
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new InvalidQueryError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    const plan = planQuery(q);
+    const resume = continuationToken === undefined ? undefined : decodeToken(continuationToken, plan.fingerprint);
+    if (plan.empty) return { items: [] };
+    const result = await scanRange({
+      client: this.client,
+      partitionKey: plan.partitionKey,
+      ge: plan.ge,
+      lt: plan.lt,
+      where: plan.where,
+      want: pageSize,
+      resume,
+      maxRoundTrips: this.maxRoundTrips,
+      signal: () => this.signal(),
+      operation: 'query records',
+    });
+    const items = result.rows.map((row) => this.validated(row));
+    return result.resume ? { items, continuationToken: encodeToken(plan.fingerprint, result.resume) } : { items };
+  }
+
+  async byCase(tenantId: string, caseReference: string): Promise<StoredRecord[]> {
+    const caseKey = normaliseCaseReference(caseReference);
+    if (!caseKey) return [];
+    const prefix = indexPrefix('case', caseKey);
+    const { ge, lt } = indexRange(prefix);
+    const result = await scanRange({
+      client: this.client,
+      partitionKey: tenantPartitionKey(tenantId),
+      ge,
+      lt,
+      want: this.byCaseLimit,
+      maxRoundTrips: this.maxRoundTrips,
+      signal: () => this.signal(),
+      operation: 'records by case',
+    });
+    if (result.resume) {
+      this.logger.warn({ tenantId, limit: this.byCaseLimit }, 'byCase truncated: the case has more entries than the limit');
+    }
+    return result.rows.map((row) => this.validated(row));
+  }
+
+  /** A follow-up is also filed under its parent's case, so byCase(parent's case) always shows it. */
+  private async parentCaseKeys(record: NewRecord): Promise<string[]> {
+    if (record.parentId === undefined) return [];
+    const parent = await this.get(record.scope.tenantId, record.parentId);
+    if (!parent) throw new InvalidRecordError(`parentId ${record.parentId} is not a record of this tenant`);
+    return [normaliseCaseReference(parent.caseReference)];
+  }
+
+  private async pointRead(partitionKey: string, rowKey: string, operation: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return await this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal: this.signal() });
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw wrapStorageError(err, operation);
+    }
+  }
+
+  private validated(entity: Record<string, unknown>): StoredRecord {
+    return this.checked(() => recordFromEntity(this.client.tableName, entity));
+  }
+
+  /** Logs corrupt rows (location and reason only) before rethrowing, so they are seen even if the caller swallows the error. */
+  private checked<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (err) {
+      throw err instanceof CorruptEntityError ? this.corrupt(err) : err;
+    }
+  }
+
+  private corrupt(err: CorruptEntityError): CorruptEntityError {
+    this.logger.error({ table: err.table, where: err.where, detail: err.detail }, 'corrupt entity in Table storage');
+    return err;
+  }
+
+  private signal(): AbortSignal {
+    return AbortSignal.timeout(this.callTimeoutMs);
+  }
+}
+
+/** Picks the narrowest index for the query and turns the other filters into OData conditions. */
+export function planQuery(q: RecordQuery): PlannedQuery {
+  if (typeof q?.tenantId !== 'string' || q.tenantId === '') throw new InvalidQueryError('tenantId is required');
+  const fromMs = parseInstant('from', q.from);
+  const toMs = parseInstant('to', q.to);
+  const caseKey = q.caseReference === undefined ? undefined : normaliseCaseReference(q.caseReference);
+  if (caseKey === '') throw new InvalidQueryError('caseReference must not be blank');
+
+  const values: Record<IndexName, string | undefined> = {
+    case: caseKey,
+    user: q.decidedBy,
+    team: q.teamId,
+    outcome: q.decision,
+    all: 'all',
+  };
+  const index = INDEX_PREFERENCE.find((name) => values[name] !== undefined) ?? 'all';
+  const prefix = indexPrefix(index, index === 'all' ? undefined : values[index]);
+  const where: string[] = [];
+  if (index !== 'user' && q.decidedBy !== undefined) where.push(odata`decidedByAad eq ${q.decidedBy}`);
+  if (index !== 'team' && q.teamId !== undefined) where.push(odata`teamKey eq ${q.teamId}`);
+  if (index !== 'outcome' && q.decision !== undefined) where.push(odata`decision eq ${q.decision}`);
+  // The case index is always chosen when a case is given, so a case never needs a residual filter.
+
+  const { ge, lt } = indexRange(prefix, fromMs, toMs);
+  const partitionKey = tenantPartitionKey(q.tenantId);
+  const fingerprint = queryFingerprint([partitionKey, prefix, ge, lt, where]);
+  return { partitionKey, prefix, ge, lt, where, fingerprint, empty: ge >= lt };
+}
+
+function parseInstant(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw new InvalidQueryError(`${name} must be an ISO-8601 date or date-time`);
+  return ms;
+}

@@ -1,0 +1,80 @@
+/**
+ * Errors the storage layer adds to the contract's StorageUnavailableError.
+ *
+ * Messages name keys and field paths only, never record content (records are safeguarding data).
+ */
+import { RestError } from '@azure/data-tables';
+import { StorageUnavailableError } from './contract';
+
+/** The caller handed storage something that does not meet the contract (a bug in the caller, not an outage). */
+export class InvalidRecordError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidRecordError';
+  }
+}
+
+/** A query whose filters cannot be interpreted (e.g. a date that is not ISO-8601). */
+export class InvalidQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidQueryError';
+  }
+}
+
+/** A continuation token that was not issued by this store for this query (tampered, truncated or reused). */
+export class InvalidContinuationTokenError extends Error {
+  constructor(message: string) {
+    super(`Invalid continuation token: ${message}`);
+    this.name = 'InvalidContinuationTokenError';
+  }
+}
+
+/** An entity read back from a table did not match the shape this code wrote. */
+export class CorruptEntityError extends Error {
+  constructor(
+    readonly table: string,
+    /** Which row, e.g. "PartitionKey='t1', RowKey='rec|D-20261126-7F3KQ2'" (never the row's content). */
+    readonly where: string,
+    readonly detail: string,
+  ) {
+    super(`Corrupt entity in table '${table}' (${where}): ${detail}`);
+    this.name = 'CorruptEntityError';
+  }
+}
+
+export function isRestError(err: unknown): err is RestError {
+  return err instanceof RestError || (err instanceof Error && err.name === 'RestError');
+}
+
+export function statusOf(err: unknown): number | undefined {
+  return isRestError(err) ? err.statusCode : undefined;
+}
+
+/**
+ * Maps SDK failures onto StorageUnavailableError so the bot can say "not saved, try again".
+ *
+ * Every RestError (connection refused/reset, timeouts, 5xx, throttling, auth or missing table)
+ * and every abort (our per-call timeout) becomes StorageUnavailableError; the original is kept as
+ * `cause` for the logs. Anything else (our own validation errors, programming errors) passes through.
+ */
+export function wrapStorageError(err: unknown, operation: string): unknown {
+  if (err instanceof StorageUnavailableError) return err;
+  if (isRestError(err)) {
+    const detail = err.statusCode ? `HTTP ${err.statusCode}${err.code ? ` ${err.code}` : ''}` : (err.code ?? 'network error');
+    return new StorageUnavailableError(`Table storage unavailable during ${operation} (${detail})`, { cause: err });
+  }
+  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
+    return new StorageUnavailableError(`Table storage did not answer in time during ${operation}`, { cause: err });
+  }
+  return err;
+}
+
+/** Runs one storage call, converting outages into StorageUnavailableError. */
+export async function guarded<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw wrapStorageError(err, operation);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Questionnaire steps for the browser e2e tests, driven the way a practitioner would: read the
+ * question on the card, pick the answer by its label, press Next.
+ *
+ * A path is written as answer *codes*; the question texts and option labels are taken from the
+ * rule pack through the engine, so a reworded label does not break the tests, while a path that no
+ * longer leads where it should fails with the step it went wrong at.
+ */
+import assert from 'node:assert/strict';
+import { TableClient } from '@azure/data-tables';
+import { evaluate, rulePack, type DecisionCode } from '../../src/domain';
+import type { StoredRecord } from '../../src/storage/contract';
+import type { Playground } from '../support/playground';
+
+/** The Playground's signed-in user (its default mock "Alex Wilber"). */
+export const PLAYGROUND_USER_AAD_ID = '00000000-0000-0000-0000-0000000000020';
+
+/** Item allowed in collectWarnings(): the cards ask Teams for full width, which the Playground cannot show. */
+export const KNOWN_PLAYGROUND_GAPS: readonly RegExp[] = [/Full width control is not supported yet/];
+
+export function unexpectedWarnings(warnings: readonly string[]): string[] {
+  return warnings.filter((w) => !KNOWN_PLAYGROUND_GAPS.some((gap) => gap.test(w)));
+}
+
+/** Opens a fresh view of the personal chat and waits for the bot's welcome card. */
+export async function openPersonalChat(pg: Playground): Promise<void> {
+  await pg.open();
+  await pg.waitForCardText('Things you can type');
+}
+
+/** Types "start" and waits for the first question. */
+export async function startQuestionnaire(pg: Playground): Promise<void> {
+  await pg.sendMessage('start');
+  await pg.waitForCardText(firstQuestionText());
+}
+
+export function firstQuestionText(): string {
+  const first = evaluate(rulePack, {});
+  assert.equal(first.kind, 'question');
+  return first.question.text;
+}
+
+/** The question the engine asks after `answers`, with the label of each option code. */
+export function questionAfter(answers: Record<string, string>) {
+  const result = evaluate(rulePack, answers);
+  if (result.kind !== 'question') return undefined;
+  return result;
+}
+
+export function labelOf(questionId: string, code: string): string {
+  const question = rulePack.questions.find((q) => q.id === questionId);
+  const option = question?.options.find((o) => o.code === code);
+  assert.ok(option, `the rule pack has no option ${questionId}=${code}`);
+  return option.label;
+}
+
+/**
+ * Answers questions on the latest card until `path` runs out or the outcome is reached. Each step
+ * checks that the card shows the question the engine expects (and its progress), then picks the
+ * option and presses Next. Returns the answers given.
+ */
+export async function answerPath(
+  pg: Playground,
+  path: Readonly<Record<string, string>>,
+  given: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const answers = { ...given };
+  for (;;) {
+    const next = questionAfter(answers);
+    if (!next) return answers;
+    const { question, progress } = next;
+    const code = path[question.id];
+    if (code === undefined) return answers;
+    const card = await pg.waitForCardText(question.text);
+    await pg.waitForCardText(`question ${progress.step} of about ${progress.total}`, { card });
+    await pg.chooseOption(labelOf(question.id, code));
+    await pg.clickOnCard('Next');
+    answers[question.id] = code;
+  }
+}
+
+/** The title the outcome card shows for these answers. */
+export function outcomeFor(answers: Record<string, string>) {
+  const result = evaluate(rulePack, answers);
+  assert.equal(result.kind, 'outcome', `the answers ${JSON.stringify(answers)} do not reach an outcome`);
+  return result.outcome;
+}
+
+export const SHARE_WITHOUT_CONSENT_PATH = {
+  route: 'share_or_check',
+  direction: 'sharing_out',
+  about: 'child_health_development_harm',
+  channel: 'secure_system',
+  recipient: 'childrens_social_care',
+  anonymous: 'named',
+  sensitive: 'no',
+  legal_obligation: 'none_known',
+  confidential: 'confidential',
+  authorised: 'no',
+  consent_from: 'adult_subject',
+  consent: 'not_yet_asked',
+  grounds: 'significant_harm_evidence',
+  why_not_ask: 'would_increase_risk',
+} as const;
+
+export const POLICE_SCHEME_PATH = {
+  route: 'offending_history_enquiry',
+  disclosure_scheme: 'child_sex_offender',
+  scheme_requester: 'member_of_public',
+} as const;
+
+export function expectDecision(answers: Record<string, string>, decision: DecisionCode) {
+  const outcome = outcomeFor(answers);
+  assert.equal(outcome.decision, decision, `the path reached ${outcome.decision} (rule ${outcome.ruleId}), not ${decision}`);
+  return outcome;
+}
+
+/** Reads a decision record back from the `decisions` table by its id. */
+export async function readRecord(connectionString: string, recordId: string): Promise<StoredRecord> {
+  const table = TableClient.fromConnectionString(connectionString, 'decisions', { allowInsecureConnection: true });
+  const rows: StoredRecord[] = [];
+  for await (const entity of table.listEntities<{ record: string }>({
+    queryOptions: { filter: `RowKey eq 'rec|${recordId.replace(/'/g, "''")}'` },
+  })) {
+    rows.push(JSON.parse(entity.record) as StoredRecord);
+  }
+  assert.equal(rows.length, 1, `expected one record row for ${recordId} in the decisions table, found ${rows.length}`);
+  return rows[0]!;
+}

@@ -1,0 +1,123 @@
+/**
+ * Browser e2e: moving around the questionnaire (Back, Start over), an out-of-date card, and the bot
+ * in a team channel. Run alone with:
+ *   node --import tsx --test test/e2e/navigation.test.ts
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { SHARED_CONVERSATION_NOTICE } from '../../src/bot/features/questionnaire/views';
+import { startE2eStack, type E2eStack } from '../support/playground';
+import {
+  POLICE_SCHEME_PATH,
+  SHARE_WITHOUT_CONSENT_PATH,
+  answerPath,
+  expectDecision,
+  firstQuestionText,
+  labelOf,
+  openPersonalChat,
+  questionAfter,
+  startQuestionnaire,
+  unexpectedWarnings,
+} from './flows';
+
+function questionText(answers: Record<string, string>): string {
+  const next = questionAfter(answers);
+  assert.ok(next, `the answers ${JSON.stringify(answers)} reach an outcome, not a question`);
+  return next.question.text;
+}
+
+describe('questionnaire navigation in the Teams Playground', () => {
+  let stack: E2eStack;
+  before(async () => {
+    stack = await startE2eStack('navigation');
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  test('Back goes to the previous question, also from the outcome; Start over begins again', async () => {
+    const pg = stack.playground;
+    await openPersonalChat(pg);
+    await startQuestionnaire(pg);
+
+    // No Back on the first question.
+    assert.equal(await pg.latestCard().getByRole('button', { name: 'Back', exact: true }).count(), 0);
+
+    // Two answers in, Back returns to the second question with its answer cleared.
+    const twoIn = await answerPath(pg, { route: SHARE_WITHOUT_CONSENT_PATH.route, direction: SHARE_WITHOUT_CONSENT_PATH.direction });
+    await pg.waitForCardText(questionText(twoIn));
+    await pg.clickOnCard('Back');
+    await pg.waitForCardText(questionText({ route: twoIn.route! }));
+    await pg.waitForCardText('question 2 of about');
+    assert.equal(await pg.latestCard().getByRole('radio', { checked: true }).count(), 0, 'no answer is pre-selected after Back');
+
+    // A different answer there takes the other branch.
+    await pg.chooseOption(labelOf('direction', 'making_checks'));
+    await pg.clickOnCard('Next');
+    await pg.waitForCardText(questionText({ route: twoIn.route!, direction: 'making_checks' }));
+
+    // Start over: the first question again, without Back.
+    await pg.clickOnCard('Start over');
+    await pg.waitForCardText(firstQuestionText());
+    await pg.waitForCardText('question 1 of about');
+    assert.equal(await pg.latestCard().getByRole('button', { name: 'Back', exact: true }).count(), 0);
+
+    // Back from an outcome returns to its last question.
+    const answers = await answerPath(pg, POLICE_SCHEME_PATH);
+    const outcome = expectDecision(answers, 'police_disclosure_scheme');
+    await pg.waitForCardText(outcome.title);
+    await pg.clickOnCard('Back');
+    await pg.waitForCardText(questionText({ route: answers.route!, disclosure_scheme: answers.disclosure_scheme! }));
+    await pg.screenshot('back-from-outcome');
+
+    assert.deepEqual(unexpectedWarnings(await pg.collectWarnings()), []);
+  });
+
+  // The questionnaire keeps its state in each card (no server-side "current questionnaire"), so an
+  // older card is still answered as it was. Until the bot can tell a superseded card, this runs as
+  // a TODO: it reports what the card showed without failing the suite.
+  const staleCardTodo = process.env.E2E_STRICT_STALE === '1' ? false : 'the bot does not yet recognise a superseded card';
+
+  test('a card left behind by Start over gets a clear message, not a silent answer', { todo: staleCardTodo }, async () => {
+    const pg = stack.playground;
+    await openPersonalChat(pg);
+    await startQuestionnaire(pg);
+    await answerPath(pg, { route: SHARE_WITHOUT_CONSENT_PATH.route });
+    const staleQuestion = questionText({ route: SHARE_WITHOUT_CONSENT_PATH.route });
+    await pg.waitForCardText(staleQuestion);
+    const staleIndex = (await pg.cards().count()) - 1;
+
+    // The practitioner starts again on a new card, and starts that one over too.
+    await startQuestionnaire(pg);
+    await pg.clickOnCard('Start over');
+    await pg.waitForCardText(firstQuestionText());
+
+    // Then answers on the old card, which the new questionnaire has replaced.
+    const stale = pg.cards().nth(staleIndex);
+    await pg.waitForCardText(staleQuestion, { card: stale });
+    await pg.chooseOption(labelOf('direction', SHARE_WITHOUT_CONSENT_PATH.direction), { card: stale });
+    await pg.clickOnCard('Next', { card: stale });
+
+    // A clear message: either on the card itself or in the banner under it.
+    const shown = `${await stale.innerText()}\n${(await pg.invokedMessage(stale)) ?? ''}`;
+    await pg.screenshot('stale-card', { card: stale });
+    assert.match(shown, /out of date|no longer|newer|start(ed)? again/i, `the stale card shows:\n${shown}`);
+
+    assert.deepEqual(unexpectedWarnings(await pg.collectWarnings()), []);
+  });
+
+  test('in a team channel the bot answers an @mention, and its card warns that everyone can see it', async () => {
+    const pg = stack.playground;
+    await openPersonalChat(pg);
+    await pg.switchConversation('team channel');
+    await pg.sendMessage('start');
+    await pg.waitForCardText(firstQuestionText());
+    await pg.waitForCardText(SHARED_CONVERSATION_NOTICE);
+    await answerPath(pg, { route: POLICE_SCHEME_PATH.route });
+    await pg.waitForCardText(questionText({ route: POLICE_SCHEME_PATH.route }));
+    await pg.waitForCardText(SHARED_CONVERSATION_NOTICE);
+    await pg.screenshot('channel-question');
+
+    assert.deepEqual(unexpectedWarnings(await pg.collectWarnings()), []);
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * A practitioner's whole conversation, over HTTP to the real restify server, with decisions
+ * recorded in a real Azurite: greeting → questionnaire (cards replaced in place via
+ * adaptiveCard/action invokes) → outcome → record → read the record back from the table.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { odata } from '@azure/data-tables';
+import {
+  TENANT_A,
+  TeamsClient,
+  cardOf,
+  cardText,
+  choicesOf,
+  findAction,
+  newUser,
+  personalChat,
+  startBot,
+  teamChannel,
+  type BotHarness,
+  type Card,
+} from '../../support/botHarness';
+
+/** A practitioner who has evidence of significant harm and must not ask the parent first. */
+const SHARE_WITHOUT_ASKING = {
+  route: 'share_or_check',
+  direction: 'sharing_out',
+  about: 'child_health_development_harm',
+  channel: 'secure_system',
+  recipient: 'childrens_social_care',
+  anonymous: 'named',
+  sensitive: 'no',
+  legal_obligation: 'none_known',
+  confidential: 'confidential',
+  authorised: 'no',
+  consent_from: 'adult_subject',
+  consent: 'not_yet_asked',
+  grounds: 'significant_harm_evidence',
+  why_not_ask: 'would_increase_risk',
+};
+
+const RECORD_FORM = {
+  caseReference: 'CSC-2026-0042',
+  consentStatus: 'not_sought',
+  reasonsWithoutConsent: 'Asking the parent would put the child at increased risk of significant harm.',
+  recipientAgency: 'childrens_social_care',
+  recipientRole: 'duty social worker',
+  channel: 'secure_system',
+  informationOutline: 'Disclosure made in school today and the concerns logged this term.',
+  subjectInformed: 'will_inform',
+  subjectNotInformedReason: '',
+};
+
+/** Answers each question card from the answer table until an outcome card arrives. */
+async function answerAll(client: TeamsClient, first: Card, answers: Record<string, string>): Promise<{ card: Card; asked: string[] }> {
+  let card = first;
+  const asked: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const next = findAction(card, card.actions?.some((a) => a.title === 'Next') ? 'Next' : 'Record this decision');
+    if (next.verb !== 'answer') return { card, asked };
+    const questionId = String((next.data as { q: string }).q);
+    const code = answers[questionId];
+    assert.ok(code, `the bot asked "${questionId}", which this case does not answer`);
+    assert.ok(choicesOf(card).some((c) => c.value === code), `"${code}" is offered for ${questionId}`);
+    asked.push(questionId);
+    card = await client.click(card, 'Next', { answer: code });
+  }
+  throw new Error('questionnaire did not end');
+}
+
+describe('questionnaire conversation with recorded decisions', () => {
+  let bot: BotHarness;
+  before(async () => {
+    bot = await startBot();
+  });
+  after(async () => {
+    await bot?.stop();
+  });
+
+  it('answers "hello" with the welcome card, including the immediate-danger line', async () => {
+    const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
+    const replies = await client.say('hello');
+    assert.equal(replies.length, 1);
+    const card = cardOf(replies[0]!);
+    assert.match(cardText(card), /999/);
+    assert.equal(findAction(card, 'Start: can I share?').verb, 'start');
+  });
+
+  it('greets on install', async () => {
+    const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
+    const res = await client.post(client.activity({ type: 'installationUpdate', action: 'add', deliveryMode: 'expectReplies' }));
+    assert.equal(res.status, 200);
+    const activities = (res.body as { activities: Array<Record<string, unknown>> }).activities;
+    assert.match(cardText(cardOf(activities[0]!)), /Can I share\?/);
+  });
+
+  it('walks a whole questionnaire to "share without consent" and records exactly what §4 requires', async () => {
+    const user = newUser('Sam Practitioner');
+    const client = new TeamsClient(bot.baseUrl, user, personalChat());
+    const [first] = await client.say('can I share?');
+    const start = cardOf(first!);
+    assert.match(cardText(start), /question 1 of about/);
+
+    const { card: outcome, asked } = await answerAll(client, start, SHARE_WITHOUT_ASKING);
+    assert.ok(asked.length >= 8, `asked ${asked.length} questions`);
+    const text = cardText(outcome);
+    assert.match(text, /without consent/i);
+    assert.match(text, /§\d/);
+    assert.match(text, /999/);
+
+    const recorded = await client.click(outcome, 'Record this decision', RECORD_FORM);
+    const recordedText = cardText(recorded);
+    assert.match(recordedText, /Decision recorded/);
+    const id = /Record id: \*\*(D-[A-Z0-9-]+)\*\*/.exec(recordedText)?.[1];
+    assert.ok(id, 'the confirmation shows a record id');
+
+    const stored = await bot.app.stores.decisions.get(TENANT_A, id);
+    assert.ok(stored);
+    assert.equal(stored.decision, 'share_without_consent_justified');
+    assert.equal(stored.consentStatus, 'not_sought');
+    assert.equal(stored.reasonsWithoutConsent, RECORD_FORM.reasonsWithoutConsent);
+    assert.equal(stored.recipientAgency, 'childrens_social_care');
+    assert.equal(stored.channel, 'secure_system');
+    assert.equal(stored.subjectInformed, 'will_inform');
+    assert.equal(stored.caseReference, 'CSC-2026-0042');
+    assert.equal(stored.decidedBy.aadObjectId, user.aadObjectId);
+    assert.deepEqual(stored.answers, Object.fromEntries(asked.map((q) => [q, SHARE_WITHOUT_ASKING[q as keyof typeof SHARE_WITHOUT_ASKING]])));
+    assert.ok(stored.rulePackVersion);
+    assert.ok(stored.openFollowUps.includes('inform_subject_later') || stored.openFollowUps.length === 0);
+
+    // Read the raw row back from the table, as an auditor would.
+    const rows = [];
+    for await (const e of bot.app.tables.decisions.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${TENANT_A}` } })) rows.push(e);
+    assert.ok(rows.some((r) => String(r.rowKey).includes(id)), 'the record is in the decisions table');
+  });
+
+  it('a double-clicked "Record" stores exactly one record', async () => {
+    const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
+    const [first] = await client.say('start');
+    const { card: outcome } = await answerAll(client, cardOf(first!), SHARE_WITHOUT_ASKING);
+    const form = { ...RECORD_FORM, caseReference: 'CSC-DOUBLE-1' };
+    const [a, b] = await Promise.all([client.click(outcome, 'Record this decision', form), client.click(outcome, 'Record this decision', form)]);
+    const idOf = (c: Card) => /Record id: \*\*(D-[A-Z0-9-]+)\*\*/.exec(cardText(c))?.[1];
+    assert.ok(idOf(a));
+    assert.equal(idOf(a), idOf(b));
+    const all = await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-DOUBLE-1');
+    assert.equal(all.length, 1);
+  });
+
+  it('refuses an incomplete record form with a clear list and keeps what was typed', async () => {
+    const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
+    const [first] = await client.say('start');
+    const { card: outcome } = await answerAll(client, cardOf(first!), SHARE_WITHOUT_ASKING);
+    const again = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, reasonsWithoutConsent: '', caseReference: 'CSC-INCOMPLETE' });
+    assert.match(cardText(again), /Not recorded yet/);
+    assert.match(cardText(again), /reasons for sharing without consent/);
+    assert.ok(JSON.stringify(again).includes('CSC-INCOMPLETE'));
+    assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-INCOMPLETE')).length, 0);
+  });
+
+  it('refuses contact details in free text', async () => {
+    const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
+    const [first] = await client.say('start');
+    const { card: outcome } = await answerAll(client, cardOf(first!), SHARE_WITHOUT_ASKING);
+    const again = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, informationOutline: 'call mum on 07700 900123', caseReference: 'CSC-PII' });
+    assert.match(cardText(again), /remove the phone number/);
+    assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-PII')).length, 0);
+  });
+
+  it('Back returns to the previous question and Start over to the first', async () => {
+    const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
+    const [first] = await client.say('start');
+    const q1 = cardOf(first!);
+    const q2 = await client.click(q1, 'Next', { answer: 'share_or_check' });
+    const q3 = await client.click(q2, 'Next', { answer: 'sharing_out' });
+    const back = await client.click(q3, 'Back');
+    assert.deepEqual(findAction(back, 'Next').data, findAction(q2, 'Next').data);
+    const restarted = await client.click(q3, 'Start over');
+    assert.match(cardText(restarted), /question 1 of about/);
+    assert.deepEqual((findAction(restarted, 'Next').data as { s: { a: object } }).s.a, {});
+  });
+
+  it('works when @mentioned in a team channel, and warns that the channel can see the card', async () => {
+    const client = new TeamsClient(bot.baseUrl, newUser(), teamChannel('19:team-one@thread.tacv2'));
+    const res = await client.post(
+      client.activity({
+        type: 'message',
+        text: '<at>Can I share?</at> start',
+        entities: [{ type: 'mention', mentioned: { id: '28:bot', name: 'Can I share?' }, text: '<at>Can I share?</at>' }],
+        deliveryMode: 'expectReplies',
+      }),
+    );
+    assert.equal(res.status, 200);
+    const card = cardOf((res.body as { activities: Array<Record<string, unknown>> }).activities[0]!);
+    assert.match(cardText(card), /Everyone in this conversation can see this card/);
+  });
+
+  it('answers an unknown command with help, without logging the text', async () => {
+    const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
+    const secret = 'please tell me about Jane Doe born 01/02/2015';
+    const [reply] = await client.say(secret);
+    assert.match(cardText(cardOf(reply!)), /did not recognise/);
+    assert.ok(!JSON.stringify(bot.logs).includes('Jane'), 'the message text is not logged');
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * Every card template, expanded with realistic data from the real rule pack, must parse cleanly
+ * with the Adaptive Cards parser, be schema 1.5, label every input and leave no `${…}` behind.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { RULE_PACK_VERSION, evaluate, rulePack, validateAnswers } from '../../../src/domain';
+import { renderCard, templateNames, UnresolvedTemplateError } from '../../../src/bot/cards/templates';
+import { cardFor, messageCard, outcomeCard, recordedCard } from '../../../src/bot/features/questionnaire/views';
+import { welcomeCard } from '../../../src/bot/features/welcome';
+import { allFeatures } from '../../../src/bot/features';
+import type { StoredRecord } from '../../../src/storage/contract';
+import { cardProblems } from '../../support/cardValidation';
+import { oneAnswerSetPerRule } from '../../support/paths';
+import { cardText } from '../../support/botHarness';
+
+const state = (a: Record<string, string> = {}) => ({ v: RULE_PACK_VERSION, a, o: 'aad-user-1' });
+const outcomes = oneAnswerSetPerRule(rulePack);
+const anyOutcome = () => {
+  const first = [...outcomes.values()][0];
+  assert.ok(first, 'the case table reaches at least one outcome');
+  return first;
+};
+
+describe('card templates', () => {
+  it('the welcome card is valid and carries the immediate-danger line', () => {
+    const card = welcomeCard(allFeatures.flatMap((f) => f.commands));
+    assert.deepEqual(cardProblems(card), []);
+    assert.match(cardText(card), /999/);
+  });
+
+  it('the first question card is valid, labelled, and shows progress', () => {
+    const first = evaluate(rulePack, {});
+    assert.equal(first.kind, 'question');
+    const card = cardFor(state(), first);
+    assert.deepEqual(cardProblems(card), []);
+    assert.match(cardText(card), /question 1 of about \d+/);
+  });
+
+  it('every question on the way to every outcome renders a valid card', () => {
+    let checked = 0;
+    for (const { answers } of outcomes.values()) {
+      const partial: Record<string, string> = {};
+      for (const [q, code] of Object.entries(validateAnswers(rulePack, answers))) {
+        const result = evaluate(rulePack, partial);
+        assert.equal(result.kind, 'question');
+        assert.deepEqual(cardProblems(cardFor(state(partial), result)), [], `question ${q}`);
+        partial[q] = code;
+        checked++;
+      }
+    }
+    assert.ok(checked > outcomes.size, `checked ${checked} question cards`);
+  });
+
+  it('every rule’s outcome card is valid, cites the guidance and offers the record form', () => {
+    assert.equal(outcomes.size, rulePack.rules.length, 'an outcome card for every rule');
+    for (const [ruleId, { answers, outcome }] of outcomes) {
+      const card = outcomeCard(state(answers), outcome);
+      assert.deepEqual(cardProblems(card), [], `rule ${ruleId}`);
+      const text = cardText(card);
+      assert.match(text, /§\d/, `rule ${ruleId} cites a section`);
+      assert.ok(text.includes(outcome.title), `rule ${ruleId} shows its title`);
+      assert.match(text, /999/, `rule ${ruleId} shows the immediate-danger line`);
+      assert.ok(JSON.stringify(card).includes('"caseReference"'), `rule ${ruleId} asks for a case reference`);
+    }
+  });
+
+  it('an outcome card re-rendered after a failed save keeps the typed values and shows the notice', () => {
+    const { answers, outcome } = anyOutcome();
+    const card = outcomeCard(state(answers), outcome, {
+      idempotencyKey: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11',
+      notice: 'NOT SAVED: try again',
+      values: { caseReference: 'CSC-123', informationOutline: 'attendance this term' },
+    });
+    assert.deepEqual(cardProblems(card), []);
+    const json = JSON.stringify(card);
+    assert.ok(json.includes('CSC-123'));
+    assert.ok(json.includes('6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11'), 'the same idempotency key is kept');
+    assert.match(cardText(card), /NOT SAVED/);
+  });
+
+  it('the recorded card is valid and shows the record id', () => {
+    const { answers, outcome } = anyOutcome();
+    const record: StoredRecord = {
+      id: 'D-20261126-7F3KQ2',
+      recordedAt: '2026-11-26T10:15:00.000Z',
+      idempotencyKey: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11',
+      kind: 'decision',
+      scope: { tenantId: 't', conversationId: 'c', conversationKind: 'personal' },
+      decidedBy: { aadObjectId: 'aad-user-1', name: 'A Practitioner' },
+      rulePackVersion: RULE_PACK_VERSION,
+      ruleId: outcome.ruleId,
+      decision: outcome.decision,
+      answers,
+      consentStatus: 'not_sought',
+      recipientAgency: 'police',
+      recipientRole: 'public protection officer',
+      channel: 'secure_system',
+      subjectInformed: 'will_inform',
+      caseReference: 'CSC-2026-0042',
+      openFollowUps: ['inform_subject_later'],
+    };
+    const card = recordedCard(state(answers), record, outcome, false);
+    assert.deepEqual(cardProblems(card), []);
+    assert.match(cardText(card), /D-20261126-7F3KQ2/);
+  });
+
+  it('the message card is valid with and without a Start again action', () => {
+    assert.deepEqual(cardProblems(messageCard('Title', 'Text')), []);
+    const withRestart = messageCard('Title', 'Text', { restartFor: state() });
+    assert.deepEqual(cardProblems(withRestart), []);
+    assert.equal((withRestart.actions as unknown[]).length, 1);
+  });
+
+  it('an unresolved expression is an error, not text on a card', () => {
+    assert.throws(() => renderCard('message', { title: 'only a title' }), UnresolvedTemplateError);
+  });
+
+  it('every template in /cards is covered by a renderer', () => {
+    assert.ok(templateNames().includes('question'));
+    assert.ok(templateNames().includes('outcome'));
+  });
+});
