@@ -95,6 +95,7 @@ export async function runFanoutBench(partial: Partial<FanoutBenchOptions> = {}):
       engine.deliverRun(`bench-extra-2|${randomUUID()}`, hot),
     ]);
     const totalMs = performance.now() - started;
+    if (process.env.BENCH_DEBUG) console.log(JSON.stringify(results.map((r) => r.counts)));
     await engine.stop();
 
     const posts = connector.delivered();

@@ -7,8 +7,9 @@
  *      free port), ready once GET /healthz answers 200;
  *   3. the Microsoft 365 Agents Playground (a local Teams-like client) pointed at the bot.
  *
- * Ctrl-C or SIGTERM stops them in reverse order (Azurite with SIGINT, so nothing is lost); a second
- * Ctrl-C kills at once. If any of them dies on its own, the rest are stopped and this exits 1.
+ * Ctrl-C, SIGTERM or SIGHUP stops them in reverse order (Azurite with SIGINT, so nothing is lost);
+ * a second Ctrl-C kills at once. (`kill` the pid printed in the banner, not npm's: npm does not
+ * pass SIGTERM on.) If any of them dies on its own, the rest are stopped and this exits 1.
  * Output lines are prefixed with the process name.
  */
 import { mkdirSync } from 'node:fs';
@@ -70,10 +71,12 @@ function onSignal(signal: NodeJS.Signals): void {
 async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal); // the terminal went away
   mkdirSync(dataDir, { recursive: true });
 
   // 1. Storage.
   let connectionString = process.env.AZURE_STORAGE_CONNECTION_STRING;
+  let storage = 'AZURE_STORAGE_CONNECTION_STRING (from the environment)';
   if (connectionString) {
     say('AZURE_STORAGE_CONNECTION_STRING is set: using that storage account, not starting Azurite.');
   } else {
@@ -83,6 +86,7 @@ async function main(): Promise<void> {
     if (port !== 10002) say(`port 10002 is taken: Azurite uses ${port}.`);
     const azurite = await startAzurite(port, { location, cwd: root, onSpawn: supervise });
     connectionString = azurite.connectionString;
+    storage = `Azurite on port ${port} (data in ${path.relative(root, location)}/)`;
     say(`Azurite table service on http://127.0.0.1:${port}/devstoreaccount1 (data in ${path.relative(root, location)})`);
   }
   if (shuttingDown) return;
@@ -110,11 +114,9 @@ async function main(): Promise<void> {
   const line = '─'.repeat(64);
   console.log(`\n${line}\n  Open the Teams Playground:  ${playground.url}\n` +
     `  Bot endpoint:               ${bot.endpoint}\n` +
-    `  Storage:                    ${connectionString.includes(AZURITE_HINT) ? 'Azurite (.data/azurite)' : 'AZURE_STORAGE_CONNECTION_STRING'}\n` +
-    `  Ctrl-C stops everything.\n${line}\n`);
+    `  Storage:                    ${storage}\n` +
+    `  Ctrl-C (or kill -TERM ${process.pid}) stops everything.\n${line}\n`);
 }
-
-const AZURITE_HINT = 'AccountName=devstoreaccount1';
 
 main().catch((err: unknown) => {
   void shutdown(`start-up failed: ${(err as Error).message}`, 1);

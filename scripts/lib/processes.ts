@@ -75,6 +75,22 @@ function installExitHook(): void {
   });
 }
 
+/**
+ * For test processes: on SIGINT/SIGTERM/SIGHUP, kill every child started here (they run in their
+ * own process groups, so a Ctrl-C at the terminal does not reach them) and exit. Installed once.
+ */
+let signalHookInstalled = false;
+export function killChildrenOnSignals(): void {
+  if (signalHookInstalled) return;
+  signalHookInstalled = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const p of live) killGroup(p.pid, 'SIGKILL');
+      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
+    });
+  }
+}
+
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -99,7 +115,8 @@ export function startProcess(opts: StartOptions): ManagedProcess {
     detached: true,
   });
   if (child.pid === undefined) {
-    // spawn failed synchronously (e.g. ENOENT): the 'error' event follows.
+    // spawn failed (e.g. ENOENT): the 'error' event follows; the throw below reports it.
+    child.once('error', () => undefined);
     throw new Error(`${opts.name}: could not start ${opts.command}`);
   }
   const pid = child.pid;

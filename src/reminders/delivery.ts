@@ -2,9 +2,9 @@
  * Fan-out of one reminder run to many conversations, with Teams' rate limits and at-most-once
  * delivery per (run, conversation).
  *
- * - Rate limits (bottleneck): a per-conversation limiter (one at a time, spaced 1/rate apart) in
- *   front of a global limiter for the whole bot instance (spaced 1/rate apart, bounded concurrency).
- *   Retries go back through both limiters.
+ * - Rate limits (bottleneck): a per-conversation queue (one at a time, each HTTP send at least
+ *   1/rate after the previous one to that conversation) in front of a global limiter for the whole
+ *   bot instance (starts spaced 1/rate apart, bounded concurrency). Retries go back through both.
  * - Retries: 429 honours Retry-After; 5xx and refused connections back off exponentially with
  *   jitter; at most `maxAttempts` sends per conversation per pass.
  * - Duplicates: every send is claimed in the deliveries table first (conditional insert) and the
@@ -129,15 +129,17 @@ export class DeliveryEngine {
       if (signal?.aborted) return this.abandon(claim, 'aborted');
       const step = await this.perConversation.key(target.conversationId).schedule(async (): Promise<{ skip: TargetResult } | { outcome: SendOutcome }> => {
         if (signal?.aborted) return { skip: 'aborted' };
-        if (!claim) {
-          const c = await this.deps.deliveries.claim(runId, target.conversationId, this.deps.owner);
-          if (!c.claimed) return { skip: skipResult(c.state) };
-          claim = c.claim;
-        }
         const wait = (this.lastSendAt.get(target.conversationId) ?? -Infinity) + this.perConversationGapMs - performance.now();
         if (wait > 0 && !(await sleep(wait, signal))) return { skip: 'aborted' };
+        // Claim inside the global slot (bounded concurrency, so storage is not flooded), right
+        // before the HTTP call, so a crash can leave at most the in-flight sends ambiguous.
         return this.global.schedule(async () => {
           if (signal?.aborted) return { skip: 'aborted' as const };
+          if (!claim) {
+            const c = await this.deps.deliveries.claim(runId, target.conversationId, this.deps.owner);
+            if (!c.claimed) return { skip: skipResult(c.state) };
+            claim = c.claim;
+          }
           this.noteSend(target.conversationId);
           return { outcome: await this.deps.sender.send(target.reference, target.message) };
         });

@@ -108,8 +108,10 @@ export class TableDeliveryStore {
     }
     const existing = await this.read(keys.partitionKey, keys.rowKey);
     if (!existing) return { claimed: false, state: 'sending' };
-    if (existing.state === 'failed') {
-      // Definitely not delivered before: take it over (ETag-checked, so only one instance does).
+    // 'failed': definitely not delivered. 'sending' by this very owner: our own claim whose insert
+    // timed out on the client but landed — we know we never sent it. Either way, take it over
+    // (ETag-checked, so only one instance does).
+    if (existing.state === 'failed' || (existing.state === 'sending' && existing.owner === owner)) {
       const attempts = existing.attempts + 1;
       try {
         const res = await this.client.updateEntity(

@@ -38,8 +38,16 @@ export async function startBot(env: Record<string, string> = {}, opts: { azurite
       cb();
     },
   });
-  const app = await createApp(config, { logger: createLogger('info', sink) });
-  const port = await app.listen();
+  let app: App;
+  let port: number;
+  try {
+    app = await createApp(config, { logger: createLogger('info', sink) });
+    port = await app.listen();
+  } catch (err) {
+    // Never leave an orphaned Azurite behind: it would keep the test process alive.
+    if (!opts.azurite) await azurite.stop();
+    throw err;
+  }
   return {
     app,
     azurite,

@@ -20,6 +20,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import {
   findFreePort,
+  killChildrenOnSignals,
   startAzurite,
   startBot,
   startPlayground,
@@ -259,7 +260,8 @@ export class Playground {
     if (opts.expectUpdate === false) return;
     await this.waitUntil(
       async () => (await this.invokeLog().count()) > invokesBefore,
-      `the bot to answer the "${name}" action (no invoke response in the Playground's log: the bot may be down or ` +
+      async () =>
+        `the bot to answer the "${name}" action (no invoke response in the Playground's log: the bot may be down or ` +
         `slow, or the card refused to send because of its inputs: ${(await this.validationErrors(card)).join('; ') || 'no validation message shown'})`,
     );
     const status = (await this.invokeLog().nth(invokesBefore).innerText()).replace('invoke ', '');
@@ -342,13 +344,14 @@ export class Playground {
   }
 
   /** Polls `check` until true, failing after the step timeout with `what` in the message. */
-  async waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
+  async waitUntil(check: () => Promise<boolean>, what: string | (() => Promise<string>), timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (await check()) return;
       if (Date.now() > deadline) {
         const problems = await this.collectWarnings().catch(() => []);
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${problems.length ? `\nPlayground problems: ${problems.join(' | ')}` : ''}`);
+        const described = typeof what === 'string' ? what : await what().catch(() => '(a step)');
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${described}${problems.length ? `\nPlayground problems: ${problems.join(' | ')}` : ''}`);
       }
       await this.page.waitForTimeout(100);
     }
@@ -378,6 +381,7 @@ export interface E2eStack {
  * Stops what it started if a later part fails to start.
  */
 export async function startE2eStack(name: string, opts: { botEnv?: NodeJS.ProcessEnv; verbose?: boolean } = {}): Promise<E2eStack> {
+  killChildrenOnSignals();
   const verbose = opts.verbose ?? process.env.E2E_VERBOSE === '1';
   const output = verbose ? 'prefix' : 'quiet';
   const started: Array<{ stop(): Promise<unknown> }> = [];

@@ -9,7 +9,7 @@ import { startAzurite, type AzuriteHandle } from '../../support/azurite';
 import { cardOf, cardText, newUser, personalChat, TeamsClient, type TeamsConversation } from '../../support/botHarness';
 import { startFakeConnector, type FakeConnector } from '../../support/fakeConnector';
 import { cardProblems } from '../../support/cardValidation';
-import { channelRoot, executeActions, install, postedCard, startApp, TestClock, threadIn, type RunningApp } from './support';
+import { channelRoot, executeActions, install, postedCard, shareWithoutConsent, startApp, TestClock, threadIn, type RunningApp } from './support';
 
 describe('channel reminders', () => {
   let azurite: AzuriteHandle;
@@ -164,5 +164,27 @@ describe('channel reminders', () => {
     assert.equal(connector.posts.filter((p) => p.conversationId === forbidden.channelId).length, 0);
     const left = await bot.app.stores.reminders.listSchedules(forbidden.tenantId, forbidden.channelId);
     assert.equal(left.length, 0, 'the reminder of a channel the bot left is cancelled');
+  });
+
+  it("the weekly digest lists the team's open follow-ups", async () => {
+    const channel = channelRoot();
+    const otherTeam = channelRoot();
+    const inThread = new TeamsClient(bot.baseUrl, user, threadIn(channel), connector.serviceUrl);
+    await inThread.say('remind weekly digest weekly fri 16:30');
+    const open = (await bot.app.stores.decisions.record(shareWithoutConsent({ user, conversation: threadIn(channel) }))).record;
+    const elsewhere = (await bot.app.stores.decisions.record(shareWithoutConsent({ user, conversation: threadIn(otherTeam) }))).record;
+    await bot.app.reminders.scheduler.discoverFollowUps();
+    connector.reset();
+    clock.current = new Date('2026-03-06T16:30:05Z'); // Friday
+    await bot.app.reminders.scheduler.tick();
+    const posts = connector.postsTo(channel.channelId);
+    assert.equal(posts.length, 1);
+    const digest = postedCard(posts[0]!.activity)!;
+    assert.deepEqual(cardProblems(digest), []);
+    const text = cardText(digest);
+    assert.match(text, /Weekly digest: open follow-ups/);
+    assert.ok(text.includes(open.id), 'lists the open follow-up of this team');
+    assert.ok(!text.includes(elsewhere.id), "does not list another team's");
+    assert.ok(!text.includes(open.caseReference), 'no case references in a channel');
   });
 });

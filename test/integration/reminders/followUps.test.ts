@@ -88,6 +88,7 @@ describe('follow-up reminders and consent withdrawal', () => {
     const res = await dm.execute(told.verb, told.data);
     assert.equal(res.type, 'application/vnd.microsoft.card.adaptive');
     assert.match(cardText(res.value), /Follow-up recorded/);
+    assert.deepEqual(cardProblems(res.value), []);
     const again = await dm.execute(told.verb, told.data);
     assert.match(cardText(again.value), /already recorded/);
 
@@ -170,6 +171,7 @@ describe('follow-up reminders and consent withdrawal', () => {
     const policeButton = toldButtons.find((b) => b.data.s === share1.id)!;
     const updated = await dm.execute(policeButton.verb, policeButton.data);
     assert.match(cardText(updated.value), /1 of 2 recipient\(s\) told/);
+    assert.deepEqual(cardProblems(updated.value), []);
     assert.equal(executeActions(updated.value).filter((a) => a.verb === 'followUp.partyInformed').length, 1, 'the told one has no button any more');
     await dm.execute(policeButton.verb, policeButton.data); // a double click records nothing more
 

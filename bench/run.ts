@@ -1,0 +1,336 @@
+/**
+ * `npm run bench`: the bot under load on loopback, against the bare-botbuilder baseline.
+ *
+ *   npm run bench                      # the four scenarios below (≈ 1 min)
+ *   npm run bench -- --profile         # the same, with --cpu-prof on the bot child, summarised
+ *   npm run bench -- --all             # also bench/records-query.ts and bench/fanout.ts
+ *   npm run bench -- --records-query   # … or just one of them
+ *   npm run bench -- --fanout
+ *   npm run bench -- --duration 10 --warmup 2 --connections 10
+ *
+ * Every server runs in its own child process (node --import tsx), so autocannon (here) and the bot
+ * do not share an event loop; Table storage is a real in-memory Azurite (another child).
+ *
+ *   1. baseline              bare botbuilder echo bot (bench/baselineEchoBot.ts), expectReplies messages
+ *   2. baseline+upsert       the same echo bot doing one upsertEntity per message
+ *   3. questionnaire step    Action.Execute `answer` on a realistic mid-questionnaire card → next card
+ *   4. record decision       Action.Execute `record`, a fresh idempotency key (UUID) per request
+ *
+ * Targets (2-core machine): step p99 ≤ 1.5 × baseline p99; record ≥ 800/s and p99 ≤ 2 × baseline+upsert p99.
+ * The record run is checked for silent loss: every request answered "Decision recorded" must be in
+ * the table exactly once (raw TableClient count of record rows and idempotency markers).
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { startAzurite, type AzuriteHandle } from '../test/support/azurite';
+import {
+  RECORD_FORM,
+  SHARE_WITHOUT_ASKING,
+  census,
+  markerRowKeyOf,
+  pathAnswers,
+  spawnServer,
+  stateFor,
+  type ChildServer,
+} from '../test/integration/robustness/support';
+import { formatProfile, summariseProfile } from './cpuProfile';
+
+const TENANT = '11111111-1111-4111-8111-111111111111';
+const USER = { id: '29:bench-user', aadObjectId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', name: 'Bench Practitioner' };
+
+function flag(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
+function numberArg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const n = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+const DURATION_S = numberArg('duration', 10);
+const WARMUP_S = numberArg('warmup', 2);
+const CONNECTIONS = numberArg('connections', 10);
+
+function activity(extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    id: 'bench-activity',
+    channelId: 'msteams',
+    serviceUrl: 'http://127.0.0.1:9/',
+    timestamp: new Date().toISOString(),
+    from: USER,
+    recipient: { id: '28:bot', name: 'Can I share?' },
+    conversation: { id: 'a:bench-conversation', conversationType: 'personal', tenantId: TENANT },
+    channelData: { tenant: { id: TENANT } },
+    ...extra,
+  };
+}
+
+const messageBody = JSON.stringify(activity({ type: 'message', text: 'hello bench', deliveryMode: 'expectReplies' }));
+const invokeBody = (verb: string, data: Record<string, unknown>) =>
+  JSON.stringify(activity({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', id: 'bench-action', verb, data } } }));
+
+/** Mid-questionnaire: 7 answers given, the 8th submitted (a realistic state size). */
+function answerStepBody(): string {
+  const { given, next } = pathAnswers(SHARE_WITHOUT_ASKING, 7);
+  if (!next) throw new Error('the answer set ended before the 8th question');
+  return invokeBody('answer', { verb: 'answer', s: stateFor(USER.aadObjectId, given), q: next.q, answer: next.answer });
+}
+
+const KEY_PLACEHOLDER = '00000000-0000-4000-8000-00000000beef';
+/** The record step with a placeholder key; each request swaps in a fresh UUID. */
+function recordBodyTemplate(): string {
+  const { given } = pathAnswers(SHARE_WITHOUT_ASKING);
+  return invokeBody('record', { verb: 'record', s: stateFor(USER.aadObjectId, given), k: KEY_PLACEHOLDER, ...RECORD_FORM, caseReference: 'BENCH-0001' });
+}
+
+interface Measured {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+const headers = { 'content-type': 'application/json' };
+
+function fire(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+async function measure(name: string, base: Omit<autocannon.Options, 'duration' | 'connections'>): Promise<Measured> {
+  if (WARMUP_S > 0) await fire({ ...base, connections: CONNECTIONS, duration: WARMUP_S });
+  const r = await fire({ ...base, connections: CONNECTIONS, duration: DURATION_S });
+  return {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    ok2xx: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+}
+
+interface RecordCheck {
+  sent: number;
+  acknowledged: number;
+  notSaved: number;
+  other: number;
+  recordsAdded: number;
+  markersAdded: number;
+  missing: number;
+  duplicates: number;
+  strays: number;
+}
+
+/** The record step: fresh key per request; afterwards every acknowledged key must be in the table exactly once. */
+async function measureRecord(url: string, azurite: AzuriteHandle): Promise<{ m: Measured; check: RecordCheck }> {
+  const template = recordBodyTemplate();
+  const sent = new Set<string>();
+  const acked = new Set<string>();
+  let notSaved = 0;
+  let other = 0;
+  let counting = false;
+  const base: Omit<autocannon.Options, 'duration' | 'connections'> = {
+    url,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/messages',
+        headers,
+        setupRequest: (req, context) => {
+          const k = randomUUID();
+          (context as { k?: string }).k = k;
+          if (counting) sent.add(k);
+          return { ...req, body: template.replace(KEY_PLACEHOLDER, k) };
+        },
+        onResponse: (status, body, context) => {
+          if (!counting) return;
+          const k = (context as { k?: string }).k!;
+          if (status === 200 && body.includes('Decision recorded')) acked.add(k);
+          else if (body.includes('NOT SAVED')) notSaved++;
+          else other++;
+        },
+      },
+    ],
+  };
+  const settle = () => new Promise((res) => setTimeout(res, 1000)); // requests cut off when a run stops still finish server-side
+  if (WARMUP_S > 0) await fire({ ...base, connections: CONNECTIONS, duration: WARMUP_S });
+  await settle();
+  const before = await census(azurite.connectionString, TENANT);
+  counting = true;
+  const r = await fire({ ...base, connections: CONNECTIONS, duration: DURATION_S });
+  counting = false;
+  await settle();
+  const after = await census(azurite.connectionString, TENANT);
+
+  let missing = 0;
+  for (const k of acked) if (!after.markerRowKeys.has(markerRowKeyOf(k)) || (after.recordsByKey.get(k) ?? 0) !== 1) missing++;
+  let duplicates = 0;
+  for (const n of after.recordsByKey.values()) if (n > 1) duplicates += n - 1;
+  // Records written in this run for keys never sent in it (there should be none).
+  let strays = 0;
+  for (const k of after.recordsByKey.keys()) if (!before.recordsByKey.has(k) && !sent.has(k)) strays++;
+  return {
+    m: {
+      name: 'record decision (durable write)',
+      rps: r.requests.average,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      ok2xx: r['2xx'],
+      non2xx: r.non2xx,
+      errors: r.errors,
+      timeouts: r.timeouts,
+    },
+    check: {
+      sent: sent.size,
+      acknowledged: acked.size,
+      notSaved,
+      other,
+      recordsAdded: after.records - before.records,
+      markersAdded: after.markers - before.markers,
+      missing,
+      duplicates,
+      strays,
+    },
+  };
+}
+
+const fmt = (n: number, d = 0) => n.toFixed(d);
+const mb = (kb: number | undefined) => (kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
+
+async function benchBot(): Promise<boolean> {
+  const profile = flag('profile');
+  const profileDir = profile ? mkdtempSync(path.join(os.tmpdir(), 'canshare-prof-')) : undefined;
+  console.log(`Bot benchmark: ${DURATION_S} s per scenario, ${CONNECTIONS} connections, ${WARMUP_S} s warm-up; loopback; ${os.cpus().length} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const azurite = await startAzurite();
+  const rows: Measured[] = [];
+  const rss: Record<string, number | undefined> = {};
+  let check: RecordCheck | undefined;
+  let botProfile: string | undefined;
+  try {
+    const env = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, PORT: '0', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+
+    const runChild = async (label: string, server: () => Promise<ChildServer>, body: (url: string) => Promise<void>) => {
+      const child = await server();
+      try {
+        await body(child.baseUrl);
+        rss[label] = child.peakRssKb();
+      } finally {
+        await child.stop();
+      }
+    };
+
+    await runChild('baseline', () => spawnServer({ script: 'bench/baselineEchoBot.ts', args: ['echo'], env }), async (url) => {
+      rows.push(await measure('baseline: bare echo bot', { url: `${url}/api/messages`, method: 'POST', headers, body: messageBody }));
+    });
+    await runChild('baseline+upsert', () => spawnServer({ script: 'bench/baselineEchoBot.ts', args: ['upsert'], env }), async (url) => {
+      rows.push(await measure('baseline + 1 upsertEntity', { url: `${url}/api/messages`, method: 'POST', headers, body: messageBody }));
+    });
+    await runChild(
+      'bot',
+      () => spawnServer({ script: 'bench/botServer.ts', env, nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] }),
+      async (url) => {
+        rows.push(await measure('questionnaire step (answer)', { url: `${url}/api/messages`, method: 'POST', headers, body: answerStepBody() }));
+        const rec = await measureRecord(url, azurite);
+        rows.push(rec.m);
+        check = rec.check;
+      },
+    );
+    if (profileDir) {
+      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      botProfile = file ? path.join(profileDir, file) : undefined;
+    }
+  } finally {
+    await azurite.stop();
+  }
+
+  const [baseline, upsert, stepRow, recordRow] = rows as [Measured, Measured, Measured, Measured];
+  console.log('');
+  console.log('| scenario | req/s | p50 ms | p99 ms | p99 ÷ baseline | 2xx | non-2xx | errors |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p99 / Math.max(1, baseline.p99), 2)}× | ${r.ok2xx} | ${r.non2xx} | ${r.errors + r.timeouts} |`);
+  }
+  console.log('');
+  console.log(`Peak RSS (VmHWM): bot ${mb(rss.bot)}; baseline echo ${mb(rss.baseline)}; baseline+upsert ${mb(rss['baseline+upsert'])}`);
+  if (check) {
+    console.log(
+      `Record run: ${check.sent} sent, ${check.acknowledged} answered "Decision recorded", ${check.notSaved} "NOT SAVED", ${check.other} other; ` +
+        `table +${check.recordsAdded} records / +${check.markersAdded} markers; acknowledged but missing ${check.missing}, duplicates ${check.duplicates}, strays ${check.strays}` +
+        (check.recordsAdded > check.acknowledged ? ` (${check.recordsAdded - check.acknowledged} written for requests cut off when the run stopped; ≤ ${CONNECTIONS} expected)` : ''),
+    );
+  }
+
+  const targets = [
+    { name: `questionnaire step p99 ≤ 1.5 × baseline p99 (${fmt(stepRow.p99)} ≤ ${fmt(1.5 * baseline.p99, 1)} ms)`, ok: stepRow.p99 <= 1.5 * baseline.p99 },
+    { name: `record ≥ 800 decisions/s (${fmt(recordRow.rps)})`, ok: recordRow.rps >= 800 },
+    { name: `record p99 ≤ 2 × baseline+upsert p99 (${fmt(recordRow.p99)} ≤ ${fmt(2 * upsert.p99, 1)} ms)`, ok: recordRow.p99 <= 2 * upsert.p99 },
+    {
+      name: 'no silent loss: every acknowledged record stored exactly once, 2xx = acknowledged',
+      ok:
+        !!check &&
+        check.missing === 0 &&
+        check.duplicates === 0 &&
+        check.strays === 0 &&
+        check.other === 0 &&
+        recordRow.ok2xx === check.acknowledged + check.notSaved &&
+        check.recordsAdded >= check.acknowledged &&
+        check.recordsAdded - check.acknowledged <= CONNECTIONS,
+    },
+  ];
+  console.log('');
+  for (const t of targets) console.log(`${t.ok ? 'PASS' : 'MISS'}  ${t.name}`);
+  if (botProfile) {
+    console.log('');
+    console.log(formatProfile(summariseProfile(botProfile, 25), `bot child, all bot scenarios; ${botProfile}`));
+  }
+  return targets.every((t) => t.ok);
+}
+
+async function main(): Promise<void> {
+  const all = flag('all');
+  const onlyOthers = flag('records-query') || flag('fanout');
+  let ok = true;
+  if (!onlyOthers || all) ok = (await benchBot()) && ok;
+  // Other engineers' benchmarks, loaded only when asked for and only if their files exist.
+  if (all || flag('records-query')) {
+    if (existsSync(path.join(__dirname, 'records-query.ts'))) {
+      const mod = (await import('./records-query.js')) as {
+        runRecordsQueryBench?: () => Promise<unknown>;
+        formatRecordsQueryBench?: (r: never) => string;
+      };
+      if (mod.runRecordsQueryBench) {
+        console.log('\n== records-query benchmark (bench/records-query.ts) ==');
+        const result = await mod.runRecordsQueryBench();
+        console.log(mod.formatRecordsQueryBench ? mod.formatRecordsQueryBench(result as never) : JSON.stringify(result, null, 2));
+      } else console.log('bench/records-query.ts exports no runRecordsQueryBench: skipped');
+    } else console.log('bench/records-query.ts not present: skipped');
+  }
+  if (all || flag('fanout')) {
+    if (existsSync(path.join(__dirname, 'fanout.ts'))) {
+      const mod = (await import('./fanout.js')) as { runFanoutBench?: () => Promise<{ withinLimits?: boolean; duplicates?: number; missing?: number }> };
+      if (mod.runFanoutBench) {
+        console.log('\n== fan-out benchmark (bench/fanout.ts) ==');
+        const r = await mod.runFanoutBench();
+        console.log(JSON.stringify(r, null, 2));
+        if (r.withinLimits === false || (r.duplicates ?? 0) > 0 || (r.missing ?? 0) > 0) ok = false;
+      } else console.log('bench/fanout.ts exports no runFanoutBench: skipped');
+    } else console.log('bench/fanout.ts not present: skipped');
+  }
+  process.exitCode = ok ? 0 : 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
