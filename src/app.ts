@@ -17,6 +17,7 @@ import { createTables, ensureTables, type Tables } from './storage/tableClients'
 import { TableDecisionStore } from './storage/decisionStore';
 import { TableAuditStore } from './storage/auditStore';
 import { TableRoleStore } from './storage/roleStore';
+import { TableQuestionnaireSessionStore } from './storage/questionnaireSessionStore';
 import { registerDownloadRoutes } from './http/downloads';
 import { TableConversationStore } from './storage/conversationStore';
 import { TableReminderStore } from './storage/reminderStore';
@@ -24,6 +25,7 @@ import { createReminderSystem, reminderSettingsFromEnv, type ReminderSettings, t
 import { BotFrameworkSender } from './reminders/botSender';
 import type { ProactiveSender } from './reminders/sender';
 import { cardComposer } from './bot/features/reminders/composer';
+import { createRetentionSystem, retentionSettingsFromEnv, type RetentionSettings, type RetentionSystem } from './retention';
 
 export interface App {
   config: Config;
@@ -35,6 +37,8 @@ export interface App {
   server: Server;
   /** Reminder scheduler and proactive delivery (started by listen(), stopped by close()). */
   reminders: ReminderSystem;
+  /** Retention purge schedule (started by listen(), stopped by close()); runRetentionPurge() for a run now. */
+  retention: RetentionSystem;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -46,6 +50,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Reminder scheduler: `false` disables it (also REMINDERS_ENABLED=false); or override settings, the sender, the instance id. */
   reminders?: false | { settings?: Partial<Omit<ReminderSettings, 'limits' | 'scheduler'>> & { limits?: Partial<ReminderSettings['limits']>; scheduler?: Partial<ReminderSettings['scheduler']> }; sender?: ProactiveSender; owner?: string };
+  /** Retention purge: `false` disables the schedule (also RETENTION_PURGE_ENABLED=false); or override settings, the instance id. */
+  retention?: false | { settings?: Partial<RetentionSettings>; owner?: string };
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -53,11 +59,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const tables = createTables(config.AZURE_STORAGE_CONNECTION_STRING);
   await ensureTables(tables);
   const stores: BotStores = {
-    decisions: new TableDecisionStore(tables.decisions),
+    decisions: new TableDecisionStore(tables.decisions, { logger }),
     audit: new TableAuditStore(tables.audit, { logger }),
     roles: new TableRoleStore(tables.roles, { logger }),
     conversations: new TableConversationStore(tables.conversations, { logger }),
     reminders: new TableReminderStore(tables.reminders, { logger }),
+    sessions: new TableQuestionnaireSessionStore(tables.sessions),
   };
   const services = { config, logger, stores, now: options.now ?? (() => new Date()) };
   const bot = new CanShareBot(services, options.features ?? allFeatures);
@@ -82,6 +89,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       scheduler: { ...envSettings.scheduler, ...reminderOptions?.settings?.scheduler },
     },
   });
+  // Like reminders: off by default under NODE_ENV=test (tests opt in), on otherwise; RETENTION_PURGE_ENABLED overrides both.
+  const retentionEnv = retentionSettingsFromEnv(process.env, config.RETENTION_DAYS, config.NODE_ENV !== 'test');
+  const retentionOptions = options.retention === false ? undefined : options.retention;
+  const retention = createRetentionSystem({
+    tables,
+    logger,
+    now: services.now,
+    owner: retentionOptions?.owner,
+    settings: {
+      ...retentionEnv,
+      ...retentionOptions?.settings,
+      enabled: options.retention !== false && (retentionOptions?.settings?.enabled ?? retentionEnv.enabled),
+    },
+  });
   const server = createHttpServer({
     adapter,
     bot,
@@ -103,16 +124,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     bot,
     server,
     reminders,
+    retention,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
           reminders.start();
+          retention.start();
           resolve((server.address() as AddressInfo).port);
         });
       }),
     close: async () => {
       await reminders.stop();
+      await retention.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -3,7 +3,7 @@
  * dispatched to the features. Features never see an activity from a tenant that is not allowed or
  * from a user without an Entra identity.
  */
-import { TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue } from 'botbuilder';
+import { TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from 'botbuilder';
 import { z } from 'zod';
 import { identityOf, tenantIdOf } from './identity';
 import { adaptiveAttachment } from './features/questionnaire';
@@ -142,10 +142,23 @@ export class CanShareBot extends TeamsActivityHandler {
     return action.handle(turn, data);
   }
 
+  /**
+   * botbuilder reads `value.action.type` without checking that `action` exists, so an
+   * adaptiveCard/action invoke without an action object threw a TypeError (turn error, an error
+   * reply sent to the conversation, HTTP 501). Such invokes are refused here with 400 instead.
+   */
+  protected override async onInvokeActivity(ctx: TurnContext): Promise<InvokeResponse> {
+    const value = ctx.activity.value as { action?: unknown } | undefined;
+    if (ctx.activity.name === 'adaptiveCard/action' && (typeof value?.action !== 'object' || value.action === null)) {
+      return { status: 400, body: BAD_INVOKE };
+    }
+    return super.onInvokeActivity(ctx);
+  }
+
   protected override async onAdaptiveCardInvoke(ctx: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     if (!this.isAllowedTenant(ctx)) return messageResponse('This bot is not available to your organisation.');
     const parsed = InvokeValueSchema.safeParse(invokeValue);
-    if (!parsed.success) return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'Not a valid Action.Execute invoke.' } as never };
+    if (!parsed.success) return BAD_INVOKE;
     const { turn, problem } = this.turnFor(ctx);
     if (!turn) return messageResponse(problem ?? 'Sorry, I could not tell who you are.');
     try {
@@ -163,6 +176,12 @@ export class CanShareBot extends TeamsActivityHandler {
     }
   }
 }
+
+const BAD_INVOKE: AdaptiveCardInvokeResponse = {
+  statusCode: 400,
+  type: 'application/vnd.microsoft.error',
+  value: { code: 'BadRequest', message: 'Not a valid Action.Execute invoke.' } as never,
+};
 
 function messageResponse(message: string): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: message as never };

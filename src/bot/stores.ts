@@ -4,6 +4,7 @@ import type { TableAuditStore } from '../storage/auditStore';
 import type { TableRoleStore } from '../storage/roleStore';
 import type { TableConversationStore } from '../storage/conversationStore';
 import type { TableReminderStore } from '../storage/reminderStore';
+import type { QuestionnaireSessionStore } from '../storage/questionnaireSessionStore';
 
 export interface BotStores {
   decisions: DecisionStore;
@@ -15,4 +16,6 @@ export interface BotStores {
   conversations: TableConversationStore;
   /** Channel reminders and follow-up trackers the scheduler works through. */
   reminders: TableReminderStore;
+  /** Each practitioner's current questionnaire, so superseded cards are recognised. */
+  sessions: QuestionnaireSessionStore;
 }

@@ -7,11 +7,16 @@
  */
 import { ActivityTypes, TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { StoredConversationReference } from '../storage/conversationStore';
-import { outcomeForStatus, parseRetryAfter, type OutgoingMessage, type ProactiveSender, type SendOutcome } from './sender';
+import { outcomeForStatus, parseRetryAfter, type OutgoingMessage, type ProactiveSender, type SendOptions, type SendOutcome } from './sender';
 
 /** The ConnectorClient the adapter puts in turn state, as far as we use it. */
 interface Connector {
-  client?: { pipeline?: { removePolicy(options: { phase?: string; name?: string }): unknown[] } };
+  client?: {
+    pipeline?: {
+      removePolicy(options: { phase?: string; name?: string }): unknown[];
+      addPolicy(policy: { name: string; sendRequest(request: unknown, next: (request: unknown) => Promise<unknown>): Promise<unknown> }, options?: { afterPhase?: string }): void;
+    };
+  };
   conversations: { sendToConversation(conversationId: string, activity: Partial<Activity>): Promise<{ id?: string }> };
 }
 
@@ -22,13 +27,22 @@ export class BotFrameworkSender implements ProactiveSender {
     private readonly botAppId: string,
   ) {}
 
-  async send(reference: StoredConversationReference, message: OutgoingMessage): Promise<SendOutcome> {
+  async send(reference: StoredConversationReference, message: OutgoingMessage, options: SendOptions = {}): Promise<SendOutcome> {
     let outcome: SendOutcome = { ok: false, retryable: true, gone: false, code: 'not_sent' };
     try {
       await this.adapter.continueConversationAsync(this.botAppId, reference as Partial<ConversationReference>, async (ctx) => {
         const connector = ctx.turnState.get<Connector | undefined>(this.adapter.ConnectorClientKey);
         if (!connector) throw new Error('no connector client in turn state');
-        connector.client?.pipeline?.removePolicy({ phase: 'Retry' });
+        const pipeline = connector.client?.pipeline;
+        pipeline?.removePolicy({ phase: 'Retry' });
+        const gate = options.beforeRequest;
+        if (gate) {
+          if (pipeline) {
+            pipeline.addPolicy({ name: 'reminderRateGate', sendRequest: async (request, next) => (await gate(), next(request)) }, { afterPhase: 'Sign' });
+          } else {
+            await gate();
+          }
+        }
         // sendToConversation (not ctx.sendActivity, which would reply to the continuation activity):
         // in a channel this starts a new post rather than a reply in some thread.
         const activity = TurnContext.applyConversationReference({ type: ActivityTypes.Message, ...message }, reference as Partial<ConversationReference>);

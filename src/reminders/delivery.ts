@@ -4,7 +4,7 @@
  *
  * - Rate limits (bottleneck): a per-conversation queue (one at a time, each HTTP send at least
  *   1/rate after the previous one to that conversation) in front of a global limiter for the whole
- *   bot instance (starts spaced 1/rate apart, bounded concurrency). Retries go back through both.
+ *   bot instance (HTTP sends spaced 1/rate apart, bounded concurrency). Retries go back through both.
  * - Retries: 429 honours Retry-After; 5xx and refused connections back off exponentially with
  *   jitter; at most `maxAttempts` sends per conversation per pass.
  * - Duplicates: every send is claimed in the deliveries table first (conditional insert) and the
@@ -32,10 +32,13 @@ export interface DeliveryLimits {
   maxBackoffMs: number;
 }
 
+/** The global-rate backstop's window: 1 s plus a margin for network and event-loop jitter. */
+const WINDOW_MS = 1_030;
+
 export const DEFAULT_LIMITS: DeliveryLimits = {
   perConversationPerSecond: 1,
   globalPerSecond: 50,
-  globalMaxConcurrent: 16,
+  globalMaxConcurrent: 32,
   maxAttempts: 5,
   baseBackoffMs: 500,
   maxBackoffMs: 30_000,
@@ -72,11 +75,17 @@ interface DeliveryLogger {
 }
 
 export class DeliveryEngine {
-  private readonly global: Bottleneck;
+  /** Bounds claim+send work in flight (storage and HTTP concurrency). */
+  private readonly slots: Bottleneck;
+  /** Spaces the HTTP sends themselves: the global per-bot rate. */
+  private readonly rate: Bottleneck;
   private readonly perConversation: Bottleneck.Group;
   /** When each conversation's last HTTP send started (performance.now()), for the per-conversation spacing. */
   private readonly lastSendAt = new Map<string, number>();
   private readonly perConversationGapMs: number;
+  /** Start times of the most recent sends (≤ globalPerSecond of them): a sliding-window backstop. */
+  private readonly recentSends: number[] = [];
+  private windowTurn: Promise<void> = Promise.resolve();
   readonly limits: DeliveryLimits;
 
   constructor(
@@ -92,7 +101,9 @@ export class DeliveryEngine {
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...deps.limits };
     const { globalPerSecond, globalMaxConcurrent, perConversationPerSecond } = this.limits;
-    this.global = new Bottleneck({ maxConcurrent: globalMaxConcurrent, minTime: Math.ceil(1000 / globalPerSecond) });
+    this.slots = new Bottleneck({ maxConcurrent: globalMaxConcurrent });
+    // 2% head-room so jitter between "job starts" and "request arrives" never tips a second over the limit.
+    this.rate = new Bottleneck({ minTime: Math.ceil((1000 / globalPerSecond) * 1.02) });
     // One job at a time per conversation; the spacing itself is measured from the previous HTTP
     // send (not the previous job start, which would let storage latency squeeze two sends together).
     this.perConversation = new Bottleneck.Group({ maxConcurrent: 1, timeout: 60_000 });
@@ -119,7 +130,8 @@ export class DeliveryEngine {
 
   /** Waits for queued jobs to finish (after their signal aborted) and stops the limiters. */
   async stop(): Promise<void> {
-    await this.global.stop({ dropWaitingJobs: false }).catch(() => undefined);
+    await this.slots.stop({ dropWaitingJobs: false }).catch(() => undefined);
+    await this.rate.stop({ dropWaitingJobs: false }).catch(() => undefined);
     for (const limiter of this.perConversation.limiters()) await limiter.limiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
   }
 
@@ -131,17 +143,22 @@ export class DeliveryEngine {
         if (signal?.aborted) return { skip: 'aborted' };
         const wait = (this.lastSendAt.get(target.conversationId) ?? -Infinity) + this.perConversationGapMs - performance.now();
         if (wait > 0 && !(await sleep(wait, signal))) return { skip: 'aborted' };
-        // Claim inside the global slot (bounded concurrency, so storage is not flooded), right
-        // before the HTTP call, so a crash can leave at most the in-flight sends ambiguous.
-        return this.global.schedule(async () => {
+        // Claim inside a bounded slot (so storage is not flooded), then wait only for the rate gate
+        // (at most `globalMaxConcurrent` claims wait there), then send: a crash can leave at most
+        // the sends in flight ambiguous, and the HTTP sends themselves are what the rate spaces.
+        return this.slots.schedule(async () => {
           if (signal?.aborted) return { skip: 'aborted' as const };
           if (!claim) {
             const c = await this.deps.deliveries.claim(runId, target.conversationId, this.deps.owner);
             if (!c.claimed) return { skip: skipResult(c.state) };
             claim = c.claim;
           }
-          this.noteSend(target.conversationId);
-          return { outcome: await this.deps.sender.send(target.reference, target.message) };
+          return this.rate.schedule(async () => {
+            if (signal?.aborted) return { skip: 'aborted' as const };
+            this.noteSend(target.conversationId);
+            const outcome = await this.deps.sender.send(target.reference, target.message, { beforeRequest: () => this.globalWindow() });
+            return { outcome };
+          });
         });
       });
       if ('skip' in step) return step.skip === 'aborted' ? this.abandon(claim, 'aborted') : step.skip;
@@ -178,6 +195,30 @@ export class DeliveryEngine {
       const wait = this.backoff(attempt, outcome.retryAfterMs);
       this.deps.logger.info({ event: 'reminder.delivery_retry', runId, status, attempt, waitMs: wait }, 'send not accepted; retrying');
       if (!(await sleep(wait, signal))) return this.abandon(claim, 'aborted');
+    }
+  }
+
+  /**
+   * Backstop for the global rate: never more than globalPerSecond sends start in any 1 s window,
+   * even if timers fire late after an event-loop stall (bottleneck's minTime spaces job starts,
+   * which can otherwise bunch). Decisions are taken one at a time; the sends themselves are not.
+   */
+  private async globalWindow(): Promise<void> {
+    const limit = Math.max(1, Math.floor(this.limits.globalPerSecond));
+    const previous = this.windowTurn;
+    let done!: () => void;
+    this.windowTurn = new Promise<void>((resolve) => (done = resolve));
+    try {
+      await previous;
+      if (this.recentSends.length >= limit) {
+        // A window a little longer than 1 s absorbs jitter between starting a send and its arrival.
+        const wait = this.recentSends[this.recentSends.length - limit]! + WINDOW_MS - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+      this.recentSends.push(performance.now());
+      if (this.recentSends.length > limit) this.recentSends.splice(0, this.recentSends.length - limit);
+    } finally {
+      done();
     }
   }
 

@@ -30,8 +30,16 @@ export type SendOutcome =
       code?: string;
     };
 
+export interface SendOptions {
+  /**
+   * Awaited immediately before the HTTP request leaves (after auth and serialisation), so rate
+   * limits are applied as close to the wire as possible. A sender without that hook calls it first.
+   */
+  beforeRequest?: () => Promise<void>;
+}
+
 export interface ProactiveSender {
-  send(reference: StoredConversationReference, message: OutgoingMessage): Promise<SendOutcome>;
+  send(reference: StoredConversationReference, message: OutgoingMessage, options?: SendOptions): Promise<SendOutcome>;
 }
 
 /** Parses a Retry-After header (delta seconds or an HTTP date) into ms; undefined if absent or bad. */

@@ -41,7 +41,12 @@ export function recordTransaction(record: StoredRecord, extraCaseKeys: readonly 
     throw new InvalidRecordError(`record is too large to store (${json.length} characters; limit ${MAX_RECORD_JSON_CHARS})`);
   }
   const partitionKey = tenantPartitionKey(record.scope.tenantId);
-  const columns = recordColumns(record, json);
+  const columns = {
+    ...recordColumns(record, json),
+    // A follow-up is also filed under its parent's case: remember that case (JSON array of case keys)
+    // so the retention purge can find every index row of it even after the parent has been purged.
+    ...(extraCaseKeys.length > 0 ? { extraCaseKeys: JSON.stringify(extraCaseKeys) } : {}),
+  };
   const actions: TransactionAction[] = [
     // The marker goes first: when a double submit loses the race, its failing op is this one.
     [

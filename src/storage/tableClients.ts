@@ -15,6 +15,7 @@ export const TABLE_NAMES = {
   conversations: 'conversations',
   reminders: 'reminders',
   leases: 'leases',
+  sessions: 'sessions',
 } as const;
 
 export type TableName = keyof typeof TABLE_NAMES;

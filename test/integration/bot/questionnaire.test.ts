@@ -180,6 +180,21 @@ describe('questionnaire conversation with recorded decisions', () => {
     assert.deepEqual((findAction(restarted, 'Next').data as { s: { a: object } }).s.a, {});
   });
 
+  it('an older card superseded by a newer questionnaire gets a clear message and records nothing', async () => {
+    const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
+    const [first] = await client.say('start');
+    const old = await client.click(cardOf(first!), 'Next', { answer: 'share_or_check' });
+    const [second] = await client.say('start');
+    const newer = await client.click(cardOf(second!), 'Next', { answer: 'share_or_check' });
+
+    const stale = await client.click(old, 'Next', { answer: 'sharing_out' });
+    assert.match(cardText(stale), /out of date/);
+    assert.match(cardText(stale), /newer questionnaire/);
+    // The newest card still works.
+    const next = await client.click(newer, 'Next', { answer: 'sharing_out' });
+    assert.doesNotMatch(cardText(next), /out of date/);
+  });
+
   it('works when @mentioned in a team channel, and warns that the channel can see the card', async () => {
     const client = new TeamsClient(bot.baseUrl, newUser(), teamChannel('19:team-one@thread.tacv2'));
     const res = await client.post(

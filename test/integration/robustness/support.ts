@@ -4,6 +4,7 @@
  * running a bot as a child process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -60,10 +61,24 @@ export function pathAnswers(answers: Readonly<Record<string, string>>, limit = I
   throw new Error('questionnaire did not end');
 }
 
-/** Card state for `owner` with the given answers (what the bot puts in each card's action data). */
-export function stateFor(owner: string, a: Record<string, string>, v = RULE_PACK_VERSION) {
-  return { v, a, o: owner };
+export type CardState = { v: string; a: Record<string, string>; o: string } & Record<string, unknown>;
+
+/** Card state for `owner` with the given answers, built by hand (for a user with no questionnaire on record). */
+export function stateFor(owner: string, a: Record<string, string>, v = RULE_PACK_VERSION): CardState {
+  return { v, a, o: owner, i: randomUUID() };
 }
+
+/** The questionnaire state a bot-issued card carries (on Next, Record or Back). */
+export function stateOf(card: Card): CardState {
+  for (const action of card.actions ?? []) {
+    const s = (action.data as { s?: CardState } | undefined)?.s;
+    if (s && typeof s === 'object' && 'a' in s) return s;
+  }
+  throw new Error(`card carries no questionnaire state: ${cardText(card).slice(0, 200)}`);
+}
+
+/** A bot-issued state (same owner, version and session) with other answers: what a tampered or replayed card would send. */
+export const withAnswers = (s: CardState, a: Record<string, string>): CardState => ({ ...s, a });
 
 /** Answers each question card from the answer table until a card without "Next" arrives. */
 export async function answerAll(client: TeamsClient, first: Card, answers: Readonly<Record<string, string>>): Promise<Card> {

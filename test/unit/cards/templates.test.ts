@@ -14,7 +14,7 @@ import { cardProblems } from '../../support/cardValidation';
 import { oneAnswerSetPerRule } from '../../support/paths';
 import { cardText } from '../../support/botHarness';
 
-const state = (a: Record<string, string> = {}) => ({ v: RULE_PACK_VERSION, a, o: 'aad-user-1' });
+const state = (a: Record<string, string> = {}) => ({ v: RULE_PACK_VERSION, a, o: 'aad-user-1', i: '0b9d7c1e-3f47-4a8e-9b1d-2c5e6f7a8b90' });
 const outcomes = oneAnswerSetPerRule(rulePack);
 const anyOutcome = () => {
   const first = [...outcomes.values()][0];

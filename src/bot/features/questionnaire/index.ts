@@ -3,6 +3,7 @@
  * sequential workflow) → outcome card with the record form → confirmation with a record id.
  */
 import { RULE_PACK_VERSION, back, evaluate, rulePack } from '../../../domain';
+import { randomUUID } from 'node:crypto';
 import { InvalidAnswersError, type Answers, type FollowUpCode, type Outcome } from '../../../domain/contract';
 import { StorageUnavailableError, type NewRecord } from '../../../storage/contract';
 import type { AdaptiveCard } from '../../cards/templates';
@@ -19,8 +20,33 @@ import { SHARED_CONVERSATION_NOTICE, cardFor, messageCard, outcomeCard, recorded
 
 const STALE_TITLE = 'This card is out of date';
 
-function freshState(turn: Turn): QuestionnaireState {
-  return { v: RULE_PACK_VERSION, a: {}, o: turn.identity.user.aadObjectId };
+/**
+ * A new questionnaire: a fresh id, recorded as the user's current one so that older cards are
+ * recognised as superseded. If storage is down the questions still work (decision support must
+ * not depend on the records store); recording will then say "not saved".
+ */
+async function startQuestionnaire(turn: Turn): Promise<QuestionnaireState> {
+  const s: QuestionnaireState = { v: RULE_PACK_VERSION, a: {}, o: turn.identity.user.aadObjectId, i: randomUUID() };
+  const { tenantId } = turn.identity.scope;
+  try {
+    await turn.services.stores.sessions.start(tenantId, s.o, s.i, turn.services.now());
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    turn.services.logger.warn({ event: 'questionnaire.session_not_saved' }, 'could not record the current questionnaire');
+  }
+  return s;
+}
+
+/** True when the user has since started a newer questionnaire than the one on this card. */
+async function isSuperseded(turn: Turn, s: QuestionnaireState): Promise<boolean> {
+  try {
+    const current = await turn.services.stores.sessions.current(turn.identity.scope.tenantId, s.o);
+    return current !== undefined && current !== s.i;
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    turn.services.logger.warn({ event: 'questionnaire.session_unreadable' }, 'could not check the current questionnaire');
+    return false;
+  }
 }
 
 function sharedNotice(turn: Turn): string | undefined {
@@ -28,8 +54,8 @@ function sharedNotice(turn: Turn): string | undefined {
 }
 
 /** The first question card, for a new questionnaire. */
-export function firstQuestionCard(turn: Turn): AdaptiveCard {
-  const s = freshState(turn);
+export async function firstQuestionCard(turn: Turn): Promise<AdaptiveCard> {
+  const s = await startQuestionnaire(turn);
   return cardFor(s, evaluate(rulePack, s.a), sharedNotice(turn));
 }
 
@@ -40,13 +66,12 @@ function notYours(): CardActionResult {
 }
 
 /**
- * Checks that card state belongs to this user and this rule-pack version. Another user's card is
- * left untouched (a message, not a replacement), because in a group chat replacing it would
- * overwrite the owner's card for everyone.
+ * Checks that card state belongs to this user, this rule-pack version and the user's current
+ * questionnaire. Another user's card is left untouched (a message, not a replacement), because in a
+ * group chat replacing it would overwrite the owner's card for everyone.
  */
-function checkState(turn: Turn, s: QuestionnaireState): Checked {
-  if (s.o !== turn.identity.user.aadObjectId)
-    return { ok: false, result: notYours() };
+async function checkState(turn: Turn, s: QuestionnaireState): Promise<Checked> {
+  if (s.o !== turn.identity.user.aadObjectId) return { ok: false, result: notYours() };
   if (s.v !== RULE_PACK_VERSION)
     return {
       ok: false,
@@ -54,7 +79,18 @@ function checkState(turn: Turn, s: QuestionnaireState): Checked {
         card: messageCard(
           STALE_TITLE,
           `This card was made under an earlier version of the guidance rules (${s.v}); the rules are now version ${RULE_PACK_VERSION}. Please start again so the answer reflects the current rules.`,
-          { style: 'warning', restartFor: freshState(turn) },
+          { style: 'warning', restartFor: s },
+        ),
+      },
+    };
+  if (await isSuperseded(turn, s))
+    return {
+      ok: false,
+      result: {
+        card: messageCard(
+          STALE_TITLE,
+          'You have started a newer questionnaire since this card, so it no longer counts and nothing on it was recorded. Carry on with your newest card, or start again here.',
+          { style: 'warning', restartFor: s },
         ),
       },
     };
@@ -62,11 +98,10 @@ function checkState(turn: Turn, s: QuestionnaireState): Checked {
 }
 
 function invalidCard(turn: Turn, reason: string): CardActionResult {
+  // "Start again" here begins a brand-new questionnaire (the restart verb mints a new id).
+  const owner = { v: RULE_PACK_VERSION, a: {}, o: turn.identity.user.aadObjectId, i: randomUUID() };
   return {
-    card: messageCard(STALE_TITLE, `${reason} Nothing has been recorded. Please start again.`, {
-      style: 'warning',
-      restartFor: freshState(turn),
-    }),
+    card: messageCard(STALE_TITLE, `${reason} Nothing has been recorded. Please start again.`, { style: 'warning', restartFor: owner }),
   };
 }
 
@@ -85,20 +120,20 @@ function step(turn: Turn, s: QuestionnaireState, answers: Answers): CardActionRe
 }
 
 async function onStart(turn: Turn): Promise<CardActionResult> {
-  return { card: firstQuestionCard(turn) };
+  return { card: await firstQuestionCard(turn) };
 }
 
 async function onRestart(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const parsed = StateOnlySubmissionSchema.safeParse(data);
   // Start over is always allowed for the clicking user, but never on someone else's card.
   if (parsed.success && parsed.data.s.o !== turn.identity.user.aadObjectId) return notYours();
-  return { card: firstQuestionCard(turn) };
+  return { card: await firstQuestionCard(turn) };
 }
 
 async function onAnswer(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const parsed = AnswerSubmissionSchema.safeParse(data);
   if (!parsed.success) return invalidCard(turn, 'That answer could not be read.');
-  const checked = checkState(turn, parsed.data.s);
+  const checked = await checkState(turn, parsed.data.s);
   if (!checked.ok) return checked.result;
   const { s } = checked;
   if (parsed.data.q in s.a) return invalidCard(turn, 'That question had already been answered on this card.');
@@ -108,7 +143,7 @@ async function onAnswer(turn: Turn, data: Record<string, unknown>): Promise<Card
 async function onBack(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const parsed = StateOnlySubmissionSchema.safeParse(data);
   if (!parsed.success) return invalidCard(turn, 'That card could not be read.');
-  const checked = checkState(turn, parsed.data.s);
+  const checked = await checkState(turn, parsed.data.s);
   if (!checked.ok) return checked.result;
   try {
     return step(turn, checked.s, back(rulePack, checked.s.a));
@@ -128,7 +163,7 @@ function openFollowUps(outcome: Outcome, form: RecordForm): FollowUpCode[] {
 async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const parsed = RecordSubmissionSchema.safeParse(data);
   if (!parsed.success) return invalidCard(turn, 'That record request could not be read.');
-  const checked = checkState(turn, parsed.data.s);
+  const checked = await checkState(turn, parsed.data.s);
   if (!checked.ok) return checked.result;
   const { s } = checked;
   const k = parsed.data.k;
@@ -202,7 +237,7 @@ export const questionnaireFeature: BotFeature = {
       description: 'Ask "can I share?" — a few questions, then the answer and how to share safely.',
       match: commandMatcher('start', 'can i share', 'share', 'new', 'begin'),
       async handle(turn) {
-        await turn.ctx.sendActivity({ attachments: [adaptiveAttachment(firstQuestionCard(turn))] });
+        await turn.ctx.sendActivity({ attachments: [adaptiveAttachment(await firstQuestionCard(turn))] });
       },
     },
   ],

@@ -16,6 +16,8 @@ export const QuestionnaireStateSchema = z.object({
   a: z.record(code, code).refine((a) => Object.keys(a).length <= 60, 'too many answers'),
   /** AAD object id of the practitioner who started this questionnaire. */
   o: z.string().min(1).max(64),
+  /** This questionnaire's id: a newer questionnaire by the same user supersedes this card. */
+  i: z.uuid(),
 });
 export type QuestionnaireState = z.infer<typeof QuestionnaireStateSchema>;
 

@@ -1,0 +1,398 @@
+/**
+ * Retention purge on Table storage: deletes decision records (with every index row and their
+ * idempotency marker) and audit entries recorded before a cutoff (docs/storage-design.md, "Retention").
+ *
+ * Cost is O(tenants + expired), never O(table):
+ *  - Tenants are enumerated with a *skip scan* of the PartitionKeys: "the first row whose
+ *    PartitionKey is greater than the last tenant seen", one tiny query (`$top=1`, PartitionKey
+ *    only) per tenant. No registry to keep in step, no cost on the recording hot path, and tenants
+ *    that recorded before this code existed are found too.
+ *  - Per tenant, the `all|{inv}|{id}` index is newest first, so every record older than the cutoff
+ *    lies in one RowKey range: [`all|{inv(cutoff − 1)}`, `all}`). The same holds for audit RowKeys.
+ *
+ * Each record goes in ONE entity-group transaction (record row, idempotency marker and every index
+ * row share the tenant's partition), so a crash never leaves a partial record. A delete of a row
+ * that is already gone fails the whole transaction with 404 (another purger got there first, or a
+ * row was removed by hand); the purger then reads which rows still exist and deletes exactly those.
+ *
+ * Retention is per entry, by its own recordedAt: a follow-up younger than the cutoff stays even if
+ * its parent decision is purged (so a case's chain can outlive its first decision).
+ *
+ * Logs carry counts, record ids and partition keys only — never record content.
+ */
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { z } from 'zod';
+import type { StoredRecord } from './contract';
+import { idempotencyRowKey, indexPrefix, indexRange, indexRowKeys, recordRowKey } from './decisionKeys';
+import { describeRow, recordFromEntity } from './decisionEntities';
+import { CorruptEntityError, guarded, statusOf, wrapStorageError } from './errors';
+import { invertedMillis, normaliseCaseReference } from './keys';
+import { defaultStorageLogger, type StorageLogger } from './logger';
+import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
+
+export interface RetentionPurgeOptions {
+  logger?: StorageLogger;
+  /** Per SDK call, retries included. */
+  callTimeoutMs?: number;
+  /** Records deleted at once (each its own transaction). */
+  concurrency?: number;
+  /** Rows read per page of an expired range. */
+  pageSize?: number;
+}
+
+export interface PurgeLimits {
+  /** Records examined per run at most (the rest are left for the next run). */
+  maxRecords: number;
+  /** Audit entries deleted per run at most. */
+  maxAuditEntries: number;
+  /** Checked between records: stop early (app shutdown, lease lost). */
+  signal?: AbortSignal;
+}
+
+export interface PurgeCounts {
+  /** ISO-8601: everything recorded strictly before this instant was due for deletion. */
+  cutoff: string;
+  /** Tenant partitions visited (decisions and audit tables together, distinct). */
+  tenants: number;
+  /** Records whose rows this purger deleted (the transaction committed). */
+  recordsDeleted: number;
+  /** Rows deleted: record rows, index rows and idempotency markers. */
+  rowsDeleted: number;
+  /** Expired records whose rows were already gone (another purger deleted them first). */
+  recordsAlreadyGone: number;
+  /** Expired index rows that could not be read (logged by location) and were left in place. */
+  corruptSkipped: number;
+  auditEntriesDeleted: number;
+  /** A limit was reached or the run was stopped: more may be expired (the next run continues). */
+  truncated: boolean;
+}
+
+/** Azure: ≤ 100 operations per entity-group transaction. */
+const MAX_TRANSACTION_OPS = 100;
+/** Attempts at one record's transaction when rows vanish under us (each retry re-reads what exists). */
+const DELETE_ATTEMPTS = 4;
+
+const caseKeysColumn = z.array(z.string().min(1)).max(10);
+
+export class TableRetentionPurge {
+  private readonly logger: StorageLogger;
+  private readonly callTimeoutMs: number;
+  private readonly concurrency: number;
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly tables: { decisions: TableClient; audit: TableClient },
+    options: RetentionPurgeOptions = {},
+  ) {
+    this.logger = options.logger ?? defaultStorageLogger();
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 100));
+  }
+
+  /** Deletes every record and audit entry recorded before `cutoff`, within `limits`. */
+  async purge(cutoff: Date, limits: PurgeLimits): Promise<PurgeCounts> {
+    const cutoffMs = cutoff.getTime();
+    if (!Number.isFinite(cutoffMs)) throw new RangeError('cutoff must be a valid date');
+    const counts: PurgeCounts = {
+      cutoff: cutoff.toISOString(),
+      tenants: 0,
+      recordsDeleted: 0,
+      rowsDeleted: 0,
+      recordsAlreadyGone: 0,
+      corruptSkipped: 0,
+      auditEntriesDeleted: 0,
+      truncated: false,
+    };
+    const tenants = new Set<string>();
+    const stopped = () => limits.signal?.aborted === true;
+
+    let budget = limits.maxRecords;
+    for await (const partitionKey of this.partitionKeys(this.tables.decisions, 'list decision tenants')) {
+      tenants.add(partitionKey);
+      if (budget <= 0 || stopped()) {
+        counts.truncated = true;
+        break;
+      }
+      budget -= await this.purgeTenantRecords(partitionKey, cutoffMs, budget, counts, stopped);
+    }
+
+    let auditBudget = limits.maxAuditEntries;
+    for await (const partitionKey of this.partitionKeys(this.tables.audit, 'list audit tenants')) {
+      tenants.add(partitionKey);
+      if (auditBudget <= 0 || stopped()) {
+        counts.truncated = true;
+        break;
+      }
+      const deleted = await this.purgeTenantAudit(partitionKey, cutoffMs, auditBudget, stopped);
+      counts.auditEntriesDeleted += deleted;
+      auditBudget -= deleted;
+    }
+    if (budget <= 0 || auditBudget <= 0 || stopped()) counts.truncated = true;
+    counts.tenants = tenants.size;
+    return counts;
+  }
+
+  /**
+   * Every PartitionKey of a table, in order, by skip scan: one `$top=1` query per partition asking
+   * for the first row past the previous PartitionKey. O(partitions) small round trips.
+   */
+  async *partitionKeys(client: TableClient, operation: string): AsyncGenerator<string> {
+    let after: string | undefined;
+    for (;;) {
+      const next = await this.firstPartitionAfter(client, after, operation);
+      if (next === undefined) return;
+      yield next;
+      after = next;
+    }
+  }
+
+  private async firstPartitionAfter(client: TableClient, after: string | undefined, operation: string): Promise<string | undefined> {
+    const filter = after === undefined ? undefined : odata`PartitionKey gt ${after}`;
+    let continuationToken: string | undefined;
+    // The service may answer a range query with an empty page and a continuation (at a partition
+    // server boundary): follow it until a row or the end.
+    do {
+      const page = await guarded(operation, async () => {
+        const pages = client
+          .listEntities<Record<string, unknown>>({
+            queryOptions: { ...(filter ? { filter } : {}), select: ['PartitionKey'] },
+            abortSignal: this.signal(),
+          })
+          .byPage({ maxPageSize: 1, continuationToken });
+        const next = await pages.next();
+        return next.done ? undefined : next.value;
+      });
+      const first = page?.[0]?.partitionKey;
+      if (typeof first === 'string') return first;
+      continuationToken = page?.continuationToken;
+    } while (continuationToken);
+    return undefined;
+  }
+
+  /** One tenant's expired records, newest expired first. Returns how many index rows it examined. */
+  private async purgeTenantRecords(
+    partitionKey: string,
+    cutoffMs: number,
+    budget: number,
+    counts: PurgeCounts,
+    stopped: () => boolean,
+  ): Promise<number> {
+    // recordedAt < cutoff  ⇔  RowKey in [all|inv(cutoff − 1), all})
+    const { ge, lt } = indexRange(indexPrefix('all'), undefined, cutoffMs);
+    const filter = [odata`PartitionKey eq ${partitionKey}`, odata`RowKey ge ${ge}`, odata`RowKey lt ${lt}`].join(' and ');
+    let examined = 0;
+    for await (const page of this.pages(this.tables.decisions, filter, undefined, 'list expired records')) {
+      const batch = page.slice(0, budget - examined);
+      examined += batch.length;
+      await pool(batch, this.concurrency, async (row) => {
+        if (stopped()) return;
+        await this.purgeRecord(partitionKey, row, cutoffMs, counts);
+      });
+      if (examined >= budget || stopped()) break;
+    }
+    return examined;
+  }
+
+  private async purgeRecord(partitionKey: string, allRow: Record<string, unknown>, cutoffMs: number, counts: PurgeCounts): Promise<void> {
+    const table = this.tables.decisions.tableName;
+    let record: StoredRecord;
+    try {
+      record = recordFromEntity(table, allRow);
+      const expectedKey = indexRowKeys(record)[0];
+      if (allRow.rowKey !== expectedKey || !(Date.parse(record.recordedAt) < cutoffMs)) {
+        throw new CorruptEntityError(table, describeRow(partitionKey, allRow.rowKey, allRow.recordId), 'all-index key does not match the record it carries');
+      }
+    } catch (err) {
+      if (!(err instanceof CorruptEntityError)) throw err;
+      // Left in place for a person to look at: we cannot tell which rows belong to it.
+      counts.corruptSkipped++;
+      this.logger.error({ table: err.table, where: err.where, detail: err.detail }, 'retention: corrupt entity left in place');
+      return;
+    }
+    const rowKeys = new Set([
+      idempotencyRowKey(record.idempotencyKey),
+      recordRowKey(record.id),
+      ...indexRowKeys(record),
+      ...(await this.otherCaseRowKeys(partitionKey, allRow, record)),
+    ]);
+    const deleted = await this.deleteRows(partitionKey, [...rowKeys], `purge record ${record.id}`);
+    if (deleted > 0) {
+      counts.recordsDeleted++;
+      counts.rowsDeleted += deleted;
+    } else {
+      counts.recordsAlreadyGone++;
+    }
+  }
+
+  /**
+   * The case-index rows of a follow-up under cases other than its own (its parent's case). New rows
+   * carry them in the `extraCaseKeys` column. Rows written before that column existed: ask the
+   * parent if it still exists, else find them with a filtered scan of the tenant's case index
+   * (O(case index), only for such legacy follow-ups whose parent is already gone; logged).
+   */
+  private async otherCaseRowKeys(partitionKey: string, allRow: Record<string, unknown>, record: StoredRecord): Promise<string[]> {
+    if (record.parentId === undefined) return [];
+    const suffix = `${invertedMillis(Date.parse(record.recordedAt))}|${record.id}`;
+    const toRowKeys = (caseKeys: readonly string[]) => caseKeys.map((caseKey) => indexPrefix('case', caseKey) + suffix);
+
+    if (typeof allRow.extraCaseKeys === 'string') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(allRow.extraCaseKeys);
+      } catch {
+        parsed = undefined;
+      }
+      const keys = caseKeysColumn.safeParse(parsed);
+      if (keys.success) return toRowKeys(keys.data);
+      // Unreadable column: fall through to the slower ways, which find the same rows.
+      this.logger.warn({ where: describeRow(partitionKey, allRow.rowKey, record.id) }, 'retention: unreadable extraCaseKeys column');
+    }
+
+    const parent = await this.pointRead(partitionKey, recordRowKey(record.parentId), 'read parent for purge');
+    if (parent) {
+      try {
+        return toRowKeys([normaliseCaseReference(recordFromEntity(this.tables.decisions.tableName, parent).caseReference)]);
+      } catch (err) {
+        if (!(err instanceof CorruptEntityError)) throw err;
+      }
+    }
+
+    this.logger.warn({ partitionKey, recordId: record.id }, 'retention: scanning the case index for a follow-up written without extraCaseKeys');
+    const { ge, lt } = indexRange('case|');
+    const filter = [
+      odata`PartitionKey eq ${partitionKey}`,
+      odata`RowKey ge ${ge}`,
+      odata`RowKey lt ${lt}`,
+      odata`recordId eq ${record.id}`,
+    ].join(' and ');
+    const found: string[] = [];
+    for await (const page of this.pages(this.tables.decisions, filter, ['RowKey'], 'find case rows for purge', 1000)) {
+      for (const row of page) if (typeof row.rowKey === 'string') found.push(row.rowKey);
+    }
+    return found;
+  }
+
+  /**
+   * Deletes the given rows of one partition in one transaction. A row already gone makes the
+   * service refuse the whole transaction (404), so then we read which rows still exist and try
+   * again with exactly those. Returns how many rows this call deleted (0: all were already gone).
+   */
+  async deleteRows(partitionKey: string, rowKeys: readonly string[], operation: string): Promise<number> {
+    if (rowKeys.length > MAX_TRANSACTION_OPS) throw new RangeError(`${operation}: more than ${MAX_TRANSACTION_OPS} rows in one transaction`);
+    let keys = [...rowKeys];
+    for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
+      if (keys.length === 0) return 0;
+      const actions: TransactionAction[] = keys.map((rowKey) => ['delete', { partitionKey, rowKey }]);
+      try {
+        await this.tables.decisions.submitTransaction(actions, { abortSignal: this.signal() });
+        return keys.length;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw wrapStorageError(err, operation);
+      }
+      keys = await this.existing(this.tables.decisions, partitionKey, keys);
+    }
+    // Rows keep vanishing between our read and our write: someone else is deleting this record.
+    return 0;
+  }
+
+  private async existing(client: TableClient, partitionKey: string, rowKeys: readonly string[]): Promise<string[]> {
+    const present = await Promise.all(rowKeys.map((rowKey) => this.pointRead(partitionKey, rowKey, 'check rows before purge', client)));
+    return rowKeys.filter((_, i) => present[i] !== undefined);
+  }
+
+  /** One tenant's audit entries older than the cutoff, up to 100 per transaction. Returns how many it deleted. */
+  private async purgeTenantAudit(partitionKey: string, cutoffMs: number, budget: number, stopped: () => boolean): Promise<number> {
+    const client = this.tables.audit;
+    // RowKey = {inv}|{random}: recordedAt < cutoff ⇔ RowKey ≥ inv(cutoff − 1); ':' follows every digit.
+    const ge = invertedMillis(Math.max(0, cutoffMs - 1));
+    const filter = [odata`PartitionKey eq ${partitionKey}`, odata`RowKey ge ${ge}`, odata`RowKey lt ${':'}`].join(' and ');
+    let deleted = 0;
+    for await (const page of this.pages(client, filter, ['RowKey'], 'list expired audit entries', MAX_TRANSACTION_OPS)) {
+      if (stopped()) break;
+      const keys = page
+        .map((row) => row.rowKey)
+        .filter((k): k is string => typeof k === 'string')
+        .slice(0, budget - deleted);
+      deleted += await this.deleteAuditRows(partitionKey, keys);
+      if (deleted >= budget) break;
+    }
+    return deleted;
+  }
+
+  private async deleteAuditRows(partitionKey: string, rowKeys: readonly string[]): Promise<number> {
+    if (rowKeys.length === 0) return 0;
+    const client = this.tables.audit;
+    try {
+      await client.submitTransaction(
+        rowKeys.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]),
+        { abortSignal: this.signal() },
+      );
+      return rowKeys.length;
+    } catch (err) {
+      if (statusOf(err) !== 404) throw wrapStorageError(err, 'purge audit entries');
+    }
+    // Someone deleted some of them first: delete the rest one by one (audit rows are independent).
+    let deleted = 0;
+    for (const rowKey of rowKeys) {
+      try {
+        await client.deleteEntity(partitionKey, rowKey, { abortSignal: this.signal() });
+        deleted++;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw wrapStorageError(err, 'purge audit entry');
+      }
+    }
+    return deleted;
+  }
+
+  /** Pages of a query, each page its own SDK call with its own timeout. */
+  private async *pages(
+    client: TableClient,
+    filter: string,
+    select: string[] | undefined,
+    operation: string,
+    maxPageSize = this.pageSize,
+  ): AsyncGenerator<Record<string, unknown>[]> {
+    let continuationToken: string | undefined;
+    do {
+      const page = await guarded(operation, async () => {
+        const pages = client
+          .listEntities<Record<string, unknown>>({ queryOptions: { filter, ...(select ? { select } : {}) }, abortSignal: this.signal() })
+          .byPage({ maxPageSize, continuationToken });
+        const next = await pages.next();
+        return next.done ? undefined : next.value;
+      });
+      if (page && page.length > 0) yield [...page];
+      continuationToken = page?.continuationToken;
+    } while (continuationToken);
+  }
+
+  private async pointRead(
+    partitionKey: string,
+    rowKey: string,
+    operation: string,
+    client: TableClient = this.tables.decisions,
+  ): Promise<Record<string, unknown> | undefined> {
+    try {
+      return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal: this.signal() });
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw wrapStorageError(err, operation);
+    }
+  }
+
+  private signal(): AbortSignal {
+    return AbortSignal.timeout(this.callTimeoutMs);
+  }
+}
+
+async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
