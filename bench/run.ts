@@ -33,9 +33,12 @@ import {
   markerRowKeyOf,
   pathAnswers,
   spawnServer,
-  stateFor,
+  stateOf,
+  withAnswers,
+  type CardState,
   type ChildServer,
 } from '../test/integration/robustness/support';
+import { cardOf } from '../test/support/botHarness';
 import { formatProfile, summariseProfile } from './cpuProfile';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
@@ -72,18 +75,37 @@ const messageBody = JSON.stringify(activity({ type: 'message', text: 'hello benc
 const invokeBody = (verb: string, data: Record<string, unknown>) =>
   JSON.stringify(activity({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', id: 'bench-action', verb, data } } }));
 
+/** The bench user's questionnaire state as the bot issues it (a "start" message; the bot may record it as the user's current one). */
+async function startQuestionnaire(baseUrl: string): Promise<CardState> {
+  const res = await fetch(`${baseUrl}/api/messages`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(activity({ type: 'message', text: 'start', deliveryMode: 'expectReplies' })),
+  });
+  if (res.status !== 200) throw new Error(`"start" got HTTP ${res.status}`);
+  const body = (await res.json()) as { activities: Array<Record<string, unknown>> };
+  return stateOf(cardOf(body.activities[0]!));
+}
+
 /** Mid-questionnaire: 7 answers given, the 8th submitted (a realistic state size). */
-function answerStepBody(): string {
+function answerStepBody(base: CardState): string {
   const { given, next } = pathAnswers(SHARE_WITHOUT_ASKING, 7);
   if (!next) throw new Error('the answer set ended before the 8th question');
-  return invokeBody('answer', { verb: 'answer', s: stateFor(USER.aadObjectId, given), q: next.q, answer: next.answer });
+  return invokeBody('answer', { verb: 'answer', s: withAnswers(base, given), q: next.q, answer: next.answer });
 }
 
 const KEY_PLACEHOLDER = '00000000-0000-4000-8000-00000000beef';
 /** The record step with a placeholder key; each request swaps in a fresh UUID. */
-function recordBodyTemplate(): string {
+function recordBodyTemplate(base: CardState): string {
   const { given } = pathAnswers(SHARE_WITHOUT_ASKING);
-  return invokeBody('record', { verb: 'record', s: stateFor(USER.aadObjectId, given), k: KEY_PLACEHOLDER, ...RECORD_FORM, caseReference: 'BENCH-0001' });
+  return invokeBody('record', { verb: 'record', s: withAnswers(base, given), k: KEY_PLACEHOLDER, ...RECORD_FORM, caseReference: 'BENCH-0001' });
+}
+
+/** One request, checked: the benchmark must measure real work, not a refusal card. */
+async function expectCard(baseUrl: string, body: string, text: RegExp): Promise<void> {
+  const res = await fetch(`${baseUrl}/api/messages`, { method: 'POST', headers, body });
+  const json = JSON.stringify(await res.json());
+  if (res.status !== 200 || !text.test(json)) throw new Error(`bench request did not give the expected card (${text}): HTTP ${res.status} ${json.slice(0, 300)}`);
 }
 
 interface Measured {
@@ -133,8 +155,9 @@ interface RecordCheck {
 }
 
 /** The record step: fresh key per request; afterwards every acknowledged key must be in the table exactly once. */
-async function measureRecord(url: string, azurite: AzuriteHandle): Promise<{ m: Measured; check: RecordCheck }> {
-  const template = recordBodyTemplate();
+async function measureRecord(url: string, azurite: AzuriteHandle, base: CardState): Promise<{ m: Measured; check: RecordCheck }> {
+  const template = recordBodyTemplate(base);
+  await expectCard(url, template.replace(KEY_PLACEHOLDER, randomUUID()), /Decision recorded/);
   const sent = new Set<string>();
   const acked = new Set<string>();
   let notSaved = 0;
@@ -240,8 +263,11 @@ async function benchBot(): Promise<boolean> {
       'bot',
       () => spawnServer({ script: 'bench/botServer.ts', env, nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] }),
       async (url) => {
-        rows.push(await measure('questionnaire step (answer)', { url: `${url}/api/messages`, method: 'POST', headers, body: answerStepBody() }));
-        const rec = await measureRecord(url, azurite);
+        const base = await startQuestionnaire(url);
+        const step = answerStepBody(base);
+        await expectCard(url, step, /"verb":"answer"/);
+        rows.push(await measure('questionnaire step (answer)', { url: `${url}/api/messages`, method: 'POST', headers, body: step }));
+        const rec = await measureRecord(url, azurite, base);
         rows.push(rec.m);
         check = rec.check;
       },

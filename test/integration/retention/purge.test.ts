@@ -324,7 +324,8 @@ describe('retention purge', () => {
     };
     await seed(24, 2700);
     await seed(3, 30);
-    const nowA = new Date(NOW + 60_000); // a new run (next minute), same cutoff region
+    // A new run (another minute, so another lease key); its cutoff is a minute earlier, before the edge records.
+    const nowA = new Date(NOW - 60_000);
     const cutoffA = nowA.getTime() - RETENTION_DAYS * DAY;
 
     let before = await snapshot();
@@ -385,6 +386,8 @@ describe('retention purge', () => {
     assert.deepEqual(await store.byCase(A, 'CS-OLD-1').then((rs) => rs.map((r) => r.id)), [seeded.young!.id]);
     assert.deepEqual(await store.byCase(C, 'C-PARENT'), []);
     assert.deepEqual(await rowKeysOf(h.rawDecisions, C), []);
+    // The legacy follow-up's parent was gone, so its parent-case row was found by the case-index scan.
+    assert.ok(runLogs.some((l) => l.level === 'warn' && l.recordId === seeded.cYoungFollowUp!.id), 'fallback scan used');
   });
 });
 

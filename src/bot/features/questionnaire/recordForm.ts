@@ -50,14 +50,16 @@ const values = <T extends { value: string }>(choices: ReadonlyArray<T>) =>
 export const CASE_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9/._-]{1,39}$/;
 
 // Contact details have no place in a decision record (privacy by design).
+// Checked on the NFKC form, so full-width digits and ＠ count too; a phone number may have up to two
+// spaces, hyphens or brackets between digits, as in "(01632) 960123".
 const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
-const PHONE = /(?:\+?\d[\s-]?){9,}/;
+const PHONE = /(?:\+?\p{Nd}[\s()-]{0,2}){9,}/u;
 const noContactDetails = (label: string) =>
   z
     .string()
     .trim()
-    .refine((s) => !EMAIL.test(s), `${label}: remove the email address — record no contact or identifying details.`)
-    .refine((s) => !PHONE.test(s), `${label}: remove the phone number — record no contact or identifying details.`);
+    .refine((s) => !EMAIL.test(s.normalize('NFKC')), `${label}: remove the email address — record no contact or identifying details.`)
+    .refine((s) => !PHONE.test(s.normalize('NFKC')), `${label}: remove the phone number — record no contact or identifying details.`);
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
