@@ -97,18 +97,9 @@ export async function runFanoutBench(partial: Partial<FanoutBenchOptions> = {}):
       engine.deliverRun(`bench-extra-2|${randomUUID()}`, hot),
     ]);
     const totalMs = performance.now() - started;
-    if (process.env.BENCH_DEBUG) console.log(JSON.stringify(results.map((r) => r.counts)));
     await engine.stop();
 
     const posts = (await connector.collect()).filter((p) => p.status < 300);
-    if (process.env.BENCH_DEBUG) {
-      const gate = (globalThis as unknown as { __gate?: number[] }).__gate ?? [];
-      console.log('gate calls', gate.length, 'max in 1s at gate', maxInWindow(gate, 1000), 'max in 1s at arrival', maxInWindow(posts.map((p) => p.at), 1000));
-      const arr = posts.map((p) => p.at).sort((a, b) => a - b);
-      const g = [...gate].sort((a, b) => a - b);
-      const lag = arr.map((a, i) => a - (g[i] ?? 0));
-      console.log('arrival-gate lag ms: min', Math.min(...lag).toFixed(1), 'max', Math.max(...lag).toFixed(1));
-    }
     const byConversation = new Map<string, number[]>();
     for (const p of posts) {
       const list = byConversation.get(p.conversationId) ?? [];

@@ -155,8 +155,8 @@ interface RecordCheck {
 }
 
 /** The record step: fresh key per request; afterwards every acknowledged key must be in the table exactly once. */
-async function measureRecord(url: string, azurite: AzuriteHandle, base: CardState): Promise<{ m: Measured; check: RecordCheck }> {
-  const template = recordBodyTemplate(base);
+async function measureRecord(url: string, azurite: AzuriteHandle, state: CardState): Promise<{ m: Measured; check: RecordCheck }> {
+  const template = recordBodyTemplate(state);
   await expectCard(url, template.replace(KEY_PLACEHOLDER, randomUUID()), /Decision recorded/);
   const sent = new Set<string>();
   const acked = new Set<string>();

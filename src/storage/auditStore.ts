@@ -3,7 +3,8 @@
  *
  *   PartitionKey = encoded tenant id, RowKey = {inv}|{random}   (inv = inverted epoch millis)
  *
- * Rows are only ever created, never updated or deleted by the app.
+ * Rows are only ever created, never updated; the retention purge (src/storage/retention.ts) deletes
+ * entries older than RETENTION_DAYS.
  */
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';

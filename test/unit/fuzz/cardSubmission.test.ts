@@ -199,7 +199,7 @@ describe('fuzz: card submissions and the engine', () => {
     fc.assert(
       fc.property(fc.nat(outcomes.length - 1), fc.constantFrom(...FREE_TEXT), filler, contact, filler, (o, field, before, bad, after) => {
         const outcome = outcomes[o]!;
-        const form = { ...validForm(outcome), subjectInformed: 'not_informing', subjectNotInformedReason: 'Telling them would put the child at risk.' };
+        const form: Record<string, string> = { ...validForm(outcome), subjectInformed: 'not_informing', subjectNotInformedReason: 'Telling them would put the child at risk.' };
         form[field] = `${before}${bad}${after}`;
         const result = validateRecordForm(form, outcome);
         assert.equal(result.ok, false, `accepted ${field} = ${JSON.stringify(form[field])}`);
