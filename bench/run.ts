@@ -21,7 +21,7 @@
  * the table exactly once (raw TableClient count of record rows and idempotency markers).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -111,15 +111,57 @@ async function expectCard(baseUrl: string, body: string, text: RegExp): Promise<
 interface Measured {
   name: string;
   rps: number;
+  /** Slowest and fastest 1-second sample (a falling rate shows up here). */
+  rpsMin: number;
+  rpsMax: number;
   p50: number;
   p99: number;
   ok2xx: number;
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Mean response body size. */
+  responseBytes: number;
+  /** CPU time of the server process per request (user + system). */
+  serverCpuMs: number;
+  /** CPU time of Azurite per request. */
+  azuriteCpuMs: number;
 }
 
 const headers = { 'content-type': 'application/json' };
+const CLOCK_TICKS_PER_S = 100; // Linux USER_HZ
+
+/** User + system CPU time of a process so far, in ms (from /proc/<pid>/stat). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pid of the Azurite process listening on `port` (found through /proc). */
+function azuritePid(port: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const i = cmd.indexOf('--tablePort');
+      if (i >= 0 && cmd[i + 1] === String(port) && cmd.some((c) => c.includes('azurite'))) return Number(entry);
+    } catch {
+      /* the process went away */
+    }
+  }
+  return undefined;
+}
+
+interface Pids {
+  server: number;
+  azurite?: number;
+}
 
 function fire(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -127,18 +169,34 @@ function fire(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-async function measure(name: string, base: Omit<autocannon.Options, 'duration' | 'connections'>): Promise<Measured> {
+/** Warm-up, then one measured run; `hooks` run around the measured run only. */
+async function measure(
+  name: string,
+  base: Omit<autocannon.Options, 'duration' | 'connections'>,
+  pids: Pids,
+  hooks: { before?: () => Promise<void>; after?: () => Promise<void> } = {},
+): Promise<Measured> {
   if (WARMUP_S > 0) await fire({ ...base, connections: CONNECTIONS, duration: WARMUP_S });
+  await hooks.before?.();
+  const cpu0 = { server: cpuMs(pids.server), azurite: cpuMs(pids.azurite) };
   const r = await fire({ ...base, connections: CONNECTIONS, duration: DURATION_S });
+  const total = Math.max(1, r.requests.total);
+  const cpu1 = { server: cpuMs(pids.server), azurite: cpuMs(pids.azurite) };
+  await hooks.after?.();
   return {
     name,
     rps: r.requests.average,
+    rpsMin: r.requests.min,
+    rpsMax: r.requests.max,
     p50: r.latency.p50,
     p99: r.latency.p99,
     ok2xx: r['2xx'],
     non2xx: r.non2xx,
     errors: r.errors,
     timeouts: r.timeouts,
+    responseBytes: r.throughput.total / total,
+    serverCpuMs: (cpu1.server - cpu0.server) / total,
+    azuriteCpuMs: (cpu1.azurite - cpu0.azurite) / total,
   };
 }
 
@@ -155,7 +213,7 @@ interface RecordCheck {
 }
 
 /** The record step: fresh key per request; afterwards every acknowledged key must be in the table exactly once. */
-async function measureRecord(url: string, azurite: AzuriteHandle, state: CardState): Promise<{ m: Measured; check: RecordCheck }> {
+async function measureRecord(url: string, azurite: AzuriteHandle, state: CardState, pids: Pids): Promise<{ m: Measured; check: RecordCheck }> {
   const template = recordBodyTemplate(state);
   await expectCard(url, template.replace(KEY_PLACEHOLDER, randomUUID()), /Decision recorded/);
   const sent = new Set<string>();
@@ -187,14 +245,21 @@ async function measureRecord(url: string, azurite: AzuriteHandle, state: CardSta
     ],
   };
   const settle = () => new Promise((res) => setTimeout(res, 1000)); // requests cut off when a run stops still finish server-side
-  if (WARMUP_S > 0) await fire({ ...base, connections: CONNECTIONS, duration: WARMUP_S });
-  await settle();
-  const before = await census(azurite.connectionString, TENANT);
-  counting = true;
-  const r = await fire({ ...base, connections: CONNECTIONS, duration: DURATION_S });
-  counting = false;
-  await settle();
-  const after = await census(azurite.connectionString, TENANT);
+  let before: Awaited<ReturnType<typeof census>> | undefined;
+  let after: Awaited<ReturnType<typeof census>> | undefined;
+  const m = await measure('record decision (durable write)', base, pids, {
+    before: async () => {
+      await settle();
+      before = await census(azurite.connectionString, TENANT);
+      counting = true;
+    },
+    after: async () => {
+      counting = false;
+      await settle();
+      after = await census(azurite.connectionString, TENANT);
+    },
+  });
+  if (!before || !after) throw new Error('census missing');
 
   let missing = 0;
   for (const k of acked) if (!after.markerRowKeys.has(markerRowKeyOf(k)) || (after.recordsByKey.get(k) ?? 0) !== 1) missing++;
@@ -204,16 +269,7 @@ async function measureRecord(url: string, azurite: AzuriteHandle, state: CardSta
   let strays = 0;
   for (const k of after.recordsByKey.keys()) if (!before.recordsByKey.has(k) && !sent.has(k)) strays++;
   return {
-    m: {
-      name: 'record decision (durable write)',
-      rps: r.requests.average,
-      p50: r.latency.p50,
-      p99: r.latency.p99,
-      ok2xx: r['2xx'],
-      non2xx: r.non2xx,
-      errors: r.errors,
-      timeouts: r.timeouts,
-    },
+    m,
     check: {
       sent: sent.size,
       acknowledged: acked.size,
@@ -239,42 +295,59 @@ async function benchBot(): Promise<boolean> {
   const rows: Measured[] = [];
   const rss: Record<string, number | undefined> = {};
   let check: RecordCheck | undefined;
-  let botProfile: string | undefined;
+  const botProfiles: Array<{ label: string; file: string }> = [];
   try {
     const env = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, PORT: '0', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
 
-    const runChild = async (label: string, server: () => Promise<ChildServer>, body: (url: string) => Promise<void>) => {
+    const azPid = azuritePid(azurite.port);
+    const runChild = async (label: string, server: () => Promise<ChildServer>, body: (url: string, pids: Pids) => Promise<void>) => {
       const child = await server();
       try {
-        await body(child.baseUrl);
+        await body(child.baseUrl, { server: child.pid, azurite: azPid });
         rss[label] = child.peakRssKb();
       } finally {
         await child.stop();
       }
     };
 
-    await runChild('baseline', () => spawnServer({ script: 'bench/baselineEchoBot.ts', args: ['echo'], env }), async (url) => {
-      rows.push(await measure('baseline: bare echo bot', { url: `${url}/api/messages`, method: 'POST', headers, body: messageBody }));
+    const post = (url: string, body: string) => ({ url: `${url}/api/messages`, method: 'POST' as const, headers, body });
+    await runChild('baseline', () => spawnServer({ script: 'bench/baselineEchoBot.ts', args: ['echo'], env }), async (url, pids) => {
+      rows.push(await measure('baseline: bare echo bot', post(url, messageBody), pids));
     });
-    await runChild('baseline+upsert', () => spawnServer({ script: 'bench/baselineEchoBot.ts', args: ['upsert'], env }), async (url) => {
-      rows.push(await measure('baseline + 1 upsertEntity', { url: `${url}/api/messages`, method: 'POST', headers, body: messageBody }));
+    await runChild('baseline+upsert', () => spawnServer({ script: 'bench/baselineEchoBot.ts', args: ['upsert'], env }), async (url, pids) => {
+      rows.push(await measure('baseline + 1 upsertEntity', post(url, messageBody), pids));
     });
-    await runChild(
-      'bot',
-      () => spawnServer({ script: 'bench/botServer.ts', env, nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] }),
-      async (url) => {
-        const base = await startQuestionnaire(url);
-        const step = answerStepBody(base);
-        await expectCard(url, step, /"verb":"answer"/);
-        rows.push(await measure('questionnaire step (answer)', { url: `${url}/api/messages`, method: 'POST', headers, body: step }));
-        const rec = await measureRecord(url, azurite, base);
-        rows.push(rec.m);
-        check = rec.check;
-      },
-    );
+    // With --profile each bot scenario gets its own child (and so its own profile); otherwise one child serves both.
+    const botChild = (label: string) => () =>
+      spawnServer({
+        script: 'bench/botServer.ts',
+        env,
+        nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, label)] : [],
+      });
+    const stepScenario = async (url: string, pids: Pids) => {
+      const base = await startQuestionnaire(url);
+      const step = answerStepBody(base);
+      await expectCard(url, step, /"verb":"answer"/);
+      rows.push(await measure('questionnaire step (answer)', post(url, step), pids));
+    };
+    const recordScenario = async (url: string, pids: Pids) => {
+      const rec = await measureRecord(url, azurite, await startQuestionnaire(url), pids);
+      rows.push(rec.m);
+      check = rec.check;
+    };
     if (profileDir) {
-      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-      botProfile = file ? path.join(profileDir, file) : undefined;
+      await runChild('bot', botChild('step'), stepScenario);
+      await runChild('bot (record)', botChild('record'), recordScenario);
+      for (const label of ['step', 'record']) {
+        const dir = path.join(profileDir, label);
+        const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+        if (file) botProfiles.push({ label, file: path.join(dir, file) });
+      }
+    } else {
+      await runChild('bot', botChild('bot'), async (url, pids) => {
+        await stepScenario(url, pids);
+        await recordScenario(url, pids);
+      });
     }
   } finally {
     await azurite.stop();
@@ -282,10 +355,13 @@ async function benchBot(): Promise<boolean> {
 
   const [baseline, upsert, stepRow, recordRow] = rows as [Measured, Measured, Measured, Measured];
   console.log('');
-  console.log('| scenario | req/s | p50 ms | p99 ms | p99 ÷ baseline | 2xx | non-2xx | errors |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| scenario | req/s (1-s min–max) | p50 ms | p99 ms | p99 ÷ baseline | 2xx | non-2xx | errors | resp KB | server CPU ms/req | Azurite CPU ms/req |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p99 / Math.max(1, baseline.p99), 2)}× | ${r.ok2xx} | ${r.non2xx} | ${r.errors + r.timeouts} |`);
+    console.log(
+      `| ${r.name} | ${fmt(r.rps)} (${fmt(r.rpsMin)}–${fmt(r.rpsMax)}) | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p99 / Math.max(1, baseline.p99), 2)}× | ${r.ok2xx} | ${r.non2xx} | ${r.errors + r.timeouts} | ` +
+        `${fmt(r.responseBytes / 1024, 1)} | ${fmt(r.serverCpuMs, 2)} | ${fmt(r.azuriteCpuMs, 2)} |`,
+    );
   }
   console.log('');
   console.log(`Peak RSS (VmHWM): bot ${mb(rss.bot)}; baseline echo ${mb(rss.baseline)}; baseline+upsert ${mb(rss['baseline+upsert'])}`);
@@ -316,9 +392,9 @@ async function benchBot(): Promise<boolean> {
   ];
   console.log('');
   for (const t of targets) console.log(`${t.ok ? 'PASS' : 'MISS'}  ${t.name}`);
-  if (botProfile) {
+  for (const p of botProfiles) {
     console.log('');
-    console.log(formatProfile(summariseProfile(botProfile, 25), `bot child, all bot scenarios; ${botProfile}`));
+    console.log(formatProfile(summariseProfile(p.file, 25), `bot child, ${p.label} scenario (warm-up included); ${p.file}`));
   }
   return targets.every((t) => t.ok);
 }

@@ -159,9 +159,12 @@ export class DeliveryEngine {
           }
           return this.rate.schedule(async () => {
             if (signal?.aborted) return { skip: 'aborted' as const };
-            this.noteSend(target.conversationId);
-            const outcome = await this.deps.sender.send(target.reference, target.message, { beforeRequest: () => this.globalWindow() });
-            return { outcome };
+            // Both rates are measured where the request leaves (see SendOptions.beforeRequest).
+            const beforeRequest = async () => {
+              await this.globalWindow();
+              this.noteSend(target.conversationId);
+            };
+            return { outcome: await this.deps.sender.send(target.reference, target.message, { beforeRequest }) };
           });
         });
       });

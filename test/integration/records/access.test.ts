@@ -22,6 +22,7 @@ import {
   type BotHarness,
   type Card,
 } from '../../support/botHarness';
+import { cardProblems } from '../../support/cardValidation';
 import { ClockedSeeder, PUBLIC_BASE_URL, SIGNING_SECRET, actionData, idsOf, newestFirst } from './support';
 
 const manager = newUser('Mona Manager');
@@ -163,7 +164,9 @@ describe('records: access control, tampering and audit', () => {
     assert.match(cardText(await say(adminChat, 'grant manager bob')), /Entra object id/);
 
     assert.match(cardText(await say(adminChat, `grant manager ${p2.aadObjectId.toUpperCase()}`)), /is now a manager/);
-    const listed = cardText(await say(adminChat, 'list managers'));
+    const managersCard = await say(adminChat, 'list managers');
+    assert.deepEqual(cardProblems(managersCard), []);
+    const listed = cardText(managersCard);
     assert.match(listed, new RegExp(manager.aadObjectId));
     assert.match(listed, /manager \(bot configuration\)/);
     assert.match(listed, new RegExp(`${p2.aadObjectId}[\\s\\S]*manager \\(granted \\d{4}-\\d{2}-\\d{2} by ${admin.aadObjectId}\\)`));

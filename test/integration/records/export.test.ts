@@ -23,6 +23,7 @@ import {
   type BotHarness,
   type Card,
 } from '../../support/botHarness';
+import { cardProblems } from '../../support/cardValidation';
 import { ClockedSeeder, PUBLIC_BASE_URL, SIGNING_SECRET, actionData, newestFirst, parseCsv } from './support';
 
 const manager = newUser('Mona Manager');
@@ -96,6 +97,7 @@ describe('records: CSV export', () => {
     const card = await say(managerChat(), 'export outcome do_not_share');
     assert.match(cardText(card), /Your CSV export is ready/);
     assert.match(cardText(card), /outcome do_not_share/);
+    assert.deepEqual(cardProblems(card), []);
     const res = await fetch(downloadUrl(card));
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/csv; charset=utf-8/);

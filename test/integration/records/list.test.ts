@@ -20,7 +20,8 @@ import {
   type BotHarness,
   type Card,
 } from '../../support/botHarness';
-import { ClockedSeeder, PUBLIC_BASE_URL, SIGNING_SECRET, actionData, hasAction, idsOf, newestFirst } from './support';
+import { cardProblems } from '../../support/cardValidation';
+import { ClockedSeeder, PUBLIC_BASE_URL, SIGNING_SECRET, actionData, hasAction, idsOf, newRecord, newestFirst } from './support';
 
 const manager = newUser('Mona Manager');
 const p1 = newUser('Pat One');
@@ -82,7 +83,7 @@ describe('records: manager lists', () => {
     tenantA.push(...chain);
     tenantA.push(await seed.record('2026-11-29T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'CS-7770' }));
     // Through the app's own store too (real clock: newest of all).
-    tenantA.push((await bot.app.stores.decisions.record((await import('./support')).newRecord({ tenantId: TENANT_A, teamId: TEAM2, by }))).record);
+    tenantA.push((await bot.app.stores.decisions.record(newRecord({ tenantId: TENANT_A, teamId: TEAM2, by }))).record);
     // Enough for a full 50-row page, with long free text (the widest rows a card will carry).
     for (let i = 0; i < 6; i++) {
       tenantA.push(
@@ -132,6 +133,8 @@ describe('records: manager lists', () => {
     const list = res.value as Card;
     assert.deepEqual(idsOf(list), expected.slice(0, 25));
     assert.deepEqual((list.refresh as { userIds: string[] }).userIds, [manager.id], 'the list stays a user-specific view');
+    assert.deepEqual(cardProblems(placeholder), []);
+    assert.deepEqual(cardProblems(list), []);
     assert.equal(hasAction(list, 'Export CSV'), false, 'no download links in shared conversations');
     const page2 = await channel.click(list, 'Next');
     assert.deepEqual(idsOf(page2), expected.slice(25));
@@ -201,6 +204,7 @@ describe('records: manager lists', () => {
     const size = JSON.stringify(card).length;
     console.log(`# 50-row card: ${size} characters of JSON`);
     assert.ok(size < 38_000, `50-row card is ${size} characters`);
+    assert.deepEqual(cardProblems(card), [], 'valid Adaptive Card 1.5 (real parser)');
   });
 
   it('a manager of another tenant sees only that tenant’s decisions', async () => {

@@ -121,7 +121,8 @@ describe('exactly once across instances and restarts', () => {
     await deliveries.ensureTable();
     const logger = createLogger('silent');
     const sender: ProactiveSender = {
-      async send(reference) {
+      async send(reference, _message, options) {
+        await options?.beforeRequest?.();
         const res = await fetch(`${reference.serviceUrl}v3/conversations/${encodeURIComponent(reference.conversation.id)}/activities`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

@@ -53,7 +53,7 @@ export function toRecordQuery(tenantId: string, f: RecordFilter): RecordQuery {
   return {
     tenantId,
     ...(f.team === undefined ? {} : { teamId: f.team }),
-    ...(f.practitioner === undefined ? {} : { decidedBy: f.practitioner.toLowerCase() }),
+    ...(f.practitioner === undefined ? {} : { decidedBy: f.practitioner }),
     ...(f.outcome === undefined ? {} : { decision: f.outcome as DecisionCode }),
     ...(f.caseRef === undefined ? {} : { caseReference: f.caseRef }),
     ...(f.from === undefined ? {} : { from: `${f.from}T00:00:00.000Z` }),
@@ -104,7 +104,8 @@ export function parseFilterText(text: string, ctx: ParseContext, allowed: Readon
       continue;
     }
     if (key in raw) return { ok: false, problem: `"${word}" is given twice.` };
-    raw[key] = key === 'outcome' ? value.toLowerCase() : value;
+    // Codes and Entra object ids are lower case (as Teams sends ids, and as records store them).
+    raw[key] = key === 'outcome' || key === 'practitioner' ? value.toLowerCase() : value;
   }
   return validateFilter(raw, pageSize);
 }

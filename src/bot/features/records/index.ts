@@ -25,6 +25,7 @@ import {
   previousState,
   signState,
   verifyState,
+  withoutPosition,
   type CardState,
 } from './state';
 import { exportCard, listCard, managersCard, privateViewCard } from './views';
@@ -133,6 +134,7 @@ async function showPage(turn: Turn, s: CardState): Promise<CardActionResult> {
       pageSize: s.n,
       items,
       currentState: current,
+      queryState: s.p === 1 && !s.t ? current : signState(services.config, withoutPosition(s)),
       nextState: token ? signState(services.config, nextState(s, token)) : undefined,
       prevState: prev ? signState(services.config, prev.state) : undefined,
       prevIsFirst: prev?.isFirst,

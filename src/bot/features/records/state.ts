@@ -10,8 +10,11 @@ import { signingSecretOf, type Config } from '../../../config';
 import { FilterSchema, MAX_PAGE_SIZE, type RecordFilter } from './filters';
 import { sign, verify, type Verified } from './signing';
 
-/** How many earlier pages' positions a card remembers for "Previous" (older ones fall back to "First page"). */
-export const MAX_BACK = 30;
+/**
+ * How many earlier pages' positions a card remembers for "Previous" (older ones fall back to
+ * "First page"). Bounded so that a deep page's card stays well inside Teams' message size limit.
+ */
+export const MAX_BACK = 10;
 
 const storeToken = z.string().min(1).max(4096);
 
@@ -52,6 +55,12 @@ export function previousState(s: CardState): { state: CardState; isFirst: boolea
   const token = s.b[s.b.length - 1];
   const earlier = s.b.slice(0, -1);
   return { state: { ...rest, p: s.p - 1, b: earlier, ...(token ? { t: token } : {}) }, isFirst: false };
+}
+
+/** The list's query without its position: what Apply and Export need (keeps their action data small). */
+export function withoutPosition(s: CardState): CardState {
+  const { t: _token, ...rest } = s;
+  return { ...rest, p: 1, b: [] };
 }
 
 export function firstState(opts: { tenantId: string; owner: string; mode: CardState['m']; filter: RecordFilter; pageSize: number }): CardState {

@@ -59,6 +59,8 @@ export interface ListCardModel {
   prevState?: string;
   prevIsFirst?: boolean;
   currentState: string;
+  /** The same list from its first page (for Apply and Export, which do not need the position). */
+  queryState: string;
   canExport: boolean;
   /** In a channel or group chat: the Teams user id (MRI) the list is privately shown to. */
   privateTo?: string;
@@ -91,9 +93,9 @@ export function listCard(m: ListCardModel): AdaptiveCard {
     prevData: { verb: 'records.page', state: m.prevState ?? '' },
     hasNext: Boolean(m.nextState),
     nextData: { verb: 'records.page', state: m.nextState ?? '' },
-    applyData: { verb: 'records.apply', state: m.currentState },
+    applyData: { verb: 'records.apply', state: m.queryState },
     canExport: m.canExport,
-    exportData: { verb: 'records.export', state: m.currentState },
+    exportData: { verb: 'records.export', state: m.queryState },
     hasRefresh: Boolean(m.privateTo),
     refreshData: { verb: 'records.page', state: m.currentState },
     refreshUser: m.privateTo ?? '',
