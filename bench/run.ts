@@ -2,7 +2,7 @@
  * `npm run bench`: the bot under load on loopback, against the bare-botbuilder baseline.
  *
  *   npm run bench                      # the four scenarios below (≈ 1 min)
- *   npm run bench -- --profile         # the same, with --cpu-prof on the bot child, summarised
+ *   npm run bench -- --profile         # the same, with --cpu-prof on the bot (one child per bot scenario), summarised
  *   npm run bench -- --all             # also bench/records-query.ts and bench/fanout.ts
  *   npm run bench -- --records-query   # … or just one of them
  *   npm run bench -- --fanout
@@ -15,6 +15,9 @@
  *   2. baseline+upsert       the same echo bot doing one upsertEntity per message
  *   3. questionnaire step    Action.Execute `answer` on a realistic mid-questionnaire card → next card
  *   4. record decision       Action.Execute `record`, a fresh idempotency key (UUID) per request
+ *
+ * Besides req/s and latency, each row shows the mean response size and the CPU time the server and
+ * Azurite processes spent per request (from /proc), which says where a slow scenario's time goes.
  *
  * Targets (2-core machine): step p99 ≤ 1.5 × baseline p99; record ≥ 800/s and p99 ≤ 2 × baseline+upsert p99.
  * The record run is checked for silent loss: every request answered "Decision recorded" must be in
