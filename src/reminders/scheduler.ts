@@ -18,6 +18,7 @@ import { itemKey, type FollowUpTracker, type ReminderItem, type ScheduledReminde
 import type { DeliveryEngine, DeliveryTarget, RunResult } from './delivery';
 import { nextRunAfter } from './schedule';
 import type { OutgoingMessage } from './sender';
+import { pool } from '../util/pool';
 
 /** Builds the messages (cards); supplied by the bot layer so this engine stays transport-free. */
 export interface ReminderComposer {
@@ -350,15 +351,4 @@ class TickCache {
     const list = (await this.all(tenantId)).filter((c) => c.kind === 'channel' && c.teamId === teamId);
     return (channelId ? list.find((c) => c.conversationId === channelId || c.channelId === channelId) : undefined) ?? list[0];
   }
-}
-
-async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
 }

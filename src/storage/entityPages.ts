@@ -11,12 +11,13 @@ export async function* entityPages(
   signal: () => AbortSignal,
   operation: string,
   maxPageSize = 1000,
+  select?: string[],
 ): AsyncGenerator<Record<string, unknown>[]> {
   let continuationToken: string | undefined;
   do {
     const page = await guarded(operation, async () => {
       const pages = client
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal: signal() })
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter, ...(select ? { select } : {}) }, abortSignal: signal() })
         .byPage({ maxPageSize, continuationToken });
       const next = await pages.next();
       return next.done ? undefined : next.value;

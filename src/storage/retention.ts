@@ -29,6 +29,8 @@ import { CorruptEntityError, guarded, statusOf, wrapStorageError } from './error
 import { invertedMillis, normaliseCaseReference } from './keys';
 import { defaultStorageLogger, type StorageLogger } from './logger';
 import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
+import { pool } from '../util/pool';
+import { entityPages } from './entityPages';
 
 export interface RetentionPurgeOptions {
   logger?: StorageLogger;
@@ -346,25 +348,14 @@ export class TableRetentionPurge {
   }
 
   /** Pages of a query, each page its own SDK call with its own timeout. */
-  private async *pages(
+  private pages(
     client: TableClient,
     filter: string,
     select: string[] | undefined,
     operation: string,
     maxPageSize = this.pageSize,
   ): AsyncGenerator<Record<string, unknown>[]> {
-    let continuationToken: string | undefined;
-    do {
-      const page = await guarded(operation, async () => {
-        const pages = client
-          .listEntities<Record<string, unknown>>({ queryOptions: { filter, ...(select ? { select } : {}) }, abortSignal: this.signal() })
-          .byPage({ maxPageSize, continuationToken });
-        const next = await pages.next();
-        return next.done ? undefined : next.value;
-      });
-      if (page && page.length > 0) yield [...page];
-      continuationToken = page?.continuationToken;
-    } while (continuationToken);
+    return entityPages(client, filter, () => this.signal(), operation, maxPageSize, select);
   }
 
   private async pointRead(
@@ -384,15 +375,4 @@ export class TableRetentionPurge {
   private signal(): AbortSignal {
     return AbortSignal.timeout(this.callTimeoutMs);
   }
-}
-
-async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
 }

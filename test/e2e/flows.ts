@@ -15,11 +15,12 @@ import type { Playground } from '../support/playground';
 /** The Playground's signed-in user (its default mock "Alex Wilber"). */
 export const PLAYGROUND_USER_AAD_ID = '00000000-0000-0000-0000-0000000000020';
 
-/** Item allowed in collectWarnings(): the cards ask Teams for full width, which the Playground cannot show. */
-export const KNOWN_PLAYGROUND_GAPS: readonly RegExp[] = [/Full width control is not supported yet/];
-
-export function unexpectedWarnings(warnings: readonly string[]): string[] {
-  return warnings.filter((w) => !KNOWN_PLAYGROUND_GAPS.some((gap) => gap.test(w)));
+/**
+ * Fails on anything the Playground flags: a warning about a card feature it does not support (no
+ * exceptions: the cards use none), its errors, and console errors or uncaught exceptions.
+ */
+export async function assertNoPlaygroundWarnings(pg: Playground): Promise<void> {
+  assert.deepEqual(await pg.collectWarnings(), [], 'the Playground reported problems');
 }
 
 /** Opens a fresh view of the personal chat and waits for the bot's welcome card. */

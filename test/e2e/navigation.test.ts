@@ -11,13 +11,13 @@ import {
   POLICE_SCHEME_PATH,
   SHARE_WITHOUT_CONSENT_PATH,
   answerPath,
+  assertNoPlaygroundWarnings,
   expectDecision,
   firstQuestionText,
   labelOf,
   openPersonalChat,
   questionAfter,
   startQuestionnaire,
-  unexpectedWarnings,
 } from './flows';
 
 function questionText(answers: Record<string, string>): string {
@@ -70,7 +70,7 @@ describe('questionnaire navigation in the Teams Playground', () => {
     await pg.waitForCardText(questionText({ route: answers.route!, disclosure_scheme: answers.disclosure_scheme! }));
     await pg.screenshot('back-from-outcome');
 
-    assert.deepEqual(unexpectedWarnings(await pg.collectWarnings()), []);
+    await assertNoPlaygroundWarnings(pg);
   });
 
   test('a card left behind by Start over gets a clear message, not a silent answer', async () => {
@@ -101,7 +101,7 @@ describe('questionnaire navigation in the Teams Playground', () => {
     await pg.waitForCardText(firstQuestionText());
     await pg.waitForCardText('question 1 of about');
 
-    assert.deepEqual(unexpectedWarnings(await pg.collectWarnings()), []);
+    await assertNoPlaygroundWarnings(pg);
   });
 
   test('in a team channel the bot answers an @mention, and its card warns that everyone can see it', async () => {
@@ -116,6 +116,6 @@ describe('questionnaire navigation in the Teams Playground', () => {
     await pg.waitForCardText(SHARED_CONVERSATION_NOTICE);
     await pg.screenshot('channel-question');
 
-    assert.deepEqual(unexpectedWarnings(await pg.collectWarnings()), []);
+    await assertNoPlaygroundWarnings(pg);
   });
 });
