@@ -1,8 +1,6 @@
 /**
  * Starts the real Azurite Table service (from node_modules) for integration tests.
  *
- * Self-contained on purpose (Node built-ins only) so it can be copied into a dev launcher.
- *
  *   const azurite = await startAzurite();                  // in-memory, free port
  *   const again = await startAzurite({ port: azurite.port, location }); // restart on the same port
  *   await azurite.stop();
@@ -11,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { findFreePort } from '../../scripts/lib/processes';
 
 export interface AzuriteOptions {
   /** Workspace folder for on-disk persistence; in-memory when absent (data is lost on stop). */
@@ -81,19 +80,6 @@ function azuriteTableScript(): string {
   const bin = pkg.bin?.['azurite-table'];
   if (!bin) throw new Error(`azurite package at ${pkgJson} has no 'azurite-table' bin`);
   return path.join(path.dirname(pkgJson), bin);
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('could not pick a free port'))));
-    });
-  });
 }
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, tail: () => string): Promise<void> {
