@@ -8,8 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { TableClient } from '@azure/data-tables';
+import { normaliseAadId } from '../../src/bot/features/records/access';
 import { evaluate, rulePack, type DecisionCode } from '../../src/domain';
 import type { StoredRecord } from '../../src/storage/contract';
+import { TableRoleStore } from '../../src/storage/roleStore';
 import type { Playground } from '../support/playground';
 
 /** The Playground's signed-in user (its default mock "Alex Wilber"). */
@@ -110,6 +112,28 @@ export const POLICE_SCHEME_PATH = {
   scheme_requester: 'member_of_public',
 } as const;
 
+/**
+ * From a started questionnaire: answers SHARE_WITHOUT_CONSENT_PATH, fills in the record form and
+ * records the decision. Returns the record id shown on the "Decision recorded" card.
+ */
+export async function recordShareWithoutConsent(pg: Playground, caseReference: string): Promise<string> {
+  const answers = await answerPath(pg, SHARE_WITHOUT_CONSENT_PATH);
+  const outcome = expectDecision(answers, 'share_without_consent_justified');
+  const card = await pg.waitForCardText(outcome.title);
+  await pg.waitForCardText('Record this decision', { card });
+  await pg.fillInput('Case reference', caseReference);
+  await pg.fillInput('Why you are sharing without consent', 'Asking the parent would put the child at risk of significant harm');
+  await pg.chooseOption("Children's social care", { input: 'Who receives it (agency)' });
+  await pg.fillInput('Their role', 'duty social worker');
+  await pg.fillInput('What is shared, in outline', 'School attendance this term and the concerns raised');
+  await pg.chooseOption('Not yet — they will be told', { input: 'Has the person been told' });
+  await pg.clickOnCard('Record this decision');
+  const recorded = await pg.waitForCardText('Decision recorded');
+  const recordId = /Record id:\s*(\S+)/.exec(await recorded.innerText())?.[1]?.replace(/[*.]+$/, '');
+  assert.ok(recordId, 'the recorded card shows a record id');
+  return recordId;
+}
+
 export function expectDecision(answers: Record<string, string>, decision: DecisionCode) {
   const outcome = outcomeFor(answers);
   assert.equal(outcome.decision, decision, `the path reached ${outcome.decision} (rule ${outcome.ruleId}), not ${decision}`);
@@ -127,4 +151,13 @@ export async function readRecord(connectionString: string, recordId: string): Pr
   }
   assert.equal(rows.length, 1, `expected one record row for ${recordId} in the decisions table, found ${rows.length}`);
   return rows[0]!;
+}
+
+/**
+ * Makes someone a manager the way an admin's "grant manager" would leave it: a row in the `roles`
+ * table. (MANAGER_AAD_OBJECT_IDS cannot name the Playground's user: its ids are not strict GUIDs.)
+ */
+export async function grantManagerRole(connectionString: string, tenantId: string, aadObjectId: string): Promise<void> {
+  const roles = new TableRoleStore(TableClient.fromConnectionString(connectionString, 'roles', { allowInsecureConnection: true }));
+  await roles.grant(tenantId, normaliseAadId(aadObjectId), 'manager');
 }

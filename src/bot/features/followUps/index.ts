@@ -29,10 +29,9 @@ import {
   withdrawalCard,
   type WithdrawalShare,
 } from './views';
+import { findContactDetail } from '../../contactDetails';
 
 const RecordId = z.string().trim().regex(/^D-\d{8}-[0-9A-Z]{6}$/i).max(20);
-const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
-const PHONE = /(?:\+?\d[\s-]?){9,}/;
 
 const SubjectInformedSchema = z.object({
   r: RecordId,
@@ -75,7 +74,7 @@ async function onSubjectInformed(turn: Turn, data: Record<string, unknown>): Pro
   if (parsed.data.how === 'not_telling') {
     const problem =
       why === '' ? 'Please say why the person will not be told.'
-      : EMAIL.test(why) || PHONE.test(why) ? 'Please remove the contact details — record no names or contact details.'
+      : findContactDetail(why) ? 'Please remove the contact details — record no names or contact details.'
       : undefined;
     if (problem) return card(subjectFollowUpCard(decision, undefined, audience, turn.services.now(), { notice: problem, why }));
   }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Outcome, RecordFieldCode } from '../../../domain/contract';
 import type { RecipientAgency, SubjectInformed } from '../../../storage/contract';
 import type { RecordFormInput } from './state';
+import { findContactDetail } from '../../contactDetails';
 
 export const CONSENT_STATUS_CHOICES = [
   { value: 'sought_obtained', title: 'Sought and given' },
@@ -49,17 +50,14 @@ const values = <T extends { value: string }>(choices: ReadonlyArray<T>) =>
 
 export const CASE_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9/._-]{1,39}$/;
 
-// Contact details have no place in a decision record (privacy by design).
-// Checked on the NFKC form, so full-width digits and ＠ count too; a phone number may have up to two
-// spaces, hyphens or brackets between digits, as in "(01632) 960123".
-const EMAIL = /[^\s@]+@[^\s@]+\.[^\s@]+/;
-const PHONE = /(?:\+?\p{Nd}[\s()-]{0,2}){9,}/u;
 const noContactDetails = (label: string) =>
   z
     .string()
     .trim()
-    .refine((s) => !EMAIL.test(s.normalize('NFKC')), `${label}: remove the email address — record no contact or identifying details.`)
-    .refine((s) => !PHONE.test(s.normalize('NFKC')), `${label}: remove the phone number — record no contact or identifying details.`);
+    .superRefine((s, ctx) => {
+      const found = findContactDetail(s);
+      if (found) ctx.addIssue({ code: 'custom', message: `${label}: remove the ${found} — record no contact or identifying details.` });
+    });
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 

@@ -1,0 +1,132 @@
+/**
+ * Browser e2e: features beyond the questionnaire in the Agents Playground — a scheduled practice
+ * reminder posted to a team channel, a manager's queries in the personal chat, and the
+ * questionnaire in a group chat. Run alone with:
+ *   node --import tsx --test test/e2e/teamFeatures.test.ts
+ *
+ * The bot runs with the reminder scheduler on and ticking every second. Channel reminders may fire
+ * at most once an hour, so the reminder is set "daily HH:MM" for the next whole minute (Europe/London)
+ * and the test waits for it: up to about 70 s.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { SHARED_CONVERSATION_NOTICE } from '../../src/bot/features/questionnaire/views';
+import { DEFAULT_TIMEZONE } from '../../src/reminders/schedule';
+import { STEP_TIMEOUT_MS, startE2eStack, type E2eStack } from '../support/playground';
+import {
+  PLAYGROUND_USER_AAD_ID,
+  POLICE_SCHEME_PATH,
+  answerPath,
+  assertNoPlaygroundWarnings,
+  firstQuestionText,
+  grantManagerRole,
+  openPersonalChat,
+  questionAfter,
+  readRecord,
+  recordShareWithoutConsent,
+  startQuestionnaire,
+} from './flows';
+
+/** Time to type and send the command before the minute it names begins. */
+const SET_UP_MARGIN_MS = 10_000;
+
+/** The next whole minute at least SET_UP_MARGIN_MS away, and how the bot's schedules write it ("HH:MM", Europe/London). */
+function nextMinute(): { at: Date; hhmm: string } {
+  const at = new Date(Math.ceil((Date.now() + SET_UP_MARGIN_MS) / 60_000) * 60_000);
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: DEFAULT_TIMEZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const part = (type: 'hour' | 'minute') => parts.find((p) => p.type === type)!.value;
+  return { at, hhmm: `${part('hour')}:${part('minute')}` };
+}
+
+describe('team features in the Teams Playground', () => {
+  let stack: E2eStack;
+  before(async () => {
+    stack = await startE2eStack('team-features', {
+      botEnv: { REMINDERS_ENABLED: 'true', REMINDER_TICK_CRON: '* * * * * *' },
+    });
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  test('a practice reminder set in a team channel is posted there on schedule, then listed and cancelled', async () => {
+    const pg = stack.playground;
+    await openPersonalChat(pg);
+    await pg.switchConversation('team channel');
+
+    const fire = nextMinute();
+    await pg.sendMessage(`remind practice verify-callers daily ${fire.hhmm}`);
+    const setUp = await pg.waitForCardText(/Set up R-[0-9A-Z]{5}/);
+    const reminderId = /Set up (R-[0-9A-Z]{5})/.exec(await setUp.innerText())?.[1];
+    assert.ok(reminderId, 'the list card names the new reminder');
+    await pg.waitForCardText(`daily ${fire.hhmm}`, { card: setUp });
+    assert.ok(Date.now() < fire.at.getTime(), `the reminder was set up after ${fire.hhmm} had already begun`);
+
+    // The scheduler starts a new post in the channel (the newest thread) with the practice card.
+    const waitMs = fire.at.getTime() - Date.now() + STEP_TIMEOUT_MS;
+    const reminder = await pg.waitForCardText('Practice reminder', { timeoutMs: waitMs });
+    await pg.waitForCardText('Verify callers before you share', { card: reminder });
+    await pg.waitForCardText(reminderId, { card: reminder });
+    await pg.screenshot('channel-practice-reminder');
+
+    // "reminders" lists it with a Cancel button; Cancel replaces the list in place.
+    await pg.sendMessage('reminders');
+    const list = await pg.waitForCardText('Reminders in this channel');
+    await pg.waitForCardText(reminderId, { card: list });
+    await pg.clickOnCard('Cancel', { card: list });
+    await pg.waitForCardText(`Cancelled ${reminderId}`, { card: list });
+    await pg.waitForCardText('No reminders are set up in this channel', { card: list });
+    await pg.screenshot('channel-reminder-cancelled', { card: list });
+
+    await assertNoPlaygroundWarnings(pg);
+  });
+
+  test('a manager finds a recorded decision with "recent decisions" and "case" in the personal chat', async () => {
+    const pg = stack.playground;
+    await openPersonalChat(pg);
+    await startQuestionnaire(pg);
+    const caseRef = 'CSC-2026-00777';
+    const recordId = await recordShareWithoutConsent(pg, caseRef);
+
+    // The Playground's user is an ordinary practitioner until given the role.
+    await pg.sendMessage('recent decisions');
+    await pg.waitForCardText('Managers only');
+
+    // Its tenant and user ids, as the bot saw them in the activities, are on the record.
+    const record = await readRecord(stack.connectionString, recordId);
+    assert.equal(record.decidedBy.aadObjectId, PLAYGROUND_USER_AAD_ID);
+    await grantManagerRole(stack.connectionString, record.tenantId, record.decidedBy.aadObjectId);
+
+    await pg.sendMessage('recent decisions');
+    const recent = await pg.waitForCardText('Recent decisions');
+    await pg.waitForCardText(recordId, { card: recent });
+    await pg.waitForCardText(/rows 1–\d+, newest first/, { card: recent });
+    await pg.screenshot('manager-recent-decisions');
+
+    await pg.sendMessage(`case ${caseRef}`);
+    const byCase = await pg.waitForCardText(`Case ${caseRef}`);
+    await pg.waitForCardText(recordId, { card: byCase });
+    await pg.waitForCardText('rows 1–1, newest first', { card: byCase });
+    await pg.screenshot('manager-case');
+
+    await assertNoPlaygroundWarnings(pg);
+  });
+
+  test('in a group chat the bot answers an @mention, and its cards warn that everyone can see them', async () => {
+    const pg = stack.playground;
+    await openPersonalChat(pg);
+    await pg.switchConversation('group chat');
+    await pg.sendMessage('start');
+    await pg.waitForCardText(firstQuestionText());
+    await pg.waitForCardText(SHARED_CONVERSATION_NOTICE);
+
+    await answerPath(pg, { route: POLICE_SCHEME_PATH.route });
+    const next = questionAfter({ route: POLICE_SCHEME_PATH.route });
+    assert.ok(next, 'the first answer leads to another question');
+    await pg.waitForCardText(next.question.text);
+    await pg.waitForCardText(SHARED_CONVERSATION_NOTICE);
+    await pg.screenshot('group-chat-question');
+
+    await assertNoPlaygroundWarnings(pg);
+  });
+});
