@@ -20,36 +20,7 @@ import {
   type BotHarness,
   type Card,
 } from '../../support/botHarness';
-
-/** A practitioner who has evidence of significant harm and must not ask the parent first. */
-const SHARE_WITHOUT_ASKING = {
-  route: 'share_or_check',
-  direction: 'sharing_out',
-  about: 'child_health_development_harm',
-  channel: 'secure_system',
-  recipient: 'childrens_social_care',
-  anonymous: 'named',
-  sensitive: 'no',
-  legal_obligation: 'none_known',
-  confidential: 'confidential',
-  authorised: 'no',
-  consent_from: 'adult_subject',
-  consent: 'not_yet_asked',
-  grounds: 'significant_harm_evidence',
-  why_not_ask: 'would_increase_risk',
-};
-
-const RECORD_FORM = {
-  caseReference: 'CSC-2026-0042',
-  consentStatus: 'not_sought',
-  reasonsWithoutConsent: 'Asking the parent would put the child at increased risk of significant harm.',
-  recipientAgency: 'childrens_social_care',
-  recipientRole: 'duty social worker',
-  channel: 'secure_system',
-  informationOutline: 'Disclosure made in school today and the concerns logged this term.',
-  subjectInformed: 'will_inform',
-  subjectNotInformedReason: '',
-};
+import { RECORD_FORM, SHARE_WITHOUT_ASKING } from '../../support/scenarios';
 
 /** Answers each question card from the answer table until an outcome card arrives. */
 async function answerAll(client: TeamsClient, first: Card, answers: Record<string, string>): Promise<{ card: Card; asked: string[] }> {
@@ -124,7 +95,7 @@ describe('questionnaire conversation with recorded decisions', () => {
     assert.equal(stored.subjectInformed, 'will_inform');
     assert.equal(stored.caseReference, 'CSC-2026-0042');
     assert.equal(stored.decidedBy.aadObjectId, user.aadObjectId);
-    assert.deepEqual(stored.answers, Object.fromEntries(asked.map((q) => [q, SHARE_WITHOUT_ASKING[q as keyof typeof SHARE_WITHOUT_ASKING]])));
+    assert.deepEqual(stored.answers, Object.fromEntries(asked.map((q) => [q, SHARE_WITHOUT_ASKING[q]])));
     assert.ok(stored.rulePackVersion);
     assert.ok(stored.openFollowUps.includes('inform_subject_later') || stored.openFollowUps.length === 0);
 

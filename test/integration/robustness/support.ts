@@ -16,35 +16,7 @@ import { cardText, findAction, type Card, type TeamsClient } from '../../support
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
-/** A practitioner who has evidence of significant harm and must not ask the parent first (as in questionnaire.test.ts). */
-export const SHARE_WITHOUT_ASKING: Readonly<Record<string, string>> = {
-  route: 'share_or_check',
-  direction: 'sharing_out',
-  about: 'child_health_development_harm',
-  channel: 'secure_system',
-  recipient: 'childrens_social_care',
-  anonymous: 'named',
-  sensitive: 'no',
-  legal_obligation: 'none_known',
-  confidential: 'confidential',
-  authorised: 'no',
-  consent_from: 'adult_subject',
-  consent: 'not_yet_asked',
-  grounds: 'significant_harm_evidence',
-  why_not_ask: 'would_increase_risk',
-};
-
-export const RECORD_FORM: Readonly<Record<string, string>> = {
-  caseReference: 'CSC-2026-0042',
-  consentStatus: 'not_sought',
-  reasonsWithoutConsent: 'Asking the parent would put the child at increased risk of significant harm.',
-  recipientAgency: 'childrens_social_care',
-  recipientRole: 'duty social worker',
-  channel: 'secure_system',
-  informationOutline: 'Disclosure made in school today and the concerns logged this term.',
-  subjectInformed: 'will_inform',
-  subjectNotInformedReason: '',
-};
+export { RECORD_FORM, SHARE_WITHOUT_ASKING } from '../../support/scenarios';
 
 /** The answers on the path for `answers`, in order, as the engine asks them (stops at the outcome or after `limit`). */
 export function pathAnswers(answers: Readonly<Record<string, string>>, limit = Infinity): { given: Record<string, string>; next?: { q: string; answer: string } } {

@@ -1,0 +1,35 @@
+/**
+ * Realistic answer sets and record-form values shared by the integration, robustness, e2e tests
+ * and the benchmark, so one change to the rule pack is reflected everywhere at once.
+ */
+
+/** A practitioner who has evidence of significant harm and must not ask the parent first. */
+export const SHARE_WITHOUT_ASKING: Readonly<Record<string, string>> = {
+  route: 'share_or_check',
+  direction: 'sharing_out',
+  about: 'child_health_development_harm',
+  channel: 'secure_system',
+  recipient: 'childrens_social_care',
+  anonymous: 'named',
+  sensitive: 'no',
+  legal_obligation: 'none_known',
+  confidential: 'confidential',
+  authorised: 'no',
+  consent_from: 'adult_subject',
+  consent: 'not_yet_asked',
+  grounds: 'significant_harm_evidence',
+  why_not_ask: 'would_increase_risk',
+};
+
+/** What §4 Recording requires for that share, as a practitioner would fill it in (no names). */
+export const RECORD_FORM: Readonly<Record<string, string>> = {
+  caseReference: 'CSC-2026-0042',
+  consentStatus: 'not_sought',
+  reasonsWithoutConsent: 'Asking the parent would put the child at increased risk of significant harm.',
+  recipientAgency: 'childrens_social_care',
+  recipientRole: 'duty social worker',
+  channel: 'secure_system',
+  informationOutline: 'Disclosure made in school today and the concerns logged this term.',
+  subjectInformed: 'will_inform',
+  subjectNotInformedReason: '',
+};
