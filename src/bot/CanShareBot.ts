@@ -5,7 +5,7 @@
  */
 import { TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from 'botbuilder';
 import { z } from 'zod';
-import { identityOf, tenantIdOf } from './identity';
+import { identityOf, isTenantAllowed, tenantIdOf } from './identity';
 import { adaptiveAttachment } from './features/questionnaire';
 import { welcomeCard } from './features/welcome';
 import { captureConversation, forgetConversation, includesBot } from './features/reminders/capture';
@@ -72,10 +72,8 @@ export class CanShareBot extends TeamsActivityHandler {
 
   /** Tenant allow-list: activities from other tenants get no data, only a log line. */
   private isAllowedTenant(ctx: TurnContext): boolean {
-    const allowed = this.services.config.ALLOWED_TENANT_IDS;
-    if (allowed.length === 0 || allowed.includes('*')) return true;
     const tenantId = tenantIdOf(ctx.activity);
-    if (tenantId && allowed.includes(tenantId)) return true;
+    if (isTenantAllowed(this.services.config.ALLOWED_TENANT_IDS, tenantId)) return true;
     this.services.logger.warn({ event: 'tenant.refused', tenantId: tenantId ?? null, type: ctx.activity.type }, 'activity from a tenant that is not allowed');
     return false;
   }

@@ -37,10 +37,16 @@ export interface Identity {
 
 export type IdentityResult = { ok: true; identity: Identity } | { ok: false; problem: string };
 
-function kindOf(conversationType: string | undefined): ConversationKind {
+export function kindOf(conversationType: string | undefined): ConversationKind {
   if (conversationType === 'channel') return 'channel';
   if (conversationType === 'groupChat') return 'groupChat';
   return 'personal';
+}
+
+/** The tenant allow-list: empty or '*' allows any tenant (config refuses empty in production). */
+export function isTenantAllowed(allowed: readonly string[], tenantId: string | undefined): boolean {
+  if (allowed.length === 0 || allowed.includes('*')) return true;
+  return tenantId !== undefined && allowed.includes(tenantId);
 }
 
 /** The tenant id of an activity, if it carries one (used by the tenant allow-list before anything else). */

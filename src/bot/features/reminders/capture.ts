@@ -8,8 +8,7 @@
  */
 import { TurnContext, type Activity } from 'botbuilder';
 import type { ConversationMeta, StoredConversationReference } from '../../../storage/conversationStore';
-import type { ConversationKind } from '../../../storage/contract';
-import { tenantIdOf } from '../../identity';
+import { isTenantAllowed, kindOf, tenantIdOf } from '../../identity';
 import type { BotServices } from '../types';
 
 /** Refresh a conversation seen in messages at most this often per process. */
@@ -20,12 +19,6 @@ const recentlySaved = new Map<string, number>();
 interface ChannelDataShape {
   team?: { id?: string; name?: string };
   channel?: { id?: string; name?: string };
-}
-
-function kindOf(conversationType: string | undefined): ConversationKind {
-  if (conversationType === 'channel') return 'channel';
-  if (conversationType === 'groupChat') return 'groupChat';
-  return 'personal';
 }
 
 /** The reference and metadata to store for the conversation an activity came from. */
@@ -58,7 +51,7 @@ export function conversationOf(activity: Partial<Activity>): { tenantId: string;
 /** Saves the conversation's reference. `force` skips the once-per-day cache (install events). */
 export async function captureConversation(services: BotServices, ctx: TurnContext, force = false): Promise<void> {
   const found = conversationOf(ctx.activity);
-  if (!found || !tenantAllowed(services, found.tenantId)) return;
+  if (!found || !isTenantAllowed(services.config.ALLOWED_TENANT_IDS, found.tenantId)) return;
   const key = `${found.tenantId}|${found.reference.conversation.id}`;
   const last = recentlySaved.get(key);
   if (!force && last !== undefined && Date.now() - last < REFRESH_MS) return;
@@ -91,11 +84,6 @@ export async function forgetConversation(services: BotServices, ctx: TurnContext
 }
 
 /** The same allow-list the bot applies to every activity (checked quietly: the bot logs refusals). */
-function tenantAllowed(services: BotServices, tenantId: string): boolean {
-  const allowed = services.config.ALLOWED_TENANT_IDS;
-  return allowed.length === 0 || allowed.includes('*') || allowed.includes(tenantId);
-}
-
 /** True when the bot itself is among the members in a conversationUpdate list. */
 export function includesBot(ctx: TurnContext, members: ReadonlyArray<{ id: string }> | undefined): boolean {
   const botId = ctx.activity.recipient?.id;
