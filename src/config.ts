@@ -88,11 +88,16 @@ export class ConfigError extends Error {
   }
 }
 
+/** A zod error about environment variables, as a ConfigError naming each variable (values are never echoed). */
+export function configErrorFrom(error: z.ZodError): ConfigError {
+  return new ConfigError(error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`));
+}
+
 /** Parses the environment. Throws ConfigError naming every bad variable (never echoing secret values). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (parsed.success) return parsed.data;
-  throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`));
+  throw configErrorFrom(parsed.error);
 }
 
 /** A development signing secret, used only when none is configured outside production. */
