@@ -13,6 +13,7 @@ import { evaluate, rulePack, type DecisionCode } from '../../src/domain';
 import type { StoredRecord } from '../../src/storage/contract';
 import { TableRoleStore } from '../../src/storage/roleStore';
 import type { Playground } from '../support/playground';
+import { SHARE_WITHOUT_ASKING } from '../support/scenarios';
 
 /** The Playground's signed-in user (its default mock "Alex Wilber"). */
 export const PLAYGROUND_USER_AAD_ID = '00000000-0000-0000-0000-0000000000020';
@@ -89,22 +90,8 @@ export function outcomeFor(answers: Record<string, string>) {
   return result.outcome;
 }
 
-export const SHARE_WITHOUT_CONSENT_PATH = {
-  route: 'share_or_check',
-  direction: 'sharing_out',
-  about: 'child_health_development_harm',
-  channel: 'secure_system',
-  recipient: 'childrens_social_care',
-  anonymous: 'named',
-  sensitive: 'no',
-  legal_obligation: 'none_known',
-  confidential: 'confidential',
-  authorised: 'no',
-  consent_from: 'adult_subject',
-  consent: 'not_yet_asked',
-  grounds: 'significant_harm_evidence',
-  why_not_ask: 'would_increase_risk',
-} as const;
+/** The share-without-consent path the integration tests and the benchmark use too. */
+export const SHARE_WITHOUT_CONSENT_PATH = SHARE_WITHOUT_ASKING;
 
 export const POLICE_SCHEME_PATH = {
   route: 'offending_history_enquiry',

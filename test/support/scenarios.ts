@@ -4,7 +4,7 @@
  */
 
 /** A practitioner who has evidence of significant harm and must not ask the parent first. */
-export const SHARE_WITHOUT_ASKING: Readonly<Record<string, string>> = {
+export const SHARE_WITHOUT_ASKING = {
   route: 'share_or_check',
   direction: 'sharing_out',
   about: 'child_health_development_harm',
@@ -19,7 +19,10 @@ export const SHARE_WITHOUT_ASKING: Readonly<Record<string, string>> = {
   consent: 'not_yet_asked',
   grounds: 'significant_harm_evidence',
   why_not_ask: 'would_increase_risk',
-};
+} as const satisfies Readonly<Record<string, string>>;
+
+/** The same answers, for lookups by a question id only known at run time. */
+export const answerFor = (questionId: string): string | undefined => (SHARE_WITHOUT_ASKING as Readonly<Record<string, string>>)[questionId];
 
 /** What §4 Recording requires for that share, as a practitioner would fill it in (no names). */
 export const RECORD_FORM: Readonly<Record<string, string>> = {

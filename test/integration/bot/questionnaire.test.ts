@@ -20,7 +20,7 @@ import {
   type BotHarness,
   type Card,
 } from '../../support/botHarness';
-import { RECORD_FORM, SHARE_WITHOUT_ASKING } from '../../support/scenarios';
+import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerFor } from '../../support/scenarios';
 
 /** Answers each question card from the answer table until an outcome card arrives. */
 async function answerAll(client: TeamsClient, first: Card, answers: Record<string, string>): Promise<{ card: Card; asked: string[] }> {
@@ -95,7 +95,7 @@ describe('questionnaire conversation with recorded decisions', () => {
     assert.equal(stored.subjectInformed, 'will_inform');
     assert.equal(stored.caseReference, 'CSC-2026-0042');
     assert.equal(stored.decidedBy.aadObjectId, user.aadObjectId);
-    assert.deepEqual(stored.answers, Object.fromEntries(asked.map((q) => [q, SHARE_WITHOUT_ASKING[q]])));
+    assert.deepEqual(stored.answers, Object.fromEntries(asked.map((q) => [q, answerFor(q)])));
     assert.ok(stored.rulePackVersion);
     assert.ok(stored.openFollowUps.includes('inform_subject_later') || stored.openFollowUps.length === 0);
 

@@ -11,6 +11,7 @@ import { startAzurite, type AzuriteHandle } from '../../support/azurite';
 import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat, type Card } from '../../support/botHarness';
 import { TableDecisionStore } from '../../../src/storage/decisionStore';
 import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerAll, census, decisionsTable, freePort, recordIdOf, spawnServer, stateOf, type ChildServer } from './support';
+import { answerFor } from '../../support/scenarios';
 
 describe('robustness: bot process killed mid-questionnaire', () => {
   let azurite: AzuriteHandle;
@@ -46,7 +47,7 @@ describe('robustness: bot process killed mid-questionnaire', () => {
     let card: Card = cardOf((await client.say('start'))[0]!);
     for (let i = 0; i < 4; i++) {
       const q = String((findAction(card, 'Next').data as { q: string }).q);
-      card = await client.click(card, 'Next', { answer: SHARE_WITHOUT_ASKING[q]! });
+      card = await client.click(card, 'Next', { answer: answerFor(q)! });
     }
     const answeredBefore = Object.keys(stateOf(card).a).length;
     assert.equal(answeredBefore, 4);
