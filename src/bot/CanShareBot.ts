@@ -6,7 +6,7 @@
 import { TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from 'botbuilder';
 import { z } from 'zod';
 import { identityOf, isTenantAllowed, tenantIdOf } from './identity';
-import { adaptiveAttachment } from './features/questionnaire';
+import { adaptiveAttachment } from './cards/attachment';
 import { welcomeCard } from './features/welcome';
 import { captureConversation, forgetConversation, includesBot } from './features/reminders/capture';
 import { messageCard } from './features/questionnaire/views';

@@ -1,12 +1,13 @@
 /**
- * Which questionnaire is a practitioner's current one.
+ * Which questionnaire is a practitioner's current one, and which message shows it.
  *
- *   PartitionKey = encoded tenant id, RowKey = encoded AAD object id → { sessionId, startedAt }
+ *   PartitionKey = encoded tenant id, RowKey = encoded AAD object id
+ *   → { sessionId, startedAt, conversationId?, activityId? }
  *
- * The answers themselves travel in the card (any instance can serve any step); this one small row
- * per user lets every instance tell a card that a newer questionnaire has superseded, so an old
- * card scrolled up in the chat cannot be answered or recorded by mistake. Starting writes it
- * (one upsert); each step reads it (one point read).
+ * The answers travel in the card (any instance can serve any step). This one small row per user is
+ * written when a questionnaire starts — so the bot can close the card it supersedes — and read when
+ * a decision is recorded, so a superseded card can never be recorded on any instance. Question
+ * steps do not read it: they record nothing, and that keeps each step free of storage calls.
  */
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
@@ -14,13 +15,30 @@ import { guarded, statusOf, wrapStorageError } from './errors';
 import { encodeKeyPart } from './keys';
 import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
 
-const SessionEntitySchema = z.object({ sessionId: z.string().min(1).max(64), startedAt: z.string() });
+/** The message (in a conversation) that shows a questionnaire's card. */
+export interface QuestionnaireCardRef {
+  conversationId: string;
+  activityId: string;
+}
+
+export interface CurrentQuestionnaire {
+  sessionId: string;
+  /** Absent when the message id was not known (e.g. replies delivered in the HTTP response). */
+  card?: QuestionnaireCardRef;
+}
+
+const SessionEntitySchema = z.object({
+  sessionId: z.string().min(1).max(64),
+  startedAt: z.string(),
+  conversationId: z.string().min(1).max(1024).optional(),
+  activityId: z.string().min(1).max(1024).optional(),
+});
 
 export interface QuestionnaireSessionStore {
-  /** Makes sessionId the user's current questionnaire, superseding any earlier one. */
-  start(tenantId: string, aadObjectId: string, sessionId: string, at: Date): Promise<void>;
-  /** The user's current questionnaire id, if any. */
-  current(tenantId: string, aadObjectId: string): Promise<string | undefined>;
+  /** Makes `next` the user's current questionnaire; returns the one it supersedes, if any. */
+  replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire, at: Date): Promise<CurrentQuestionnaire | undefined>;
+  /** The user's current questionnaire, if any. */
+  current(tenantId: string, aadObjectId: string): Promise<CurrentQuestionnaire | undefined>;
 }
 
 export class TableQuestionnaireSessionStore implements QuestionnaireSessionStore {
@@ -29,26 +47,37 @@ export class TableQuestionnaireSessionStore implements QuestionnaireSessionStore
     private readonly callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS,
   ) {}
 
-  async start(tenantId: string, aadObjectId: string, sessionId: string, at: Date): Promise<void> {
+  async replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire, at: Date): Promise<CurrentQuestionnaire | undefined> {
+    const previous = await this.current(tenantId, aadObjectId);
     await guarded('start questionnaire', () =>
       this.client.upsertEntity(
-        { partitionKey: encodeKeyPart(tenantId), rowKey: encodeKeyPart(aadObjectId), sessionId, startedAt: at.toISOString() },
+        {
+          partitionKey: encodeKeyPart(tenantId),
+          rowKey: encodeKeyPart(aadObjectId),
+          sessionId: next.sessionId,
+          startedAt: at.toISOString(),
+          ...(next.card ? { conversationId: next.card.conversationId, activityId: next.card.activityId } : {}),
+        },
         'Replace',
         { abortSignal: AbortSignal.timeout(this.callTimeoutMs) },
       ),
     );
+    return previous;
   }
 
-  async current(tenantId: string, aadObjectId: string): Promise<string | undefined> {
+  async current(tenantId: string, aadObjectId: string): Promise<CurrentQuestionnaire | undefined> {
+    let entity: Record<string, unknown>;
     try {
-      const entity = await this.client.getEntity(encodeKeyPart(tenantId), encodeKeyPart(aadObjectId), {
+      entity = await this.client.getEntity(encodeKeyPart(tenantId), encodeKeyPart(aadObjectId), {
         abortSignal: AbortSignal.timeout(this.callTimeoutMs),
       });
-      const parsed = SessionEntitySchema.safeParse(entity);
-      return parsed.success ? parsed.data.sessionId : undefined;
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw wrapStorageError(err, 'read current questionnaire');
     }
+    const parsed = SessionEntitySchema.safeParse(entity);
+    if (!parsed.success) return undefined;
+    const { sessionId, conversationId, activityId } = parsed.data;
+    return { sessionId, ...(conversationId && activityId ? { card: { conversationId, activityId } } : {}) };
   }
 }

@@ -149,19 +149,25 @@ export class TeamsClient {
   }
 
   /** Sends an Action.Execute invoke and returns the invoke response body. */
-  async execute(verb: string, data: Record<string, unknown>): Promise<{ statusCode: number; type: string; value: unknown }> {
+  async execute(verb: string, data: Record<string, unknown>, opts: { replyToId?: string } = {}): Promise<{ statusCode: number; type: string; value: unknown }> {
     const res = await this.post(
-      this.activity({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', id: randomUUID(), verb, data } } }),
+      this.activity({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        // Teams sets replyToId to the id of the message whose card was clicked.
+        ...(opts.replyToId ? { replyToId: opts.replyToId } : {}),
+        value: { action: { type: 'Action.Execute', id: randomUUID(), verb, data } },
+      }),
     );
     if (res.status !== 200) throw new Error(`invoke got HTTP ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body as { statusCode: number; type: string; value: unknown };
   }
 
   /** Executes a card's action by title, merging the given input values, and returns the replacement card. */
-  async click(card: Card, title: string, inputs: Record<string, string> = {}): Promise<Card> {
+  async click(card: Card, title: string, inputs: Record<string, string> = {}, opts: { replyToId?: string } = {}): Promise<Card> {
     const action = findAction(card, title);
     const data = { ...((action.data as Record<string, unknown>) ?? {}), ...(action.associatedInputs === 'none' ? {} : inputs) };
-    const res = await this.execute(String(action.verb), data);
+    const res = await this.execute(String(action.verb), data, opts);
     if (res.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`expected a card, got ${res.type}: ${JSON.stringify(res.value)}`);
     return res.value as Card;
   }

@@ -1,7 +1,8 @@
 /**
  * A local stand-in for the Teams connector (the bot's serviceUrl): records every POST the bot
  * makes to `/v3/conversations/{id}/activities[/{replyToId}]` and answers 201 with an activity id —
- * or, for chosen conversations, 429 with Retry-After or 403 (bot removed / blocked).
+ * or, for chosen conversations, 429 with Retry-After or 403 (bot removed / blocked) — and every
+ * PUT that replaces a message (`updateActivity`).
  *
  *   const connector = await startFakeConnector();
  *   new TeamsClient(bot.baseUrl, user, conversation, connector.serviceUrl);
@@ -22,10 +23,18 @@ export interface RecordedPost {
   status: number;
 }
 
+export interface RecordedUpdate {
+  conversationId: string;
+  activityId: string;
+  activity: Record<string, unknown>;
+}
+
 export interface FakeConnector {
   serviceUrl: string;
   /** Every POST, in arrival order (including those answered 429/403). */
   posts: RecordedPost[];
+  /** Every PUT (updateActivity: a message replaced by the bot), in arrival order. */
+  updates: RecordedUpdate[];
   /** Successful (2xx) posts to one conversation. */
   postsTo(conversationId: string): RecordedPost[];
   /** Successful (2xx) posts. */
@@ -53,6 +62,7 @@ export async function startFakeConnector(opts: { latencyMs?: number; keepBodies?
   const connector: FakeConnector = {
     serviceUrl: '',
     posts: [],
+    updates: [],
     latencyMs: opts.latencyMs ?? 0,
     postsTo: (id) => connector.posts.filter((p) => p.conversationId === id && p.status < 300),
     delivered: () => connector.posts.filter((p) => p.status < 300),
@@ -67,6 +77,7 @@ export async function startFakeConnector(opts: { latencyMs?: number; keepBodies?
     },
     reset() {
       connector.posts.length = 0;
+      connector.updates.length = 0;
       throttled.clear();
       forbidden.clear();
     },
@@ -84,6 +95,18 @@ export async function startFakeConnector(opts: { latencyMs?: number; keepBodies?
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/.exec(url.pathname);
+      if (req.method === 'PUT' && match?.[2] !== undefined) {
+        let updated: Record<string, unknown> = {};
+        try {
+          updated = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+        } catch {
+          /* keep {} */
+        }
+        connector.updates.push({ conversationId: decodeURIComponent(match[1]!), activityId: decodeURIComponent(match[2]), activity: updated });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: decodeURIComponent(match[2]) }));
+        return;
+      }
       if (req.method !== 'POST' || !match) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { code: 'NotFound', message: 'not a connector route' } }));

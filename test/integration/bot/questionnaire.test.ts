@@ -21,6 +21,7 @@ import {
   type Card,
 } from '../../support/botHarness';
 import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerFor } from '../../support/scenarios';
+import { startFakeConnector } from '../../support/fakeConnector';
 
 /** Answers each question card from the answer table until an outcome card arrives. */
 async function answerAll(client: TeamsClient, first: Card, answers: Record<string, string>): Promise<{ card: Card; asked: string[] }> {
@@ -151,19 +152,37 @@ describe('questionnaire conversation with recorded decisions', () => {
     assert.deepEqual((findAction(restarted, 'Next').data as { s: { a: object } }).s.a, {});
   });
 
-  it('an older card superseded by a newer questionnaire gets a clear message and records nothing', async () => {
-    const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
-    const [first] = await client.say('start');
-    const old = await client.click(cardOf(first!), 'Next', { answer: 'share_or_check' });
-    const [second] = await client.say('start');
-    const newer = await client.click(cardOf(second!), 'Next', { answer: 'share_or_check' });
+  it('starting a new questionnaire closes the card it supersedes, and a superseded card can never be recorded', async () => {
+    const connector = await startFakeConnector();
+    try {
+      const client = new TeamsClient(bot.baseUrl, newUser(), personalChat(), connector.serviceUrl);
+      // Two questionnaires started from two welcome cards (messages msg-1 and msg-2).
+      const first = await client.click(cardOf((await client.say('hello'))[0]!), 'Start: can I share?', {}, { replyToId: 'msg-1' });
+      const second = await client.click(cardOf((await client.say('hello'))[0]!), 'Start: can I share?', {}, { replyToId: 'msg-2' });
 
-    const stale = await client.click(old, 'Next', { answer: 'sharing_out' });
-    assert.match(cardText(stale), /out of date/);
-    assert.match(cardText(stale), /newer questionnaire/);
-    // The newest card still works.
-    const next = await client.click(newer, 'Next', { answer: 'sharing_out' });
-    assert.doesNotMatch(cardText(next), /out of date/);
+      // The bot replaced the first card (msg-1) with an "out of date" card, and left msg-2 alone.
+      await connector.waitFor(() => connector.updates.length > 0, 5000, 'the old card to be updated');
+      assert.deepEqual(connector.updates.map((u) => u.activityId), ['msg-1']);
+      assert.match(cardText(connector.updates[0]!.activity), /out of date/);
+
+      // Even a copy of the old card that was not closed cannot be recorded.
+      const { card: staleOutcome } = await answerAll(client, first, SHARE_WITHOUT_ASKING);
+      const refused = await client.click(staleOutcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-STALE-1' });
+      assert.match(cardText(refused), /newer questionnaire/);
+      assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-STALE-1')).length, 0);
+
+      // The newest card records normally.
+      const { card: outcome } = await answerAll(client, second, SHARE_WITHOUT_ASKING);
+      const recorded = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-STALE-1' });
+      assert.match(cardText(recorded), /Decision recorded/);
+      assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-STALE-1')).length, 1);
+
+      // Start over on the current card replaces it in place: nothing else is closed.
+      await client.click(second, 'Start over', {}, { replyToId: 'msg-2' });
+      assert.equal(connector.updates.length, 1);
+    } finally {
+      await connector.stop();
+    }
   });
 
   it('works when @mentioned in a team channel, and warns that the channel can see the card', async () => {

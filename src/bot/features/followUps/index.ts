@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { StorageUnavailableError, type NewRecord, type StoredRecord } from '../../../storage/contract';
 import { normaliseCaseReference } from '../../../storage/keys';
 import type { AdaptiveCard } from '../../cards/templates';
-import { adaptiveAttachment } from '../questionnaire';
+import { adaptiveAttachment } from '../../cards/attachment';
 import { CASE_REFERENCE_PATTERN } from '../questionnaire/recordForm';
 import { messageCard } from '../questionnaire/views';
 import { isManager } from '../records/access';

@@ -3,7 +3,6 @@
  * sequential workflow) → outcome card with the record form → confirmation with a record id.
  */
 import { RULE_PACK_VERSION, back, evaluate, rulePack } from '../../../domain';
-import { randomUUID } from 'node:crypto';
 import { InvalidAnswersError, type Answers, type FollowUpCode, type Outcome } from '../../../domain/contract';
 import { StorageUnavailableError, type NewRecord } from '../../../storage/contract';
 import type { AdaptiveCard } from '../../cards/templates';
@@ -17,46 +16,23 @@ import {
   type QuestionnaireState,
 } from './state';
 import { SHARED_CONVERSATION_NOTICE, cardFor, messageCard, outcomeCard, recordedCard } from './views';
-
-const STALE_TITLE = 'This card is out of date';
-
-/**
- * A new questionnaire: a fresh id, recorded as the user's current one so that older cards are
- * recognised as superseded. If storage is down the questions still work (decision support must
- * not depend on the records store); recording will then say "not saved".
- */
-async function startQuestionnaire(turn: Turn): Promise<QuestionnaireState> {
-  const s: QuestionnaireState = { v: RULE_PACK_VERSION, a: {}, o: turn.identity.user.aadObjectId, i: randomUUID() };
-  const { tenantId } = turn.identity.scope;
-  try {
-    await turn.services.stores.sessions.start(tenantId, s.o, s.i, turn.services.now());
-  } catch (err) {
-    if (!(err instanceof StorageUnavailableError)) throw err;
-    turn.services.logger.warn({ event: 'questionnaire.session_not_saved' }, 'could not record the current questionnaire');
-  }
-  return s;
-}
-
-/** True when the user has since started a newer questionnaire than the one on this card. */
-async function isSuperseded(turn: Turn, s: QuestionnaireState): Promise<boolean> {
-  try {
-    const current = await turn.services.stores.sessions.current(turn.identity.scope.tenantId, s.o);
-    return current !== undefined && current !== s.i;
-  } catch (err) {
-    if (!(err instanceof StorageUnavailableError)) throw err;
-    turn.services.logger.warn({ event: 'questionnaire.session_unreadable' }, 'could not check the current questionnaire');
-    return false;
-  }
-}
+import { STALE_TITLE, SUPERSEDED_TEXT, isSuperseded, makeCurrent, newQuestionnaire } from './sessions';
+import { adaptiveAttachment } from '../../cards/attachment';
 
 function sharedNotice(turn: Turn): string | undefined {
   return turn.identity.scope.conversationKind === 'personal' ? undefined : SHARED_CONVERSATION_NOTICE;
 }
 
-/** The first question card, for a new questionnaire. */
-export async function firstQuestionCard(turn: Turn): Promise<AdaptiveCard> {
-  const s = await startQuestionnaire(turn);
+/** The first question card of questionnaire `s`. */
+function firstQuestionCard(turn: Turn, s: QuestionnaireState): AdaptiveCard {
   return cardFor(s, evaluate(rulePack, s.a), sharedNotice(turn));
+}
+
+/** A new questionnaire on the clicked card (Start, Start over): it replaces that card in place. */
+async function startOnClickedCard(turn: Turn): Promise<CardActionResult> {
+  const s = newQuestionnaire(turn);
+  await makeCurrent(turn, s, turn.ctx.activity.replyToId);
+  return { card: firstQuestionCard(turn, s) };
 }
 
 type Checked = { ok: true; s: QuestionnaireState } | { ok: false; result: CardActionResult };
@@ -66,11 +42,11 @@ function notYours(): CardActionResult {
 }
 
 /**
- * Checks that card state belongs to this user, this rule-pack version and the user's current
- * questionnaire. Another user's card is left untouched (a message, not a replacement), because in a
- * group chat replacing it would overwrite the owner's card for everyone.
+ * Checks that card state belongs to this user and this rule-pack version. Another user's card is
+ * left untouched (a message, not a replacement), because in a group chat replacing it would
+ * overwrite the owner's card for everyone.
  */
-async function checkState(turn: Turn, s: QuestionnaireState): Promise<Checked> {
+function checkState(turn: Turn, s: QuestionnaireState): Checked {
   if (s.o !== turn.identity.user.aadObjectId) return { ok: false, result: notYours() };
   if (s.v !== RULE_PACK_VERSION)
     return {
@@ -83,25 +59,13 @@ async function checkState(turn: Turn, s: QuestionnaireState): Promise<Checked> {
         ),
       },
     };
-  if (await isSuperseded(turn, s))
-    return {
-      ok: false,
-      result: {
-        card: messageCard(
-          STALE_TITLE,
-          'You have started a newer questionnaire since this card, so it no longer counts and nothing on it was recorded. Carry on with your newest card, or start again here.',
-          { style: 'warning', restartFor: s },
-        ),
-      },
-    };
   return { ok: true, s };
 }
 
 function invalidCard(turn: Turn, reason: string): CardActionResult {
   // "Start again" here begins a brand-new questionnaire (the restart verb mints a new id).
-  const owner = { v: RULE_PACK_VERSION, a: {}, o: turn.identity.user.aadObjectId, i: randomUUID() };
   return {
-    card: messageCard(STALE_TITLE, `${reason} Nothing has been recorded. Please start again.`, { style: 'warning', restartFor: owner }),
+    card: messageCard(STALE_TITLE, `${reason} Nothing has been recorded. Please start again.`, { style: 'warning', restartFor: newQuestionnaire(turn) }),
   };
 }
 
@@ -120,20 +84,20 @@ function step(turn: Turn, s: QuestionnaireState, answers: Answers): CardActionRe
 }
 
 async function onStart(turn: Turn): Promise<CardActionResult> {
-  return { card: await firstQuestionCard(turn) };
+  return startOnClickedCard(turn);
 }
 
 async function onRestart(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const parsed = StateOnlySubmissionSchema.safeParse(data);
   // Start over is always allowed for the clicking user, but never on someone else's card.
   if (parsed.success && parsed.data.s.o !== turn.identity.user.aadObjectId) return notYours();
-  return { card: await firstQuestionCard(turn) };
+  return startOnClickedCard(turn);
 }
 
 async function onAnswer(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const parsed = AnswerSubmissionSchema.safeParse(data);
   if (!parsed.success) return invalidCard(turn, 'That answer could not be read.');
-  const checked = await checkState(turn, parsed.data.s);
+  const checked = checkState(turn, parsed.data.s);
   if (!checked.ok) return checked.result;
   const { s } = checked;
   if (parsed.data.q in s.a) return invalidCard(turn, 'That question had already been answered on this card.');
@@ -143,7 +107,7 @@ async function onAnswer(turn: Turn, data: Record<string, unknown>): Promise<Card
 async function onBack(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const parsed = StateOnlySubmissionSchema.safeParse(data);
   if (!parsed.success) return invalidCard(turn, 'That card could not be read.');
-  const checked = await checkState(turn, parsed.data.s);
+  const checked = checkState(turn, parsed.data.s);
   if (!checked.ok) return checked.result;
   try {
     return step(turn, checked.s, back(rulePack, checked.s.a));
@@ -163,7 +127,7 @@ function openFollowUps(outcome: Outcome, form: RecordForm): FollowUpCode[] {
 async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const parsed = RecordSubmissionSchema.safeParse(data);
   if (!parsed.success) return invalidCard(turn, 'That record request could not be read.');
-  const checked = await checkState(turn, parsed.data.s);
+  const checked = checkState(turn, parsed.data.s);
   if (!checked.ok) return checked.result;
   const { s } = checked;
   const k = parsed.data.k;
@@ -204,6 +168,9 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     openFollowUps: openFollowUps(outcome, form.form),
   };
   try {
+    // Only the user's current questionnaire may be recorded (checked here, where an outage is a
+    // "not saved" like any other, rather than on every question step).
+    if (await isSuperseded(turn, s)) return { card: messageCard(STALE_TITLE, SUPERSEDED_TEXT, { style: 'warning' }) };
     const saved = await turn.services.stores.decisions.record(record);
     turn.services.logger.info(
       { event: 'decision.recorded', recordId: saved.record.id, decision: outcome.decision, ruleId: outcome.ruleId, created: saved.created },
@@ -237,7 +204,9 @@ export const questionnaireFeature: BotFeature = {
       description: 'Ask "can I share?" — a few questions, then the answer and how to share safely.',
       match: commandMatcher('start', 'can i share', 'share', 'new', 'begin'),
       async handle(turn) {
-        await turn.ctx.sendActivity({ attachments: [adaptiveAttachment(await firstQuestionCard(turn))] });
+        const s = newQuestionnaire(turn);
+        const sent = await turn.ctx.sendActivity({ attachments: [adaptiveAttachment(firstQuestionCard(turn, s))] });
+        await makeCurrent(turn, s, sent?.id);
       },
     },
   ],
@@ -249,7 +218,3 @@ export const questionnaireFeature: BotFeature = {
     { verb: 'record', handle: onRecord },
   ],
 };
-
-export function adaptiveAttachment(card: AdaptiveCard) {
-  return { contentType: 'application/vnd.microsoft.card.adaptive', content: card };
-}

@@ -12,7 +12,7 @@ import type { ScheduleKind } from '../../../storage/reminderStore';
 import { PRACTICE_TOPICS, findTopic } from '../../../reminders/practiceTopics';
 import { DEFAULT_TIMEZONE, formatLocal, nextRunAfter, parseSchedule } from '../../../reminders/schedule';
 import type { AdaptiveCard } from '../../cards/templates';
-import { adaptiveAttachment } from '../questionnaire';
+import { adaptiveAttachment } from '../../cards/attachment';
 import { messageCard } from '../questionnaire/views';
 import { isManager } from '../records/access';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
