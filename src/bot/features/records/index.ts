@@ -12,11 +12,9 @@
  */
 import { StorageUnavailableError, type StoredRecord } from '../../../storage/contract';
 import { InvalidContinuationTokenError, InvalidQueryError } from '../../../storage/errors';
-import type { AdaptiveCard } from '../../cards/templates';
-import { messageCard } from '../questionnaire/views';
 import { commandMatcher, type BotFeature, type CardActionResult, type MessageCommand, type Turn } from '../types';
-import { ONLY_ADMINS, ONLY_MANAGERS, isAdmin, isManager, normaliseAadId } from './access';
-import { aadObjectIdSchema, parseFilterText, toRecordQuery, validateFilter, type RecordFilter } from './filters';
+import { ONLY_MANAGERS, isManager } from './access';
+import { parseFilterText, toRecordQuery, validateFilter, type RecordFilter } from './filters';
 import { z } from 'zod';
 import {
   firstState,
@@ -28,13 +26,9 @@ import {
   withoutPosition,
   type CardState,
 } from './state';
-import { exportCard, listCard, managersCard, privateViewCard } from './views';
-
-const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
-
-export function cardAttachment(card: AdaptiveCard) {
-  return { contentType: CARD_CONTENT_TYPE, content: card };
-}
+import { exportCard, listCard, privateViewCard } from './views';
+import { actorOf, audit, message, reply, tenantOf } from './common';
+import { grantCommand, listManagersCommand, revokeCommand } from './roles';
 
 const StateDataSchema = z.object({ state: z.string().min(1).max(40_000) });
 const ApplyDataSchema = StateDataSchema.extend({
@@ -46,22 +40,12 @@ const ApplyDataSchema = StateDataSchema.extend({
 
 const START_AGAIN = 'Type **recent decisions** (or **my decisions**) to start again.';
 
-const tenantOf = (turn: Turn) => turn.identity.scope.tenantId;
-const actorOf = (turn: Turn) => turn.identity.user.aadObjectId;
 const isShared = (turn: Turn) => turn.identity.scope.conversationKind !== 'personal';
 /** The Teams user id (MRI, "29:…") that user-specific views are addressed to. */
 const userMriOf = (turn: Turn) => turn.ctx.activity.from.id;
 /** "team" with no value means this team (channels) or this chat (group chats); nothing in a personal chat. */
 const hereOf = (turn: Turn) =>
   turn.identity.scope.conversationKind === 'personal' ? undefined : (turn.identity.scope.teamId ?? turn.identity.scope.conversationId);
-
-function message(title: string, text: string, style: 'default' | 'attention' | 'warning' | 'good' = 'default'): CardActionResult {
-  return { card: messageCard(title, text, { style }) };
-}
-
-async function reply(turn: Turn, result: CardActionResult): Promise<void> {
-  await turn.ctx.sendActivity('card' in result ? { attachments: [cardAttachment(result.card)] } : result.message);
-}
 
 /** Filter as written to the audit table: what was asked, in full (the audit table is the accountability record). */
 function auditFilter(state: Pick<CardState, 'm' | 'f' | 'p' | 'n'>): Record<string, unknown> {
@@ -142,25 +126,6 @@ async function showPage(turn: Turn, s: CardState): Promise<CardActionResult> {
       privateTo: isShared(turn) ? userMriOf(turn) : undefined,
     }),
   };
-}
-
-/** Writes an audit entry; false when storage is down (the caller then shows nothing). */
-async function audit(turn: Turn, action: string, filter: Record<string, unknown>, resultCount: number): Promise<boolean> {
-  try {
-    await turn.services.stores.audit.write({
-      tenantId: tenantOf(turn),
-      actorAadObjectId: actorOf(turn),
-      action,
-      filter,
-      resultCount,
-      at: turn.services.now().toISOString(),
-    });
-    return true;
-  } catch (err) {
-    if (!(err instanceof StorageUnavailableError)) throw err;
-    turn.services.logger.error({ event: 'records.audit_failed', action }, 'audit entry could not be written');
-    return false;
-  }
 }
 
 /** Text command → first page: in a personal chat the list itself, elsewhere a private (user-specific) view. */
@@ -253,75 +218,6 @@ const exportCommand: MessageCommand = {
     const parsed = filterCommand(turn, args.replace(/^(decisions|records)\b\s*/i, ''));
     if (!parsed.ok) return reply(turn, message('Export', parsed.problem, 'warning'));
     await reply(turn, await exportLink(turn, parsed.filter));
-  },
-};
-
-function roleTarget(args: string): string | undefined {
-  const parsed = aadObjectIdSchema.safeParse(args.trim());
-  return parsed.success ? normaliseAadId(parsed.data) : undefined;
-}
-
-const grantCommand: MessageCommand = {
-  usage: 'grant manager <Entra object id>',
-  description: 'Admins: let someone see every decision in this organisation.',
-  hiddenFromHelp: true,
-  match: commandMatcher('grant manager'),
-  async handle(turn, args) {
-    const { services } = turn;
-    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
-    const target = roleTarget(args);
-    if (!target) return reply(turn, message('Grant manager', 'Give the person’s Microsoft Entra object id (a GUID): **grant manager** <object id>.', 'warning'));
-    const current = await services.stores.roles.getRole(tenantOf(turn), target);
-    if (current === 'admin') return reply(turn, message('Grant manager', `${target} is an admin, which already includes manager access.`));
-    // Audited first: a role change that cannot be audited is not made.
-    if (!(await audit(turn, 'grant_manager', { target }, 1))) return reply(turn, message('Grant manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
-    await services.stores.roles.grant(tenantOf(turn), target, 'manager', actorOf(turn));
-    services.logger.info({ event: 'records.role_granted', target, role: 'manager' }, 'manager role granted');
-    await reply(turn, message('Manager added', `${target} is now a manager and can see every decision recorded in this organisation.`, 'good'));
-  },
-};
-
-const revokeCommand: MessageCommand = {
-  usage: 'revoke manager <Entra object id>',
-  description: 'Admins: remove someone’s manager access.',
-  hiddenFromHelp: true,
-  match: commandMatcher('revoke manager'),
-  async handle(turn, args) {
-    const { services } = turn;
-    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
-    const target = roleTarget(args);
-    if (!target) return reply(turn, message('Revoke manager', 'Give the person’s Microsoft Entra object id (a GUID): **revoke manager** <object id>.', 'warning'));
-    const viaConfig = services.config.MANAGER_AAD_OBJECT_IDS.some((id) => id.toLowerCase() === target);
-    const current = await services.stores.roles.getRole(tenantOf(turn), target);
-    if (current !== 'manager') {
-      const note = viaConfig ? ' They are a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.' : '';
-      return reply(turn, message('Revoke manager', `${target} has no manager role to revoke here.${note}`, 'warning'));
-    }
-    if (!(await audit(turn, 'revoke_manager', { target }, 1))) return reply(turn, message('Revoke manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
-    await services.stores.roles.revoke(tenantOf(turn), target);
-    services.logger.info({ event: 'records.role_revoked', target, role: 'manager' }, 'manager role revoked');
-    const note = viaConfig ? ' They are still a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.' : '';
-    await reply(turn, message('Manager removed', `${target} is no longer a manager.${note}`, 'good'));
-  },
-};
-
-const listManagersCommand: MessageCommand = {
-  usage: 'list managers',
-  description: 'Admins: who can see every decision in this organisation.',
-  hiddenFromHelp: true,
-  match: commandMatcher('list managers'),
-  async handle(turn) {
-    const { services } = turn;
-    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
-    const grants = await services.stores.roles.list(tenantOf(turn));
-    const rows = new Map<string, string>();
-    for (const id of services.config.MANAGER_AAD_OBJECT_IDS) rows.set(id.toLowerCase(), 'manager (bot configuration)');
-    for (const g of grants) {
-      const how = `${g.role} (granted ${g.grantedAt.slice(0, 10)}${g.grantedBy ? ` by ${g.grantedBy}` : ''})`;
-      rows.set(g.aadObjectId, rows.has(g.aadObjectId) ? `${rows.get(g.aadObjectId)}; ${how}` : how);
-    }
-    await audit(turn, 'list_managers', {}, rows.size);
-    await reply(turn, { card: managersCard([...rows].map(([id, source]) => ({ id, source }))) });
   },
 };
 

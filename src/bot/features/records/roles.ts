@@ -1,0 +1,79 @@
+/**
+ * Admins grant, revoke and list the manager role (kept in the roles table, besides the managers
+ * named in MANAGER_AAD_OBJECT_IDS). Every change is audited first: one that cannot be audited is
+ * not made.
+ */
+import { commandMatcher, type MessageCommand } from '../types';
+import { ONLY_ADMINS, isAdmin, normaliseAadId } from './access';
+import { actorOf, audit, message, reply, tenantOf } from './common';
+import { aadObjectIdSchema } from './filters';
+import { managersCard } from './views';
+
+function roleTarget(args: string): string | undefined {
+  const parsed = aadObjectIdSchema.safeParse(args.trim());
+  return parsed.success ? normaliseAadId(parsed.data) : undefined;
+}
+
+export const grantCommand: MessageCommand = {
+  usage: 'grant manager <Entra object id>',
+  description: 'Admins: let someone see every decision in this organisation.',
+  hiddenFromHelp: true,
+  match: commandMatcher('grant manager'),
+  async handle(turn, args) {
+    const { services } = turn;
+    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
+    const target = roleTarget(args);
+    if (!target) return reply(turn, message('Grant manager', 'Give the person’s Microsoft Entra object id (a GUID): **grant manager** <object id>.', 'warning'));
+    const current = await services.stores.roles.getRole(tenantOf(turn), target);
+    if (current === 'admin') return reply(turn, message('Grant manager', `${target} is an admin, which already includes manager access.`));
+    // Audited first: a role change that cannot be audited is not made.
+    if (!(await audit(turn, 'grant_manager', { target }, 1))) return reply(turn, message('Grant manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
+    await services.stores.roles.grant(tenantOf(turn), target, 'manager', actorOf(turn));
+    services.logger.info({ event: 'records.role_granted', target, role: 'manager' }, 'manager role granted');
+    await reply(turn, message('Manager added', `${target} is now a manager and can see every decision recorded in this organisation.`, 'good'));
+  },
+};
+
+export const revokeCommand: MessageCommand = {
+  usage: 'revoke manager <Entra object id>',
+  description: 'Admins: remove someone’s manager access.',
+  hiddenFromHelp: true,
+  match: commandMatcher('revoke manager'),
+  async handle(turn, args) {
+    const { services } = turn;
+    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
+    const target = roleTarget(args);
+    if (!target) return reply(turn, message('Revoke manager', 'Give the person’s Microsoft Entra object id (a GUID): **revoke manager** <object id>.', 'warning'));
+    const viaConfig = services.config.MANAGER_AAD_OBJECT_IDS.some((id) => id.toLowerCase() === target);
+    const current = await services.stores.roles.getRole(tenantOf(turn), target);
+    if (current !== 'manager') {
+      const note = viaConfig ? ' They are a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.' : '';
+      return reply(turn, message('Revoke manager', `${target} has no manager role to revoke here.${note}`, 'warning'));
+    }
+    if (!(await audit(turn, 'revoke_manager', { target }, 1))) return reply(turn, message('Revoke manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
+    await services.stores.roles.revoke(tenantOf(turn), target);
+    services.logger.info({ event: 'records.role_revoked', target, role: 'manager' }, 'manager role revoked');
+    const note = viaConfig ? ' They are still a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.' : '';
+    await reply(turn, message('Manager removed', `${target} is no longer a manager.${note}`, 'good'));
+  },
+};
+
+export const listManagersCommand: MessageCommand = {
+  usage: 'list managers',
+  description: 'Admins: who can see every decision in this organisation.',
+  hiddenFromHelp: true,
+  match: commandMatcher('list managers'),
+  async handle(turn) {
+    const { services } = turn;
+    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
+    const grants = await services.stores.roles.list(tenantOf(turn));
+    const rows = new Map<string, string>();
+    for (const id of services.config.MANAGER_AAD_OBJECT_IDS) rows.set(id.toLowerCase(), 'manager (bot configuration)');
+    for (const g of grants) {
+      const how = `${g.role} (granted ${g.grantedAt.slice(0, 10)}${g.grantedBy ? ` by ${g.grantedBy}` : ''})`;
+      rows.set(g.aadObjectId, rows.has(g.aadObjectId) ? `${rows.get(g.aadObjectId)}; ${how}` : how);
+    }
+    await audit(turn, 'list_managers', {}, rows.size);
+    await reply(turn, { card: managersCard([...rows].map(([id, source]) => ({ id, source }))) });
+  },
+};
