@@ -6,13 +6,12 @@
 import { TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from 'botbuilder';
 import { z } from 'zod';
 import { identityOf, isTenantAllowed, tenantIdOf } from './identity';
-import { adaptiveAttachment } from './cards/attachment';
+import { ADAPTIVE_CARD_CONTENT_TYPE, adaptiveAttachment } from './cards/attachment';
 import { welcomeCard } from './features/welcome';
 import { captureConversation, forgetConversation, includesBot } from './features/reminders/capture';
 import { messageCard } from './features/questionnaire/views';
 import { commandMatcher, type BotFeature, type BotServices, type CardAction, type CardActionResult, type MessageCommand, type Turn } from './features/types';
 
-const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 
 const isGreetingOrHelp = commandMatcher('help', 'hi', 'hello', 'hey', 'menu', '\\?');
@@ -161,12 +160,12 @@ export class CanShareBot extends TeamsActivityHandler {
     if (!turn) return messageResponse(problem ?? 'Sorry, I could not tell who you are.');
     try {
       const result = await this.runAction(turn, parsed.data.action.verb, parsed.data.action.data ?? {});
-      return 'card' in result ? { statusCode: 200, type: CARD_CONTENT_TYPE, value: result.card as never } : messageResponse(result.message);
+      return 'card' in result ? { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: result.card as never } : messageResponse(result.message);
     } catch (err) {
       this.services.logger.error({ event: 'card.action_failed', verb: parsed.data.action.verb, err: errorSummary(err) }, 'card action failed');
       return {
         statusCode: 200,
-        type: CARD_CONTENT_TYPE,
+        type: ADAPTIVE_CARD_CONTENT_TYPE,
         value: messageCard('Something went wrong', 'Sorry — that did not work, and nothing was recorded. Please try again, or type "start" to begin again.', {
           style: 'attention',
         }) as never,

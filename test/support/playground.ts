@@ -30,7 +30,7 @@ import {
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS_DIR = path.join(ROOT, 'test-artifacts', 'e2e');
 /** How long one step (a reply, a card update) may take before the test fails. */
-export const STEP_TIMEOUT_MS = 15_000;
+export const STEP_TIMEOUT_MS = 20_000;
 /** The bot's display name in the Playground (its default; not from the manifest). */
 export const BOT_NAME = 'Test Bot';
 

@@ -2,11 +2,11 @@
 import type { ReminderComposer } from '../../../reminders/scheduler';
 import type { OutgoingMessage } from '../../../reminders/sender';
 import type { AdaptiveCard } from '../../cards/templates';
+import { adaptiveAttachment } from '../../cards/attachment';
 import { subjectFollowUpCard } from '../followUps/views';
 import { digestCard, practiceCard } from './views';
 
-const CARD = 'application/vnd.microsoft.card.adaptive';
-const message = (card: AdaptiveCard, summary: string): OutgoingMessage => ({ summary, attachments: [{ contentType: CARD, content: card }] });
+const message = (card: AdaptiveCard, summary: string): OutgoingMessage => ({ summary, attachments: [adaptiveAttachment(card)] });
 
 export const cardComposer: ReminderComposer = {
   practice(reminder) {
