@@ -185,6 +185,19 @@ describe('questionnaire conversation with recorded decisions', () => {
     }
   });
 
+  it('serves clients without Universal Actions: an Action.Submit message runs the same step and sends the next card', async () => {
+    const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
+    const [first] = await client.say('start');
+    const next = findAction(cardOf(first!), 'Next');
+    // Older clients send the action's data, with the inputs merged in, as a message's value.
+    const res = await client.post(client.activity({ type: 'message', value: { ...(next.data as object), answer: 'share_or_check' }, deliveryMode: 'expectReplies' }));
+    assert.equal(res.status, 200);
+    const [reply] = (res.body as { activities: Array<Record<string, unknown>> }).activities;
+    const card = cardOf(reply!);
+    assert.match(cardText(card), /question 2 of about/);
+    assert.deepEqual((findAction(card, 'Next').data as { s: { a: object } }).s.a, { route: 'share_or_check' });
+  });
+
   it('works when @mentioned in a team channel, and warns that the channel can see the card', async () => {
     const client = new TeamsClient(bot.baseUrl, newUser(), teamChannel('19:team-one@thread.tacv2'));
     const res = await client.post(
