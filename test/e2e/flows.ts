@@ -108,6 +108,11 @@ export async function recordShareWithoutConsent(pg: Playground, caseReference: s
   const outcome = expectDecision(answers, 'share_without_consent_justified');
   const card = await pg.waitForCardText(outcome.title);
   await pg.waitForCardText('Record this decision', { card });
+  return fillAndRecord(pg, caseReference);
+}
+
+/** On a share-without-consent outcome card: fills in the record form, records, and returns the record id. */
+export async function fillAndRecord(pg: Playground, caseReference: string, opts: { screenshot?: string } = {}): Promise<string> {
   await pg.fillInput('Case reference', caseReference);
   await pg.fillInput('Why you are sharing without consent', 'Asking the parent would put the child at risk of significant harm');
   await pg.chooseOption("Children's social care", { input: 'Who receives it (agency)' });
@@ -116,6 +121,7 @@ export async function recordShareWithoutConsent(pg: Playground, caseReference: s
   await pg.chooseOption('Not yet — they will be told', { input: 'Has the person been told' });
   await pg.clickOnCard('Record this decision');
   const recorded = await pg.waitForCardText('Decision recorded');
+  if (opts.screenshot) await pg.screenshot(opts.screenshot);
   const recordId = /Record id:\s*(\S+)/.exec(await recorded.innerText())?.[1]?.replace(/[*.]+$/, '');
   assert.ok(recordId, 'the recorded card shows a record id');
   return recordId;

@@ -13,6 +13,7 @@ import {
   answerPath,
   assertNoPlaygroundWarnings,
   expectDecision,
+  fillAndRecord,
   openPersonalChat,
   readRecord,
   startQuestionnaire,
@@ -38,18 +39,7 @@ describe('questionnaire in the Teams Playground', () => {
     await pg.waitForCardText('Record this decision', { card });
     await pg.screenshot('share-without-consent-outcome');
 
-    await pg.fillInput('Case reference', 'CSC-2026-00042');
-    await pg.fillInput('Why you are sharing without consent', 'Asking the parent would put the child at risk of significant harm');
-    await pg.chooseOption("Children's social care", { input: 'Who receives it (agency)' });
-    await pg.fillInput('Their role', 'duty social worker');
-    await pg.fillInput('What is shared, in outline', 'School attendance this term and the concerns raised');
-    await pg.chooseOption('Not yet — they will be told', { input: 'Has the person been told' });
-    await pg.clickOnCard('Record this decision');
-
-    const recorded = await pg.waitForCardText('Decision recorded');
-    await pg.screenshot('share-without-consent-recorded');
-    const recordId = /Record id:\s*(\S+)/.exec(await recorded.innerText())?.[1]?.replace(/[*.]+$/, '');
-    assert.ok(recordId, 'the recorded card shows a record id');
+    const recordId = await fillAndRecord(pg, 'CSC-2026-00042', { screenshot: 'share-without-consent-recorded' });
 
     const record = await readRecord(stack.connectionString, recordId);
     assert.equal(record.decision, 'share_without_consent_justified');

@@ -7,9 +7,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { findFreePort } from '../../scripts/lib/processes';
+import { canConnect, findFreePort } from '../../scripts/lib/processes';
 
 export interface AzuriteOptions {
   /** Workspace folder for on-disk persistence; in-memory when absent (data is lost on stop). */
@@ -88,26 +87,12 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number,
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`Azurite exited (code ${child.exitCode ?? child.signalCode}) before listening on ${HOST}:${port}:\n${tail()}`);
     }
-    if (await canConnect(port)) return;
+    if (await canConnect(port, HOST)) return;
     if (Date.now() > deadline) {
       throw new Error(`Azurite did not accept connections on ${HOST}:${port} within ${timeoutMs} ms:\n${tail()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: HOST, port });
-    socket.setTimeout(500);
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
-  });
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
