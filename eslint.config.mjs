@@ -13,6 +13,33 @@ export default tseslint.config(
     },
   },
   {
+    // Layers: botbuilder (archived end of 2025; its successor is the Microsoft 365 Agents SDK) stays in
+    // the transport, the bot and the proactive sender, so replacing it touches only those
+    // (docs/agents-sdk-migration.md); restify stays in the transport.
+    files: ['src/**'],
+    ignores: ['src/http/**', 'src/bot/**', 'src/reminders/botSender.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['botbuilder', 'botbuilder-*', 'botframework-*'],
+              message: 'botbuilder is imported only in src/http, src/bot and src/reminders/botSender.ts (see docs/agents-sdk-migration.md).',
+            },
+            { group: ['restify', 'restify-*'], message: 'restify is imported only in src/http.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/bot/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['restify', 'restify-*'], message: 'restify is imported only in src/http.' }] }],
+    },
+  },
+  {
     // Scripts, benchmarks and tests talk to a person at a terminal.
     files: ['scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },

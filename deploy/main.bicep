@@ -1,4 +1,4 @@
-// "Can I share?" Teams bot: Linux App Service (Node 20), Storage account (Table storage) and an
+// "Can I share?" Teams bot: Linux App Service (Node 24 LTS), Storage account (Table storage) and an
 // Azure Bot with the Teams channel. Deploy into an existing resource group:
 //
 //   az deployment group create -g <rg> -f deploy/main.bicep -p deploy/main.parameters.json \
@@ -165,7 +165,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
 var storageConnectionString = 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
 
 // ---------------------------------------------------------------------------------------------
-// App Service: Linux plan + Node 20 web app
+// App Service: Linux plan + Node 24 LTS web app
 // ---------------------------------------------------------------------------------------------
 
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
@@ -198,7 +198,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     clientAffinityEnabled: false // no sticky sessions: any instance can serve any request
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|24-lts'
       appCommandLine: 'node dist/src/index.js'
       alwaysOn: true
       minTlsVersion: '1.2'
@@ -229,7 +229,7 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
   name: 'appsettings'
   properties: {
     NODE_ENV: 'production'
-    WEBSITE_NODE_DEFAULT_VERSION: '~20'
+    WEBSITE_NODE_DEFAULT_VERSION: '~24'
     // The zip holds the built app with its production node_modules: no build on the server.
     SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
     WEBSITE_RUN_FROM_PACKAGE: '1'

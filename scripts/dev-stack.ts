@@ -10,10 +10,12 @@
  * Ctrl-C, SIGTERM or SIGHUP stops them in reverse order (Azurite with SIGINT, so nothing is lost);
  * a second Ctrl-C kills at once. (`kill` the pid printed in the banner, not npm's: npm does not
  * pass SIGTERM on.) If any of them dies on its own, the rest are stopped and this exits 1.
- * Output lines are prefixed with the process name.
+ * Output lines are prefixed with the process name. The bot logs JSON (as in production); here each
+ * JSON line is shown human-readable with pino-pretty (LOG_FORMAT=json shows the raw lines).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { prettyFactory } from 'pino-pretty';
 import {
   describeExit,
   findFreePort,
@@ -27,6 +29,25 @@ const root = path.resolve(__dirname, '..');
 const dataDir = path.join(root, '.data');
 const running: ManagedProcess[] = [];
 let shuttingDown = false;
+
+/** pino JSON lines → one readable line each; anything that is not a pino line passes through unchanged. */
+function prettyLogLines(): ((line: string) => string) | undefined {
+  if (process.env.LOG_FORMAT === 'json') return undefined;
+  const pretty = prettyFactory({
+    colorize: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,app',
+    singleLine: true,
+  });
+  return (line) => {
+    if (!line.startsWith('{')) return line;
+    try {
+      return pretty(JSON.parse(line)).trimEnd();
+    } catch {
+      return line;
+    }
+  };
+}
 
 function say(message: string): void {
   console.log(`[dev-stack] ${message}`);
@@ -99,6 +120,7 @@ async function main(): Promise<void> {
     cwd: root,
     entry: process.env.BOT_ENTRY ?? 'src/index.ts',
     onSpawn: supervise,
+    formatLine: prettyLogLines(),
   });
   say(`bot healthy at ${bot.healthUrl}`);
   if (shuttingDown) return;

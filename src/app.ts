@@ -3,16 +3,14 @@
  * Layers depend inwards only: http → bot → domain, and bot → storage contract.
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
-import { createAdapter } from './bot/adapter';
+import { createAdapter, type CloudAdapter } from './bot/adapter';
 import { CanShareBot } from './bot/CanShareBot';
 import { allFeatures } from './bot/features';
 import type { BotFeature } from './bot/features/types';
 import type { BotStores } from './bot/stores';
-import { createHttpServer } from './http/server';
+import { createHttpServer, type Server } from './http/server';
 import { createTables, ensureTables, type Tables } from './storage/tableClients';
 import { TableDecisionStore } from './storage/decisionStore';
 import { TableAuditStore } from './storage/auditStore';

@@ -42,6 +42,8 @@ export interface StartOptions {
    * 'quiet' only keeps it for tail() and waitForOutput(). Default 'prefix'.
    */
   output?: 'prefix' | 'quiet';
+  /** Rewrites a line before it is shown with 'prefix' (e.g. pino JSON → human-readable); tail() keeps the original. */
+  formatLine?: (line: string) => string;
   /** Called with every output line (stdout and stderr). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -129,7 +131,10 @@ export function startProcess(opts: StartOptions): ManagedProcess {
   const onLine = (line: string, stream: 'stdout' | 'stderr') => {
     lines.push(line);
     if (lines.length > 60) lines.shift();
-    if ((opts.output ?? 'prefix') === 'prefix') (stream === 'stderr' ? process.stderr : process.stdout).write(prefix + line + '\n');
+    if ((opts.output ?? 'prefix') === 'prefix') {
+      const shown = opts.formatLine ? opts.formatLine(line) : line;
+      (stream === 'stderr' ? process.stderr : process.stdout).write(prefix + shown + '\n');
+    }
     opts.onLine?.(line, stream);
     for (const w of watchers) {
       const m = line.match(w.pattern);
@@ -388,7 +393,7 @@ export async function startAzurite(port: number, opts: ServiceOptions & { locati
 export async function startBot(
   port: number,
   env: NodeJS.ProcessEnv,
-  opts: ServiceOptions & { entry?: string; timeoutMs?: number } = {},
+  opts: ServiceOptions & { entry?: string; timeoutMs?: number; formatLine?: (line: string) => string } = {},
 ) {
   const proc = startProcess({
     name: opts.name ?? 'bot',
@@ -398,6 +403,7 @@ export async function startBot(
     env: { ...env, PORT: String(port) },
     stopSignal: 'SIGTERM',
     output: opts.output,
+    formatLine: opts.formatLine,
   });
   opts.onSpawn?.(proc);
   const healthUrl = `http://127.0.0.1:${port}/healthz`;

@@ -10,6 +10,8 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { errorSummary } from './CanShareBot';
 
+export type { CloudAdapter };
+
 /**
  * Overrides where the channel's token-signing keys are fetched from. Setting any one of these
  * endpoint values makes botframework-connector take ALL of them from configuration (unset ones

@@ -4,9 +4,10 @@
  * GET /readyz also checks that Table storage answers.
  */
 import restify, { type Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
-import type { ActivityHandler } from 'botbuilder';
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logger';
+
+export type { Server };
 
 export interface HttpServerOptions {
   adapter: CloudAdapter;
