@@ -10,6 +10,7 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, adaptiveAttachment } from './cards/attachme
 import { welcomeCard } from './features/welcome';
 import { captureConversation, forgetConversation, includesBot } from './features/reminders/capture';
 import { messageCard } from './features/questionnaire/views';
+import { errorFields, type LoggedError } from '../logger';
 import { commandMatcher, type BotFeature, type BotServices, type CardAction, type CardActionResult, type MessageCommand, type Turn } from './features/types';
 
 const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
@@ -184,8 +185,7 @@ function messageResponse(message: string): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: message as never };
 }
 
-/** Error name and message only: stack traces are fine, but never the activity or its text. */
-export function errorSummary(err: unknown): { name: string; message: string; stack?: string } {
-  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
-  return { name: 'NonError', message: String(err) };
+/** Error class, code and stack frames only: never the message (it can quote user input), the activity or its text. */
+export function errorSummary(err: unknown): LoggedError {
+  return errorFields(err);
 }
