@@ -211,7 +211,8 @@ async function withdrawCommand(turn: Turn, args: string): Promise<void> {
         answers: {},
         consentStatus: 'withdrawn',
         subjectInformed: 'not_applicable',
-        caseReference: basis.caseReference,
+        // As the user typed it (it matched the case's entries once normalised).
+        caseReference,
         openFollowUps: decisions.some(isShare) ? ['inform_all_parties_consent_withdrawn'] : [],
       };
       withdrawal = (await services.stores.decisions.record(input)).record;
