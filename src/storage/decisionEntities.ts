@@ -143,7 +143,3 @@ export function markerFromEntity(table: string, entity: Record<string, unknown>)
   const { recordId, mintedBy, boundTo } = marker.data;
   return mintedBy === undefined ? { recordId } : { recordId, binding: { mintedBy, ...(boundTo !== undefined ? { boundTo } : {}) } };
 }
-
-export function recordIdFromMarker(table: string, entity: Record<string, unknown>): string {
-  return markerFromEntity(table, entity).recordId;
-}

@@ -367,6 +367,11 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
         const told = executeActions(card).find((a) => a.verb === 'followUp.partyInformed' && a.data.s === id)!;
         assert.match(cardText(await executeForCard(inPersonal(manager), told.verb, told.data)), /has been told/);
       }
+      // The manager's case view and the practitioner's own list render the same text too.
+      const [caseView] = await inPersonal(manager).say(`case ${recorded[0]!.caseRef}`);
+      assert.ok(cardText(cardOf(caseView!)).includes(recorded[0]!.id), 'the case view lists the record');
+      const [mine] = await inPersonal(jane).say('my decisions');
+      assert.ok(recorded.every(({ id }) => cardText(cardOf(mine!)).includes(id)), 'my decisions lists them all');
       const owed = (await bot.app.stores.decisions.record(shareWithoutConsent({ user: jane, conversation: personalChat(), caseReference: 'HC-TPL-OWED' }))).record;
       const follow = await executeForCard(inPersonal(jane), 'followUp.subjectInformed', { r: owed.id, how: 'told' });
       assert.match(cardText(follow), /Follow-up recorded/);

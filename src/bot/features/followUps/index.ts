@@ -219,8 +219,18 @@ async function withdrawCommand(turn: Turn, args: string): Promise<void> {
       created = true;
       services.logger.info({ event: 'followup.recorded', kind: 'consent_withdrawn', recordId: withdrawal.id }, 'consent withdrawal recorded');
     }
-    const { rows, hidden } = await withdrawalRows(turn, withdrawal, manager, created ? undefined : history);
-    await send(withdrawalResult(turn, withdrawal, rows, hiddenNotice(hidden), 'Type **withdraw consent** with the case reference again to see the shares to tell.'));
+    const again = 'Type **withdraw consent** with the case reference again to see the shares to tell.';
+    let listed;
+    try {
+      listed = await withdrawalRows(turn, withdrawal, manager, created ? undefined : history);
+    } catch (err) {
+      if (!(err instanceof StorageUnavailableError)) throw err;
+      // Saved, but the shares could not be read back: say so, never "not saved".
+      services.logger.error({ event: 'followup.list_failed', err: errorFields(err) }, 'withdrawal recorded but its shares could not be listed');
+      await send(plainCard('Consent withdrawn', [`The withdrawal is recorded as **${withdrawal.id}**.`, `The shares could not be listed just now. ${again}`], 'warning'));
+      return;
+    }
+    await send(withdrawalResult(turn, withdrawal, listed.rows, hiddenNotice(listed.hidden), again));
   } catch (err) {
     if (!(err instanceof StorageUnavailableError)) throw err;
     services.logger.error({ event: 'followup.not_saved', err: errorFields(err) }, 'consent withdrawal could not be saved');
@@ -257,6 +267,7 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
   if (before.rows.some((row) => row.share.id === share.id && row.informed)) {
     return card(withdrawalResult(turn, withdrawal, before.rows, hiddenNotice(before.hidden) ?? `Already recorded: ${recipientText(share)} has been told.`, 'That recipient is recorded as told.'));
   }
+  let informedId: string | undefined;
   try {
     const input: NewRecord = {
       idempotencyKey: `followup-party|${withdrawal.id}|${share.id}`,
@@ -276,6 +287,7 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
       openFollowUps: [],
     };
     const saved = await stores.decisions.record(input);
+    informedId = saved.record.id;
     logger.info(
       { event: 'followup.recorded', kind: 'follow_up_party_informed', recordId: saved.record.id, parentId: share.id, created: saved.created },
       'party informed recorded',
@@ -290,8 +302,17 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
       );
     }
   }
-  const { rows, hidden } = await withdrawalRows(turn, withdrawal, manager);
-  return card(withdrawalResult(turn, withdrawal, rows, hiddenNotice(hidden) ?? `Recorded: ${recipientText(share)} has been told.`, `Recorded: the recipient of share ${share.id} has been told.`));
+  const done = `Recorded${informedId ? ` as ${informedId}` : ''}: the recipient of share ${share.id} has been told.`;
+  let after;
+  try {
+    after = await withdrawalRows(turn, withdrawal, manager);
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    // Saved, but the list could not be read back: say what was saved, never "not saved".
+    logger.error({ event: 'followup.list_failed', err: errorFields(err) }, 'party-informed recorded but the withdrawal could not be listed');
+    return card(plainCard('Consent withdrawn', [done, 'The list could not be refreshed just now; press Refresh in a moment.'], 'warning'));
+  }
+  return card(withdrawalResult(turn, withdrawal, after.rows, hiddenNotice(after.hidden) ?? `Recorded: ${recipientText(share)} has been told.`, done));
 }
 
 async function onWithdrawalStatus(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
