@@ -134,7 +134,8 @@ export class CanShareBot extends TeamsActivityHandler {
   private async runAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<CardActionResult> {
     const action = this.actions.get(verb);
     if (!action) {
-      this.services.logger.warn({ event: 'card.unknown_verb', verb: verb.slice(0, 64) }, 'unknown card action');
+      // The verb came from card data (user input): its length only, never the text.
+      this.services.logger.warn({ event: 'card.unknown_verb', length: verb.length }, 'unknown card action');
       return { message: 'That button is not recognised — it may be from an older card. Type "help" to see what I can do.' };
     }
     return action.handle(turn, data);

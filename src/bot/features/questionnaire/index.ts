@@ -79,7 +79,9 @@ function step(turn: Turn, s: QuestionnaireState, answers: Answers): CardActionRe
     return { card: cardFor(next, evaluate(rulePack, next.a), sharedNotice(turn)) };
   } catch (err) {
     if (err instanceof InvalidAnswersError) {
-      turn.services.logger.warn({ event: 'questionnaire.invalid_answers', questionId: err.questionId }, 'refused card answers');
+      // A question id from the card is logged only if it is one of ours (card data is user input).
+      const questionId = rulePack.questions.some((q) => q.id === err.questionId) ? err.questionId : 'unknown';
+      turn.services.logger.warn({ event: 'questionnaire.invalid_answers', questionId }, 'refused card answers');
       return invalidCard(turn, 'The answers on this card do not fit the questionnaire (it may be an old or altered card).');
     }
     throw err;
