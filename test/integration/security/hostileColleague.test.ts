@@ -378,9 +378,17 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       assert.ok(cardText(follow).includes('${Jane Smith}'));
     });
 
-    it('nothing the users typed reached the logs, and no card failed to render', () => {
+    it('nothing the users typed reached the logs, and no card failed to render', async () => {
+      // Tampered card data lands in warnings too: an unknown verb, an unknown question id.
+      const client = inPersonal(mallory);
+      assert.match(String((await client.execute('boom.Jane-Smith', {})).value), /not recognised/);
+      const outcome = recordDataOf(await outcomeCard(client));
+      const tampered = await client.execute('answer', { s: { ...outcome.s, a: { ...outcome.s.a, 'boom.jane.smith': 'x' } }, q: 'jane.smith.q', answer: 'x' });
+      assert.match(cardText(tampered.value), /do not fit the questionnaire|could not be read/);
+      assert.ok(bot.logs.some((l) => l.event === 'card.unknown_verb'), 'the unknown verb was logged (without its text)');
+      assert.ok(bot.logs.some((l) => l.event === 'questionnaire.invalid_answers' && l.questionId === 'unknown'), 'the refused answers were logged (without the id)');
       const logged = JSON.stringify(bot.logs);
-      for (const text of ['boom', 'Jane Smith', '$root.record.id', "if(true, 'a', 'b')", 'Alice only duty officer', 'HC-ALICE-1', 'HC-CASE-3']) {
+      for (const text of ['boom', 'Jane Smith', 'Jane-Smith', 'jane.smith', '$root.record.id', "if(true, 'a', 'b')", 'Alice only duty officer', 'HC-ALICE-1', 'HC-CASE-3']) {
         assert.ok(!logged.includes(text), `the logs must not contain ${JSON.stringify(text)}`);
       }
       assert.deepEqual(
