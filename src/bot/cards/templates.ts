@@ -61,6 +61,9 @@ const OPEN = '\uE000';
 const CLOSE = '\uE001';
 const TOKEN = /\uE000(\d+)\uE001/g;
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
+
 /** A copy of `data` with every non-empty string replaced by a token; `strings[n]` is token n's text. */
 function seal(value: unknown, strings: string[]): unknown {
   if (typeof value === 'string') {
@@ -69,7 +72,8 @@ function seal(value: unknown, strings: string[]): unknown {
     return `${OPEN}${strings.length - 1}${CLOSE}`;
   }
   if (Array.isArray(value)) return value.map((v) => seal(v, strings));
-  if (value && typeof value === 'object') {
+  // View models are plain data; anything else (a Date, say) is passed through as it is.
+  if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = seal(v, strings);
     return out;
