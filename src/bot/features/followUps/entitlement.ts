@@ -32,9 +32,12 @@ export function isManagerHere(turn: Turn): Promise<boolean> {
   return isManager(turn.services, turn.identity.scope.tenantId, turn.identity.user.aadObjectId);
 }
 
-/** May record a follow-up on `target`: its own practitioner, or a manager. */
-export async function mayFollowUp(turn: Turn, target: StoredRecord): Promise<boolean> {
-  return recordedByMe(turn, target) || (await isManagerHere(turn));
+/**
+ * May record a follow-up on `target`: its own practitioner, or a manager. The caller looks the role
+ * up before it knows whether the target exists, so "missing" and "not yours" cost the same reads.
+ */
+export function mayFollowUp(turn: Turn, target: StoredRecord, manager: boolean): boolean {
+  return manager || recordedByMe(turn, target);
 }
 
 /** The shares in a case's history that this user recorded, newest first (as byCase returns them). */

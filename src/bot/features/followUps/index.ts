@@ -72,9 +72,9 @@ async function onSubjectInformed(turn: Turn, data: Record<string, unknown>): Pro
   if (!parsed.success) return { message: 'That button could not be read. Type "help" to see what I can do.' };
   const { stores, logger } = turn.services;
   const tenantId = turn.identity.scope.tenantId;
-  const decision = await stores.decisions.get(tenantId, parsed.data.r);
+  const [decision, manager] = await Promise.all([stores.decisions.get(tenantId, parsed.data.r), isManagerHere(turn)]);
   // Entitlement first: nothing below may tell an outsider anything about the record.
-  if (!decision || decision.kind !== 'decision' || !(await mayFollowUp(turn, decision))) return { message: DECISION_NOT_FOUND };
+  if (!decision || decision.kind !== 'decision' || !mayFollowUp(turn, decision, manager)) return { message: DECISION_NOT_FOUND };
   if (!decision.openFollowUps.includes('inform_subject_later')) return { message: 'No "tell the person later" follow-up is owed for that decision.' };
 
   const audience = turn.identity.scope.conversationKind === 'personal' ? 'personal' : 'channel';
@@ -248,8 +248,7 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
   if (!parsed.success) return { message: 'That button could not be read. Type "help" to see what I can do.' };
   const { stores, logger } = turn.services;
   const tenantId = turn.identity.scope.tenantId;
-  const withdrawal = await loadWithdrawal(turn, parsed.data.w);
-  const share = await stores.decisions.get(tenantId, parsed.data.s);
+  const [withdrawal, share, manager] = await Promise.all([loadWithdrawal(turn, parsed.data.w), stores.decisions.get(tenantId, parsed.data.s), isManagerHere(turn)]);
   if (
     !withdrawal ||
     !share ||
@@ -258,11 +257,10 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
     share.recordedAt > withdrawal.recordedAt ||
     // The target is the share: only its practitioner or a manager may say its recipient was told
     // (the follow-up copies the share's recipient into the actor's own records).
-    !(await mayFollowUp(turn, share))
+    !mayFollowUp(turn, share, manager)
   ) {
     return { message: SHARE_NOT_FOUND };
   }
-  const manager = await isManagerHere(turn);
   const before = await withdrawalRows(turn, withdrawal, manager);
   if (before.rows.some((row) => row.share.id === share.id && row.informed)) {
     return card(withdrawalResult(turn, withdrawal, before.rows, hiddenNotice(before.hidden) ?? `Already recorded: ${recipientText(share)} has been told.`, 'That recipient is recorded as told.'));
@@ -318,9 +316,8 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
 async function onWithdrawalStatus(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const parsed = WithdrawalStatusSchema.safeParse(data);
   if (!parsed.success) return { message: 'That button could not be read.' };
-  const withdrawal = await loadWithdrawal(turn, parsed.data.w);
+  const [withdrawal, manager] = await Promise.all([loadWithdrawal(turn, parsed.data.w), isManagerHere(turn)]);
   if (!withdrawal) return { message: WITHDRAWAL_NOT_FOUND };
-  const manager = await isManagerHere(turn);
   const history = await turn.services.stores.decisions.byCase(withdrawal.scope.tenantId, withdrawal.caseReference);
   // Not "whoever recorded it": a withdrawal recorded before this check existed may have been
   // recorded by someone with no share in the case.
