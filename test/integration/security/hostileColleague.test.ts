@@ -72,6 +72,14 @@ async function answerTo(client: TeamsClient, verb: string, data: Record<string, 
   return { type: res.type, value: res.value };
 }
 
+/** The same action through the Action.Submit fallback (a message whose value carries the verb): the replies. */
+async function submitFallback(client: TeamsClient, verb: string, data: Record<string, unknown>): Promise<unknown> {
+  const res = await client.post(client.activity({ type: 'message', value: { ...data, verb }, deliveryMode: 'expectReplies' }));
+  assert.equal(res.status, 200);
+  const activities = (res.body as { activities?: Array<Record<string, unknown>> }).activities ?? [];
+  return activities.map((a) => a.text ?? a.attachments);
+}
+
 async function historyOf(caseReference: string): Promise<StoredRecord[]> {
   return bot.app.stores.decisions.byCase(TENANT_A, caseReference);
 }
@@ -118,6 +126,9 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       assertReveals([aliceCase, aliceRole, aliceId], card, 'the refused submission');
       assert.doesNotMatch(cardText(card), /already been recorded|Decision recorded/);
       assert.match(cardText(card), /Not recorded yet/);
+      const viaFallback = await submitFallback(client, 'record', { ...own, k: recordDataOf(aliceOutcome).k, ...malloryForm });
+      assertReveals([aliceCase, aliceRole, aliceId], viaFallback, 'the refused submission through the Action.Submit fallback');
+      assert.match(JSON.stringify(viaFallback), /Not recorded yet/);
       assert.equal((await historyOf('HC-MALLORY-1')).length, 0, 'nothing stored under the foreign key');
       assert.notEqual(recordDataOf(card).k, recordDataOf(aliceOutcome).k, 'the card she gets back carries a fresh key');
 
@@ -248,6 +259,11 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
           await answerTo(client, 'followUp.partyInformed', told.data),
           await answerTo(client, 'followUp.partyInformed', { w: NO_SUCH_ID, s: NO_SUCH_ID_2 }),
           'told-them on a colleague’s share',
+        );
+        assert.deepEqual(
+          await submitFallback(client, 'followUp.partyInformed', told.data),
+          await submitFallback(client, 'followUp.partyInformed', { w: NO_SUCH_ID, s: NO_SUCH_ID_2 }),
+          'the same through the Action.Submit fallback',
         );
         assert.deepEqual(
           await answerTo(client, 'followUp.withdrawalStatus', { w }),
