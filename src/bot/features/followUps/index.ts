@@ -35,7 +35,6 @@ import {
 import { findContactDetail } from '../../contactDetails';
 import { isManagerHere, isShare, mayFollowUp, mayHandleWithdrawal, mySharesIn, recordedByMe } from './entitlement';
 
-export { isShare } from './entitlement';
 
 const RecordId = z.string().trim().regex(/^D-\d{8}-[0-9A-Z]{6}$/i).max(20);
 
