@@ -10,6 +10,7 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, adaptiveAttachment } from './cards/attachme
 import { welcomeCard } from './features/welcome';
 import { captureConversation, forgetConversation, includesBot } from './features/reminders/capture';
 import { messageCard } from './features/questionnaire/views';
+import { errorFields, type LoggedError } from '../logger';
 import { commandMatcher, type BotFeature, type BotServices, type CardAction, type CardActionResult, type MessageCommand, type Turn } from './features/types';
 
 const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
@@ -133,7 +134,8 @@ export class CanShareBot extends TeamsActivityHandler {
   private async runAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<CardActionResult> {
     const action = this.actions.get(verb);
     if (!action) {
-      this.services.logger.warn({ event: 'card.unknown_verb', verb: verb.slice(0, 64) }, 'unknown card action');
+      // The verb came from card data (user input): its length only, never the text.
+      this.services.logger.warn({ event: 'card.unknown_verb', length: verb.length }, 'unknown card action');
       return { message: 'That button is not recognised — it may be from an older card. Type "help" to see what I can do.' };
     }
     return action.handle(turn, data);
@@ -184,8 +186,7 @@ function messageResponse(message: string): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: message as never };
 }
 
-/** Error name and message only: stack traces are fine, but never the activity or its text. */
-export function errorSummary(err: unknown): { name: string; message: string; stack?: string } {
-  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
-  return { name: 'NonError', message: String(err) };
+/** Error class, code and stack frames only: never the message (it can quote user input), the activity or its text. */
+export function errorSummary(err: unknown): LoggedError {
+  return errorFields(err);
 }

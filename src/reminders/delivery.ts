@@ -16,6 +16,7 @@ import Bottleneck from 'bottleneck';
 import type { StoredConversationReference } from '../storage/conversationStore';
 import type { DeliveryClaim, DeliveryState, TableDeliveryStore } from '../storage/deliveryStore';
 import type { OutgoingMessage, ProactiveSender, SendOutcome } from './sender';
+import { errorFields } from '../logger';
 
 export interface DeliveryLimits {
   /** Sends per second to one conversation (Teams allows ~7/s bursts per thread; 1/s is polite). */
@@ -122,7 +123,7 @@ export class DeliveryEngine {
     const results = await Promise.all(
       unique.map((target) =>
         this.deliverOne(runId, target, signal).catch((err: unknown) => {
-          this.deps.logger.error({ event: 'reminder.delivery_error', runId, err: (err as Error)?.message }, 'delivery failed unexpectedly');
+          this.deps.logger.error({ event: 'reminder.delivery_error', runId, err: errorFields(err) }, 'delivery failed unexpectedly');
           return 'failed' as const;
         }),
       ),

@@ -13,6 +13,7 @@ import type { TableReminderStore } from '../storage/reminderStore';
 import { DEFAULT_LIMITS, DeliveryEngine, type DeliveryLimits } from './delivery';
 import { DEFAULT_SCHEDULER_OPTIONS, ReminderScheduler, type ReminderComposer, type SchedulerOptions } from './scheduler';
 import type { ProactiveSender } from './sender';
+import { errorFields } from '../logger';
 
 export interface ReminderSettings {
   enabled: boolean;
@@ -99,7 +100,7 @@ export async function createReminderSystem(deps: {
     events: {
       async onGone(target, status) {
         await deps.conversations.markInactive(target.tenantId, target.conversationId, status === 404 ? '404_not_found' : '403_forbidden').catch((err: unknown) => {
-          deps.logger.warn({ event: 'conversation.deactivate_failed', err: (err as Error)?.message }, 'could not mark the conversation inactive');
+          deps.logger.warn({ event: 'conversation.deactivate_failed', err: errorFields(err) }, 'could not mark the conversation inactive');
         });
       },
     },

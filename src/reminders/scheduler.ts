@@ -19,6 +19,7 @@ import type { DeliveryEngine, DeliveryTarget, RunResult } from './delivery';
 import { nextRunAfter } from './schedule';
 import type { OutgoingMessage } from './sender';
 import { pool } from '../util/pool';
+import { errorFields } from '../logger';
 
 /** Builds the messages (cards); supplied by the bot layer so this engine stays transport-free. */
 export interface ReminderComposer {
@@ -108,7 +109,7 @@ export class ReminderScheduler {
       try {
         await this.tick();
       } catch (err) {
-        this.deps.logger.error({ event: 'reminder.tick_failed', err: (err as Error)?.message }, 'reminder tick failed');
+        this.deps.logger.error({ event: 'reminder.tick_failed', err: errorFields(err) }, 'reminder tick failed');
       }
     });
   }
@@ -152,7 +153,7 @@ export class ReminderScheduler {
     await pool(due, this.options.runConcurrency, async (item) => {
       if (this.stopped) return;
       const outcome = await this.runItem(item, now, cache).catch((err: unknown) => {
-        this.deps.logger.error({ event: 'reminder.run_failed', item: item.type, err: (err as Error)?.message }, 'reminder run failed');
+        this.deps.logger.error({ event: 'reminder.run_failed', item: item.type, err: errorFields(err) }, 'reminder run failed');
         return 'skipped' as const;
       });
       if (outcome === 'skipped') result.skipped++;

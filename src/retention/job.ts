@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import type { Lease, TableLeaseStore } from '../storage/leaseStore';
 import type { PurgeCounts, TableRetentionPurge } from '../storage/retention';
+import { errorFields } from '../logger';
 
 export interface RetentionSettings {
   /** Whether the schedule runs (runRetentionPurge works either way). */
@@ -184,7 +185,7 @@ export class RetentionJob {
       return { ran: true, runKey, counts, durationMs };
     } catch (err) {
       logger.error(
-        { event: 'retention.purge_failed', err: (err as Error)?.message, durationMs: Date.now() - started },
+        { event: 'retention.purge_failed', err: errorFields(err), durationMs: Date.now() - started },
         'retention purge failed; the next run continues',
       );
       if (lease) await leases.release(lease).catch(() => undefined);

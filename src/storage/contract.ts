@@ -113,9 +113,17 @@ export interface Page<T> {
   continuationToken?: string;
 }
 
+export interface RecordOptions {
+  /**
+   * What the idempotency key is bound to besides the user who minted it (e.g. the questionnaire
+   * id): a retry must present the same value to be treated as the same submission.
+   */
+  idempotencyScope?: string;
+}
+
 export interface RecordResult {
   record: StoredRecord;
-  /** false when the idempotency key had already been used: the earlier record is returned. */
+  /** false when this user's same submission (same key and scope) had already been recorded: that record is returned. */
   created: boolean;
 }
 
@@ -128,8 +136,12 @@ export class StorageUnavailableError extends Error {
 }
 
 export interface DecisionStore {
-  /** Writes the record and its index entities in one transaction. Idempotent on idempotencyKey. */
-  record(input: NewRecord): Promise<RecordResult>;
+  /**
+   * Writes the record and its index entities in one transaction. Idempotent on idempotencyKey for
+   * the user who minted it (decidedBy) and the same options.idempotencyScope; a key already used by
+   * anyone else, or under another scope, throws IdempotencyKeyInUseError and writes nothing.
+   */
+  record(input: NewRecord, options?: RecordOptions): Promise<RecordResult>;
   get(tenantId: string, id: string): Promise<StoredRecord | undefined>;
   /** Newest first. Costs O(page size), not O(table). */
   query(q: RecordQuery, pageSize: number, continuationToken?: string): Promise<Page<StoredRecord>>;

@@ -34,8 +34,20 @@ function recordColumns(record: StoredRecord, json: string) {
   };
 }
 
+/**
+ * Who and what an idempotency marker belongs to. `mintedBy` is the lower-cased AAD object id of the
+ * user whose submission wrote it; `boundTo` the caller's idempotency scope (e.g. the questionnaire).
+ * Markers written before these columns existed have neither (see markerFromEntity).
+ */
+export interface MarkerBinding {
+  mintedBy: string;
+  boundTo?: string;
+}
+
+export const normaliseMinter = (aadObjectId: string): string => aadObjectId.trim().toLowerCase();
+
 /** The whole write for one record: record row, idempotency marker and every index row — one transaction. */
-export function recordTransaction(record: StoredRecord, extraCaseKeys: readonly string[] = []): TransactionAction[] {
+export function recordTransaction(record: StoredRecord, extraCaseKeys: readonly string[] = [], idempotencyScope?: string): TransactionAction[] {
   const json = JSON.stringify(record);
   if (json.length > MAX_RECORD_JSON_CHARS) {
     throw new InvalidRecordError(`record is too large to store (${json.length} characters; limit ${MAX_RECORD_JSON_CHARS})`);
@@ -57,6 +69,9 @@ export function recordTransaction(record: StoredRecord, extraCaseKeys: readonly 
         entityKind: 'idem',
         schemaVersion: SCHEMA_VERSION,
         recordId: record.id,
+        // Binds the key to its submission: a retry is only recognised for the same user and scope.
+        mintedBy: normaliseMinter(record.decidedBy.aadObjectId),
+        ...(idempotencyScope !== undefined ? { boundTo: idempotencyScope } : {}),
       },
     ],
     ['create', { partitionKey, rowKey: recordRowKey(record.id), entityKind: 'rec', ...columns }],
@@ -80,6 +95,8 @@ const idempotencyEntitySchema = z.object({
   rowKey: z.string(),
   entityKind: z.literal('idem'),
   recordId: z.string().min(1),
+  mintedBy: z.string().min(1).optional(),
+  boundTo: z.string().optional(),
 });
 
 /** Names a row for logs and errors without echoing case references or user ids held in index keys. */
@@ -111,10 +128,18 @@ export function recordFromEntity(table: string, entity: Record<string, unknown>)
   return record.data;
 }
 
-export function recordIdFromMarker(table: string, entity: Record<string, unknown>): string {
+/** An idempotency marker: the record it points at and, unless written before binding existed, whose it is. */
+export interface Marker {
+  recordId: string;
+  /** Absent on legacy markers: the record's own decidedBy is then the minter. */
+  binding?: MarkerBinding;
+}
+
+export function markerFromEntity(table: string, entity: Record<string, unknown>): Marker {
   const marker = idempotencyEntitySchema.safeParse(entity);
   if (!marker.success) {
     throw new CorruptEntityError(table, describeRow(entity.partitionKey, entity.rowKey), describeIssues(marker.error));
   }
-  return marker.data.recordId;
+  const { recordId, mintedBy, boundTo } = marker.data;
+  return mintedBy === undefined ? { recordId } : { recordId, binding: { mintedBy, ...(boundTo !== undefined ? { boundTo } : {}) } };
 }

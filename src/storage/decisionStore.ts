@@ -5,7 +5,7 @@
  * every list is a single RowKey-range scan of one index, newest first.
  */
 import { odata, type TableClient } from '@azure/data-tables';
-import type { DecisionStore, NewRecord, Page, RecordQuery, RecordResult, StoredRecord } from './contract';
+import type { DecisionStore, NewRecord, Page, RecordOptions, RecordQuery, RecordResult, StoredRecord } from './contract';
 import { decodeToken, encodeToken, queryFingerprint } from './continuationToken';
 import {
   idempotencyRowKey,
@@ -15,11 +15,11 @@ import {
   tenantPartitionKey,
   type IndexName,
 } from './decisionKeys';
-import { recordFromEntity, recordIdFromMarker, recordTransaction } from './decisionEntities';
-import { CorruptEntityError, InvalidQueryError, InvalidRecordError, statusOf, wrapStorageError } from './errors';
+import { markerFromEntity, normaliseMinter, recordFromEntity, recordTransaction, type Marker } from './decisionEntities';
+import { CorruptEntityError, IdempotencyKeyInUseError, InvalidQueryError, InvalidRecordError, statusOf, wrapStorageError } from './errors';
 import { defaultStorageLogger, type StorageLogger } from './logger';
 import { newRecordId, normaliseCaseReference, normaliseRecordId } from './keys';
-import { describeIssues, newRecordSchema } from './recordSchemas';
+import { describeIssues, newRecordSchema, recordOptionsSchema } from './recordSchemas';
 import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
 import { scanRange } from './rangeScan';
 
@@ -71,11 +71,13 @@ export class TableDecisionStore implements DecisionStore {
     this.now = options.now ?? (() => new Date());
   }
 
-  async record(input: NewRecord): Promise<RecordResult> {
+  async record(input: NewRecord, options: RecordOptions = {}): Promise<RecordResult> {
     const parsed = newRecordSchema.safeParse(input);
     if (!parsed.success) throw new InvalidRecordError(`record rejected: ${describeIssues(parsed.error)}`);
+    const opts = recordOptionsSchema.safeParse(options);
+    if (!opts.success) throw new InvalidRecordError(`record options rejected: ${describeIssues(opts.error)}`);
     const newRecord = parsed.data;
-    const tenantId = newRecord.scope.tenantId;
+    const scope = opts.data.idempotencyScope;
 
     const extraCaseKeys = await this.parentCaseKeys(newRecord);
     for (let attempt = 1; attempt <= ID_ATTEMPTS; attempt++) {
@@ -85,14 +87,14 @@ export class TableDecisionStore implements DecisionStore {
         JSON.stringify({ ...newRecord, id: newRecordId(at), recordedAt: at.toISOString() }),
       ) as StoredRecord;
       try {
-        await this.client.submitTransaction(recordTransaction(record, extraCaseKeys), { abortSignal: this.signal() });
+        await this.client.submitTransaction(recordTransaction(record, extraCaseKeys, scope), { abortSignal: this.signal() });
         return { record, created: true };
       } catch (err) {
         if (statusOf(err) !== 409) throw wrapStorageError(err, 'record');
       }
-      // 409: either the idempotency marker exists (a retry or a concurrent double submit) or,
-      // astronomically rarely, the new id collided — then try again with a fresh id.
-      const existing = await this.findByIdempotencyKey(tenantId, newRecord.idempotencyKey);
+      // 409: either the idempotency marker exists (a retry, a concurrent double submit, or someone
+      // else's key) or, astronomically rarely, the new id collided — then try again with a fresh id.
+      const existing = await this.replayOf(newRecord, scope);
       if (existing) return { record: existing, created: false };
     }
     throw new InvalidRecordError(`could not allocate a unique record id after ${ID_ATTEMPTS} attempts`);
@@ -105,16 +107,43 @@ export class TableDecisionStore implements DecisionStore {
     return entity && this.validated(entity);
   }
 
-  /** The record an idempotency key produced, if any (the bot can use it to re-render a card). */
+  /**
+   * The record an idempotency key produced, if any, whoever minted it. For operations and tests
+   * only: never show its result to a user (record() answers a user only with their own record).
+   */
   async findByIdempotencyKey(tenantId: string, idempotencyKey: string): Promise<StoredRecord | undefined> {
-    const partitionKey = tenantPartitionKey(tenantId);
-    const marker = await this.pointRead(partitionKey, idempotencyRowKey(idempotencyKey), 'idempotency lookup');
+    const marker = await this.readMarker(tenantId, idempotencyKey);
+    return marker && this.markedRecord(tenantId, marker.recordId);
+  }
+
+  /**
+   * After a 409: the earlier record when this is the same submission again — same minting user and
+   * same scope — or undefined when there is no marker (a record-id collision). A marker minted by
+   * anyone else, or under another scope, throws IdempotencyKeyInUseError without reading or
+   * returning that record. Legacy markers (written before binding) name no minter: the record they
+   * point at must then have been decided by this user, and the scope cannot be checked.
+   */
+  private async replayOf(input: NewRecord, scope: string | undefined): Promise<StoredRecord | undefined> {
+    const tenantId = input.scope.tenantId;
+    const marker = await this.readMarker(tenantId, input.idempotencyKey);
     if (!marker) return undefined;
-    const recordId = this.checked(() => recordIdFromMarker(this.client.tableName, marker));
+    const me = normaliseMinter(input.decidedBy.aadObjectId);
+    if (marker.binding && (marker.binding.mintedBy !== me || marker.binding.boundTo !== scope)) throw new IdempotencyKeyInUseError();
+    const record = await this.markedRecord(tenantId, marker.recordId);
+    if (normaliseMinter(record.decidedBy.aadObjectId) !== me) throw new IdempotencyKeyInUseError();
+    return record;
+  }
+
+  private async readMarker(tenantId: string, idempotencyKey: string): Promise<Marker | undefined> {
+    const entity = await this.pointRead(tenantPartitionKey(tenantId), idempotencyRowKey(idempotencyKey), 'idempotency lookup');
+    return entity && this.checked(() => markerFromEntity(this.client.tableName, entity));
+  }
+
+  private async markedRecord(tenantId: string, recordId: string): Promise<StoredRecord> {
     const record = await this.get(tenantId, recordId);
     if (!record) {
       // Written in the same transaction as its marker, so this means the table was edited by hand.
-      const where = `PartitionKey='${partitionKey}', RowKey='rec|${recordId}'`;
+      const where = `PartitionKey='${tenantPartitionKey(tenantId)}', RowKey='rec|${recordId}'`;
       throw this.corrupt(new CorruptEntityError(this.client.tableName, where, 'idempotency marker points at a missing record'));
     }
     return record;

@@ -30,6 +30,18 @@ export class InvalidContinuationTokenError extends Error {
   }
 }
 
+/**
+ * The idempotency key was already used by a different submission: another user, or another
+ * questionnaire of the same user. The earlier record is not returned (it may be someone else's),
+ * and nothing was written; the caller should let the user record again with a fresh key.
+ */
+export class IdempotencyKeyInUseError extends Error {
+  constructor() {
+    super('idempotency key already used by a different submission');
+    this.name = 'IdempotencyKeyInUseError';
+  }
+}
+
 /** An entity read back from a table did not match the shape this code wrote. */
 export class CorruptEntityError extends Error {
   constructor(

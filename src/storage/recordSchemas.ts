@@ -62,6 +62,9 @@ export const newRecordSchema = z.object({
   openFollowUps: z.array(z.enum(['inform_subject_later', 'inform_all_parties_consent_withdrawn'])).max(20),
 });
 
+/** record()'s options: the idempotency scope is stored on the marker, so it is bounded like a key. */
+export const recordOptionsSchema = z.object({ idempotencyScope: z.string().min(1).max(200).optional() });
+
 export const storedRecordSchema = newRecordSchema.extend({
   id: shortCode,
   recordedAt: z.iso.datetime(),

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { TableClient } from '@azure/data-tables';
 import type { NewRecord, RecordQuery, StoredRecord } from '../../../src/storage/contract';
 import { TableDecisionStore } from '../../../src/storage/decisionStore';
-import { CorruptEntityError, InvalidContinuationTokenError, InvalidQueryError, InvalidRecordError } from '../../../src/storage/errors';
+import { CorruptEntityError, IdempotencyKeyInUseError, InvalidContinuationTokenError, InvalidQueryError, InvalidRecordError } from '../../../src/storage/errors';
 import { encodeKeyPart, normaliseCaseReference } from '../../../src/storage/keys';
 import { capturingLogger, newRecord, steppingClock } from '../../support/records';
 import { rowKeysOf, startStorage, type StorageHarness } from '../../support/storageHarness';
@@ -290,6 +290,57 @@ describe('idempotency', () => {
     const b = await store.record({ ...input, scope: { ...input.scope, tenantId: 'idem-t2' } });
     assert.equal(b.created, true);
     assert.notEqual(a.record.scope.tenantId, b.record.scope.tenantId);
+  });
+});
+
+describe('idempotency keys are bound to the user and scope that minted them', () => {
+  const other = { aadObjectId: '00000000-0000-0000-0000-0000000000bb', name: 'Other Practitioner' };
+
+  test("another user's key is refused without the record, writes nothing, and leaves the owner's retry idempotent", async () => {
+    const tenantId = 'idem-foreign';
+    const mine = newRecord({ scope: { tenantId }, caseReference: 'CS-OWNER' });
+    const first = await store.record(mine, { idempotencyScope: 'q1' });
+    const before = await rowKeysOf(h.rawDecisions, tenantId);
+    await assert.rejects(
+      store.record({ ...mine, decidedBy: other, caseReference: 'CS-OTHER' }, { idempotencyScope: 'q1' }),
+      (err: Error) => err instanceof IdempotencyKeyInUseError && !err.message.includes('CS-OWNER') && !err.message.includes(first.record.id),
+    );
+    assert.deepEqual(await rowKeysOf(h.rawDecisions, tenantId), before, 'nothing written');
+    // The same user under another scope (another questionnaire) is not a retry either.
+    await assert.rejects(store.record(mine, { idempotencyScope: 'q2' }), IdempotencyKeyInUseError);
+    await assert.rejects(store.record(mine), IdempotencyKeyInUseError);
+    // The owner's retry, same scope, any letter case of her id: the one record.
+    const again = await store.record({ ...mine, decidedBy: { ...mine.decidedBy, aadObjectId: mine.decidedBy.aadObjectId.toUpperCase() } }, { idempotencyScope: 'q1' });
+    assert.equal(again.created, false);
+    assert.equal(again.record.id, first.record.id);
+  });
+
+  test('concurrent submits of one key by two users: one record, the loser refused', async () => {
+    const tenantId = 'idem-race-users';
+    const input = newRecord({ scope: { tenantId } });
+    const racers = new TableDecisionStore(h.tables.decisions, { logger });
+    const results = await Promise.allSettled([0, 1, 2, 3].map((i) => racers.record(i % 2 ? { ...input, decidedBy: other } : input)));
+    const won = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof store.record>>> => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected');
+    assert.equal(new Set(won.map((r) => r.value.record.id)).size, 1);
+    const winner = won[0]!.value.record.decidedBy.aadObjectId;
+    assert.ok(won.every((r) => r.value.record.decidedBy.aadObjectId === winner), 'only the minter gets the record');
+    assert.equal(won.length, 2);
+    assert.ok(lost.every((r) => (r as PromiseRejectedResult).reason instanceof IdempotencyKeyInUseError));
+    assert.equal((await rowKeysOf(h.rawDecisions, tenantId)).length, ENTITIES_PER_RECORD);
+  });
+
+  test('a marker written before binding (no minter) answers only the user its record names', async () => {
+    const tenantId = 'idem-legacy';
+    const input = newRecord({ scope: { tenantId } });
+    const first = await store.record(input, { idempotencyScope: 'q1' });
+    const pk = encodeKeyPart(tenantId);
+    const rowKey = `idem|${encodeKeyPart(input.idempotencyKey)}`;
+    await h.rawDecisions.updateEntity({ partitionKey: pk, rowKey, entityKind: 'idem', schemaVersion: 1, recordId: first.record.id }, 'Replace');
+    await assert.rejects(store.record({ ...input, decidedBy: other }), IdempotencyKeyInUseError);
+    const again = await store.record(input, { idempotencyScope: 'whatever' });
+    assert.equal(again.created, false);
+    assert.equal(again.record.id, first.record.id);
   });
 });
 

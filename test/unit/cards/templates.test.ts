@@ -11,6 +11,7 @@ import { welcomeCard } from '../../../src/bot/features/welcome';
 import { allFeatures } from '../../../src/bot/features';
 import type { StoredRecord } from '../../../src/storage/contract';
 import { cardProblems } from '../../support/cardValidation';
+import { plainCard, renderedOr } from '../../../src/bot/cards/fallback';
 import { oneAnswerSetPerRule } from '../../support/paths';
 import { cardText } from '../../support/botHarness';
 
@@ -114,6 +115,38 @@ describe('card templates', () => {
 
   it('an unresolved expression is an error, not text on a card', () => {
     assert.throws(() => renderCard('message', { title: 'only a title' }), UnresolvedTemplateError);
+  });
+
+  it('user text is data, never template: ${…}, $data, $when, \\${ and @{ come out exactly as typed', () => {
+    const hostile = ['${boom}', '${Jane Smith}', '$data', '$when', '${', '\\${x}', '@{x}', '${$root.title}', "${if(true, 'a', 'b')}", '${count(facts)}', '\uE0000\uE001'];
+    for (const text of hostile) {
+      const card = renderCard('followup-done', { title: text, text: `before ${text} after`, facts: [{ title: text, value: text }] });
+      const shown = cardText(card).split('\n');
+      assert.deepEqual(shown, [text, `before ${text} after`, text, text], JSON.stringify(text));
+      assert.ok(cardText(messageCard('Title', text, { restartFor: state() })).includes(text));
+    }
+  });
+
+  it('a template bug is still an error, and its message carries no data', () => {
+    assert.throws(
+      () => renderCard('message', { title: '${secret} typed by a user' }),
+      (err: Error) => err instanceof UnresolvedTemplateError && !err.message.includes('secret') && /card "message"/.test(err.message),
+    );
+  });
+
+  it('the plain fallback card is valid, and a render failure is logged by class only', () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const card = renderedOr(
+      { error: (details: Record<string, unknown>) => void lines.push(details) } as never,
+      'recorded',
+      () => renderCard('message', { title: '${Jane Smith}' }),
+      () => plainCard('Decision recorded', ['Record id: **D-20261126-7F3KQ2**']),
+    );
+    assert.deepEqual(cardProblems(card), []);
+    assert.match(cardText(card), /D-20261126-7F3KQ2/);
+    assert.equal(lines.length, 1);
+    assert.equal((lines[0]!.err as { type: string }).type, 'UnresolvedTemplateError');
+    assert.ok(!JSON.stringify(lines).includes('Jane'));
   });
 
   it('every template in /cards is covered by a renderer', () => {

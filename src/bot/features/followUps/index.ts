@@ -7,17 +7,20 @@
  *    share → kind 'follow_up_party_informed' linked to that share (§1: inform all parties ASAP).
  *
  * Card data is untrusted: every action re-reads the records in the clicking user's tenant, checks
- * they are what the card claims, and that the user is the original practitioner or a manager.
+ * they are what the card claims, and that the user is entitled to the *target* record
+ * (entitlement.ts); an unentitled user gets exactly the "not found" answer.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { StorageUnavailableError, type NewRecord, type StoredRecord } from '../../../storage/contract';
+import { IdempotencyKeyInUseError } from '../../../storage/errors';
 import { normaliseCaseReference } from '../../../storage/keys';
+import { errorFields } from '../../../logger';
 import type { AdaptiveCard } from '../../cards/templates';
 import { adaptiveAttachment } from '../../cards/attachment';
+import { plainCard, renderedOr } from '../../cards/fallback';
 import { CASE_REFERENCE_PATTERN } from '../questionnaire/recordForm';
 import { messageCard } from '../questionnaire/views';
-import { isManager } from '../records/access';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
 import {
   PARTY_INFORMED_VERB,
@@ -30,6 +33,8 @@ import {
   type WithdrawalShare,
 } from './views';
 import { findContactDetail } from '../../contactDetails';
+import { isManagerHere, isShare, mayFollowUp, mayHandleWithdrawal, mySharesIn, recordedByMe } from './entitlement';
+
 
 const RecordId = z.string().trim().regex(/^D-\d{8}-[0-9A-Z]{6}$/i).max(20);
 
@@ -41,19 +46,22 @@ const SubjectInformedSchema = z.object({
 const PartyInformedSchema = z.object({ w: RecordId, s: RecordId });
 const WithdrawalStatusSchema = z.object({ w: RecordId });
 
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const card = (c: AdaptiveCard): CardActionResult => ({ card: c });
 const NOT_SAVED = 'NOT SAVED: the records store could not be reached, so nothing was recorded. Please press the button again in a moment.';
 
-/** A share: a decision that records information going to someone. */
-export function isShare(r: StoredRecord): boolean {
-  return r.kind === 'decision' && (r.decision.startsWith('share_') || r.recipientAgency !== undefined);
-}
+// One answer for "does not exist" and "not yours": the bot never confirms a record to someone with no part in it.
+const DECISION_NOT_FOUND =
+  'That decision could not be found. Only the practitioner who recorded this decision, or a manager, can record its follow-up.';
+const SHARE_NOT_FOUND =
+  'That share or withdrawal could not be found. Only the practitioner who recorded the share, or a manager, can record that its recipient was told.';
+const WITHDRAWAL_NOT_FOUND =
+  'That withdrawal could not be found. Only practitioners who recorded a share in its case, or a manager, can see it.';
 
-async function mayActFor(turn: Turn, practitionerAadIds: string[]): Promise<boolean> {
-  const me = turn.identity.user.aadObjectId;
-  if (practitionerAadIds.some((id) => sameId(id, me))) return true;
-  return isManager(turn.services, turn.identity.scope.tenantId, me);
+function nothingToWithdrawCard(caseReference: string): AdaptiveCard {
+  return messageCard(
+    'No shares of yours on record for that case',
+    `No shares you can act on are recorded for case ${caseReference}. A withdrawal can be recorded by a practitioner who recorded a share in the case, or by a manager. If information about this case was shared, tell the recipients yourself.`,
+  );
 }
 
 // ---- subject informed ----------------------------------------------------------------------
@@ -63,11 +71,10 @@ async function onSubjectInformed(turn: Turn, data: Record<string, unknown>): Pro
   if (!parsed.success) return { message: 'That button could not be read. Type "help" to see what I can do.' };
   const { stores, logger } = turn.services;
   const tenantId = turn.identity.scope.tenantId;
-  const decision = await stores.decisions.get(tenantId, parsed.data.r);
-  if (!decision || decision.kind !== 'decision') return { message: 'That decision could not be found.' };
+  const [decision, manager] = await Promise.all([stores.decisions.get(tenantId, parsed.data.r), isManagerHere(turn)]);
+  // Entitlement first: nothing below may tell an outsider anything about the record.
+  if (!decision || decision.kind !== 'decision' || !mayFollowUp(turn, decision, manager)) return { message: DECISION_NOT_FOUND };
   if (!decision.openFollowUps.includes('inform_subject_later')) return { message: 'No "tell the person later" follow-up is owed for that decision.' };
-  if (!(await mayActFor(turn, [decision.decidedBy.aadObjectId])))
-    return { message: 'Only the practitioner who recorded this decision, or a manager, can record its follow-up.' };
 
   const audience = turn.identity.scope.conversationKind === 'personal' ? 'personal' : 'channel';
   const why = parsed.data.why?.trim() ?? '';
@@ -79,13 +86,14 @@ async function onSubjectInformed(turn: Turn, data: Record<string, unknown>): Pro
     if (problem) return card(subjectFollowUpCard(decision, undefined, audience, turn.services.now(), { notice: problem, why }));
   }
 
-  const existing = (await stores.decisions.byCase(tenantId, decision.caseReference)).find(
-    (r) => r.kind === 'follow_up_subject_informed' && r.parentId === decision.id,
-  );
+  const findExisting = async () =>
+    (await stores.decisions.byCase(tenantId, decision.caseReference)).find((r) => r.kind === 'follow_up_subject_informed' && r.parentId === decision.id);
+  let existing = await findExisting();
   let followUp = existing;
   if (!followUp) {
     const input: NewRecord = {
-      // One follow-up per decision: a double click, or two people clicking, records it once.
+      // One follow-up per decision: a double click records it once; a second entitled user racing
+      // the first is refused by the store (the key is bound to its minter) and shown the first one.
       idempotencyKey: `followup-subject|${decision.id}`,
       kind: 'follow_up_subject_informed',
       parentId: decision.id,
@@ -102,45 +110,63 @@ async function onSubjectInformed(turn: Turn, data: Record<string, unknown>): Pro
       openFollowUps: decision.openFollowUps.filter((f) => f !== 'inform_subject_later'),
     };
     try {
-      followUp = (await stores.decisions.record(input)).record;
+      const saved = await stores.decisions.record(input);
+      followUp = saved.record;
+      if (!saved.created) existing = saved.record;
+      else logger.info({ event: 'followup.recorded', kind: 'follow_up_subject_informed', recordId: followUp.id, parentId: decision.id }, 'follow-up recorded');
     } catch (err) {
-      if (!(err instanceof StorageUnavailableError)) throw err;
-      logger.error({ event: 'followup.not_saved', err: err.message }, 'follow-up could not be saved');
-      return card(subjectFollowUpCard(decision, undefined, audience, turn.services.now(), { notice: NOT_SAVED, why }));
+      if (err instanceof IdempotencyKeyInUseError) {
+        existing = await findExisting();
+        followUp = existing;
+      } else if (err instanceof StorageUnavailableError) {
+        logger.error({ event: 'followup.not_saved', err: errorFields(err) }, 'follow-up could not be saved');
+        return card(subjectFollowUpCard(decision, undefined, audience, turn.services.now(), { notice: NOT_SAVED, why }));
+      } else throw err;
     }
-    logger.info({ event: 'followup.recorded', kind: 'follow_up_subject_informed', recordId: followUp.id, parentId: decision.id }, 'follow-up recorded');
+    if (!followUp) throw new Error('follow-up key in use but no follow-up found for the decision');
   }
   await stores.reminders.closeFollowUp(tenantId, decision.id, 'follow_up_recorded').catch(() => undefined);
   const told = followUp.subjectInformed === 'yes';
+  const title = existing ? 'Follow-up already recorded' : 'Follow-up recorded';
+  const text = `${told ? 'The person has been told' : 'The person will not be told'} — recorded as ${followUp.id}, linked to decision ${decision.id}. No more reminders will be sent for it.`;
+  const recorded = followUp;
   return card(
-    followUpDoneCard(
-      existing ? 'Follow-up already recorded' : 'Follow-up recorded',
-      `${told ? 'The person has been told' : 'The person will not be told'} — recorded as ${followUp.id}, linked to decision ${decision.id}. No more reminders will be sent for it.`,
-      [
-        { title: 'Follow-up', value: followUp.id },
-        { title: 'Decision', value: decision.id },
-        { title: 'Recorded by', value: followUp.decidedBy.name || '—' },
-      ],
+    renderedOr(
+      logger,
+      'followup-done',
+      () =>
+        followUpDoneCard(title, text, [
+          { title: 'Follow-up', value: recorded.id },
+          { title: 'Decision', value: decision.id },
+          { title: 'Recorded by', value: recorded.decidedBy.name || '—' },
+        ]),
+      () => plainCard(title, [text]),
     ),
   );
 }
 
 // ---- consent withdrawn ----------------------------------------------------------------------
 
-async function withdrawalRows(turn: Turn, withdrawal: StoredRecord, manager: boolean): Promise<{ rows: WithdrawalShare[]; hidden: number }> {
-  const history = await turn.services.stores.decisions.byCase(withdrawal.scope.tenantId, withdrawal.caseReference);
-  const me = turn.identity.user.aadObjectId;
+async function withdrawalRows(turn: Turn, withdrawal: StoredRecord, manager: boolean, history?: StoredRecord[]): Promise<{ rows: WithdrawalShare[]; hidden: number }> {
+  history ??= await turn.services.stores.decisions.byCase(withdrawal.scope.tenantId, withdrawal.caseReference);
   const informed = new Map<string, StoredRecord>();
   for (const r of history) {
     if (r.kind === 'follow_up_party_informed' && r.parentId && r.recordedAt >= withdrawal.recordedAt && !informed.has(r.parentId)) informed.set(r.parentId, r);
   }
   const shares = history.filter((r) => isShare(r) && r.recordedAt <= withdrawal.recordedAt).reverse(); // oldest first
-  const visible = shares.filter((s) => manager || sameId(s.decidedBy.aadObjectId, me));
+  const visible = shares.filter((s) => manager || recordedByMe(turn, s));
   return { rows: visible.map((share) => ({ share, informed: informed.get(share.id) })), hidden: shares.length - visible.length };
 }
 
 function hiddenNotice(hidden: number): string | undefined {
   return hidden > 0 ? `${hidden} other share(s) on this case were recorded by colleagues; they or a manager will see them with "withdraw consent" too.` : undefined;
+}
+
+/** The withdrawal card, or — if it cannot be rendered — a plain card that still says what is recorded. */
+function withdrawalResult(turn: Turn, withdrawal: StoredRecord, rows: readonly WithdrawalShare[], notice: string | undefined, fallbackLine: string): AdaptiveCard {
+  return renderedOr(turn.services.logger, 'followup-withdrawal', () => withdrawalCard(withdrawal, rows, { notice }), () =>
+    plainCard('Consent withdrawn', [`The withdrawal is recorded as **${withdrawal.id}**.`, fallbackLine], 'warning'),
+  );
 }
 
 async function withdrawCommand(turn: Turn, args: string): Promise<void> {
@@ -158,39 +184,55 @@ async function withdrawCommand(turn: Turn, args: string): Promise<void> {
   const tenantId = identity.scope.tenantId;
   try {
     const history = await services.stores.decisions.byCase(tenantId, caseReference);
+    const manager = await isManagerHere(turn);
     const decisions = history.filter((r) => r.kind === 'decision');
     const latest = decisions[0];
-    if (!latest) {
-      await send(messageCard('Nothing recorded for that case', `No decisions are recorded for case ${caseReference}, so there is no one on record to tell. If information was shared, tell the recipients yourself.`));
+    // A case with no decisions and a case this user has no part in get the same card.
+    if (!latest || !mayHandleWithdrawal(turn, history, manager)) {
+      await send(nothingToWithdrawCard(caseReference));
       return;
     }
-    const manager = await isManager(services, tenantId, identity.user.aadObjectId);
     // Typing the command again re-shows the open withdrawal rather than recording a second one.
     let withdrawal = history.find((r) => r.kind === 'consent_withdrawn' && r.recordedAt >= latest.recordedAt);
+    let created = false;
     if (!withdrawal) {
-      const anyShares = decisions.some(isShare);
+      // The withdrawal copies only what the actor may see: a manager, the latest decision; anyone
+      // else, their own latest share (never a colleague's decision).
+      const basis = manager ? latest : mySharesIn(turn, history)[0]!;
       const input: NewRecord = {
         idempotencyKey: randomUUID(),
         kind: 'consent_withdrawn',
         scope: identity.scope,
         decidedBy: identity.user,
-        rulePackVersion: latest.rulePackVersion,
-        ruleId: latest.ruleId,
-        decision: latest.decision,
+        rulePackVersion: basis.rulePackVersion,
+        ruleId: basis.ruleId,
+        decision: basis.decision,
         answers: {},
         consentStatus: 'withdrawn',
         subjectInformed: 'not_applicable',
-        caseReference: latest.caseReference,
-        openFollowUps: anyShares ? ['inform_all_parties_consent_withdrawn'] : [],
+        // As the user typed it (it matched the case's entries once normalised).
+        caseReference,
+        openFollowUps: decisions.some(isShare) ? ['inform_all_parties_consent_withdrawn'] : [],
       };
       withdrawal = (await services.stores.decisions.record(input)).record;
+      created = true;
       services.logger.info({ event: 'followup.recorded', kind: 'consent_withdrawn', recordId: withdrawal.id }, 'consent withdrawal recorded');
     }
-    const { rows, hidden } = await withdrawalRows(turn, withdrawal, manager);
-    await send(withdrawalCard(withdrawal, rows, { notice: hiddenNotice(hidden) }));
+    const again = 'Type **withdraw consent** with the case reference again to see the shares to tell.';
+    let listed;
+    try {
+      listed = await withdrawalRows(turn, withdrawal, manager, created ? undefined : history);
+    } catch (err) {
+      if (!(err instanceof StorageUnavailableError)) throw err;
+      // Saved, but the shares could not be read back: say so, never "not saved".
+      services.logger.error({ event: 'followup.list_failed', err: errorFields(err) }, 'withdrawal recorded but its shares could not be listed');
+      await send(plainCard('Consent withdrawn', [`The withdrawal is recorded as **${withdrawal.id}**.`, `The shares could not be listed just now. ${again}`], 'warning'));
+      return;
+    }
+    await send(withdrawalResult(turn, withdrawal, listed.rows, hiddenNotice(listed.hidden), again));
   } catch (err) {
     if (!(err instanceof StorageUnavailableError)) throw err;
-    services.logger.error({ event: 'followup.not_saved', err: err.message }, 'consent withdrawal could not be saved');
+    services.logger.error({ event: 'followup.not_saved', err: errorFields(err) }, 'consent withdrawal could not be saved');
     await send(messageCard('Not saved', 'NOT SAVED: the records store could not be reached, so the withdrawal has not been recorded. Please try again in a moment.', { style: 'attention' }));
   }
 }
@@ -205,20 +247,24 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
   if (!parsed.success) return { message: 'That button could not be read. Type "help" to see what I can do.' };
   const { stores, logger } = turn.services;
   const tenantId = turn.identity.scope.tenantId;
-  const withdrawal = await loadWithdrawal(turn, parsed.data.w);
-  const share = await stores.decisions.get(tenantId, parsed.data.s);
+  const [withdrawal, share, manager] = await Promise.all([loadWithdrawal(turn, parsed.data.w), stores.decisions.get(tenantId, parsed.data.s), isManagerHere(turn)]);
   if (
     !withdrawal ||
     !share ||
     !isShare(share) ||
     normaliseCaseReference(share.caseReference) !== normaliseCaseReference(withdrawal.caseReference) ||
-    share.recordedAt > withdrawal.recordedAt
+    share.recordedAt > withdrawal.recordedAt ||
+    // The target is the share: only its practitioner or a manager may say its recipient was told
+    // (the follow-up copies the share's recipient into the actor's own records).
+    !mayFollowUp(turn, share, manager)
   ) {
-    return { message: 'That share or withdrawal could not be found.' };
+    return { message: SHARE_NOT_FOUND };
   }
-  if (!(await mayActFor(turn, [share.decidedBy.aadObjectId, withdrawal.decidedBy.aadObjectId])))
-    return { message: 'Only the practitioner who recorded the share, whoever recorded the withdrawal, or a manager can record this.' };
-  const manager = await isManager(turn.services, tenantId, turn.identity.user.aadObjectId);
+  const before = await withdrawalRows(turn, withdrawal, manager);
+  if (before.rows.some((row) => row.share.id === share.id && row.informed)) {
+    return card(withdrawalResult(turn, withdrawal, before.rows, hiddenNotice(before.hidden) ?? `Already recorded: ${recipientText(share)} has been told.`, 'That recipient is recorded as told.'));
+  }
+  let informedId: string | undefined;
   try {
     const input: NewRecord = {
       idempotencyKey: `followup-party|${withdrawal.id}|${share.id}`,
@@ -238,31 +284,45 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
       openFollowUps: [],
     };
     const saved = await stores.decisions.record(input);
+    informedId = saved.record.id;
     logger.info(
       { event: 'followup.recorded', kind: 'follow_up_party_informed', recordId: saved.record.id, parentId: share.id, created: saved.created },
       'party informed recorded',
     );
   } catch (err) {
-    if (!(err instanceof StorageUnavailableError)) throw err;
-    logger.error({ event: 'followup.not_saved', err: err.message }, 'party-informed could not be saved');
-    const { rows, hidden } = await withdrawalRows(turn, withdrawal, manager);
-    return card(withdrawalCard(withdrawal, rows, { notice: `${NOT_SAVED}${hidden ? ` ${hiddenNotice(hidden)}` : ''}` }));
+    // Someone else entitled (the practitioner or a manager) recorded it a moment ago: shown below.
+    if (!(err instanceof IdempotencyKeyInUseError)) {
+      if (!(err instanceof StorageUnavailableError)) throw err;
+      logger.error({ event: 'followup.not_saved', err: errorFields(err) }, 'party-informed could not be saved');
+      return card(
+        withdrawalResult(turn, withdrawal, before.rows, `${NOT_SAVED}${before.hidden ? ` ${hiddenNotice(before.hidden)}` : ''}`, 'NOT SAVED: please press "Told them" again in a moment.'),
+      );
+    }
   }
-  const { rows, hidden } = await withdrawalRows(turn, withdrawal, manager);
-  return card(withdrawalCard(withdrawal, rows, { notice: hiddenNotice(hidden) ?? `Recorded: ${recipientText(share)} has been told.` }));
+  const done = `Recorded${informedId ? ` as ${informedId}` : ''}: the recipient of share ${share.id} has been told.`;
+  let after;
+  try {
+    after = await withdrawalRows(turn, withdrawal, manager);
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    // Saved, but the list could not be read back: say what was saved, never "not saved".
+    logger.error({ event: 'followup.list_failed', err: errorFields(err) }, 'party-informed recorded but the withdrawal could not be listed');
+    return card(plainCard('Consent withdrawn', [done, 'The list could not be refreshed just now; press Refresh in a moment.'], 'warning'));
+  }
+  return card(withdrawalResult(turn, withdrawal, after.rows, hiddenNotice(after.hidden) ?? `Recorded: ${recipientText(share)} has been told.`, done));
 }
 
 async function onWithdrawalStatus(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const parsed = WithdrawalStatusSchema.safeParse(data);
   if (!parsed.success) return { message: 'That button could not be read.' };
-  const withdrawal = await loadWithdrawal(turn, parsed.data.w);
-  if (!withdrawal) return { message: 'That withdrawal could not be found.' };
-  const manager = await isManager(turn.services, turn.identity.scope.tenantId, turn.identity.user.aadObjectId);
-  if (!manager && !sameId(withdrawal.decidedBy.aadObjectId, turn.identity.user.aadObjectId)) {
-    return { message: 'Only whoever recorded the withdrawal, or a manager, can see this.' };
-  }
-  const { rows, hidden } = await withdrawalRows(turn, withdrawal, manager);
-  return card(withdrawalCard(withdrawal, rows, { notice: hiddenNotice(hidden) }));
+  const [withdrawal, manager] = await Promise.all([loadWithdrawal(turn, parsed.data.w), isManagerHere(turn)]);
+  if (!withdrawal) return { message: WITHDRAWAL_NOT_FOUND };
+  const history = await turn.services.stores.decisions.byCase(withdrawal.scope.tenantId, withdrawal.caseReference);
+  // Not "whoever recorded it": a withdrawal recorded before this check existed may have been
+  // recorded by someone with no share in the case.
+  if (!mayHandleWithdrawal(turn, history, manager)) return { message: WITHDRAWAL_NOT_FOUND };
+  const { rows, hidden } = await withdrawalRows(turn, withdrawal, manager, history);
+  return card(withdrawalResult(turn, withdrawal, rows, hiddenNotice(hidden), 'Type **withdraw consent** with the case reference to see the shares to tell.'));
 }
 
 export const followUpsFeature: BotFeature = {

@@ -4,7 +4,10 @@
  */
 import { RULE_PACK_VERSION, back, evaluate, rulePack } from '../../../domain';
 import { InvalidAnswersError, type Answers, type FollowUpCode, type Outcome } from '../../../domain/contract';
-import { StorageUnavailableError, type NewRecord } from '../../../storage/contract';
+import { StorageUnavailableError, type NewRecord, type RecordResult } from '../../../storage/contract';
+import { IdempotencyKeyInUseError } from '../../../storage/errors';
+import { errorFields } from '../../../logger';
+import { plainCard, renderedOr } from '../../cards/fallback';
 import type { AdaptiveCard } from '../../cards/templates';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
 import { validateRecordForm, type RecordForm } from './recordForm';
@@ -76,7 +79,9 @@ function step(turn: Turn, s: QuestionnaireState, answers: Answers): CardActionRe
     return { card: cardFor(next, evaluate(rulePack, next.a), sharedNotice(turn)) };
   } catch (err) {
     if (err instanceof InvalidAnswersError) {
-      turn.services.logger.warn({ event: 'questionnaire.invalid_answers', questionId: err.questionId }, 'refused card answers');
+      // A question id from the card is logged only if it is one of ours (card data is user input).
+      const questionId = rulePack.questions.some((q) => q.id === err.questionId) ? err.questionId : 'unknown';
+      turn.services.logger.warn({ event: 'questionnaire.invalid_answers', questionId }, 'refused card answers');
       return invalidCard(turn, 'The answers on this card do not fit the questionnaire (it may be an old or altered card).');
     }
     throw err;
@@ -167,19 +172,23 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     caseReference: form.form.caseReference,
     openFollowUps: openFollowUps(outcome, form.form),
   };
+  let saved: RecordResult;
   try {
     // Only the user's current questionnaire may be recorded (checked here, where an outage is a
     // "not saved" like any other, rather than on every question step).
     if (await isSuperseded(turn, s)) return { card: messageCard(STALE_TITLE, SUPERSEDED_TEXT, { style: 'warning' }) };
-    const saved = await turn.services.stores.decisions.record(record);
-    turn.services.logger.info(
-      { event: 'decision.recorded', recordId: saved.record.id, decision: outcome.decision, ruleId: outcome.ruleId, created: saved.created },
-      'decision recorded',
-    );
-    return { card: recordedCard(s, saved.record, outcome, !saved.created) };
+    // The key is bound to this user and this questionnaire: a key copied from a colleague's card
+    // (or from another of the user's own cards) is refused by the store, never answered with the
+    // record it made.
+    saved = await turn.services.stores.decisions.record(record, { idempotencyScope: `questionnaire:${s.i}` });
   } catch (err) {
+    if (err instanceof IdempotencyKeyInUseError) {
+      turn.services.logger.warn({ event: 'decision.idempotency_key_refused' }, 'record key belongs to another submission; offered a fresh card');
+      // A fresh key (none passed): one press on this card records the user's own decision.
+      return { card: outcomeCard(s, outcome, { values, notice: KEY_IN_USE_NOTICE }) };
+    }
     if (!(err instanceof StorageUnavailableError)) throw err;
-    turn.services.logger.error({ event: 'decision.not_saved', err: err.message }, 'decision could not be saved');
+    turn.services.logger.error({ event: 'decision.not_saved', err: errorFields(err) }, 'decision could not be saved');
     return {
       card: outcomeCard(s, outcome, {
         idempotencyKey: k,
@@ -188,7 +197,23 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
       }),
     };
   }
+  const { record: stored, created } = saved;
+  turn.services.logger.info(
+    { event: 'decision.recorded', recordId: stored.id, decision: outcome.decision, ruleId: outcome.ruleId, created },
+    'decision recorded',
+  );
+  // The record is saved: whatever happens to the card now, the user is told so, with its id.
+  const card = renderedOr(turn.services.logger, 'recorded', () => recordedCard(s, stored, outcome, !created), () =>
+    plainCard(created ? 'Decision recorded' : 'Decision already recorded', [
+      `Record id: **${stored.id}** — quote it in your case notes.`,
+      created ? 'The details are saved; type **my decisions** to see them.' : 'This decision had already been recorded; nothing was saved twice.',
+    ]),
+  );
+  return { card };
 }
+
+const KEY_IN_USE_NOTICE =
+  'Not recorded yet: this card\'s record button had already been used for a different submission (the card may have been copied or changed), so nothing was saved from it. Your answers are on this card — check them and press "Record this decision" to record your decision.';
 
 function pickStrings(data: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};

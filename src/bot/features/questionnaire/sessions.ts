@@ -15,6 +15,7 @@ import type { Turn } from '../types';
 import { adaptiveAttachment } from '../../cards/attachment';
 import type { QuestionnaireState } from './state';
 import { messageCard } from './views';
+import { errorFields } from '../../../logger';
 
 export const STALE_TITLE = 'This card is out of date';
 export const SUPERSEDED_TEXT =
@@ -48,7 +49,7 @@ export async function makeCurrent(turn: Turn, s: QuestionnaireState, cardActivit
     });
   } catch (err) {
     // The card stays as it was; recording from it is still refused.
-    turn.services.logger.warn({ event: 'questionnaire.close_old_card_failed', err: (err as Error).message }, 'could not close the superseded card');
+    turn.services.logger.warn({ event: 'questionnaire.close_old_card_failed', err: errorFields(err) }, 'could not close the superseded card');
   }
 }
 

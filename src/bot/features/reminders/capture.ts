@@ -10,6 +10,7 @@ import { TurnContext, type Activity } from 'botbuilder';
 import type { ConversationMeta, StoredConversationReference } from '../../../storage/conversationStore';
 import { isTenantAllowed, kindOf, tenantIdOf } from '../../identity';
 import type { BotServices } from '../types';
+import { errorFields } from '../../../logger';
 
 /** Refresh a conversation seen in messages at most this often per process. */
 const REFRESH_MS = 24 * 3_600_000;
@@ -60,7 +61,7 @@ export async function captureConversation(services: BotServices, ctx: TurnContex
     if (recentlySaved.size >= MAX_REMEMBERED) recentlySaved.clear();
     recentlySaved.set(key, Date.now());
   } catch (err) {
-    services.logger.warn({ event: 'conversation.capture_failed', kind: found.meta.kind, err: (err as Error)?.message }, 'could not save the conversation reference');
+    services.logger.warn({ event: 'conversation.capture_failed', kind: found.meta.kind, err: errorFields(err) }, 'could not save the conversation reference');
   }
 }
 
@@ -79,7 +80,7 @@ export async function forgetConversation(services: BotServices, ctx: TurnContext
     }
     services.logger.info({ event: 'conversation.deactivated', kind: found.meta.kind, count: ids.size, reason }, 'bot removed from a conversation');
   } catch (err) {
-    services.logger.warn({ event: 'conversation.forget_failed', err: (err as Error)?.message }, 'could not mark the conversation inactive');
+    services.logger.warn({ event: 'conversation.forget_failed', err: errorFields(err) }, 'could not mark the conversation inactive');
   }
 }
 
