@@ -372,6 +372,22 @@ describe('hostile operator: slow and concurrent request bodies (unauthenticated 
     assert.ok((await normalUserAnswered()) < 1_000);
   });
 
+  it('slow headers (one header line every 500 ms, never finished) are cut off by Node’s 10 s headers timeout', { timeout: 20_000 }, async () => {
+    const started = performance.now();
+    const socket = net.connect(portOf(bot.baseUrl), '127.0.0.1', () => socket.write('POST /api/messages HTTP/1.1\r\nhost: 127.0.0.1\r\n'));
+    let text = '';
+    socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+    socket.on('error', () => {});
+    const drip = setInterval(() => socket.write('x-padding: 1\r\n'), 500);
+    await new Promise((r) => socket.once('close', r));
+    clearInterval(drip);
+    const ms = performance.now() - started;
+    console.log(`# slow headers: closed after ${Math.round(ms)} ms`);
+    assert.match(text, /^HTTP\/1\.1 408/);
+    assert.ok(ms < 12_500, `closed after ${ms} ms (Node's default would be 60 s, checked every 30 s)`);
+    assert.deepEqual(spy.turns, []);
+  });
+
   it('a body declared larger than MAX_BODY_BYTES is refused with 413 before it is sent', { timeout: 10_000 }, async () => {
     const slow = slowSender(portOf(bot.baseUrl), { contentLength: 100 * 1024 * 1024 });
     const res = await slow.done;
