@@ -48,7 +48,8 @@ export function requestGuards(limits: BodyLimits, logger: Logger, opts: { requir
   const cutShort = new WeakSet<Request>();
 
   const bearerFirst: RequestHandler = (req, res, next) => {
-    if (!opts.requireBearer || req.method !== 'POST' || req.path() !== '/api/messages') return next();
+    // By the matched route, not the raw path, so '/api/messages/' and the like are covered too.
+    if (!opts.requireBearer || req.method !== 'POST' || req.getRoute()?.path !== '/api/messages') return next();
     // Only the presence of a token is checked here; CloudAdapter validates it once the body is read.
     if (/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) return next();
     logger.warn({ event: 'auth.refused', reason: 'no bearer token (refused before reading the body)' }, 'request refused: invalid or missing token');

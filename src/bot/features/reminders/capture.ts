@@ -24,7 +24,7 @@ interface ChannelDataShape {
 /** The reference and metadata to store for the conversation an activity came from. */
 export function conversationOf(activity: Partial<Activity>): { tenantId: string; reference: StoredConversationReference; meta: ConversationMeta } | undefined {
   const tenantId = tenantIdOf(activity);
-  if (!tenantId || !activity.conversation?.id || !activity.serviceUrl || !activity.recipient?.id) return undefined;
+  if (!tenantId || !activity.conversation?.id || !activity.serviceUrl || !activity.recipient?.id || !activity.channelId) return undefined;
   const channelData = (activity.channelData ?? {}) as ChannelDataShape;
   const teamId = channelData.team?.id;
   // installationUpdate / conversationUpdate in a team may omit conversationType; a team id means a channel.
@@ -36,7 +36,7 @@ export function conversationOf(activity: Partial<Activity>): { tenantId: string;
   const isGroup = base.conversation?.isGroup;
   const reference: StoredConversationReference = {
     serviceUrl: activity.serviceUrl,
-    channelId: base.channelId ?? activity.channelId ?? 'msteams',
+    channelId: activity.channelId,
     conversation: { id: rootId, tenantId, conversationType: kind, ...(typeof isGroup === 'boolean' ? { isGroup } : {}) },
     bot: { id: activity.recipient.id },
     ...(kind === 'personal' && base.user?.id ? { user: { id: base.user.id, ...(base.user.aadObjectId ? { aadObjectId: base.user.aadObjectId } : {}) } } : {}),
