@@ -91,7 +91,7 @@ describe('hostile operator: configured managers and admins act only in their own
     assert.match(await sayText(inB, 'recent decisions'), /Only managers/);
     const caseText = await sayText(inB, `case ${recordInB.caseReference}`);
     assert.match(caseText, /Only managers/);
-    assert.ok(!caseText.includes(recordInB.caseReference) || /Only managers/.test(caseText));
+    for (const detail of ['duty officer', 'Concerns raised at school', practitionerB.name]) assert.ok(!caseText.includes(detail), `the refusal reveals "${detail}"`);
     assert.match(await sayText(inB, 'export'), /Only managers/);
     assert.equal((await bot.app.stores.audit.list(TENANT_B, 50)).length, auditBefore, 'nothing was queried in tenant B');
     // Tenant B's own configured manager is one there (control for the binding, not a blanket refusal).
