@@ -57,11 +57,21 @@ param signingSecret string
 @description('Comma-separated tenant ids whose users may use the bot, or * for any tenant; empty = the bot\'s tenant.')
 param allowedTenantIds string = subscription().tenantId
 
-@description('Comma-separated Entra object ids of managers who may see their team\'s recent decisions.')
+@description('Managers who may see their tenant\'s decisions: comma-separated <tenantId>:<objectId> entries (a bare object id stops the app at start-up; each tenant must be allowed).')
 param managerAadObjectIds string = ''
 
-@description('Comma-separated Entra object ids of admins who may grant and revoke the manager role.')
+@description('Admins who may grant and revoke the manager role in their tenant: comma-separated <tenantId>:<objectId> entries.')
 param adminAadObjectIds string = ''
+
+@description('Longest time (ms) a request body may take to arrive before the request is cut off with 408.')
+@minValue(100)
+@maxValue(120000)
+param bodyTimeoutMs int = 10000
+
+@description('Request bodies one instance reads at once; beyond it requests get 503 (Retry-After) unread.')
+@minValue(1)
+@maxValue(10000)
+param maxBodiesInFlight int = 100
 
 @description('Days to keep recorded decisions before the purge removes them (30 to 36500; default 7 years).')
 @minValue(30)
@@ -241,6 +251,8 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     ALLOWED_TENANT_IDS: allowedTenants
     MANAGER_AAD_OBJECT_IDS: managerAadObjectIds
     ADMIN_AAD_OBJECT_IDS: adminAadObjectIds
+    BODY_TIMEOUT_MS: string(bodyTimeoutMs)
+    MAX_BODIES_IN_FLIGHT: string(maxBodiesInFlight)
     RETENTION_DAYS: string(retentionDays)
     SIGNING_SECRET: signingSecret
     PUBLIC_BASE_URL: 'https://${botHost}'

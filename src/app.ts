@@ -106,6 +106,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     bot,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    bodyTimeoutMs: config.BODY_TIMEOUT_MS,
+    maxBodiesInFlight: config.MAX_BODIES_IN_FLIGHT,
+    requireBearer: Boolean(config.MICROSOFT_APP_ID),
     readiness: async () => {
       await tables.decisions.getAccessPolicy();
     },

@@ -1,11 +1,16 @@
 /**
  * Transport: the restify HTTP server. POST /api/messages goes to the Bot Framework CloudAdapter
  * (which authenticates the request whenever an app id is configured); GET /healthz is liveness,
- * GET /readyz also checks that Table storage answers.
+ * GET /readyz also checks that Table storage answers. Reading request bodies is bounded in size,
+ * time and concurrency (requestGuards.ts), because it happens before authentication.
  */
 import restify, { type Server } from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logger';
+import { requestGuards, type BodyLimits } from './requestGuards';
+
+/** Request headers must arrive within this long (Node's own slow-headers limit; its default is 60 s). */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export type { Server };
 
@@ -14,6 +19,12 @@ export interface HttpServerOptions {
   bot: ActivityHandler;
   logger: Logger;
   maxBodyBytes: number;
+  /** Longest a request body may take to arrive (ms). */
+  bodyTimeoutMs: number;
+  /** Most request bodies read at once. */
+  maxBodiesInFlight: number;
+  /** Authenticated mode (an app id is configured): refuse a message without a bearer token before reading it. */
+  requireBearer: boolean;
   /** Resolves when storage is reachable; rejects otherwise. */
   readiness: () => Promise<void>;
   /** Extra routes (e.g. signed CSV downloads) registered by features. */
@@ -22,6 +33,14 @@ export interface HttpServerOptions {
 
 export function createHttpServer(opts: HttpServerOptions): Server {
   const server = restify.createServer({ name: 'can-i-share', handleUncaughtExceptions: false });
+  // Node's own limits, as a backstop below restify: slow headers, and a whole request that takes too
+  // long (the per-body timer in requestGuards answers first and more precisely). Node checks them
+  // every connectionsCheckingInterval (read when listening starts; default 30 s).
+  server.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.server.requestTimeout = HEADERS_TIMEOUT_MS + opts.bodyTimeoutMs + 1_000;
+  (server.server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval = 1_000;
+  const limits: BodyLimits = { maxBodyBytes: opts.maxBodyBytes, bodyTimeoutMs: opts.bodyTimeoutMs, maxBodiesInFlight: opts.maxBodiesInFlight };
+  const guards = requestGuards(limits, opts.logger, { requireBearer: opts.requireBearer });
   // Bodies are read before authentication, so only plain JSON is taken: restify counts gzip bodies'
   // compressed bytes against maxBodySize (a small "zip bomb" would be inflated in full), and the
   // general bodyParser would write multipart uploads to the temp folder and accept form fields as
@@ -33,7 +52,9 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     }
     return next();
   });
+  for (const guard of guards.beforeBody) server.use(guard);
   server.use(restify.plugins.bodyReader({ maxBodySize: opts.maxBodyBytes }));
+  server.use(guards.afterBody);
   server.use(restify.plugins.jsonBodyParser({ mapParams: false, bodyReader: true }));
 
   server.post('/api/messages', async (req, res) => {

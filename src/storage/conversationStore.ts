@@ -3,9 +3,12 @@
  *
  *   PartitionKey = encoded tenant id, RowKey = encoded conversation id
  *
- * The reference is botbuilder's ConversationReference stored as JSON; it is typed locally (and
- * validated with zod) so storage does not depend on botbuilder. Unknown fields are kept, because
- * the Bot Framework may need them when continuing the conversation.
+ * Only what a proactive send needs is kept — where to send (serviceUrl, channelId, the conversation's
+ * id, type, tenant and whether it is a group), as whom (the bot's id), and for a personal chat whose
+ * chat it is (the user's Teams and Entra ids, to find a practitioner's own chat) — plus the locale.
+ * Names are never stored: a group chat's or channel's name may name a child or family, and
+ * continueConversationAsync has no use for it. Every other field an activity carries is dropped on
+ * write, and also on read, so a row saved before this rule never passes its extras on.
  */
 import { odata, type TableClient } from '@azure/data-tables';
 import { z } from 'zod';
@@ -17,39 +20,36 @@ import { defaultStorageLogger, type StorageLogger } from './logger';
 import { describeIssues } from './recordSchemas';
 import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
 
-/** The parts of botbuilder's ConversationReference we rely on; botbuilder's type is assignable to it. */
+/** What a proactive send needs of botbuilder's ConversationReference; assignable to its Partial. */
 export interface StoredConversationReference {
   serviceUrl: string;
   channelId: string;
-  conversation: { id: string; conversationType?: string; tenantId?: string; isGroup?: boolean; name?: string };
-  bot: { id: string; name?: string };
-  user?: { id: string; name?: string; aadObjectId?: string };
-  activityId?: string;
+  conversation: { id: string; conversationType?: string; tenantId?: string; isGroup?: boolean };
+  bot: { id: string };
+  /** Personal chats only: whose chat it is. */
+  user?: { id: string; aadObjectId?: string };
   locale?: string;
 }
 
-const conversationReferenceSchema = z.looseObject({
+// z.object (not looseObject) at every level: unknown fields are stripped, never stored or passed on.
+const conversationReferenceSchema = z.object({
   serviceUrl: z.url(),
-  channelId: z.string().min(1),
-  conversation: z.looseObject({
+  channelId: z.string().min(1).max(100),
+  conversation: z.object({
     id: z.string().min(1).max(500),
-    conversationType: z.string().optional(),
-    tenantId: z.string().optional(),
+    conversationType: z.string().max(50).optional(),
+    tenantId: z.string().max(100).optional(),
     isGroup: z.boolean().optional(),
-    name: z.string().optional(),
   }),
-  bot: z.looseObject({ id: z.string().min(1), name: z.string().optional() }),
-  user: z.looseObject({ id: z.string(), name: z.string().optional(), aadObjectId: z.string().optional() }).optional(),
-  activityId: z.string().optional(),
-  locale: z.string().optional(),
+  bot: z.object({ id: z.string().min(1).max(500) }),
+  user: z.object({ id: z.string().max(500), aadObjectId: z.string().max(100).optional() }).optional(),
+  locale: z.string().max(50).optional(),
 });
 
 export interface ConversationMeta {
   kind: ConversationKind;
   teamId?: string;
   channelId?: string;
-  /** Team/channel/chat name for admin views. */
-  name?: string;
 }
 
 export interface StoredConversation extends ConversationMeta {
@@ -67,7 +67,6 @@ const metaSchema = z.object({
   kind: z.enum(['personal', 'groupChat', 'channel']),
   teamId: z.string().min(1).max(500).optional(),
   channelId: z.string().min(1).max(500).optional(),
-  name: z.string().max(500).optional(),
 });
 
 const conversationEntitySchema = metaSchema.extend({
@@ -112,7 +111,7 @@ export class TableConversationStore {
       ...checkedMeta.data,
       tenantId,
       conversationId: ref.data.conversation.id,
-      reference: ref.data as StoredConversationReference,
+      reference: ref.data,
       active: true,
       updatedAt: this.now().toISOString(),
     };
@@ -208,7 +207,7 @@ export class TableConversationStore {
       ...rest,
       tenantId: decodeKeyPart(partitionKey),
       conversationId: decodeKeyPart(rowKey),
-      reference: reference.data as StoredConversationReference,
+      reference: reference.data,
     };
   }
 

@@ -61,8 +61,9 @@ async function expectMessage(client: TeamsClient, verb: string, data: Record<str
 describe('records: access control, tampering and audit', () => {
   before(async () => {
     bot = await startBot({
-      MANAGER_AAD_OBJECT_IDS: manager.aadObjectId,
-      ADMIN_AAD_OBJECT_IDS: admin.aadObjectId,
+      // Configured managers and admins are bound to their tenant.
+      MANAGER_AAD_OBJECT_IDS: `${TENANT_A}:${manager.aadObjectId}`,
+      ADMIN_AAD_OBJECT_IDS: `${TENANT_A}:${admin.aadObjectId}`,
       SIGNING_SECRET,
       PUBLIC_BASE_URL,
     });

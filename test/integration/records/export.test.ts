@@ -64,7 +64,7 @@ const withToken = (token: string) => `${bot.baseUrl}/downloads/decisions.csv?tok
 
 describe('records: CSV export', () => {
   before(async () => {
-    bot = await startBot({ MANAGER_AAD_OBJECT_IDS: manager.aadObjectId, ADMIN_AAD_OBJECT_IDS: admin.aadObjectId, SIGNING_SECRET, PUBLIC_BASE_URL });
+    bot = await startBot({ MANAGER_AAD_OBJECT_IDS: `${TENANT_A}:${manager.aadObjectId}`, ADMIN_AAD_OBJECT_IDS: `${TENANT_A}:${admin.aadObjectId}`, SIGNING_SECRET, PUBLIC_BASE_URL });
     const seed = new ClockedSeeder(bot.app.tables.decisions);
     for (let i = 0; i < 1005; i++) {
       records.push(

@@ -57,7 +57,7 @@ async function allPages(client: TeamsClient, first: Card): Promise<{ ids: string
 describe('records: manager lists', () => {
   before(async () => {
     bot = await startBot({
-      MANAGER_AAD_OBJECT_IDS: [manager.aadObjectId, managerB.aadObjectId].join(','),
+      MANAGER_AAD_OBJECT_IDS: [`${TENANT_A}:${manager.aadObjectId}`, `${TENANT_B}:${managerB.aadObjectId}`].join(','),
       SIGNING_SECRET,
       PUBLIC_BASE_URL,
     });

@@ -91,7 +91,7 @@ export function referenceFor(serviceUrl: string, conversation: TeamsConversation
     serviceUrl,
     channelId: 'msteams',
     conversation: { id: conversation.id, conversationType: conversation.conversationType, tenantId: conversation.tenantId },
-    bot: { id: '28:bot', name: 'Can I share?' },
+    bot: { id: '28:bot' },
     ...(user ? { user: { id: user.id, aadObjectId: user.aadObjectId } } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../../src/config';
+import { azuriteConnectionString } from '../../support/azurite';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const APP_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
@@ -132,6 +133,58 @@ describe('security: production configuration', () => {
       for (const bad of ['login.botframework.com/v1/.well-known/openidconfiguration', 'ftp://example.com/keys', 'file:///etc/keys.json']) {
         assert.deepEqual(configProblems({ NODE_ENV: 'test', BOT_OPENID_METADATA_URL: bad }), ['BOT_OPENID_METADATA_URL must be an http(s) URL'], bad);
       }
+    });
+  });
+
+  describe('the storage emulator and the development signing secret (issue 12, item 10)', () => {
+    /** Azurite's published key, written out here rather than imported: this is the value to refuse. */
+    const WELL_KNOWN_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+    /** The default signing secret in src/config.ts, as written in the repository. */
+    const REPOSITORY_SECRET = 'local-development-signing-secret-not-for-production-use';
+    const storage = (value: string) => configProblems({ ...PRODUCTION, AZURE_STORAGE_CONNECTION_STRING: value });
+    const onlyStorageProblem = (problems: string[], pattern: RegExp) => {
+      assert.equal(problems.length, 1, problems.join('; '));
+      assert.match(problems[0]!, /^AZURE_STORAGE_CONNECTION_STRING /);
+      assert.match(problems[0]!, pattern);
+      assert.ok(!problems[0]!.includes(WELL_KNOWN_KEY), 'the key is never echoed');
+    };
+
+    it('refuses the emulator connection string the test harness uses (devstoreaccount1, its key, http://)', () => {
+      onlyStorageProblem(storage(azuriteConnectionString(10002)), /real storage account.*devstoreaccount1/);
+    });
+
+    it('refuses each part on its own: the account name, the well-known key, http endpoints, UseDevelopmentStorage', () => {
+      onlyStorageProblem(storage('DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=a2V5;EndpointSuffix=core.windows.net'), /devstoreaccount1/);
+      onlyStorageProblem(storage(`DefaultEndpointsProtocol=https;AccountName=stexample;AccountKey=${WELL_KNOWN_KEY};EndpointSuffix=core.windows.net`), /well-known account key/);
+      onlyStorageProblem(storage('DefaultEndpointsProtocol=http;AccountName=stexample;AccountKey=a2V5;EndpointSuffix=core.windows.net'), /https/);
+      onlyStorageProblem(storage('AccountName=stexample;AccountKey=a2V5;TableEndpoint=http://stexample.table.core.windows.net/'), /https:\/\/ endpoints/);
+      onlyStorageProblem(storage('TableEndpoint=HTTP://10.0.0.5:10002/stexample;SharedAccessSignature=sv=2024&sig=x'), /https:\/\/ endpoints/);
+      onlyStorageProblem(storage('UseDevelopmentStorage=true'), /UseDevelopmentStorage/);
+      assert.ok(storage('usedevelopmentstorage=TRUE').some((p) => /^AZURE_STORAGE_CONNECTION_STRING .*UseDevelopmentStorage/.test(p)), 'in any case');
+    });
+
+    it('accepts a real account over https, and the emulator outside production (controls)', () => {
+      assert.deepEqual(storage('DefaultEndpointsProtocol=https;AccountName=stexample;AccountKey=a2V5;EndpointSuffix=core.windows.net'), []);
+      assert.deepEqual(storage('TableEndpoint=https://stexample.table.core.windows.net/;SharedAccessSignature=sv=2024&sig=x'), []);
+      assert.deepEqual(configProblems({ NODE_ENV: 'test', AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(10002) }), []);
+      assert.deepEqual(configProblems({ NODE_ENV: 'development' }), []);
+    });
+
+    it('refuses the development signing secret from the repository, naming SIGNING_SECRET', () => {
+      assert.deepEqual(configProblems({ ...PRODUCTION, SIGNING_SECRET: REPOSITORY_SECRET }), [
+        'SIGNING_SECRET must not be the development secret from the repository when NODE_ENV=production',
+      ]);
+      assert.equal(loadConfig({ NODE_ENV: 'test', SIGNING_SECRET: REPOSITORY_SECRET }).SIGNING_SECRET, REPOSITORY_SECRET, 'allowed outside production');
+    });
+
+    it('the process exits 78 naming both variables, echoing neither value, without listening', async () => {
+      const run = await runEntryPoint({ ...PRODUCTION, AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(10002), SIGNING_SECRET: REPOSITORY_SECRET });
+      assert.equal(run.code, 78, `exit code ${run.code}; stderr: ${run.stderr}`);
+      assert.match(run.stderr, /AZURE_STORAGE_CONNECTION_STRING must name a real storage account/);
+      assert.match(run.stderr, /SIGNING_SECRET must not be the development secret/);
+      assert.ok(!(run.stderr + run.stdout).includes(WELL_KNOWN_KEY));
+      assert.ok(!(run.stderr + run.stdout).includes(REPOSITORY_SECRET));
+      assert.doesNotMatch(run.stdout, /server\.listening/);
     });
   });
 });

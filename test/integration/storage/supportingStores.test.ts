@@ -85,7 +85,7 @@ describe('conversations', () => {
     serviceUrl: 'https://smba.trafficmanager.net/emea/',
     channelId: 'msteams',
     conversation: { id: conversationId, conversationType: 'channel', tenantId },
-    bot: { id: '28:bot-app-id', name: 'Can I share?' },
+    bot: { id: '28:bot-app-id' },
     user: { id: '29:user', aadObjectId: 'aad-1' },
     locale: 'en-GB',
   });
@@ -93,13 +93,13 @@ describe('conversations', () => {
   test('upsert, get, deactivate, reactivate and list active ones', async () => {
     const conversations = new TableConversationStore(h.tables.conversations, { logger });
     const odd = '19:abc/def#ghi?@thread.tacv2';
-    const saved = await conversations.upsert('t-conv', reference(odd), { kind: 'channel', teamId: 'team-1', channelId: odd, name: 'Safeguarding' });
+    const saved = await conversations.upsert('t-conv', reference(odd), { kind: 'channel', teamId: 'team-1', channelId: odd });
     await conversations.upsert('t-conv', reference('a:personal-1'), { kind: 'personal' });
     await conversations.upsert('t-conv-2', reference('a:personal-2', 't-conv-2'), { kind: 'personal' });
 
     const got = await conversations.get('t-conv', odd);
     assert.deepEqual(got, saved);
-    assert.equal(got!.reference.locale, 'en-GB', 'fields we do not model are kept for the Bot Framework');
+    assert.equal(got!.reference.locale, 'en-GB', 'the locale is kept for the Bot Framework');
     assert.equal(await conversations.get('t-conv', 'nope'), undefined);
 
     assert.equal(await conversations.markInactive('t-conv', odd, 'bot_removed'), true);
@@ -121,6 +121,50 @@ describe('conversations', () => {
     assert.equal(back!.active, true);
     assert.equal(back!.inactiveReason, undefined);
     assert.deepEqual(await activeIds('t-conv'), ['19:abc/def#ghi?@thread.tacv2', 'a:personal-1']);
+  });
+
+  test('only the fields a proactive send needs are stored; names and unknown fields are dropped on write and on read', async () => {
+    const conversations = new TableConversationStore(h.tables.conversations, { logger });
+    const named = {
+      ...reference('19:named@thread.v2', 't-conv-min'),
+      conversation: { id: '19:named@thread.v2', conversationType: 'groupChat', tenantId: 't-conv-min', isGroup: true, name: 'Jamie Smith core group', properties: { x: 1 } },
+      bot: { id: '28:bot-app-id', name: 'Can I share?' },
+      user: { id: '29:user', aadObjectId: 'aad-1', name: 'Sam Practitioner', role: 'user' },
+      activityId: 'act-1',
+      relatesTo: { note: 'anything' },
+    };
+    const wanted: StoredConversationReference = {
+      serviceUrl: named.serviceUrl,
+      channelId: 'msteams',
+      conversation: { id: '19:named@thread.v2', conversationType: 'groupChat', tenantId: 't-conv-min', isGroup: true },
+      bot: { id: '28:bot-app-id' },
+      user: { id: '29:user', aadObjectId: 'aad-1' },
+      locale: 'en-GB',
+    };
+    const saved = await conversations.upsert('t-conv-min', named, { kind: 'groupChat', name: 'Jamie Smith core group' } as never);
+    assert.deepEqual(saved.reference, wanted);
+    const raw = await h.tables.conversations.getEntity<Record<string, unknown>>(encodeKeyPart('t-conv-min'), encodeKeyPart('19:named@thread.v2'));
+    assert.deepEqual(JSON.parse(String(raw.reference)), wanted, 'the stored JSON holds only the needed fields');
+    assert.ok(!JSON.stringify(raw).includes('Jamie'), 'no name anywhere in the row');
+    assert.ok(!JSON.stringify(raw).includes('Sam Practitioner'));
+
+    // A row written before this rule, with every extra field: still readable, and the extras are not passed on.
+    await h.tables.conversations.upsertEntity({
+      partitionKey: encodeKeyPart('t-conv-min'),
+      rowKey: encodeKeyPart('19:old@thread.v2'),
+      kind: 'groupChat',
+      name: 'Jamie Smith core group',
+      reference: JSON.stringify({ ...named, conversation: { ...named.conversation, id: '19:old@thread.v2' } }),
+      active: true,
+      updatedAt: new Date().toISOString(),
+    });
+    const old = await conversations.get('t-conv-min', '19:old@thread.v2');
+    assert.deepEqual(old?.reference, { ...wanted, conversation: { ...wanted.conversation, id: '19:old@thread.v2' } });
+    assert.equal((old as unknown as Record<string, unknown>).name, undefined, 'the old name column is not read back');
+    const listed: unknown[] = [];
+    for await (const c of conversations.listActive('t-conv-min')) listed.push(c);
+    assert.equal(listed.length, 2);
+    assert.ok(!JSON.stringify(listed).includes('Jamie'));
   });
 
   test('bad references are refused; a corrupt row fails get but is skipped (and logged) by listActive', async () => {

@@ -4,7 +4,7 @@
  * not made.
  */
 import { commandMatcher, type MessageCommand } from '../types';
-import { ONLY_ADMINS, isAdmin, normaliseAadId } from './access';
+import { ONLY_ADMINS, isAdmin, membersOf, namesMember, normaliseAadId } from './access';
 import { actorOf, audit, message, reply, tenantOf } from './common';
 import { aadObjectIdSchema } from './filters';
 import { managersCard } from './views';
@@ -44,7 +44,7 @@ export const revokeCommand: MessageCommand = {
     if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
     const target = roleTarget(args);
     if (!target) return reply(turn, message('Revoke manager', 'Give the person’s Microsoft Entra object id (a GUID): **revoke manager** <object id>.', 'warning'));
-    const viaConfig = services.config.MANAGER_AAD_OBJECT_IDS.some((id) => id.toLowerCase() === target);
+    const viaConfig = namesMember(services.config.MANAGER_AAD_OBJECT_IDS, tenantOf(turn), target);
     const current = await services.stores.roles.getRole(tenantOf(turn), target);
     if (current !== 'manager') {
       const note = viaConfig ? ' They are a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.' : '';
@@ -68,7 +68,8 @@ export const listManagersCommand: MessageCommand = {
     if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
     const grants = await services.stores.roles.list(tenantOf(turn));
     const rows = new Map<string, string>();
-    for (const id of services.config.MANAGER_AAD_OBJECT_IDS) rows.set(id.toLowerCase(), 'manager (bot configuration)');
+    // Only this tenant's configured managers: another tenant's are none of this admin's business.
+    for (const id of membersOf(services.config.MANAGER_AAD_OBJECT_IDS, tenantOf(turn))) rows.set(id, 'manager (bot configuration)');
     for (const g of grants) {
       const how = `${g.role} (granted ${g.grantedAt.slice(0, 10)}${g.grantedBy ? ` by ${g.grantedBy}` : ''})`;
       rows.set(g.aadObjectId, rows.has(g.aadObjectId) ? `${rows.get(g.aadObjectId)}; ${how}` : how);

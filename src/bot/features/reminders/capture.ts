@@ -18,29 +18,31 @@ const MAX_REMEMBERED = 10_000;
 const recentlySaved = new Map<string, number>();
 
 interface ChannelDataShape {
-  team?: { id?: string; name?: string };
-  channel?: { id?: string; name?: string };
+  team?: { id?: string };
+  channel?: { id?: string };
 }
 
 /** The reference and metadata to store for the conversation an activity came from. */
 export function conversationOf(activity: Partial<Activity>): { tenantId: string; reference: StoredConversationReference; meta: ConversationMeta } | undefined {
   const tenantId = tenantIdOf(activity);
-  if (!tenantId || !activity.conversation?.id || !activity.serviceUrl || !activity.recipient?.id) return undefined;
+  if (!tenantId || !activity.conversation?.id || !activity.serviceUrl || !activity.recipient?.id || !activity.channelId) return undefined;
   const channelData = (activity.channelData ?? {}) as ChannelDataShape;
   const teamId = channelData.team?.id;
   // installationUpdate / conversationUpdate in a team may omit conversationType; a team id means a channel.
   const kind = teamId ? 'channel' : kindOf(activity.conversation.conversationType);
-  const base = TurnContext.getConversationReference(activity) as StoredConversationReference;
+  const base = TurnContext.getConversationReference(activity);
   const rootId = kind === 'channel' ? (channelData.channel?.id ?? activity.conversation.id.split(';')[0]!) : activity.conversation.id;
+  // Field by field, never by spreading the activity's objects: a chat's or channel's name (which
+  // may name a child), display names and anything else the activity carries stay out of storage.
+  const isGroup = base.conversation?.isGroup;
   const reference: StoredConversationReference = {
-    serviceUrl: base.serviceUrl,
-    channelId: base.channelId,
-    conversation: { ...base.conversation, id: rootId, tenantId, conversationType: kind },
-    bot: { id: base.bot.id, ...(base.bot.name ? { name: base.bot.name } : {}) },
-    ...(kind === 'personal' && base.user ? { user: { id: base.user.id, ...(base.user.aadObjectId ? { aadObjectId: base.user.aadObjectId } : {}) } } : {}),
+    serviceUrl: activity.serviceUrl,
+    channelId: activity.channelId,
+    conversation: { id: rootId, tenantId, conversationType: kind, ...(typeof isGroup === 'boolean' ? { isGroup } : {}) },
+    bot: { id: activity.recipient.id },
+    ...(kind === 'personal' && base.user?.id ? { user: { id: base.user.id, ...(base.user.aadObjectId ? { aadObjectId: base.user.aadObjectId } : {}) } } : {}),
     ...(base.locale ? { locale: base.locale } : {}),
   };
-  delete (reference as { activityId?: string }).activityId;
   const meta: ConversationMeta = {
     kind,
     ...(teamId ? { teamId } : {}),
