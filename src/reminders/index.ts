@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
+import type { Logger } from '../logger';
 import type { DecisionStore } from '../storage/contract';
 import type { TableConversationStore } from '../storage/conversationStore';
 import { createDeliveriesTableClient, TableDeliveryStore } from '../storage/deliveryStore';
@@ -65,12 +66,6 @@ export interface ReminderSystem {
   stop(): Promise<void>;
 }
 
-interface SystemLogger {
-  info(details: Record<string, unknown>, message: string): void;
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
-
 export async function createReminderSystem(deps: {
   connectionString: string;
   leasesTable: TableClient;
@@ -79,7 +74,7 @@ export async function createReminderSystem(deps: {
   decisions: DecisionStore;
   sender: ProactiveSender;
   composer: ReminderComposer;
-  logger: SystemLogger;
+  logger: Logger;
   now: () => Date;
   settings: ReminderSettings;
   owner?: string;

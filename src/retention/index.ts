@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { TableLeaseStore } from '../storage/leaseStore';
 import { TableRetentionPurge } from '../storage/retention';
 import type { Tables } from '../storage/tableClients';
-import { DEFAULT_RETENTION_SETTINGS, RetentionJob, type PurgeRunResult, type RetentionLogger, type RetentionSettings, type RunOptions } from './job';
+import type { Logger } from '../logger';
+import { DEFAULT_RETENTION_SETTINGS, RetentionJob, type PurgeRunResult, type RetentionSettings, type RunOptions } from './job';
 
 export { DEFAULT_RETENTION_SETTINGS, RetentionJob, retentionCutoff, type PurgeRunResult, type RetentionSettings, type RunOptions } from './job';
 
@@ -68,7 +69,7 @@ export interface RetentionSystem {
 
 export function createRetentionSystem(deps: {
   tables: Pick<Tables, 'decisions' | 'audit' | 'leases'>;
-  logger: RetentionLogger;
+  logger: Logger;
   settings: RetentionSettings;
   now: () => Date;
   owner?: string;
