@@ -19,11 +19,11 @@ import { TableQuestionnaireSessionStore } from './storage/questionnaireSessionSt
 import { registerDownloadRoutes } from './http/downloads';
 import { TableConversationStore } from './storage/conversationStore';
 import { TableReminderStore } from './storage/reminderStore';
-import { createReminderSystem, reminderSettingsFromEnv, type ReminderSettings, type ReminderSystem } from './reminders';
+import { createReminderSystem, reminderSettingsFrom, type ReminderSettings, type ReminderSystem } from './reminders';
 import { BotFrameworkSender } from './reminders/botSender';
 import type { ProactiveSender } from './reminders/sender';
 import { cardComposer } from './bot/features/reminders/composer';
-import { createRetentionSystem, retentionSettingsFromEnv, type RetentionSettings, type RetentionSystem } from './retention';
+import { createRetentionSystem, retentionSettingsFrom, type RetentionSettings, type RetentionSystem } from './retention';
 
 export interface App {
   config: Config;
@@ -68,7 +68,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const bot = new CanShareBot(services, options.features ?? allFeatures);
   const adapter = createAdapter(config, logger);
   // Off by default under NODE_ENV=test (tests opt in), on otherwise; REMINDERS_ENABLED overrides both.
-  const envSettings = reminderSettingsFromEnv(process.env, config.FOLLOW_UP_REMINDER_HOURS, config.NODE_ENV !== 'test');
+  const envSettings = reminderSettingsFrom(config);
   const reminderOptions = options.reminders === false ? undefined : options.reminders;
   const reminders = await createReminderSystem({
     connectionString: config.AZURE_STORAGE_CONNECTION_STRING,
@@ -88,7 +88,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
   // Like reminders: off by default under NODE_ENV=test (tests opt in), on otherwise; RETENTION_PURGE_ENABLED overrides both.
-  const retentionEnv = retentionSettingsFromEnv(process.env, config.RETENTION_DAYS, config.NODE_ENV !== 'test');
+  const retentionEnv = retentionSettingsFrom(config);
   const retentionOptions = options.retention === false ? undefined : options.retention;
   const retention = createRetentionSystem({
     tables,

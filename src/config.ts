@@ -5,6 +5,7 @@
  * setting is found at deploy time rather than at the first practitioner's question.
  */
 import { z } from 'zod';
+import { schedulerEnvShape } from './schedulerConfig';
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 
@@ -22,6 +23,8 @@ export const DEV_STORAGE_CONNECTION_STRING = 'UseDevelopmentStorage=true';
 
 const EnvSchema = z
   .object({
+    /** Reminder and retention scheduler settings (src/schedulerConfig.ts). */
+    ...schedulerEnvShape,
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
     HOST: z.string().min(1).default('0.0.0.0'),
