@@ -54,17 +54,20 @@ export interface AppOptions {
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const now = options.now ?? (() => new Date());
   const tables = createTables(config.AZURE_STORAGE_CONNECTION_STRING);
   await ensureTables(tables);
+  // One logger and one clock for every store.
+  const storeOptions = { logger, now };
   const stores: BotStores = {
-    decisions: new TableDecisionStore(tables.decisions, { logger }),
-    audit: new TableAuditStore(tables.audit, { logger }),
-    roles: new TableRoleStore(tables.roles, { logger }),
-    conversations: new TableConversationStore(tables.conversations, { logger }),
-    reminders: new TableReminderStore(tables.reminders, { logger }),
-    sessions: new TableQuestionnaireSessionStore(tables.sessions),
+    decisions: new TableDecisionStore(tables.decisions, storeOptions),
+    audit: new TableAuditStore(tables.audit, storeOptions),
+    roles: new TableRoleStore(tables.roles, storeOptions),
+    conversations: new TableConversationStore(tables.conversations, storeOptions),
+    reminders: new TableReminderStore(tables.reminders, storeOptions),
+    sessions: new TableQuestionnaireSessionStore(tables.sessions, storeOptions),
   };
-  const services = { config, logger, stores, now: options.now ?? (() => new Date()) };
+  const services = { config, logger, stores, now };
   const bot = new CanShareBot(services, options.features ?? allFeatures);
   const adapter = createAdapter(config, logger);
   // Off by default under NODE_ENV=test (tests opt in), on otherwise; REMINDERS_ENABLED overrides both.
@@ -79,7 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sender: reminderOptions?.sender ?? new BotFrameworkSender(adapter, config.MICROSOFT_APP_ID ?? ''),
     composer: cardComposer,
     logger,
-    now: services.now,
+    now,
     owner: reminderOptions?.owner,
     settings: {
       enabled: options.reminders !== false && (reminderOptions?.settings?.enabled ?? envSettings.enabled),
@@ -93,7 +96,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const retention = createRetentionSystem({
     tables,
     logger,
-    now: services.now,
+    now,
     owner: retentionOptions?.owner,
     settings: {
       ...retentionEnv,
