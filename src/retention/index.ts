@@ -9,7 +9,7 @@ import { TableRetentionPurge } from '../storage/retention';
 import type { Tables } from '../storage/tableClients';
 import { DEFAULT_RETENTION_SETTINGS, RetentionJob, type PurgeRunResult, type RetentionSettings, type RunOptions } from './job';
 
-export { DEFAULT_RETENTION_SETTINGS, RetentionJob, retentionCutoff, type PurgeRunResult, type RetentionSettings, type RunOptions } from './job';
+export { DEFAULT_RETENTION_SETTINGS, RetentionJob, type PurgeRunResult, type RetentionSettings, type RunOptions } from './job';
 
 /** Retention settings from the config (src/schedulerConfig.ts) on top of the defaults; off by default under NODE_ENV=test. */
 export function retentionSettingsFrom(c: Config): RetentionSettings {

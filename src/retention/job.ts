@@ -54,7 +54,7 @@ export interface RunOptions {
 }
 
 /** The cutoff for a run at `now`: entries recorded strictly before it are expired. */
-export function retentionCutoff(now: Date, retentionDays: number): Date {
+function retentionCutoff(now: Date, retentionDays: number): Date {
   return new Date(now.getTime() - retentionDays * DAY_MS);
 }
 
