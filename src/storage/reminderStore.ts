@@ -150,15 +150,8 @@ export class TableReminderStore extends TableStore {
 
   /** Active reminders of one tenant, optionally of one channel. */
   async listSchedules(tenantId: string, conversationId?: string): Promise<ScheduledReminder[]> {
-    const filter = [
-      odata`PartitionKey eq ${encodeKeyPart(tenantId)}`,
-      odata`RowKey ge ${SCHEDULE_PREFIX}`,
-      odata`RowKey lt ${'sched}'}`,
-      'active eq true',
-      ...(conversationId === undefined ? [] : [odata`conversationId eq ${conversationId}`]),
-    ].join(' and ');
-    const out: ScheduledReminder[] = [];
-    for await (const item of this.items(filter)) if (item.type === 'schedule') out.push(item);
+    const items = await this.activeRows(tenantId, SCHEDULE_PREFIX, conversationId === undefined ? undefined : odata`conversationId eq ${conversationId}`);
+    const out = items.filter((item): item is ScheduledReminder => item.type === 'schedule');
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
@@ -208,15 +201,8 @@ export class TableReminderStore extends TableStore {
 
   /** Open follow-ups of a tenant (optionally one team's), oldest due first. */
   async listOpenFollowUps(tenantId: string, teamId?: string): Promise<FollowUpTracker[]> {
-    const filter = [
-      odata`PartitionKey eq ${encodeKeyPart(tenantId)}`,
-      odata`RowKey ge ${FOLLOW_UP_PREFIX}`,
-      odata`RowKey lt ${'fu}'}`,
-      'active eq true',
-      ...(teamId === undefined ? [] : [odata`teamId eq ${teamId}`]),
-    ].join(' and ');
-    const out: FollowUpTracker[] = [];
-    for await (const item of this.items(filter)) if (item.type === 'followup') out.push(item);
+    const items = await this.activeRows(tenantId, FOLLOW_UP_PREFIX, teamId === undefined ? undefined : odata`teamId eq ${teamId}`);
+    const out = items.filter((item): item is FollowUpTracker => item.type === 'followup');
     return out.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   }
 
@@ -265,6 +251,21 @@ export class TableReminderStore extends TableStore {
   }
 
   // ---- internals ---------------------------------------------------------------------------
+
+  /** Active rows of one tenant whose RowKey starts with `prefix` (ending in '|'), optionally one more condition. */
+  private async activeRows(tenantId: string, prefix: string, condition?: string): Promise<ReminderItem[]> {
+    const end = `${prefix.slice(0, -1)}}`; // '}' is the character after '|': the end of the prefix's range
+    const filter = [
+      odata`PartitionKey eq ${encodeKeyPart(tenantId)}`,
+      odata`RowKey ge ${prefix}`,
+      odata`RowKey lt ${end}`,
+      'active eq true',
+      ...(condition === undefined ? [] : [condition]),
+    ].join(' and ');
+    const out: ReminderItem[] = [];
+    for await (const item of this.items(filter)) out.push(item);
+    return out;
+  }
 
   /** Schedulable rows of a listing; a corrupt one is logged and skipped so it cannot stop the scheduler. */
   private items(filter: string): AsyncGenerator<ReminderItem> {

@@ -102,30 +102,41 @@ export class TableRetentionPurge extends TableStore {
     const tenants = new Set<string>();
     const stopped = () => limits.signal?.aborted === true;
 
-    let budget = limits.maxRecords;
-    for await (const partitionKey of this.partitionKeys(this.tables.decisions, 'list decision tenants')) {
-      tenants.add(partitionKey);
-      if (budget <= 0 || stopped()) {
-        counts.truncated = true;
-        break;
-      }
-      budget -= await this.purgeTenantRecords(partitionKey, cutoffMs, budget, counts, stopped);
-    }
-
-    let auditBudget = limits.maxAuditEntries;
-    for await (const partitionKey of this.partitionKeys(this.tables.audit, 'list audit tenants')) {
-      tenants.add(partitionKey);
-      if (auditBudget <= 0 || stopped()) {
-        counts.truncated = true;
-        break;
-      }
-      const deleted = await this.purgeTenantAudit(partitionKey, cutoffMs, auditBudget, stopped);
+    const pass = { tenants, counts, stopped };
+    const budget = await this.eachTenant(this.tables.decisions, 'list decision tenants', limits.maxRecords, pass, (partitionKey, left) =>
+      this.purgeTenantRecords(partitionKey, cutoffMs, left, counts, stopped),
+    );
+    const auditBudget = await this.eachTenant(this.tables.audit, 'list audit tenants', limits.maxAuditEntries, pass, async (partitionKey, left) => {
+      const deleted = await this.purgeTenantAudit(partitionKey, cutoffMs, left, stopped);
       counts.auditEntriesDeleted += deleted;
-      auditBudget -= deleted;
-    }
+      return deleted;
+    });
     if (budget <= 0 || auditBudget <= 0 || stopped()) counts.truncated = true;
     counts.tenants = tenants.size;
     return counts;
+  }
+
+  /**
+   * Runs `work` for each tenant partition of a table while budget is left and the run is not
+   * stopped (then marks the counts truncated). `work` returns the budget it used; returns what is left.
+   */
+  private async eachTenant(
+    client: TableClient,
+    operation: string,
+    budget: number,
+    pass: { tenants: Set<string>; counts: PurgeCounts; stopped: () => boolean },
+    work: (partitionKey: string, budgetLeft: number) => Promise<number>,
+  ): Promise<number> {
+    let left = budget;
+    for await (const partitionKey of this.partitionKeys(client, operation)) {
+      pass.tenants.add(partitionKey);
+      if (left <= 0 || pass.stopped()) {
+        pass.counts.truncated = true;
+        break;
+      }
+      left -= await work(partitionKey, left);
+    }
+    return left;
   }
 
   /**
