@@ -50,3 +50,8 @@ export const schedulerEnvShape = {
   RETENTION_PURGE_MAX_AUDIT_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).optional(),
   RETENTION_PURGE_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
 };
+
+/** The settings given (not undefined), to spread over a job's defaults. */
+export function given<T extends object>(settings: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
+}

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { given } from '../schedulerConfig';
 import type { DecisionStore } from '../storage/contract';
 import type { TableConversationStore } from '../storage/conversationStore';
 import { createDeliveriesTableClient, TableDeliveryStore } from '../storage/deliveryStore';
@@ -27,16 +28,17 @@ export function reminderSettingsFrom(c: Config): ReminderSettings {
     enabled: c.REMINDERS_ENABLED ?? c.NODE_ENV !== 'test',
     limits: {
       ...DEFAULT_LIMITS,
-      ...(c.REMINDER_GLOBAL_PER_SECOND ? { globalPerSecond: c.REMINDER_GLOBAL_PER_SECOND } : {}),
-      ...(c.REMINDER_PER_CONVERSATION_PER_SECOND ? { perConversationPerSecond: c.REMINDER_PER_CONVERSATION_PER_SECOND } : {}),
-      ...(c.REMINDER_MAX_CONCURRENT ? { globalMaxConcurrent: c.REMINDER_MAX_CONCURRENT } : {}),
-      ...(c.REMINDER_MAX_ATTEMPTS ? { maxAttempts: c.REMINDER_MAX_ATTEMPTS } : {}),
+      ...given({
+        globalPerSecond: c.REMINDER_GLOBAL_PER_SECOND,
+        perConversationPerSecond: c.REMINDER_PER_CONVERSATION_PER_SECOND,
+        globalMaxConcurrent: c.REMINDER_MAX_CONCURRENT,
+        maxAttempts: c.REMINDER_MAX_ATTEMPTS,
+      }),
     },
     scheduler: {
       ...DEFAULT_SCHEDULER_OPTIONS,
       followUpHours: c.FOLLOW_UP_REMINDER_HOURS,
-      ...(c.REMINDER_TICK_CRON ? { tickCron: c.REMINDER_TICK_CRON } : {}),
-      ...(c.REMINDER_LEASE_TTL_MS ? { leaseTtlMs: c.REMINDER_LEASE_TTL_MS } : {}),
+      ...given({ tickCron: c.REMINDER_TICK_CRON, leaseTtlMs: c.REMINDER_LEASE_TTL_MS }),
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { given } from '../schedulerConfig';
 import { TableLeaseStore } from '../storage/leaseStore';
 import { TableRetentionPurge } from '../storage/retention';
 import type { Tables } from '../storage/tableClients';
@@ -17,11 +18,13 @@ export function retentionSettingsFrom(c: Config): RetentionSettings {
     ...DEFAULT_RETENTION_SETTINGS,
     retentionDays: c.RETENTION_DAYS,
     enabled: c.RETENTION_PURGE_ENABLED ?? c.NODE_ENV !== 'test',
-    ...(c.RETENTION_PURGE_CRON ? { cron: c.RETENTION_PURGE_CRON } : {}),
-    ...(c.RETENTION_PURGE_TIMEZONE ? { timezone: c.RETENTION_PURGE_TIMEZONE } : {}),
-    ...(c.RETENTION_PURGE_MAX_RECORDS ? { maxRecordsPerRun: c.RETENTION_PURGE_MAX_RECORDS } : {}),
-    ...(c.RETENTION_PURGE_MAX_AUDIT_ENTRIES ? { maxAuditEntriesPerRun: c.RETENTION_PURGE_MAX_AUDIT_ENTRIES } : {}),
-    ...(c.RETENTION_PURGE_LEASE_TTL_MS ? { leaseTtlMs: c.RETENTION_PURGE_LEASE_TTL_MS } : {}),
+    ...given({
+      cron: c.RETENTION_PURGE_CRON,
+      timezone: c.RETENTION_PURGE_TIMEZONE,
+      maxRecordsPerRun: c.RETENTION_PURGE_MAX_RECORDS,
+      maxAuditEntriesPerRun: c.RETENTION_PURGE_MAX_AUDIT_ENTRIES,
+      leaseTtlMs: c.RETENTION_PURGE_LEASE_TTL_MS,
+    }),
   };
 }
 
