@@ -105,9 +105,22 @@ export abstract class TableStore {
    * it is seen even when a caller skips it, and returned for the caller to throw.
    */
   protected corrupt(where: string, detail: string, table = this.client.tableName): CorruptEntityError {
-    const err = new CorruptEntityError(table, where, detail);
+    return this.reported(new CorruptEntityError(table, where, detail));
+  }
+
+  /** Logs a CorruptEntityError (table, where, why) and returns it. */
+  protected reported(err: CorruptEntityError): CorruptEntityError {
     this.logger.error({ table: err.table, where: err.where, detail: err.detail }, 'corrupt entity in Table storage');
     return err;
+  }
+
+  /** Runs a reader that throws CorruptEntityError on a bad row (e.g. decisionEntities' recordFromEntity), logging it first. */
+  protected checked<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (err) {
+      throw err instanceof CorruptEntityError ? this.reported(err) : err;
+    }
   }
 
   /** The row parsed with `schema`, or a (logged) CorruptEntityError naming the row and the issues. */
