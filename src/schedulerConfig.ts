@@ -52,6 +52,8 @@ export const schedulerEnvShape = {
 };
 
 /** The settings given (not undefined), to spread over a job's defaults. */
-export function given<T extends object>(settings: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
-  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
+export function given<T extends object>(settings: T): Given<T> {
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Given<T>;
 }
+
+type Given<T> = Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;

@@ -80,8 +80,15 @@ export abstract class TableStore {
   }
 
   /** One entity, or undefined when there is none. */
-  protected async pointRead(partitionKey: string, rowKey: string, operation: string, client = this.client): Promise<Entity | undefined> {
-    const read = await this.conditional(operation, [404], (abortSignal) => client.getEntity<Entity>(partitionKey, rowKey, { abortSignal }));
+  protected async pointRead(
+    partitionKey: string,
+    rowKey: string,
+    operation: string,
+    client = this.client,
+  ): Promise<Entity | undefined> {
+    const read = await this.conditional(operation, [404], (abortSignal) =>
+      client.getEntity<Entity>(partitionKey, rowKey, { abortSignal }),
+    );
     return read.ok ? read.value : undefined;
   }
 
@@ -91,7 +98,8 @@ export abstract class TableStore {
     operation: string,
     options: { client?: TableClient; maxPageSize?: number; select?: string[] } = {},
   ): AsyncGenerator<Entity[]> {
-    return entityPages(options.client ?? this.client, filter, () => this.signal(), operation, options.maxPageSize, options.select);
+    const client = options.client ?? this.client;
+    return entityPages(client, filter, () => this.signal(), operation, options.maxPageSize, options.select);
   }
 
   /** Creates the table if needed (idempotent; safe at every start-up). */
@@ -114,7 +122,7 @@ export abstract class TableStore {
     return err;
   }
 
-  /** Runs a reader that throws CorruptEntityError on a bad row (e.g. decisionEntities' recordFromEntity), logging it first. */
+  /** Runs a reader that throws CorruptEntityError on a bad row (e.g. recordFromEntity), logging it first. */
   protected checked<T>(read: () => T): T {
     try {
       return read();
