@@ -19,11 +19,11 @@ import { TableQuestionnaireSessionStore } from './storage/questionnaireSessionSt
 import { registerDownloadRoutes } from './http/downloads';
 import { TableConversationStore } from './storage/conversationStore';
 import { TableReminderStore } from './storage/reminderStore';
-import { createReminderSystem, reminderSettingsFromEnv, type ReminderSettings, type ReminderSystem } from './reminders';
+import { createReminderSystem, reminderSettingsFrom, type ReminderSettings, type ReminderSystem } from './reminders';
 import { BotFrameworkSender } from './reminders/botSender';
 import type { ProactiveSender } from './reminders/sender';
 import { cardComposer } from './bot/features/reminders/composer';
-import { createRetentionSystem, retentionSettingsFromEnv, type RetentionSettings, type RetentionSystem } from './retention';
+import { createRetentionSystem, retentionSettingsFrom, type RetentionSettings, type RetentionSystem } from './retention';
 
 export interface App {
   config: Config;
@@ -54,21 +54,24 @@ export interface AppOptions {
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const now = options.now ?? (() => new Date());
   const tables = createTables(config.AZURE_STORAGE_CONNECTION_STRING);
   await ensureTables(tables);
+  // One logger and one clock for every store.
+  const storeOptions = { logger, now };
   const stores: BotStores = {
-    decisions: new TableDecisionStore(tables.decisions, { logger }),
-    audit: new TableAuditStore(tables.audit, { logger }),
-    roles: new TableRoleStore(tables.roles, { logger }),
-    conversations: new TableConversationStore(tables.conversations, { logger }),
-    reminders: new TableReminderStore(tables.reminders, { logger }),
-    sessions: new TableQuestionnaireSessionStore(tables.sessions),
+    decisions: new TableDecisionStore(tables.decisions, storeOptions),
+    audit: new TableAuditStore(tables.audit, storeOptions),
+    roles: new TableRoleStore(tables.roles, storeOptions),
+    conversations: new TableConversationStore(tables.conversations, storeOptions),
+    reminders: new TableReminderStore(tables.reminders, storeOptions),
+    sessions: new TableQuestionnaireSessionStore(tables.sessions, storeOptions),
   };
-  const services = { config, logger, stores, now: options.now ?? (() => new Date()) };
+  const services = { config, logger, stores, now };
   const bot = new CanShareBot(services, options.features ?? allFeatures);
   const adapter = createAdapter(config, logger);
   // Off by default under NODE_ENV=test (tests opt in), on otherwise; REMINDERS_ENABLED overrides both.
-  const envSettings = reminderSettingsFromEnv(process.env, config.FOLLOW_UP_REMINDER_HOURS, config.NODE_ENV !== 'test');
+  const envSettings = reminderSettingsFrom(config);
   const reminderOptions = options.reminders === false ? undefined : options.reminders;
   const reminders = await createReminderSystem({
     connectionString: config.AZURE_STORAGE_CONNECTION_STRING,
@@ -79,7 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     sender: reminderOptions?.sender ?? new BotFrameworkSender(adapter, config.MICROSOFT_APP_ID ?? ''),
     composer: cardComposer,
     logger,
-    now: services.now,
+    now,
     owner: reminderOptions?.owner,
     settings: {
       enabled: options.reminders !== false && (reminderOptions?.settings?.enabled ?? envSettings.enabled),
@@ -88,12 +91,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
   // Like reminders: off by default under NODE_ENV=test (tests opt in), on otherwise; RETENTION_PURGE_ENABLED overrides both.
-  const retentionEnv = retentionSettingsFromEnv(process.env, config.RETENTION_DAYS, config.NODE_ENV !== 'test');
+  const retentionEnv = retentionSettingsFrom(config);
   const retentionOptions = options.retention === false ? undefined : options.retention;
   const retention = createRetentionSystem({
     tables,
     logger,
-    now: services.now,
+    now,
     owner: retentionOptions?.owner,
     settings: {
       ...retentionEnv,

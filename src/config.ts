@@ -5,6 +5,7 @@
  * setting is found at deploy time rather than at the first practitioner's question.
  */
 import { z } from 'zod';
+import { schedulerEnvShape } from './schedulerConfig';
 
 const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const guid = z.string().regex(GUID_PATTERN, 'must be a GUID');
@@ -91,6 +92,8 @@ export function developmentStorageProblem(s: string): string | undefined {
 
 const EnvSchema = z
   .object({
+    /** Reminder and retention scheduler settings (src/schedulerConfig.ts). */
+    ...schedulerEnvShape,
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
     HOST: z.string().min(1).default('0.0.0.0'),

@@ -2,22 +2,16 @@
  * Entry point: `node dist/src/index.js` (production) or `tsx src/index.ts` (development).
  * Configuration errors stop start-up with a message naming each bad variable.
  */
-import { ZodError } from 'zod';
-import { ConfigError, configErrorFrom, loadConfig } from './config';
-import { reminderSettingsFromEnv } from './reminders';
-import { retentionSettingsFromEnv } from './retention';
+import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
 import { createLogger } from './logger';
 
 async function main(): Promise<void> {
   let config;
   try {
+    // Every setting, the schedulers' included, is checked here, before touching storage.
     config = loadConfig();
-    // The scheduler settings have their own schemas; check them now too, before touching storage.
-    reminderSettingsFromEnv(process.env, config.FOLLOW_UP_REMINDER_HOURS);
-    retentionSettingsFromEnv(process.env, config.RETENTION_DAYS);
-  } catch (caught) {
-    const err = caught instanceof ZodError ? configErrorFrom(caught) : caught;
+  } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee .env.example for every setting.\n`);
       process.exit(78); // EX_CONFIG

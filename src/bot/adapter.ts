@@ -7,7 +7,7 @@ import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthenticatio
 // botbuilder's own dependency (pinned to the same version); it does not re-export these.
 import { AuthenticationConstants, AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../config';
-import type { Logger } from '../logger';
+import { errorFields, type Logger } from '../logger';
 import { errorSummary } from './CanShareBot';
 
 export type { CloudAdapter };
@@ -56,7 +56,8 @@ class ChannelAuthentication extends ConfigurationBotFrameworkAuthentication {
       const refused =
         err instanceof Error && JWT_ERROR_NAMES.has(err.name) ? new AuthenticationError(`Unauthorized. ${err.message}`, StatusCodes.UNAUTHORIZED) : err;
       if (refused instanceof AuthenticationError) {
-        this.logger.warn({ event: 'auth.refused', reason: refused.message, channelId: activity.channelId }, 'request refused: invalid or missing token');
+        // The reason's text can quote the token's claims (attacker-chosen): log its class only.
+        this.logger.warn({ event: 'auth.refused', reason: errorFields(err).type, channelId: activity.channelId }, 'request refused: invalid or missing token');
       }
       throw refused;
     }

@@ -6,7 +6,7 @@
  */
 import restify, { type Server } from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
-import type { Logger } from '../logger';
+import { errorFields, type Logger } from '../logger';
 import { requestGuards, type BodyLimits } from './requestGuards';
 
 /** Request headers must arrive within this long (Node's own slow-headers limit; its default is 60 s). */
@@ -66,7 +66,7 @@ export function createHttpServer(opts: HttpServerOptions): Server {
       await opts.adapter.process(req, res, (context) => opts.bot.run(context));
     } catch (err) {
       // CloudAdapter answers auth failures itself; anything reaching here is unexpected.
-      opts.logger.error({ event: 'http.process_failed', err: (err as Error).message }, 'activity processing failed');
+      opts.logger.error({ event: 'http.process_failed', err: errorFields(err) }, 'activity processing failed');
       if (!res.headersSent) res.send(500, { error: 'The activity could not be processed.' });
     }
   });

@@ -13,6 +13,7 @@
  *   sends ambiguous — and ambiguous sends are never repeated.
  */
 import Bottleneck from 'bottleneck';
+import type { Logger } from '../logger';
 import type { StoredConversationReference } from '../storage/conversationStore';
 import type { DeliveryClaim, DeliveryState, TableDeliveryStore } from '../storage/deliveryStore';
 import type { OutgoingMessage, ProactiveSender, SendOutcome } from './sender';
@@ -73,12 +74,6 @@ export interface DeliveryEvents {
   onSent?(runId: string, target: DeliveryTarget): void;
 }
 
-interface DeliveryLogger {
-  info(details: Record<string, unknown>, message: string): void;
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
-
 export class DeliveryEngine {
   /** Bounds claim+send work in flight (storage and HTTP concurrency). */
   private readonly slots: Bottleneck;
@@ -97,7 +92,7 @@ export class DeliveryEngine {
     private readonly deps: {
       sender: ProactiveSender;
       deliveries: TableDeliveryStore;
-      logger: DeliveryLogger;
+      logger: Logger;
       /** This instance's id, written on every claim. */
       owner: string;
       limits?: Partial<DeliveryLimits>;

@@ -4,7 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
-import { z } from 'zod';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { given } from '../schedulerConfig';
 import type { DecisionStore } from '../storage/contract';
 import type { TableConversationStore } from '../storage/conversationStore';
 import { createDeliveriesTableClient, TableDeliveryStore } from '../storage/deliveryStore';
@@ -21,34 +23,23 @@ export interface ReminderSettings {
   scheduler: SchedulerOptions;
 }
 
-const positive = z.coerce.number().positive();
-const SettingsEnvSchema = z.object({
-  REMINDERS_ENABLED: z.enum(['true', 'false', '1', '0']).optional(),
-  REMINDER_TICK_CRON: z.string().min(9).max(100).optional(),
-  REMINDER_GLOBAL_PER_SECOND: positive.max(1000).optional(),
-  REMINDER_PER_CONVERSATION_PER_SECOND: positive.max(50).optional(),
-  REMINDER_MAX_CONCURRENT: z.coerce.number().int().min(1).max(256).optional(),
-  REMINDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).optional(),
-  REMINDER_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
-});
-
-/** Reminder settings from the environment (all optional), on top of the defaults. */
-export function reminderSettingsFromEnv(env: NodeJS.ProcessEnv, followUpHours: number, enabledByDefault = true): ReminderSettings {
-  const e = SettingsEnvSchema.parse(env);
+/** Reminder settings from the config (src/schedulerConfig.ts) on top of the defaults; off by default under NODE_ENV=test. */
+export function reminderSettingsFrom(c: Config): ReminderSettings {
   return {
-    enabled: e.REMINDERS_ENABLED === undefined ? enabledByDefault : e.REMINDERS_ENABLED === 'true' || e.REMINDERS_ENABLED === '1',
+    enabled: c.REMINDERS_ENABLED ?? c.NODE_ENV !== 'test',
     limits: {
       ...DEFAULT_LIMITS,
-      ...(e.REMINDER_GLOBAL_PER_SECOND ? { globalPerSecond: e.REMINDER_GLOBAL_PER_SECOND } : {}),
-      ...(e.REMINDER_PER_CONVERSATION_PER_SECOND ? { perConversationPerSecond: e.REMINDER_PER_CONVERSATION_PER_SECOND } : {}),
-      ...(e.REMINDER_MAX_CONCURRENT ? { globalMaxConcurrent: e.REMINDER_MAX_CONCURRENT } : {}),
-      ...(e.REMINDER_MAX_ATTEMPTS ? { maxAttempts: e.REMINDER_MAX_ATTEMPTS } : {}),
+      ...given({
+        globalPerSecond: c.REMINDER_GLOBAL_PER_SECOND,
+        perConversationPerSecond: c.REMINDER_PER_CONVERSATION_PER_SECOND,
+        globalMaxConcurrent: c.REMINDER_MAX_CONCURRENT,
+        maxAttempts: c.REMINDER_MAX_ATTEMPTS,
+      }),
     },
     scheduler: {
       ...DEFAULT_SCHEDULER_OPTIONS,
-      followUpHours,
-      ...(e.REMINDER_TICK_CRON ? { tickCron: e.REMINDER_TICK_CRON } : {}),
-      ...(e.REMINDER_LEASE_TTL_MS ? { leaseTtlMs: e.REMINDER_LEASE_TTL_MS } : {}),
+      followUpHours: c.FOLLOW_UP_REMINDER_HOURS,
+      ...given({ tickCron: c.REMINDER_TICK_CRON, leaseTtlMs: c.REMINDER_LEASE_TTL_MS }),
     },
   };
 }
@@ -66,12 +57,6 @@ export interface ReminderSystem {
   stop(): Promise<void>;
 }
 
-interface SystemLogger {
-  info(details: Record<string, unknown>, message: string): void;
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
-
 export async function createReminderSystem(deps: {
   connectionString: string;
   leasesTable: TableClient;
@@ -80,17 +65,19 @@ export async function createReminderSystem(deps: {
   decisions: DecisionStore;
   sender: ProactiveSender;
   composer: ReminderComposer;
-  logger: SystemLogger;
+  logger: Logger;
   now: () => Date;
   settings: ReminderSettings;
   owner?: string;
 }): Promise<ReminderSystem> {
   const owner = deps.owner ?? `instance-${randomUUID()}`;
+  // Deliveries and leases keep the wall clock (their default): their times are compared across instances.
   const deliveries = new TableDeliveryStore(createDeliveriesTableClient(deps.connectionString), {
+    logger: deps.logger,
     staleSendingMs: Math.max(deps.settings.scheduler.leaseTtlMs, 10_000),
   });
   await deliveries.ensureTable();
-  const leases = new TableLeaseStore(deps.leasesTable);
+  const leases = new TableLeaseStore(deps.leasesTable, { logger: deps.logger });
   const engine = new DeliveryEngine({
     sender: deps.sender,
     deliveries,

@@ -5,15 +5,16 @@
  *   2. finds every due item (channel reminders and follow-up trackers) and runs it:
  *      lease per run → build targets and messages → fan out (DeliveryEngine) → move the item on.
  *
- * Exactly-once per run and conversation comes from two tables (see README of this folder in the
- * file header of delivery.ts and leaseStore.ts): the lease makes one instance the sender of a run,
- * the deliveries table makes each (run, conversation) sendable once even across a takeover.
+ * Exactly-once per run and conversation comes from two tables (see the file headers of delivery.ts
+ * and storage/leaseStore.ts): the lease (taken through scheduling/leasedJob.ts) makes one instance
+ * the sender of a run, the deliveries table makes each (run, conversation) sendable once even
+ * across a takeover.
  */
-import { randomUUID } from 'node:crypto';
-import { Cron } from 'croner';
+import type { Logger } from '../logger';
+import { LeasedJob, type LeasedRun } from '../scheduling/leasedJob';
 import type { DecisionStore, StoredRecord } from '../storage/contract';
 import type { StoredConversation, TableConversationStore } from '../storage/conversationStore';
-import type { Lease, TableLeaseStore } from '../storage/leaseStore';
+import type { TableLeaseStore } from '../storage/leaseStore';
 import { itemKey, type FollowUpTracker, type ReminderItem, type ScheduledReminder, type TableReminderStore } from '../storage/reminderStore';
 import type { DeliveryEngine, DeliveryTarget, RunResult } from './delivery';
 import { nextRunAfter } from './schedule';
@@ -61,12 +62,6 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   watermarkOverlapMs: 5 * 60_000,
 };
 
-interface SchedulerLogger {
-  info(details: Record<string, unknown>, message: string): void;
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
-
 export interface SchedulerDeps {
   reminders: TableReminderStore;
   leases: TableLeaseStore;
@@ -74,7 +69,7 @@ export interface SchedulerDeps {
   decisions: DecisionStore;
   engine: DeliveryEngine;
   composer: ReminderComposer;
-  logger: SchedulerLogger;
+  logger: Logger;
   /** The business clock (injectable): decides what is due. Leases use the wall clock. */
   now: () => Date;
   owner?: string;
@@ -89,41 +84,32 @@ export interface TickResult {
 }
 
 export class ReminderScheduler {
-  readonly owner: string;
   readonly options: SchedulerOptions;
-  private job?: Cron;
-  private stopping = new AbortController();
+  private readonly job: LeasedJob;
   private current?: Promise<TickResult>;
   private lastDiscovery = 0;
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.owner = deps.owner ?? `instance-${randomUUID()}`;
     this.options = { ...DEFAULT_SCHEDULER_OPTIONS, ...deps.options };
+    this.job = new LeasedJob({ name: 'reminder', leases: deps.leases, logger: deps.logger, leaseTtlMs: this.options.leaseTtlMs, owner: deps.owner });
+  }
+
+  get owner(): string {
+    return this.job.owner;
   }
 
   start(): void {
-    if (this.job) return;
-    this.stopping = new AbortController();
-    // protect: a tick that runs long is never overlapped by the next one.
-    this.job = new Cron(this.options.tickCron, { protect: true, catch: false }, async () => {
-      try {
-        await this.tick();
-      } catch (err) {
-        this.deps.logger.error({ event: 'reminder.tick_failed', err: errorFields(err) }, 'reminder tick failed');
-      }
-    });
+    this.job.start(this.options.tickCron, () => this.tick());
   }
 
   /** Stops ticking; aborts the running tick (sends in flight finish and are recorded) and waits for it. */
   async stop(): Promise<void> {
-    this.job?.stop();
-    this.job = undefined;
-    this.stopping.abort();
+    await this.job.stop();
     await this.current?.catch(() => undefined);
   }
 
   get stopped(): boolean {
-    return this.stopping.signal.aborted;
+    return this.job.stopped;
   }
 
   /** One pass: discovery, then every due item. Safe to call directly (tests); ticks never overlap. */
@@ -209,57 +195,34 @@ export class ReminderScheduler {
   private async runItem(item: ReminderItem, now: Date, cache: TickCache): Promise<RunResult | 'skipped' | 'closed'> {
     const runAt = item.nextRunAt;
     const runId = `${itemKey(item)}@${runAt}`;
-    const acquired = await this.deps.leases.acquire(runId, this.owner, this.options.leaseTtlMs);
-    if (!acquired.acquired) {
-      // A completed run whose item was not moved on (its sender died in between): move it on now.
-      if (acquired.reason === 'completed') await this.advance(item, runAt, now);
-      return 'skipped';
-    }
-    let lease: Lease | undefined = acquired.lease;
-    if (acquired.takeover) this.deps.logger.info({ event: 'reminder.run_takeover', runId, generation: lease.generation }, 'taking over an unfinished run');
+    const outcome = await this.job.run(runId, (run) => this.sendRun(run, runId, item, now, cache));
+    if (outcome.ran) return outcome.value;
+    // A completed run whose item was not moved on (its sender died in between): move it on now.
+    if (outcome.reason === 'completed') await this.advance(item, runAt, now);
+    return 'skipped';
+  }
 
-    const runAbort = new AbortController();
-    const onStop = () => runAbort.abort();
-    this.stopping.signal.addEventListener('abort', onStop, { once: true });
-    const renewEvery = Math.max(200, Math.floor(this.options.leaseTtlMs / 3));
-    const renewTimer = setInterval(() => {
-      if (!lease) return;
-      this.deps.leases
-        .renew(lease, this.options.leaseTtlMs)
-        .then((renewed) => {
-          if (renewed) lease = renewed;
-          else {
-            this.deps.logger.warn({ event: 'reminder.lease_lost', runId }, 'lost the lease mid-run; stopping this run');
-            lease = undefined;
-            runAbort.abort();
-          }
-        })
-        .catch(() => undefined);
-    }, renewEvery);
-    try {
-      const plan = await this.plan(item, now, cache);
-      if (plan === 'closed') {
-        if (lease) await this.deps.leases.complete(lease);
-        return 'closed';
-      }
-      const result = await this.deps.engine.deliverRun(runId, plan, runAbort.signal);
-      const held: Lease | undefined = lease;
-      if (!held) return result;
-      if (result.complete || held.generation >= this.options.maxRunPasses) {
-        if (!result.complete) this.deps.logger.warn({ event: 'reminder.run_closed_incomplete', runId, counts: result.counts }, 'closing a run with undelivered messages');
-        await this.advance(item, runAt, now);
-        await this.deps.leases.complete(held);
-      } else if (!this.stopped) {
-        // Some sends failed after their retries: let the next tick (any instance) try again.
-        await this.deps.leases.release(held);
-      }
-      // When stopping, the lease is simply left to expire (as after a crash).
-      this.deps.logger.info({ event: 'reminder.run_done', runId, counts: result.counts, complete: result.complete }, 'reminder run finished');
-      return result;
-    } finally {
-      clearInterval(renewTimer);
-      this.stopping.signal.removeEventListener('abort', onStop);
+  /** One run under its lease: plan, fan out, then move the item on (or leave the run for a later pass). */
+  private async sendRun(run: LeasedRun, runId: string, item: ReminderItem, now: Date, cache: TickCache): Promise<RunResult | 'closed'> {
+    if (run.takeover) this.deps.logger.info({ event: 'reminder.run_takeover', runId, generation: run.generation }, 'taking over an unfinished run');
+    const plan = await this.plan(item, now, cache);
+    if (plan === 'closed') {
+      await run.complete();
+      return 'closed';
     }
+    const result = await this.deps.engine.deliverRun(runId, plan, run.signal);
+    if (!run.held) return result;
+    if (result.complete || run.generation >= this.options.maxRunPasses) {
+      if (!result.complete) this.deps.logger.warn({ event: 'reminder.run_closed_incomplete', runId, counts: result.counts }, 'closing a run with undelivered messages');
+      await this.advance(item, item.nextRunAt, now);
+      await run.complete();
+    } else if (!this.stopped) {
+      // Some sends failed after their retries: let the next tick (any instance) try again.
+      await run.release();
+    }
+    // When stopping, the lease is simply left to expire (as after a crash).
+    this.deps.logger.info({ event: 'reminder.run_done', runId, counts: result.counts, complete: result.complete }, 'reminder run finished');
+    return result;
   }
 
   /** Moves the item past `runAt`: schedules to their next cron time, follow-ups by the repeat interval. */

@@ -1,55 +1,30 @@
 /**
- * Wiring for the retention purge: settings from the environment, the purge (storage), the lease
- * store and the croner job. The app starts it with listen() and stops it with close().
+ * Wiring for the retention purge: settings from the config, the purge (storage), the lease store
+ * and the croner job. The app starts it with listen() and stops it with close().
  */
-import { Cron } from 'croner';
-import { z } from 'zod';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { given } from '../schedulerConfig';
 import { TableLeaseStore } from '../storage/leaseStore';
 import { TableRetentionPurge } from '../storage/retention';
 import type { Tables } from '../storage/tableClients';
-import { DEFAULT_RETENTION_SETTINGS, RetentionJob, type PurgeRunResult, type RetentionLogger, type RetentionSettings, type RunOptions } from './job';
+import { DEFAULT_RETENTION_SETTINGS, RetentionJob, type PurgeRunResult, type RetentionSettings, type RunOptions } from './job';
 
-export { DEFAULT_RETENTION_SETTINGS, RetentionJob, retentionCutoff, type PurgeRunResult, type RetentionSettings, type RunOptions } from './job';
+export { DEFAULT_RETENTION_SETTINGS, RetentionJob, type PurgeRunResult, type RetentionSettings, type RunOptions } from './job';
 
-const validCron = (pattern: string) => {
-  try {
-    new Cron(pattern, { paused: true }).stop();
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const validTimezone = (tz: string) => {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const SettingsEnvSchema = z.object({
-  RETENTION_PURGE_ENABLED: z.enum(['true', 'false', '1', '0']).optional(),
-  RETENTION_PURGE_CRON: z.string().min(9).max(100).refine(validCron, 'must be a cron pattern').optional(),
-  RETENTION_PURGE_TIMEZONE: z.string().min(1).max(64).refine(validTimezone, 'must be an IANA time zone').optional(),
-  RETENTION_PURGE_MAX_RECORDS: z.coerce.number().int().min(1).max(1_000_000).optional(),
-  RETENTION_PURGE_MAX_AUDIT_ENTRIES: z.coerce.number().int().min(1).max(10_000_000).optional(),
-  RETENTION_PURGE_LEASE_TTL_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
-});
-
-/** Retention settings from the environment (all optional) on top of the defaults; RETENTION_DAYS comes from config. */
-export function retentionSettingsFromEnv(env: NodeJS.ProcessEnv, retentionDays: number, enabledByDefault = true): RetentionSettings {
-  const e = SettingsEnvSchema.parse(env);
+/** Retention settings from the config (src/schedulerConfig.ts) on top of the defaults; off by default under NODE_ENV=test. */
+export function retentionSettingsFrom(c: Config): RetentionSettings {
   return {
     ...DEFAULT_RETENTION_SETTINGS,
-    retentionDays,
-    enabled: e.RETENTION_PURGE_ENABLED === undefined ? enabledByDefault : e.RETENTION_PURGE_ENABLED === 'true' || e.RETENTION_PURGE_ENABLED === '1',
-    ...(e.RETENTION_PURGE_CRON ? { cron: e.RETENTION_PURGE_CRON } : {}),
-    ...(e.RETENTION_PURGE_TIMEZONE ? { timezone: e.RETENTION_PURGE_TIMEZONE } : {}),
-    ...(e.RETENTION_PURGE_MAX_RECORDS ? { maxRecordsPerRun: e.RETENTION_PURGE_MAX_RECORDS } : {}),
-    ...(e.RETENTION_PURGE_MAX_AUDIT_ENTRIES ? { maxAuditEntriesPerRun: e.RETENTION_PURGE_MAX_AUDIT_ENTRIES } : {}),
-    ...(e.RETENTION_PURGE_LEASE_TTL_MS ? { leaseTtlMs: e.RETENTION_PURGE_LEASE_TTL_MS } : {}),
+    retentionDays: c.RETENTION_DAYS,
+    enabled: c.RETENTION_PURGE_ENABLED ?? c.NODE_ENV !== 'test',
+    ...given({
+      cron: c.RETENTION_PURGE_CRON,
+      timezone: c.RETENTION_PURGE_TIMEZONE,
+      maxRecordsPerRun: c.RETENTION_PURGE_MAX_RECORDS,
+      maxAuditEntriesPerRun: c.RETENTION_PURGE_MAX_AUDIT_ENTRIES,
+      leaseTtlMs: c.RETENTION_PURGE_LEASE_TTL_MS,
+    }),
   };
 }
 
@@ -68,7 +43,7 @@ export interface RetentionSystem {
 
 export function createRetentionSystem(deps: {
   tables: Pick<Tables, 'decisions' | 'audit' | 'leases'>;
-  logger: RetentionLogger;
+  logger: Logger;
   settings: RetentionSettings;
   now: () => Date;
   owner?: string;
@@ -76,7 +51,8 @@ export function createRetentionSystem(deps: {
   const purge = new TableRetentionPurge({ decisions: deps.tables.decisions, audit: deps.tables.audit }, { logger: deps.logger });
   const job = new RetentionJob({
     purge,
-    leases: new TableLeaseStore(deps.tables.leases),
+    // The lease store keeps the wall clock (its default): lease expiry is compared across instances.
+    leases: new TableLeaseStore(deps.tables.leases, { logger: deps.logger }),
     logger: deps.logger,
     settings: deps.settings,
     now: deps.now,

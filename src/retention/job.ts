@@ -1,15 +1,15 @@
 /**
  * The retention purge job: a croner schedule (daily 02:30 Europe/London by default) on every
- * instance; each firing first takes a lease keyed by the scheduled minute, so exactly one instance
- * purges a given run (the others see 'held' or 'completed' and do nothing). The lease is renewed
- * while the run lasts; a lost lease stops the run after the record in hand. Work per run is
- * bounded; whatever is left is picked up by the next run (deletion is idempotent).
+ * instance; each firing first takes a lease keyed by the scheduled minute (scheduling/leasedJob.ts),
+ * so exactly one instance purges a given run (the others see 'held' or 'completed' and do nothing).
+ * The lease is renewed while the run lasts; a lost lease stops the run after the record in hand.
+ * Work per run is bounded; whatever is left is picked up by the next run (deletion is idempotent).
  *
  * Logs counts only (tenants, records, rows, audit entries, duration) — never record content.
  */
-import { randomUUID } from 'node:crypto';
-import { Cron } from 'croner';
-import type { Lease, TableLeaseStore } from '../storage/leaseStore';
+import type { Logger } from '../logger';
+import { LeasedJob, type LeasedRun } from '../scheduling/leasedJob';
+import type { TableLeaseStore } from '../storage/leaseStore';
 import type { PurgeCounts, TableRetentionPurge } from '../storage/retention';
 import { errorFields } from '../logger';
 
@@ -42,12 +42,6 @@ export const DEFAULT_RETENTION_SETTINGS: RetentionSettings = {
 
 const DAY_MS = 86_400_000;
 
-export interface RetentionLogger {
-  info(details: Record<string, unknown>, message: string): void;
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
-
 export type PurgeRunResult =
   | { ran: true; runKey: string; counts: PurgeCounts; durationMs: number }
   | { ran: false; runKey: string; reason: 'held' | 'completed' | 'stopped' };
@@ -61,107 +55,73 @@ export interface RunOptions {
 }
 
 /** The cutoff for a run at `now`: entries recorded strictly before it are expired. */
-export function retentionCutoff(now: Date, retentionDays: number): Date {
+function retentionCutoff(now: Date, retentionDays: number): Date {
   return new Date(now.getTime() - retentionDays * DAY_MS);
 }
 
 export class RetentionJob {
-  readonly owner: string;
-  private job?: Cron;
-  private stopping = new AbortController();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly job: LeasedJob;
 
   constructor(
     private readonly deps: {
       purge: TableRetentionPurge;
       leases: TableLeaseStore;
-      logger: RetentionLogger;
+      logger: Logger;
       settings: RetentionSettings;
       /** Business clock (cutoff, run key). Leases use the wall clock. */
       now: () => Date;
       owner?: string;
     },
   ) {
-    this.owner = deps.owner ?? `instance-${randomUUID()}`;
     if (!Number.isInteger(deps.settings.retentionDays) || deps.settings.retentionDays < 1) {
       throw new RangeError('retentionDays must be a positive integer');
     }
+    this.job = new LeasedJob({ name: 'retention', leases: deps.leases, logger: deps.logger, leaseTtlMs: deps.settings.leaseTtlMs, owner: deps.owner });
+  }
+
+  get owner(): string {
+    return this.job.owner;
   }
 
   start(): void {
-    if (this.job) return;
-    this.stopping = new AbortController();
-    // protect: a run that lasts past the next firing is never overlapped by it on this instance.
-    this.job = new Cron(this.deps.settings.cron, { timezone: this.deps.settings.timezone, protect: true, catch: false }, async () => {
-      await this.runRetentionPurge().catch(() => undefined); // already logged
-    });
+    const { cron, timezone } = this.deps.settings;
+    this.job.start(cron, () => this.runRetentionPurge().catch(() => undefined), { timezone }); // failures are already logged
   }
 
   /** Stops the schedule, asks a running purge to stop after the record in hand, and waits for it. */
-  async stop(): Promise<void> {
-    this.job?.stop();
-    this.job = undefined;
-    this.stopping.abort();
-    await Promise.allSettled([...this.inFlight]);
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** When the schedule fires next (undefined when not started). */
   nextRun(): Date | undefined {
-    return this.job?.nextRun() ?? undefined;
+    return this.job.nextRun();
   }
 
   /**
    * One purge run under the lease for its scheduled minute (manual trigger for tests and ops).
    * Two instances calling this for the same minute: one purges, the other returns ran: false.
    */
-  runRetentionPurge(options: RunOptions = {}): Promise<PurgeRunResult> {
-    const run = this.doRun(options);
-    this.inFlight.add(run);
-    void run.finally(() => this.inFlight.delete(run)).catch(() => undefined);
-    return run;
-  }
-
-  private async doRun(options: RunOptions): Promise<PurgeRunResult> {
-    const { settings, leases, logger } = this.deps;
+  async runRetentionPurge(options: RunOptions = {}): Promise<PurgeRunResult> {
     const now = options.now ?? this.deps.now();
     // Every instance's schedule fires at the same wall-clock minute: that minute names the run.
     const runKey = `retention-purge@${new Date(Math.round(now.getTime() / 60_000) * 60_000).toISOString()}`;
-    if (this.stopping.signal.aborted) return { ran: false, runKey, reason: 'stopped' };
+    if (this.job.stopped) return { ran: false, runKey, reason: 'stopped' };
+    const outcome = await this.job.run(runKey, (run) => this.purge(run, now, options));
+    if (outcome.ran) return { ran: true, runKey, ...outcome.value };
+    this.deps.logger.info({ event: 'retention.purge_skipped', reason: outcome.reason }, 'retention purge run handled by another instance');
+    return { ran: false, runKey, reason: outcome.reason };
+  }
 
-    const acquired = await leases.acquire(runKey, this.owner, settings.leaseTtlMs);
-    if (!acquired.acquired) {
-      logger.info({ event: 'retention.purge_skipped', reason: acquired.reason }, 'retention purge run handled by another instance');
-      return { ran: false, runKey, reason: acquired.reason };
-    }
-    let lease: Lease | undefined = acquired.lease;
-    const runAbort = new AbortController();
-    const onStop = () => runAbort.abort();
-    this.stopping.signal.addEventListener('abort', onStop, { once: true });
-    const renewTimer = setInterval(
-      () => {
-        if (!lease) return;
-        leases
-          .renew(lease, settings.leaseTtlMs)
-          .then((renewed) => {
-            if (renewed) lease = renewed;
-            else {
-              logger.warn({ event: 'retention.lease_lost' }, 'retention purge lost its lease; stopping this run');
-              lease = undefined;
-              runAbort.abort();
-            }
-          })
-          .catch(() => undefined);
-      },
-      Math.max(200, Math.floor(settings.leaseTtlMs / 3)),
-    );
-
+  private async purge(run: LeasedRun, now: Date, options: RunOptions): Promise<{ counts: PurgeCounts; durationMs: number }> {
+    const { settings, logger } = this.deps;
     const started = Date.now();
     const cutoff = retentionCutoff(now, settings.retentionDays);
     try {
       const counts = await this.deps.purge.purge(cutoff, {
         maxRecords: options.maxRecords ?? settings.maxRecordsPerRun,
         maxAuditEntries: options.maxAuditEntries ?? settings.maxAuditEntriesPerRun,
-        signal: runAbort.signal,
+        signal: run.signal,
       });
       const durationMs = Date.now() - started;
       // Counts only: never record content.
@@ -181,18 +141,15 @@ export class RetentionJob {
         },
         'retention purge finished',
       );
-      if (lease) await leases.complete(lease);
-      return { ran: true, runKey, counts, durationMs };
+      await run.complete();
+      return { counts, durationMs };
     } catch (err) {
       logger.error(
         { event: 'retention.purge_failed', err: errorFields(err), durationMs: Date.now() - started },
         'retention purge failed; the next run continues',
       );
-      if (lease) await leases.release(lease).catch(() => undefined);
+      await run.release().catch(() => undefined);
       throw err;
-    } finally {
-      clearInterval(renewTimer);
-      this.stopping.signal.removeEventListener('abort', onStop);
     }
   }
 }

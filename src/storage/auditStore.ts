@@ -6,14 +6,12 @@
  * Rows are only ever created, never updated; the retention purge (src/storage/retention.ts) deletes
  * entries older than RETENTION_DAYS.
  */
-import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { CorruptEntityError, guarded, InvalidRecordError } from './errors';
+import { InvalidRecordError } from './errors';
 import { encodeKeyPart, invertedMillis, uniqueSuffix } from './keys';
-import { defaultStorageLogger, type StorageLogger } from './logger';
 import { scanRange } from './rangeScan';
 import { describeIssues } from './recordSchemas';
-import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
+import { TableStore, whereOf, type Entity } from './tableStore';
 
 export interface AuditEntry {
   tenantId: string;
@@ -51,33 +49,14 @@ const auditEntitySchema = z.object({
 
 const MAX_FILTER_JSON_CHARS = 8_000;
 
-export interface AuditStoreOptions {
-  logger?: StorageLogger;
-  callTimeoutMs?: number;
-  now?: () => Date;
-}
-
-export class TableAuditStore {
-  private readonly logger: StorageLogger;
-  private readonly callTimeoutMs: number;
-  private readonly now: () => Date;
-
-  constructor(
-    private readonly client: TableClient,
-    options: AuditStoreOptions = {},
-  ) {
-    this.logger = options.logger ?? defaultStorageLogger();
-    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    this.now = options.now ?? (() => new Date());
-  }
-
+export class TableAuditStore extends TableStore {
   async write(input: NewAuditEntry): Promise<AuditEntry> {
     const parsed = auditEntrySchema.safeParse({ ...input, at: input.at ?? this.now().toISOString() });
     if (!parsed.success) throw new InvalidRecordError(`audit entry rejected: ${describeIssues(parsed.error)}`);
     const entry = parsed.data;
     const filter = JSON.stringify(entry.filter);
     if (filter.length > MAX_FILTER_JSON_CHARS) throw new InvalidRecordError('audit entry rejected: filter is too large');
-    await guarded('write audit entry', () =>
+    await this.call('write audit entry', (abortSignal) =>
       this.client.createEntity(
         {
           partitionKey: encodeKeyPart(entry.tenantId),
@@ -86,7 +65,7 @@ export class TableAuditStore {
           ...entry,
           filter,
         },
-        { abortSignal: AbortSignal.timeout(this.callTimeoutMs) },
+        { abortSignal },
       ),
     );
     return entry;
@@ -101,29 +80,22 @@ export class TableAuditStore {
       ge: '0',
       lt: ':', // the character after '9': every inverted-time key
       want: limit,
-      signal: () => AbortSignal.timeout(this.callTimeoutMs),
+      signal: () => this.signal(),
       operation: 'list audit entries',
     });
     return rows.map((row) => this.toEntry(row));
   }
 
-  private toEntry(row: Record<string, unknown>): AuditEntry {
-    const where = `PartitionKey='${String(row.partitionKey)}', RowKey='${String(row.rowKey)}'`;
-    const fail = (detail: string) => {
-      const err = new CorruptEntityError(this.client.tableName, where, detail);
-      this.logger.error({ table: err.table, where, detail }, 'corrupt entity in Table storage');
-      return err;
-    };
-    const entity = auditEntitySchema.safeParse(row);
-    if (!entity.success) throw fail(describeIssues(entity.error));
+  private toEntry(row: Entity): AuditEntry {
+    const entity = this.parsed(auditEntitySchema, row);
     let filter: unknown;
     try {
-      filter = JSON.parse(entity.data.filter);
+      filter = JSON.parse(entity.filter);
     } catch {
-      throw fail("'filter' is not valid JSON");
+      throw this.corrupt(whereOf(row), "'filter' is not valid JSON");
     }
-    const entry = auditEntrySchema.safeParse({ ...entity.data, filter });
-    if (!entry.success) throw fail(describeIssues(entry.error));
+    const entry = auditEntrySchema.safeParse({ ...entity, filter });
+    if (!entry.success) throw this.corrupt(whereOf(row), describeIssues(entry.error));
     return entry.data;
   }
 }

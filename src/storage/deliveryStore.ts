@@ -12,20 +12,16 @@
  * A 'failed' row is one the connector definitely did not accept (429 after all attempts, 5xx,
  * connection refused) and may be claimed again by a later pass of the same run.
  */
-import { odata, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { entityPages } from './entityPages';
-import { guarded, statusOf, wrapStorageError } from './errors';
-import { decodeKeyPart, encodeKeyPart } from './keys';
-import { createTableClient, DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
+import { encodeKeyPart } from './keys';
+import { createTableClient } from './tableClients';
+import { TableStore, type TableStoreOptions } from './tableStore';
 
-export const DELIVERIES_TABLE = 'deliveries';
+const DELIVERIES_TABLE = 'deliveries';
 
-export const DELIVERY_STATES = ['sending', 'sent', 'failed', 'gone', 'unknown', 'rejected'] as const;
+const DELIVERY_STATES = ['sending', 'sent', 'failed', 'gone', 'unknown', 'rejected'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
-
-/** States after which a conversation is never sent this run again. */
-export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(['sent', 'gone', 'unknown', 'rejected']);
 
 const deliveryEntitySchema = z.object({
   partitionKey: z.string(),
@@ -39,16 +35,7 @@ const deliveryEntitySchema = z.object({
   etag: z.string(),
 });
 
-export interface Delivery {
-  runId: string;
-  conversationId: string;
-  state: DeliveryState;
-  owner: string;
-  attempts: number;
-  updatedAt: number;
-  lastStatus?: number;
-  activityId?: string;
-}
+type DeliveryEntity = z.infer<typeof deliveryEntitySchema>;
 
 export interface DeliveryClaim {
   runId: string;
@@ -60,9 +47,7 @@ export interface DeliveryClaim {
 
 export type ClaimResult = { claimed: true; claim: DeliveryClaim } | { claimed: false; state: DeliveryState };
 
-export interface DeliveryStoreOptions {
-  callTimeoutMs?: number;
-  clock?: () => number;
+export interface DeliveryStoreOptions extends TableStoreOptions {
   /** A 'sending' row older than this, from another owner, is declared ambiguous ('unknown'). */
   staleSendingMs?: number;
 }
@@ -71,41 +56,26 @@ export function createDeliveriesTableClient(connectionString: string): TableClie
   return createTableClient(connectionString, DELIVERIES_TABLE);
 }
 
-export class TableDeliveryStore {
-  private readonly callTimeoutMs: number;
-  private readonly clock: () => number;
+/**
+ * Times here are wall-clock millis (the `now` option defaults to the wall clock): they decide when
+ * a 'sending' row is stale, across instances, so a business clock that tests move must not be used.
+ */
+export class TableDeliveryStore extends TableStore {
   private readonly staleSendingMs: number;
 
-  constructor(
-    private readonly client: TableClient,
-    options: DeliveryStoreOptions = {},
-  ) {
-    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    this.clock = options.clock ?? Date.now;
+  constructor(client: TableClient, options: DeliveryStoreOptions = {}) {
+    super(client, options);
     this.staleSendingMs = options.staleSendingMs ?? 60_000;
-  }
-
-  /** Creates the table if needed (idempotent; call at start-up). */
-  async ensureTable(): Promise<void> {
-    await guarded(`create table ${this.client.tableName}`, async () => {
-      try {
-        await this.client.createTable();
-      } catch (err) {
-        if (statusOf(err) !== 409) throw err;
-      }
-    });
   }
 
   /** Step 1: claim (runId, conversationId) before sending. Only the claimant may send. */
   async claim(runId: string, conversationId: string, owner: string): Promise<ClaimResult> {
     const keys = { partitionKey: encodeKeyPart(runId), rowKey: encodeKeyPart(conversationId) };
-    const now = this.clock();
-    try {
-      const res = await this.client.createEntity({ ...keys, state: 'sending', owner, attempts: 1, updatedAt: now }, { abortSignal: this.signal() });
-      return { claimed: true, claim: { runId, conversationId, owner, attempts: 1, etag: res.etag ?? '' } };
-    } catch (err) {
-      if (statusOf(err) !== 409) throw wrapStorageError(err, 'claim delivery');
-    }
+    const now = this.wallClock();
+    const inserted = await this.conditional('claim delivery', [409], (abortSignal) =>
+      this.client.createEntity({ ...keys, state: 'sending', owner, attempts: 1, updatedAt: now }, { abortSignal }),
+    );
+    if (inserted.ok) return { claimed: true, claim: { runId, conversationId, owner, attempts: 1, etag: inserted.value.etag ?? '' } };
     const existing = await this.read(keys.partitionKey, keys.rowKey);
     if (!existing) return { claimed: false, state: 'sending' };
     // 'failed': definitely not delivered. 'sending' by this very owner: our own claim whose insert
@@ -113,17 +83,16 @@ export class TableDeliveryStore {
     // (ETag-checked, so only one instance does).
     if (existing.state === 'failed' || (existing.state === 'sending' && existing.owner === owner)) {
       const attempts = existing.attempts + 1;
-      try {
-        const res = await this.client.updateEntity(
+      const reclaimed = await this.conditional('reclaim delivery', [412], (abortSignal) =>
+        this.client.updateEntity(
           { ...keys, state: 'sending', owner, attempts, updatedAt: now, ...(existing.lastStatus === undefined ? {} : { lastStatus: existing.lastStatus }) },
           'Replace',
-          { etag: existing.etag, abortSignal: this.signal() },
-        );
-        return { claimed: true, claim: { runId, conversationId, owner, attempts, etag: res.etag ?? '' } };
-      } catch (err) {
-        if (statusOf(err) === 412) return { claimed: false, state: 'sending' };
-        throw wrapStorageError(err, 'reclaim delivery');
-      }
+          { etag: existing.etag, abortSignal },
+        ),
+      );
+      return reclaimed.ok
+        ? { claimed: true, claim: { runId, conversationId, owner, attempts, etag: reclaimed.value.etag ?? '' } }
+        : { claimed: false, state: 'sending' };
     }
     if (existing.state === 'sending' && now - existing.updatedAt > this.staleSendingMs) {
       // Its sender died between claim and outcome: the message may have gone. Never resend.
@@ -136,62 +105,36 @@ export class TableDeliveryStore {
   /** Step 2: record what the connector said. False when the row was changed by someone else. */
   async finish(claim: DeliveryClaim, state: Exclude<DeliveryState, 'sending'>, info: { status?: number; activityId?: string } = {}): Promise<boolean> {
     const keys = { partitionKey: encodeKeyPart(claim.runId), rowKey: encodeKeyPart(claim.conversationId) };
-    try {
-      await this.client.updateEntity(
+    const finished = await this.conditional('finish delivery', [412, 404], (abortSignal) =>
+      this.client.updateEntity(
         {
           ...keys,
           state,
           owner: claim.owner,
           attempts: claim.attempts,
-          updatedAt: this.clock(),
+          updatedAt: this.wallClock(),
           ...(info.status === undefined ? {} : { lastStatus: info.status }),
           ...(info.activityId === undefined ? {} : { activityId: info.activityId.slice(0, 500) }),
         },
         'Replace',
-        { etag: claim.etag, abortSignal: this.signal() },
-      );
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 412 || statusOf(err) === 404) return false;
-      throw wrapStorageError(err, 'finish delivery');
-    }
+        { etag: claim.etag, abortSignal },
+      ),
+    );
+    return finished.ok;
   }
 
-  async get(runId: string, conversationId: string): Promise<Delivery | undefined> {
-    const row = await this.read(encodeKeyPart(runId), encodeKeyPart(conversationId));
-    return row && toDelivery(row);
-  }
-
-  /** Every delivery row of one run (one partition). */
-  async listRun(runId: string): Promise<Delivery[]> {
-    const out: Delivery[] = [];
-    const filter = odata`PartitionKey eq ${encodeKeyPart(runId)}`;
-    for await (const page of entityPages(this.client, filter, () => this.signal(), 'list deliveries')) {
-      for (const row of page) {
-        const parsed = deliveryEntitySchema.safeParse(row);
-        if (parsed.success) out.push(toDelivery(parsed.data));
-      }
-    }
-    return out;
-  }
-
-  private async write(keys: { partitionKey: string; rowKey: string }, existing: z.infer<typeof deliveryEntitySchema>, state: DeliveryState, etag: string): Promise<void> {
-    await this.client.updateEntity(
-      { ...keys, state, owner: existing.owner, attempts: existing.attempts, updatedAt: this.clock() },
-      'Replace',
-      { etag, abortSignal: this.signal() },
+  private async write(keys: { partitionKey: string; rowKey: string }, existing: DeliveryEntity, state: DeliveryState, etag: string): Promise<void> {
+    await this.call('mark delivery', (abortSignal) =>
+      this.client.updateEntity(
+        { ...keys, state, owner: existing.owner, attempts: existing.attempts, updatedAt: this.wallClock() },
+        'Replace',
+        { etag, abortSignal },
+      ),
     );
   }
 
-  private async read(partitionKey: string, rowKey: string): Promise<z.infer<typeof deliveryEntitySchema> | undefined> {
-    const entity = await guarded('read delivery', async () => {
-      try {
-        return await this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal: this.signal() });
-      } catch (err) {
-        if (statusOf(err) === 404) return undefined;
-        throw err;
-      }
-    });
+  private async read(partitionKey: string, rowKey: string): Promise<DeliveryEntity | undefined> {
+    const entity = await this.pointRead(partitionKey, rowKey, 'read delivery');
     if (!entity) return undefined;
     const parsed = deliveryEntitySchema.safeParse(entity);
     // Unreadable: treat as final ('unknown') so it is never sent again.
@@ -200,20 +143,7 @@ export class TableDeliveryStore {
       : { partitionKey, rowKey, state: 'unknown', owner: '', attempts: 0, updatedAt: 0, etag: String(entity.etag ?? '*') };
   }
 
-  private signal(): AbortSignal {
-    return AbortSignal.timeout(this.callTimeoutMs);
+  private wallClock(): number {
+    return this.now().getTime();
   }
-}
-
-function toDelivery(row: z.infer<typeof deliveryEntitySchema>): Delivery {
-  return {
-    runId: decodeKeyPart(row.partitionKey),
-    conversationId: decodeKeyPart(row.rowKey),
-    state: row.state,
-    owner: row.owner,
-    attempts: row.attempts,
-    updatedAt: row.updatedAt,
-    ...(row.lastStatus === undefined ? {} : { lastStatus: row.lastStatus }),
-    ...(row.activityId === undefined ? {} : { activityId: row.activityId }),
-  };
 }

@@ -1,19 +1,24 @@
 /**
- * The little logging surface storage needs; a pino logger satisfies it.
- *
- * Storage logs keys, ids and error codes only — never record content (safeguarding data).
+ * Storage logs through the app's Logger (src/logger.ts), injected by the composition root, so its
+ * lines pass the app's redaction. It logs keys, ids and error codes only — never record content
+ * (safeguarding data).
  */
-import pino from 'pino';
+import type { Logger } from '../logger';
 
-export interface StorageLogger {
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
+/** Storage's name for the app's Logger (decisionStore and conversationStore still use it). */
+export type StorageLogger = Logger;
 
-let fallback: StorageLogger | undefined;
+/**
+ * The default when no logger is injected (tests, scripts): silent, never a second pino instance
+ * that would bypass the app's log level and redaction.
+ */
+export const silentLogger: Logger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
-/** Used when the app does not inject its own logger (it normally should). */
-export function defaultStorageLogger(): StorageLogger {
-  fallback ??= pino({ name: 'storage', level: process.env.LOG_LEVEL ?? 'info' });
-  return fallback;
+/** Kept for the stores not yet built on TableStore (decisionStore, conversationStore). */
+export function defaultStorageLogger(): Logger {
+  return silentLogger;
 }

@@ -9,11 +9,9 @@
  * a decision is recorded, so a superseded card can never be recorded on any instance. Question
  * steps do not read it: they record nothing, and that keeps each step free of storage calls.
  */
-import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
-import { guarded, statusOf, wrapStorageError } from './errors';
 import { encodeKeyPart } from './keys';
-import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
+import { TableStore } from './tableStore';
 
 /** The message (in a conversation) that shows a questionnaire's card. */
 export interface QuestionnaireCardRef {
@@ -41,15 +39,10 @@ export interface QuestionnaireSessionStore {
   current(tenantId: string, aadObjectId: string): Promise<CurrentQuestionnaire | undefined>;
 }
 
-export class TableQuestionnaireSessionStore implements QuestionnaireSessionStore {
-  constructor(
-    private readonly client: TableClient,
-    private readonly callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS,
-  ) {}
-
+export class TableQuestionnaireSessionStore extends TableStore implements QuestionnaireSessionStore {
   async replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire, at: Date): Promise<CurrentQuestionnaire | undefined> {
     const previous = await this.current(tenantId, aadObjectId);
-    await guarded('start questionnaire', () =>
+    await this.call('start questionnaire', (abortSignal) =>
       this.client.upsertEntity(
         {
           partitionKey: encodeKeyPart(tenantId),
@@ -59,22 +52,16 @@ export class TableQuestionnaireSessionStore implements QuestionnaireSessionStore
           ...(next.card ? { conversationId: next.card.conversationId, activityId: next.card.activityId } : {}),
         },
         'Replace',
-        { abortSignal: AbortSignal.timeout(this.callTimeoutMs) },
+        { abortSignal },
       ),
     );
     return previous;
   }
 
   async current(tenantId: string, aadObjectId: string): Promise<CurrentQuestionnaire | undefined> {
-    let entity: Record<string, unknown>;
-    try {
-      entity = await this.client.getEntity(encodeKeyPart(tenantId), encodeKeyPart(aadObjectId), {
-        abortSignal: AbortSignal.timeout(this.callTimeoutMs),
-      });
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw wrapStorageError(err, 'read current questionnaire');
-    }
+    const entity = await this.pointRead(encodeKeyPart(tenantId), encodeKeyPart(aadObjectId), 'read current questionnaire');
+    if (!entity) return undefined;
+    // An unreadable row counts as no current questionnaire: the next start overwrites it.
     const parsed = SessionEntitySchema.safeParse(entity);
     if (!parsed.success) return undefined;
     const { sessionId, conversationId, activityId } = parsed.data;

@@ -11,15 +11,13 @@
  * partitions. A run is identified by (row, nextRunAt); moving nextRunAt on is ETag-conditional
  * and only done when nextRunAt still holds the run's time, so it is safe to repeat.
  */
-import { odata, type TableClient } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
 import { z } from 'zod';
 import type { ConversationKind } from './contract';
-import { entityPages } from './entityPages';
-import { CorruptEntityError, guarded, InvalidRecordError, statusOf, wrapStorageError } from './errors';
+import { InvalidRecordError } from './errors';
 import { crockfordRandom, decodeKeyPart, encodeKeyPart } from './keys';
-import { defaultStorageLogger, type StorageLogger } from './logger';
 import { describeIssues } from './recordSchemas';
-import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
+import { TableStore, whereOf, type Entity } from './tableStore';
 
 export const SCHEDULE_KINDS = ['weekly_digest', 'practice'] as const;
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
@@ -119,26 +117,7 @@ export function itemKey(item: ReminderItem): string {
   return `${item.type}|${encodeKeyPart(item.tenantId)}|${item.id}`;
 }
 
-export interface ReminderStoreOptions {
-  logger?: StorageLogger;
-  callTimeoutMs?: number;
-  now?: () => Date;
-}
-
-export class TableReminderStore {
-  private readonly logger: StorageLogger;
-  private readonly callTimeoutMs: number;
-  private readonly now: () => Date;
-
-  constructor(
-    private readonly client: TableClient,
-    options: ReminderStoreOptions = {},
-  ) {
-    this.logger = options.logger ?? defaultStorageLogger();
-    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    this.now = options.now ?? (() => new Date());
-  }
-
+export class TableReminderStore extends TableStore {
   // ---- channel reminders -------------------------------------------------------------------
 
   async createSchedule(input: NewScheduledReminder): Promise<ScheduledReminder> {
@@ -153,15 +132,11 @@ export class TableReminderStore {
       const { tenantId: _t, type: _ty, id: _id, ...columns } = reminder;
       const checked = scheduleEntitySchema.safeParse({ itemType: 'schedule', ...columns });
       if (!checked.success) throw new InvalidRecordError(`reminder rejected: ${describeIssues(checked.error)}`);
-      try {
-        await this.client.createEntity(
-          { partitionKey: encodeKeyPart(input.tenantId), rowKey: scheduleRowKey(reminder.id), ...checked.data },
-          { abortSignal: this.signal() },
-        );
-        return reminder;
-      } catch (err) {
-        if (statusOf(err) !== 409) throw wrapStorageError(err, 'create reminder');
-      }
+      const created = await this.conditional('create reminder', [409], (abortSignal) =>
+        this.client.createEntity({ partitionKey: encodeKeyPart(input.tenantId), rowKey: scheduleRowKey(reminder.id), ...checked.data }, { abortSignal }),
+      );
+      if (created.ok) return reminder;
+      // 409: the random id is taken; try another.
     }
     throw new InvalidRecordError('could not allocate a unique reminder id');
   }
@@ -175,32 +150,22 @@ export class TableReminderStore {
 
   /** Active reminders of one tenant, optionally of one channel. */
   async listSchedules(tenantId: string, conversationId?: string): Promise<ScheduledReminder[]> {
-    const filter = [
-      odata`PartitionKey eq ${encodeKeyPart(tenantId)}`,
-      odata`RowKey ge ${SCHEDULE_PREFIX}`,
-      odata`RowKey lt ${'sched}'}`,
-      'active eq true',
-      ...(conversationId === undefined ? [] : [odata`conversationId eq ${conversationId}`]),
-    ].join(' and ');
-    const out: ScheduledReminder[] = [];
-    for await (const item of this.items(filter)) if (item.type === 'schedule') out.push(item);
+    const items = await this.activeRows(tenantId, SCHEDULE_PREFIX, conversationId === undefined ? undefined : odata`conversationId eq ${conversationId}`);
+    const out = items.filter((item): item is ScheduledReminder => item.type === 'schedule');
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   /** Cancels (keeps the row, inactive). False when there is no such active reminder. */
   async cancelSchedule(tenantId: string, scheduleId: string, cancelledBy: string): Promise<boolean> {
     if (!/^R-[0-9A-Z]{5}$/.test(scheduleId)) return false;
-    try {
-      await this.client.updateEntity(
+    const cancelled = await this.conditional('cancel reminder', [404], (abortSignal) =>
+      this.client.updateEntity(
         { partitionKey: encodeKeyPart(tenantId), rowKey: scheduleRowKey(scheduleId), active: false, cancelledBy },
         'Merge',
-        { etag: '*', abortSignal: this.signal() },
-      );
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 404) return false;
-      throw wrapStorageError(err, 'cancel reminder');
-    }
+        { etag: '*', abortSignal },
+      ),
+    );
+    return cancelled.ok;
   }
 
   // ---- follow-up trackers ------------------------------------------------------------------
@@ -210,16 +175,10 @@ export class TableReminderStore {
     const { tenantId, id: recordId, ...rest } = input;
     const checked = followUpEntitySchema.safeParse({ itemType: 'followup', ...rest, remindersSent: 0, nextRunAt: input.dueAt, active: true });
     if (!checked.success) throw new InvalidRecordError(`follow-up tracker rejected: ${describeIssues(checked.error)}`);
-    try {
-      await this.client.createEntity(
-        { partitionKey: encodeKeyPart(tenantId), rowKey: followUpRowKey(recordId), ...checked.data },
-        { abortSignal: this.signal() },
-      );
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 409) return false;
-      throw wrapStorageError(err, 'track follow-up');
-    }
+    const created = await this.conditional('track follow-up', [409], (abortSignal) =>
+      this.client.createEntity({ partitionKey: encodeKeyPart(tenantId), rowKey: followUpRowKey(recordId), ...checked.data }, { abortSignal }),
+    );
+    return created.ok;
   }
 
   async getFollowUp(tenantId: string, recordId: string): Promise<FollowUpTracker | undefined> {
@@ -230,28 +189,20 @@ export class TableReminderStore {
 
   /** Stops the daily reminders for a follow-up (it has been recorded). */
   async closeFollowUp(tenantId: string, recordId: string, reason: string): Promise<void> {
-    try {
-      await this.client.updateEntity(
+    // 404: nothing to close.
+    await this.conditional('close follow-up', [404], (abortSignal) =>
+      this.client.updateEntity(
         { partitionKey: encodeKeyPart(tenantId), rowKey: followUpRowKey(recordId), active: false, closedReason: reason.slice(0, 200) },
         'Merge',
-        { etag: '*', abortSignal: this.signal() },
-      );
-    } catch (err) {
-      if (statusOf(err) !== 404) throw wrapStorageError(err, 'close follow-up');
-    }
+        { etag: '*', abortSignal },
+      ),
+    );
   }
 
   /** Open follow-ups of a tenant (optionally one team's), oldest due first. */
   async listOpenFollowUps(tenantId: string, teamId?: string): Promise<FollowUpTracker[]> {
-    const filter = [
-      odata`PartitionKey eq ${encodeKeyPart(tenantId)}`,
-      odata`RowKey ge ${FOLLOW_UP_PREFIX}`,
-      odata`RowKey lt ${'fu}'}`,
-      'active eq true',
-      ...(teamId === undefined ? [] : [odata`teamId eq ${teamId}`]),
-    ].join(' and ');
-    const out: FollowUpTracker[] = [];
-    for await (const item of this.items(filter)) if (item.type === 'followup') out.push(item);
+    const items = await this.activeRows(tenantId, FOLLOW_UP_PREFIX, teamId === undefined ? undefined : odata`teamId eq ${teamId}`);
+    const out = items.filter((item): item is FollowUpTracker => item.type === 'followup');
     return out.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   }
 
@@ -276,16 +227,12 @@ export class TableReminderStore {
       if (nextRunAt === undefined) update.active = false;
       else update.nextRunAt = nextRunAt;
       if (opts.countReminder && typeof row.remindersSent === 'number') update.remindersSent = row.remindersSent + 1;
-      try {
-        await this.client.updateEntity(update as { partitionKey: string; rowKey: string }, 'Merge', {
-          etag: String(row.etag),
-          abortSignal: this.signal(),
-        });
-        return true;
-      } catch (err) {
-        if (statusOf(err) === 404) return false;
-        if (statusOf(err) !== 412) throw wrapStorageError(err, 'advance reminder');
-      }
+      const moved = await this.conditional('advance reminder', [404, 412], (abortSignal) =>
+        this.client.updateEntity(update as { partitionKey: string; rowKey: string }, 'Merge', { etag: String(row.etag), abortSignal }),
+      );
+      if (moved.ok) return true;
+      if (moved.status === 404) return false;
+      // 412: changed since we read it; read again.
     }
     return false;
   }
@@ -298,61 +245,48 @@ export class TableReminderStore {
   }
 
   async setWatermark(tenantId: string, readTo: string): Promise<void> {
-    await guarded('save watermark', () =>
-      this.client.upsertEntity({ partitionKey: encodeKeyPart(tenantId), rowKey: WATERMARK_ROW, itemType: 'watermark', readTo }, 'Replace', {
-        abortSignal: this.signal(),
-      }),
+    await this.call('save watermark', (abortSignal) =>
+      this.client.upsertEntity({ partitionKey: encodeKeyPart(tenantId), rowKey: WATERMARK_ROW, itemType: 'watermark', readTo }, 'Replace', { abortSignal }),
     );
   }
 
   // ---- internals ---------------------------------------------------------------------------
 
-  private async *items(filter: string): AsyncGenerator<ReminderItem> {
-    for await (const page of entityPages(this.client, filter, () => this.signal(), 'list reminders')) {
-      for (const row of page) {
-        try {
-          yield this.toItem(row);
-        } catch (err) {
-          if (!(err instanceof CorruptEntityError)) throw err;
-        }
-      }
-    }
+  /** Active rows of one tenant whose RowKey starts with `prefix` (ending in '|'), optionally one more condition. */
+  private async activeRows(tenantId: string, prefix: string, condition?: string): Promise<ReminderItem[]> {
+    const end = `${prefix.slice(0, -1)}}`; // '}' is the character after '|': the end of the prefix's range
+    const filter = [
+      odata`PartitionKey eq ${encodeKeyPart(tenantId)}`,
+      odata`RowKey ge ${prefix}`,
+      odata`RowKey lt ${end}`,
+      'active eq true',
+      ...(condition === undefined ? [] : [condition]),
+    ].join(' and ');
+    const out: ReminderItem[] = [];
+    for await (const item of this.items(filter)) out.push(item);
+    return out;
   }
 
-  private toItem(row: Record<string, unknown>): ReminderItem {
-    const partitionKey = String(row.partitionKey);
+  /** Schedulable rows of a listing; a corrupt one is logged and skipped so it cannot stop the scheduler. */
+  private items(filter: string): AsyncGenerator<ReminderItem> {
+    return this.readable(this.pages(filter, 'list reminders'), (row) => this.toItem(row));
+  }
+
+  private toItem(row: Entity): ReminderItem {
     const rowKey = String(row.rowKey);
-    const tenantId = decodeKeyPart(partitionKey);
-    const fail = (detail: string) => {
-      const err = new CorruptEntityError(this.client.tableName, `PartitionKey='${partitionKey}', RowKey='${rowKey}'`, detail);
-      this.logger.error({ table: err.table, where: err.where, detail }, 'corrupt entity in Table storage');
-      return err;
-    };
+    const tenantId = decodeKeyPart(String(row.partitionKey));
     if (rowKey.startsWith(SCHEDULE_PREFIX)) {
-      const parsed = scheduleEntitySchema.safeParse(row);
-      if (!parsed.success) throw fail(describeIssues(parsed.error));
-      const { itemType: _i, ...rest } = parsed.data;
+      const { itemType: _i, ...rest } = this.parsed(scheduleEntitySchema, row);
       return { type: 'schedule', tenantId, id: rowKey.slice(SCHEDULE_PREFIX.length), ...rest };
     }
     if (rowKey.startsWith(FOLLOW_UP_PREFIX)) {
-      const parsed = followUpEntitySchema.safeParse(row);
-      if (!parsed.success) throw fail(describeIssues(parsed.error));
-      const { itemType: _i, ...rest } = parsed.data;
+      const { itemType: _i, ...rest } = this.parsed(followUpEntitySchema, row);
       return { type: 'followup', tenantId, id: decodeKeyPart(rowKey.slice(FOLLOW_UP_PREFIX.length)), ...rest };
     }
-    throw fail('not a schedulable row');
+    throw this.corrupt(whereOf(row), 'not a schedulable row');
   }
 
-  private async read(partitionKey: string, rowKey: string): Promise<Record<string, unknown> | undefined> {
-    try {
-      return await this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal: this.signal() });
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw wrapStorageError(err, 'read reminder');
-    }
-  }
-
-  private signal(): AbortSignal {
-    return AbortSignal.timeout(this.callTimeoutMs);
+  private read(partitionKey: string, rowKey: string): Promise<Entity | undefined> {
+    return this.pointRead(partitionKey, rowKey, 'read reminder');
   }
 }

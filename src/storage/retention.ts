@@ -25,17 +25,12 @@ import { z } from 'zod';
 import type { StoredRecord } from './contract';
 import { idempotencyRowKey, indexPrefix, indexRange, indexRowKeys, recordRowKey } from './decisionKeys';
 import { describeRow, recordFromEntity } from './decisionEntities';
-import { CorruptEntityError, guarded, statusOf, wrapStorageError } from './errors';
+import { CorruptEntityError } from './errors';
 import { invertedMillis, normaliseCaseReference } from './keys';
-import { defaultStorageLogger, type StorageLogger } from './logger';
-import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
+import { TableStore, type Entity, type TableStoreOptions } from './tableStore';
 import { pool } from '../util/pool';
-import { entityPages } from './entityPages';
 
-export interface RetentionPurgeOptions {
-  logger?: StorageLogger;
-  /** Per SDK call, retries included. */
-  callTimeoutMs?: number;
+export interface RetentionPurgeOptions extends TableStoreOptions {
   /** Records deleted at once (each its own transaction). */
   concurrency?: number;
   /** Rows read per page of an expired range. */
@@ -76,9 +71,8 @@ const DELETE_ATTEMPTS = 4;
 
 const caseKeysColumn = z.array(z.string().min(1)).max(10);
 
-export class TableRetentionPurge {
-  private readonly logger: StorageLogger;
-  private readonly callTimeoutMs: number;
+/** Works on two tables: `client` (the base's) is the decisions table; audit is the other. */
+export class TableRetentionPurge extends TableStore {
   private readonly concurrency: number;
   private readonly pageSize: number;
 
@@ -86,8 +80,7 @@ export class TableRetentionPurge {
     private readonly tables: { decisions: TableClient; audit: TableClient },
     options: RetentionPurgeOptions = {},
   ) {
-    this.logger = options.logger ?? defaultStorageLogger();
-    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    super(tables.decisions, options);
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 100));
   }
@@ -109,30 +102,41 @@ export class TableRetentionPurge {
     const tenants = new Set<string>();
     const stopped = () => limits.signal?.aborted === true;
 
-    let budget = limits.maxRecords;
-    for await (const partitionKey of this.partitionKeys(this.tables.decisions, 'list decision tenants')) {
-      tenants.add(partitionKey);
-      if (budget <= 0 || stopped()) {
-        counts.truncated = true;
-        break;
-      }
-      budget -= await this.purgeTenantRecords(partitionKey, cutoffMs, budget, counts, stopped);
-    }
-
-    let auditBudget = limits.maxAuditEntries;
-    for await (const partitionKey of this.partitionKeys(this.tables.audit, 'list audit tenants')) {
-      tenants.add(partitionKey);
-      if (auditBudget <= 0 || stopped()) {
-        counts.truncated = true;
-        break;
-      }
-      const deleted = await this.purgeTenantAudit(partitionKey, cutoffMs, auditBudget, stopped);
+    const pass = { tenants, counts, stopped };
+    const budget = await this.eachTenant(this.tables.decisions, 'list decision tenants', limits.maxRecords, pass, (partitionKey, left) =>
+      this.purgeTenantRecords(partitionKey, cutoffMs, left, counts, stopped),
+    );
+    const auditBudget = await this.eachTenant(this.tables.audit, 'list audit tenants', limits.maxAuditEntries, pass, async (partitionKey, left) => {
+      const deleted = await this.purgeTenantAudit(partitionKey, cutoffMs, left, stopped);
       counts.auditEntriesDeleted += deleted;
-      auditBudget -= deleted;
-    }
+      return deleted;
+    });
     if (budget <= 0 || auditBudget <= 0 || stopped()) counts.truncated = true;
     counts.tenants = tenants.size;
     return counts;
+  }
+
+  /**
+   * Runs `work` for each tenant partition of a table while budget is left and the run is not
+   * stopped (then marks the counts truncated). `work` returns the budget it used; returns what is left.
+   */
+  private async eachTenant(
+    client: TableClient,
+    operation: string,
+    budget: number,
+    pass: { tenants: Set<string>; counts: PurgeCounts; stopped: () => boolean },
+    work: (partitionKey: string, budgetLeft: number) => Promise<number>,
+  ): Promise<number> {
+    let left = budget;
+    for await (const partitionKey of this.partitionKeys(client, operation)) {
+      pass.tenants.add(partitionKey);
+      if (left <= 0 || pass.stopped()) {
+        pass.counts.truncated = true;
+        break;
+      }
+      left -= await work(partitionKey, left);
+    }
+    return left;
   }
 
   /**
@@ -155,12 +159,9 @@ export class TableRetentionPurge {
     // The service may answer a range query with an empty page and a continuation (at a partition
     // server boundary): follow it until a row or the end.
     do {
-      const page = await guarded(operation, async () => {
+      const page = await this.call(operation, async (abortSignal) => {
         const pages = client
-          .listEntities<Record<string, unknown>>({
-            queryOptions: { ...(filter ? { filter } : {}), select: ['PartitionKey'] },
-            abortSignal: this.signal(),
-          })
+          .listEntities<Entity>({ queryOptions: { ...(filter ? { filter } : {}), select: ['PartitionKey'] }, abortSignal })
           .byPage({ maxPageSize: 1, continuationToken });
         const next = await pages.next();
         return next.done ? undefined : next.value;
@@ -184,7 +185,7 @@ export class TableRetentionPurge {
     const { ge, lt } = indexRange(indexPrefix('all'), undefined, cutoffMs);
     const filter = [odata`PartitionKey eq ${partitionKey}`, odata`RowKey ge ${ge}`, odata`RowKey lt ${lt}`].join(' and ');
     let examined = 0;
-    for await (const page of this.pages(this.tables.decisions, filter, undefined, 'list expired records')) {
+    for await (const page of this.pages(filter, 'list expired records', { maxPageSize: this.pageSize })) {
       const batch = page.slice(0, budget - examined);
       examined += batch.length;
       await pool(batch, this.concurrency, async (row) => {
@@ -269,7 +270,7 @@ export class TableRetentionPurge {
       odata`recordId eq ${record.id}`,
     ].join(' and ');
     const found: string[] = [];
-    for await (const page of this.pages(this.tables.decisions, filter, ['RowKey'], 'find case rows for purge', 1000)) {
+    for await (const page of this.pages(filter, 'find case rows for purge', { select: ['RowKey'], maxPageSize: 1000 })) {
       for (const row of page) if (typeof row.rowKey === 'string') found.push(row.rowKey);
     }
     return found;
@@ -286,20 +287,16 @@ export class TableRetentionPurge {
     for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
       if (keys.length === 0) return 0;
       const actions: TransactionAction[] = keys.map((rowKey) => ['delete', { partitionKey, rowKey }]);
-      try {
-        await this.tables.decisions.submitTransaction(actions, { abortSignal: this.signal() });
-        return keys.length;
-      } catch (err) {
-        if (statusOf(err) !== 404) throw wrapStorageError(err, operation);
-      }
-      keys = await this.existing(this.tables.decisions, partitionKey, keys);
+      const deleted = await this.conditional(operation, [404], (abortSignal) => this.client.submitTransaction(actions, { abortSignal }));
+      if (deleted.ok) return keys.length;
+      keys = await this.existing(partitionKey, keys);
     }
     // Rows keep vanishing between our read and our write: someone else is deleting this record.
     return 0;
   }
 
-  private async existing(client: TableClient, partitionKey: string, rowKeys: readonly string[]): Promise<string[]> {
-    const present = await Promise.all(rowKeys.map((rowKey) => this.pointRead(partitionKey, rowKey, 'check rows before purge', client)));
+  private async existing(partitionKey: string, rowKeys: readonly string[]): Promise<string[]> {
+    const present = await Promise.all(rowKeys.map((rowKey) => this.pointRead(partitionKey, rowKey, 'check rows before purge')));
     return rowKeys.filter((_, i) => present[i] !== undefined);
   }
 
@@ -310,7 +307,7 @@ export class TableRetentionPurge {
     const ge = invertedMillis(Math.max(0, cutoffMs - 1));
     const filter = [odata`PartitionKey eq ${partitionKey}`, odata`RowKey ge ${ge}`, odata`RowKey lt ${':'}`].join(' and ');
     let deleted = 0;
-    for await (const page of this.pages(client, filter, ['RowKey'], 'list expired audit entries', MAX_TRANSACTION_OPS)) {
+    for await (const page of this.pages(filter, 'list expired audit entries', { client, select: ['RowKey'], maxPageSize: MAX_TRANSACTION_OPS })) {
       if (stopped()) break;
       const keys = page
         .map((row) => row.rowKey)
@@ -325,54 +322,15 @@ export class TableRetentionPurge {
   private async deleteAuditRows(partitionKey: string, rowKeys: readonly string[]): Promise<number> {
     if (rowKeys.length === 0) return 0;
     const client = this.tables.audit;
-    try {
-      await client.submitTransaction(
-        rowKeys.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]),
-        { abortSignal: this.signal() },
-      );
-      return rowKeys.length;
-    } catch (err) {
-      if (statusOf(err) !== 404) throw wrapStorageError(err, 'purge audit entries');
-    }
+    const actions = rowKeys.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]);
+    const batch = await this.conditional('purge audit entries', [404], (abortSignal) => client.submitTransaction(actions, { abortSignal }));
+    if (batch.ok) return rowKeys.length;
     // Someone deleted some of them first: delete the rest one by one (audit rows are independent).
     let deleted = 0;
     for (const rowKey of rowKeys) {
-      try {
-        await client.deleteEntity(partitionKey, rowKey, { abortSignal: this.signal() });
-        deleted++;
-      } catch (err) {
-        if (statusOf(err) !== 404) throw wrapStorageError(err, 'purge audit entry');
-      }
+      const one = await this.conditional('purge audit entry', [404], (abortSignal) => client.deleteEntity(partitionKey, rowKey, { abortSignal }));
+      if (one.ok) deleted++;
     }
     return deleted;
-  }
-
-  /** Pages of a query, each page its own SDK call with its own timeout. */
-  private pages(
-    client: TableClient,
-    filter: string,
-    select: string[] | undefined,
-    operation: string,
-    maxPageSize = this.pageSize,
-  ): AsyncGenerator<Record<string, unknown>[]> {
-    return entityPages(client, filter, () => this.signal(), operation, maxPageSize, select);
-  }
-
-  private async pointRead(
-    partitionKey: string,
-    rowKey: string,
-    operation: string,
-    client: TableClient = this.tables.decisions,
-  ): Promise<Record<string, unknown> | undefined> {
-    try {
-      return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal: this.signal() });
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw wrapStorageError(err, operation);
-    }
-  }
-
-  private signal(): AbortSignal {
-    return AbortSignal.timeout(this.callTimeoutMs);
   }
 }

@@ -6,14 +6,12 @@
  * Absence of a row means an ordinary practitioner. Roles are checked on every manager action, so
  * getRole is a single point read.
  */
-import { odata, type TableClient } from '@azure/data-tables';
-import { entityPages } from './entityPages';
+import { odata } from '@azure/data-tables';
 import { z } from 'zod';
-import { CorruptEntityError, guarded, InvalidRecordError, statusOf, wrapStorageError } from './errors';
+import { InvalidRecordError } from './errors';
 import { decodeKeyPart, encodeKeyPart } from './keys';
-import { defaultStorageLogger, type StorageLogger } from './logger';
 import { describeIssues } from './recordSchemas';
-import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
+import { TableStore, type Entity } from './tableStore';
 
 export const ROLES = ['manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -38,37 +36,10 @@ const roleEntitySchema = z.object({
 
 const idSchema = z.string().min(1).max(200);
 
-export interface RoleStoreOptions {
-  logger?: StorageLogger;
-  callTimeoutMs?: number;
-  now?: () => Date;
-}
-
-export class TableRoleStore {
-  private readonly logger: StorageLogger;
-  private readonly callTimeoutMs: number;
-  private readonly now: () => Date;
-
-  constructor(
-    private readonly client: TableClient,
-    options: RoleStoreOptions = {},
-  ) {
-    this.logger = options.logger ?? defaultStorageLogger();
-    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    this.now = options.now ?? (() => new Date());
-  }
-
+export class TableRoleStore extends TableStore {
   async getRole(tenantId: string, aadObjectId: string): Promise<Role | undefined> {
-    let entity: Record<string, unknown>;
-    try {
-      entity = await this.client.getEntity<Record<string, unknown>>(encodeKeyPart(tenantId), encodeKeyPart(aadObjectId), {
-        abortSignal: this.signal(),
-      });
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw wrapStorageError(err, 'get role');
-    }
-    return this.toGrant(entity).role;
+    const entity = await this.pointRead(encodeKeyPart(tenantId), encodeKeyPart(aadObjectId), 'get role');
+    return entity && this.toGrant(entity).role;
   }
 
   /** Grants (or changes) a role; granting again simply overwrites. */
@@ -78,7 +49,7 @@ export class TableRoleStore {
       .safeParse({ tenantId, aadObjectId, role, grantedBy });
     if (!checked.success) throw new InvalidRecordError(`role grant rejected: ${describeIssues(checked.error)}`);
     const grant: RoleGrant = { ...checked.data, grantedAt: this.now().toISOString() };
-    await guarded('grant role', () =>
+    await this.call('grant role', (abortSignal) =>
       this.client.upsertEntity(
         {
           partitionKey: encodeKeyPart(tenantId),
@@ -88,7 +59,7 @@ export class TableRoleStore {
           ...(grantedBy === undefined ? {} : { grantedBy }),
         },
         'Replace',
-        { abortSignal: this.signal() },
+        { abortSignal },
       ),
     );
     return grant;
@@ -96,33 +67,23 @@ export class TableRoleStore {
 
   /** Returns false when there was no role to revoke. */
   async revoke(tenantId: string, aadObjectId: string): Promise<boolean> {
-    try {
-      await this.client.deleteEntity(encodeKeyPart(tenantId), encodeKeyPart(aadObjectId), { abortSignal: this.signal() });
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 404) return false;
-      throw wrapStorageError(err, 'revoke role');
-    }
+    const deleted = await this.conditional('revoke role', [404], (abortSignal) =>
+      this.client.deleteEntity(encodeKeyPart(tenantId), encodeKeyPart(aadObjectId), { abortSignal }),
+    );
+    return deleted.ok;
   }
 
   async list(tenantId: string): Promise<RoleGrant[]> {
     const grants: RoleGrant[] = [];
     const filter = odata`PartitionKey eq ${encodeKeyPart(tenantId)}`;
-    for await (const page of entityPages(this.client, filter, () => this.signal(), 'list roles')) {
+    for await (const page of this.pages(filter, 'list roles')) {
       grants.push(...page.map((row) => this.toGrant(row)));
     }
     return grants;
   }
 
-  private toGrant(row: Record<string, unknown>): RoleGrant {
-    const parsed = roleEntitySchema.safeParse(row);
-    if (!parsed.success) {
-      const where = `PartitionKey='${String(row.partitionKey)}', RowKey='${String(row.rowKey)}'`;
-      const err = new CorruptEntityError(this.client.tableName, where, describeIssues(parsed.error));
-      this.logger.error({ table: err.table, where, detail: err.detail }, 'corrupt entity in Table storage');
-      throw err;
-    }
-    const { partitionKey, rowKey, role, grantedBy, grantedAt } = parsed.data;
+  private toGrant(row: Entity): RoleGrant {
+    const { partitionKey, rowKey, role, grantedBy, grantedAt } = this.parsed(roleEntitySchema, row);
     return {
       tenantId: decodeKeyPart(partitionKey),
       aadObjectId: decodeKeyPart(rowKey),
@@ -130,9 +91,5 @@ export class TableRoleStore {
       grantedAt,
       ...(grantedBy === undefined ? {} : { grantedBy }),
     };
-  }
-
-  private signal(): AbortSignal {
-    return AbortSignal.timeout(this.callTimeoutMs);
   }
 }

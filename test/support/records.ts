@@ -2,6 +2,7 @@
  * Builders for storage tests: valid NewRecords with sensible defaults, and a capturing logger.
  */
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../src/logger';
 import type { ConversationScope, NewRecord } from '../../src/storage/contract';
 
 export type NewRecordOverrides = Partial<Omit<NewRecord, 'scope'>> & { scope?: Partial<ConversationScope> };
@@ -35,16 +36,17 @@ export function newRecord(overrides: NewRecordOverrides = {}): NewRecord {
 }
 
 export interface LoggedLine {
-  level: 'warn' | 'error';
+  level: 'info' | 'warn' | 'error';
   details: Record<string, unknown>;
   message: string;
 }
 
-/** A StorageLogger that remembers what it was told (tests assert on it and that nothing sensitive leaks). */
-export function capturingLogger(): { lines: LoggedLine[]; warn: (d: Record<string, unknown>, m: string) => void; error: (d: Record<string, unknown>, m: string) => void } {
+/** A Logger that remembers what it was told (tests assert on it and that nothing sensitive leaks). */
+export function capturingLogger(): Logger & { lines: LoggedLine[] } {
   const lines: LoggedLine[] = [];
   return {
     lines,
+    info: (details, message) => lines.push({ level: 'info', details, message }),
     warn: (details, message) => lines.push({ level: 'warn', details, message }),
     error: (details, message) => lines.push({ level: 'error', details, message }),
   };

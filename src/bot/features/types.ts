@@ -45,7 +45,6 @@ export interface CardAction {
 }
 
 export interface BotFeature {
-  name: string;
   commands: MessageCommand[];
   actions: CardAction[];
 }

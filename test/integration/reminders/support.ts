@@ -12,9 +12,30 @@ import type { StoredConversationReference } from '../../../src/storage/conversat
 import type { AzuriteHandle } from '../../support/azurite';
 import { TeamsClient, TENANT_A, type Card, type TeamsConversation, type TeamsUser } from '../../support/botHarness';
 
+/**
+ * The app's clock in these tests: it runs at real speed from wherever the test sets it or moves it
+ * to. It must run, not stand still: the stores take their timestamps from it too, and two records
+ * written at one frozen instant would have no order.
+ */
 export class TestClock {
-  constructor(public current = new Date()) {}
-  now = (): Date => new Date(this.current.getTime());
+  private base = 0;
+  private setAt = 0;
+
+  constructor(start = new Date()) {
+    this.current = start;
+  }
+
+  get current(): Date {
+    return new Date(this.base + (Date.now() - this.setAt));
+  }
+
+  set current(at: Date) {
+    this.base = at.getTime();
+    this.setAt = Date.now();
+  }
+
+  now = (): Date => this.current;
+
   advanceHours(h: number): void {
     this.current = new Date(this.current.getTime() + h * 3_600_000);
   }

@@ -14,7 +14,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { createApp } from '../../../src/app';
 import { loadConfig } from '../../../src/config';
 import { createLogger } from '../../../src/logger';
-import { createRetentionSystem, DEFAULT_RETENTION_SETTINGS, retentionSettingsFromEnv, type RetentionSystem } from '../../../src/retention';
+import { createRetentionSystem, DEFAULT_RETENTION_SETTINGS, retentionSettingsFrom, type RetentionSystem } from '../../../src/retention';
 import { TableAuditStore } from '../../../src/storage/auditStore';
 import type { NewRecord, StoredRecord } from '../../../src/storage/contract';
 import { idempotencyRowKey, indexPrefix, recordRowKey, tenantPartitionKey } from '../../../src/storage/decisionKeys';
@@ -393,12 +393,12 @@ describe('retention purge', () => {
 
 describe('scheduling and app wiring', () => {
   test('settings: disabled under NODE_ENV=test unless opted in; env overrides are validated', () => {
-    assert.equal(retentionSettingsFromEnv({}, 2557, false).enabled, false);
-    assert.equal(retentionSettingsFromEnv({ RETENTION_PURGE_ENABLED: 'true' }, 2557, false).enabled, true);
-    const s = retentionSettingsFromEnv({ RETENTION_PURGE_CRON: '0 3 * * *', RETENTION_PURGE_MAX_RECORDS: '500' }, 30, true);
+    assert.equal(retentionSettingsFrom(loadConfig({ NODE_ENV: 'test' })).enabled, false);
+    assert.equal(retentionSettingsFrom(loadConfig({ NODE_ENV: 'test', RETENTION_PURGE_ENABLED: 'true' })).enabled, true);
+    const s = retentionSettingsFrom(loadConfig({ RETENTION_PURGE_CRON: '0 3 * * *', RETENTION_PURGE_MAX_RECORDS: '500', RETENTION_DAYS: '30' }));
     assert.deepEqual([s.enabled, s.cron, s.timezone, s.maxRecordsPerRun, s.retentionDays], [true, '0 3 * * *', 'Europe/London', 500, 30]);
-    assert.throws(() => retentionSettingsFromEnv({ RETENTION_PURGE_CRON: 'every day at 3' }, 30));
-    assert.throws(() => retentionSettingsFromEnv({ RETENTION_PURGE_TIMEZONE: 'Mars/Olympus' }, 30));
+    assert.throws(() => loadConfig({ RETENTION_PURGE_CRON: 'every day at 3' }));
+    assert.throws(() => loadConfig({ RETENTION_PURGE_TIMEZONE: 'Mars/Olympus' }));
   });
 
   test('the app starts the croner job when opted in and stops it on close', async () => {

@@ -326,7 +326,6 @@ async function onWithdrawalStatus(turn: Turn, data: Record<string, unknown>): Pr
 }
 
 export const followUpsFeature: BotFeature = {
-  name: 'followUps',
   commands: [
     {
       usage: 'withdraw consent <case ref>',

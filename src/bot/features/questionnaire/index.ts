@@ -222,7 +222,6 @@ function pickStrings(data: Record<string, unknown>): Record<string, string> {
 }
 
 export const questionnaireFeature: BotFeature = {
-  name: 'questionnaire',
   commands: [
     {
       usage: 'start',

@@ -256,7 +256,6 @@ async function onExport(turn: Turn, data: Record<string, unknown>): Promise<Card
 }
 
 export const recordsFeature: BotFeature = {
-  name: 'records',
   commands: [mineCommand, recentCommand, caseCommand, exportCommand, grantCommand, revokeCommand, listManagersCommand],
   actions: [
     { verb: 'records.page', handle: onPage },

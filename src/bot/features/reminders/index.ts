@@ -116,7 +116,6 @@ async function onCancel(turn: Turn, data: Record<string, unknown>): Promise<Card
 }
 
 export const remindersFeature: BotFeature = {
-  name: 'reminders',
   commands: [
     {
       usage: 'remind weekly digest <schedule>',
