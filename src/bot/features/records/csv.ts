@@ -2,8 +2,14 @@
  * CSV export rows. Codes stay codes (a spreadsheet filters on them); every cell that a spreadsheet
  * could read as a formula is neutralised (OWASP "CSV injection"): a leading = + - @ (or tab / CR,
  * which some spreadsheets strip before looking) gets a single quote in front.
+ *
+ * The check looks at the cell's NFKC form after any leading white space and invisible characters,
+ * because spreadsheets fold full-width "＝＋－＠" (and small forms such as "﹦") to the ASCII signs,
+ * and a dash or minus sign of any kind can start a formula too. Records written before text was
+ * sanitised at the boundary may still hold control or bidi characters: they are removed here too.
  */
 import type { StoredRecord } from '../../../storage/contract';
+import { cleanUserText } from '../../userText';
 
 export const CSV_COLUMNS = [
   'record_id',
@@ -28,10 +34,21 @@ export const CSV_COLUMNS = [
   'open_follow_ups',
 ] as const;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const RAW_FORMULA_START = /^[\t\r]/;
+/** Leading white space and invisible characters, skipped to find the first visible one (bounded, so linear). */
+const LEADING_INVISIBLE = /^[\s\p{Cc}\p{Cf}\p{Mn}]{0,64}/u;
+const FORMULA_SIGN = /^[=+@\p{Pd}\u2212]/u;
 
 export function neutraliseCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  if (RAW_FORMULA_START.test(value)) return `'${value}`;
+  // The first few characters are enough: NFKC of the whole cell is not needed to see how it starts.
+  const head = value.slice(0, 80).normalize('NFKC').replace(LEADING_INVISIBLE, '');
+  return FORMULA_SIGN.test(head) ? `'${value}` : value;
+}
+
+/** A stored text as it goes into a cell: control and bidi characters removed (line breaks kept). */
+export function exportText(value: string): string {
+  return neutraliseCell(cleanUserText(value, { multiline: true }));
 }
 
 export function csvRow(r: StoredRecord): string[] {
@@ -57,5 +74,5 @@ export function csvRow(r: StoredRecord): string[] {
     r.scope.teamId ?? '',
     r.openFollowUps.join(';'),
   ];
-  return cells.map(neutraliseCell);
+  return cells.map(exportText);
 }
