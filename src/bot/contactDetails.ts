@@ -65,6 +65,7 @@ const SPELLED_AT = '\u0001';
 
 function emailForm(form: string): string {
   return form
+    .replace(/@+/g, '@')
     .replace(/ ?[([{<] ?(?:at|@) ?[)\]}>] ?/g, '@')
     .replace(/ ?[([{<] ?(?:dot|\.) ?[)\]}>] ?/g, '.')
     .replace(/ (?:dot|\.) /g, '.')
