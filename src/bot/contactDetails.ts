@@ -117,6 +117,18 @@ const MAX_SEPARATOR_RUN = 4;
 const SEPARATORS = new Set([' ', '-', '.', '/', '\\', '(', ')', '[', ']', '{', '}', '_', '|', '+', '*', '~']);
 const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
+// ASCII first (the common case, and what a hostile text is made of), Unicode classes otherwise.
+function isWordChar(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  return WORD_CHAR.test(ch);
+}
+function isDigit(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return c >= 48 && c <= 57;
+  return DIGIT.test(ch);
+}
+
 interface Group {
   digits: string;
   /** False for a word of letter o's on its own ("O 7 7 O O …"): zeros only next to real digits. */
@@ -140,12 +152,12 @@ function hasPhoneNumber(s: string): boolean {
   let i = 0;
   while (i < s.length) {
     const ch = s[i]!;
-    if (WORD_CHAR.test(ch)) {
+    if (isWordChar(ch)) {
       // Digits and letters are separate tokens: "tel07700900123" still holds a number.
-      const digits = DIGIT.test(ch);
+      const digits = isDigit(ch);
       let j = i;
-      while (j < s.length && WORD_CHAR.test(s[j]!) && DIGIT.test(s[j]!) === digits) j++;
-      const wholeWord = (i === 0 || !WORD_CHAR.test(s[i - 1]!)) && (j === s.length || !WORD_CHAR.test(s[j]!));
+      while (j < s.length && isWordChar(s[j]!) && isDigit(s[j]!) === digits) j++;
+      const wholeWord = (i === 0 || !isWordChar(s[i - 1]!)) && (j === s.length || !isWordChar(s[j]!));
       const group = groupOf(s.slice(i, j), separators, wholeWord);
       if (!group) {
         if (endRun()) return true;
@@ -177,7 +189,7 @@ function hasPhoneNumber(s: string): boolean {
 
 /** A run of digits as a group; a word of letter o's on its own as zeros; anything else ends a number. */
 function groupOf(token: string, before: string, wholeWord: boolean): Group | undefined {
-  if (DIGIT.test(token[0]!)) return { digits: token, real: true, before };
+  if (isDigit(token[0]!)) return { digits: token, real: true, before };
   if (wholeWord && token.length <= 5 && [...token].every((ch) => ch === 'o')) return { digits: '0'.repeat(token.length), real: false, before };
   return undefined;
 }
@@ -196,10 +208,12 @@ function isPhoneRun(run: Group[], plus: boolean): boolean {
       k += skip;
       continue;
     }
-    count += [...run[k]!.digits].length;
+    count += run[k]!.digits.length;
+    // Dates and times only split a stretch, never shorten it: enough digits so far is enough.
+    if (enoughDigits(count, segmentPlus)) return true;
     k++;
   }
-  return enoughDigits(count, segmentPlus);
+  return false;
 }
 
 function enoughDigits(count: number, plus: boolean): boolean {
