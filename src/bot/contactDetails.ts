@@ -35,7 +35,7 @@ export function findContactDetail(text: string): ContactDetail | undefined {
 // ---- one form for scanning -------------------------------------------------------------------
 
 /** Every replace below is a single character class (or a bounded literal): linear time. */
-export function scanForm(text: string): string {
+function scanForm(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()

@@ -85,7 +85,7 @@ describe('userText: command text of a message', () => {
 
 describe('CSV formula guard', () => {
   it('neutralises = + - @ in every NFKC form, after leading spaces and invisible characters', () => {
-    for (const cell of ['＝1+1', '﹦1+1', '＋44 20', '﹢1', '－1', '﹣1', '−1', '–1', '＠SUM(A1)', '﹫SUM(A1)', ' =1+1', '\u200B=1+1', '\u202E=1+1', '\u00A0@SUM(A1)', '=1+1', '\t=1', '\r=1']) {
+    for (const cell of ['＝1+1', '﹦1+1', '＋44 20', '﹢1', '－1', '﹣1', '−1', '–1', '＠SUM(A1)', '﹫SUM(A1)', ' =1+1', '\u200B=1+1', '\u202E=1+1', '\u00A0@SUM(A1)', `${' '.repeat(100)}=1`, '=1+1', '\t=1', '\r=1']) {
       assert.equal(neutraliseCell(cell), `'${cell}`, JSON.stringify(cell));
     }
     for (const cell of ['duty officer', 'D-20261126-7F3KQ2', '2026-11-26T10:30:00.000Z', 'a=b', 'share_with_consent', '']) assert.equal(neutraliseCell(cell), cell);

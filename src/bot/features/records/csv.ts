@@ -35,15 +35,19 @@ export const CSV_COLUMNS = [
 ] as const;
 
 const RAW_FORMULA_START = /^[\t\r]/;
-/** Leading white space and invisible characters, skipped to find the first visible one (bounded, so linear). */
-const LEADING_INVISIBLE = /^[\s\p{Cc}\p{Cf}\p{Mn}]{0,64}/u;
+const SKIPPED = /^[\s\p{Cc}\p{Cf}\p{Mn}]$/u;
+/** = + @ and every dash or minus sign, once the character is in its NFKC form. */
 const FORMULA_SIGN = /^[=+@\p{Pd}\u2212]/u;
 
 export function neutraliseCell(value: string): string {
   if (RAW_FORMULA_START.test(value)) return `'${value}`;
-  // The first few characters are enough: NFKC of the whole cell is not needed to see how it starts.
-  const head = value.slice(0, 80).normalize('NFKC').replace(LEADING_INVISIBLE, '');
-  return FORMULA_SIGN.test(head) ? `'${value}` : value;
+  return FORMULA_SIGN.test(firstVisible(value).normalize('NFKC')) ? `'${value}` : value;
+}
+
+/** The first character that is not white space or invisible ('' if none): one pass, stops at the first. */
+function firstVisible(value: string): string {
+  for (const ch of value) if (!SKIPPED.test(ch)) return ch;
+  return '';
 }
 
 /** A stored text as it goes into a cell: control and bidi characters removed (line breaks kept). */
