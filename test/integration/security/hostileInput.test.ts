@@ -13,9 +13,11 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CSV_COLUMNS } from '../../../src/bot/features/records/csv';
+import { SUBJECT_INFORMED_VERB } from '../../../src/bot/features/followUps/views';
 import { MAX_MESSAGE_TEXT } from '../../../src/bot/userText';
 import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat, startBot, type BotHarness, type Card } from '../../support/botHarness';
 import { DISGUISED, INNOCENT } from '../../fixtures/contactDetailsCorpus';
+import { CASES } from '../../unit/domain/practitionerCases';
 import { PUBLIC_BASE_URL, SIGNING_SECRET, parseCsv } from '../records/support';
 import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerAll, recordIdOf } from '../robustness/support';
 
@@ -122,6 +124,29 @@ describe('hostile input from a colleague in the same tenant', () => {
         const [stored] = await recordsFor(`HOSTILE-OK-${i}`);
         assert.equal(stored?.informationOutline, text);
       }
+    });
+  });
+
+  describe('5 and 6 in the follow-up reason: the same check and the same sanitiser', () => {
+    it('"will not be told" refuses a disguised address and stores the reason without control characters', async () => {
+      const client = new TeamsClient(bot.baseUrl, newUser('Follow Upper'), personalChat());
+      // A share despite refusal owes an "inform the person later" follow-up.
+      const justified = CASES.find((c) => c.ruleId === 'share-despite-refusal-justified')!;
+      const outcome = await answerAll(client, cardOf((await client.say('start'))[0]!), justified.answers);
+      const recorded = await record(client, outcome, { caseReference: 'HOSTILE-FU-1', consentStatus: 'sought_refused' });
+      const decisionId = recordIdOf(recorded);
+      assert.ok(decisionId, cardText(recorded));
+      const [decision] = await recordsFor('HOSTILE-FU-1');
+      assert.ok(decision?.openFollowUps.includes('inform_subject_later'), 'the decision owes a "tell them later" follow-up');
+
+      const refused = await client.execute(SUBJECT_INFORMED_VERB, { r: decisionId, how: 'not_telling', why: 'ask alice at example dot com' });
+      assert.match(cardText(refused.value), /remove the contact details/);
+      assert.equal((await recordsFor('HOSTILE-FU-1')).length, 1, 'nothing more recorded');
+
+      const saved = await client.execute(SUBJECT_INFORMED_VERB, { r: decisionId, how: 'not_telling', why: 'Telling\u202E them\u0000 would\u001B increase risk' });
+      assert.match(cardText(saved.value), /Follow-up recorded/);
+      const followUp = (await recordsFor('HOSTILE-FU-1')).find((r) => r.kind === 'follow_up_subject_informed');
+      assert.equal(followUp?.subjectNotInformedReason, 'Telling them would increase risk');
     });
   });
 
