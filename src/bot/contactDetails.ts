@@ -16,9 +16,9 @@
  *  - an email address: a local part, an "@" and a domain. A bare "@" ("alice@localhost") is enough;
  *    a spelled or spaced one ("alice at example dot com", "alice @ example.com") needs a domain
  *    ending in a well-known suffix, so "seen at school" and "met at 10.30" are not addresses;
- *  - a phone number: digits in groups joined by up to four separators (space - . / ( ) _ + …),
- *    ten digits or more (eight after a "+"). Dates (12.11.2026, 2026-11-12) and times (10.30)
- *    split a run, so "on 12.11.2026 10.30" is not a number; nor is a case reference such as
+ *  - a phone number: digits in groups joined by up to four separators (space - . / ( ) _ + …, or
+ *    a lone "," or ":"), ten digits or more (eight after a "+"). Dates (12.11.2026, 2026-11-12) and times (10.30)
+ *    split a run, so "on 12.11.2026 10.30" is not a number, and "aged 3, 5 and 7" is not one run; nor is a case reference such as
  *    CR-2026-00123 (nine digits).
  */
 
@@ -101,11 +101,11 @@ function hasEmailAddress(s: string): boolean {
 }
 
 function isAddress(local: string, domain: string, bareAt: boolean): boolean {
-  if (!LETTER_OR_DIGIT.test(local)) return false;
   const labels = domain.split('.').filter((l) => LETTER_OR_DIGIT.test(l));
   if (labels.length === 0) return false;
-  if (bareAt) return LETTER.test(domain);
-  return labels.length >= 2 && WELL_KNOWN_SUFFIXES.has(labels[labels.length - 1]!);
+  // A bare "@" with any local part ("!@a.example" is a valid address) and a domain with a letter.
+  if (bareAt) return local !== '' && LETTER.test(domain);
+  return LETTER_OR_DIGIT.test(local) && labels.length >= 2 && WELL_KNOWN_SUFFIXES.has(labels[labels.length - 1]!);
 }
 
 // ---- phone numbers ---------------------------------------------------------------------------
@@ -114,7 +114,9 @@ const MIN_DIGITS = 10;
 const MIN_DIGITS_AFTER_PLUS = 8;
 /** At most this many separator characters between two groups of digits ("07700 - 900 - 123"). */
 const MAX_SEPARATOR_RUN = 4;
-const SEPARATORS = new Set([' ', '-', '.', '/', '\\', '(', ')', '[', ']', '{', '}', '_', '|', '+', '*', '~']);
+const SEPARATORS = new Set([' ', '-', '.', '/', '\\', '(', ')', '[', ']', '{', '}', '_', '|', '+', '*', '~', ',', ':']);
+/** Separators that join groups only on their own ("07700,900,123"): "3, 5, 7" and "10: 30" are prose. */
+const LONE_SEPARATORS = new Set([',', ':']);
 const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
 // ASCII first (the common case, and what a hostile text is made of), Unicode classes otherwise.
@@ -141,12 +143,16 @@ interface Group {
 function hasPhoneNumber(s: string): boolean {
   let run: Group[] = [];
   let plus = false;
+  let runHasDigits = false;
   let separators = '';
   let separatorCount = 0;
+  let plusBefore = false;
   const endRun = (): boolean => {
-    const found = isPhoneRun(run, plus);
+    if (run.length === 0) return false;
+    const found = runHasDigits && isPhoneRun(run, plus);
     run = [];
     plus = false;
+    runHasDigits = false;
     return found;
   };
   let i = 0;
@@ -162,25 +168,29 @@ function hasPhoneNumber(s: string): boolean {
       if (!group) {
         if (endRun()) return true;
       } else {
-        if (run.length > 0 && separatorCount > MAX_SEPARATOR_RUN && endRun()) return true;
-        if (run.length === 0) {
-          plus = separators.includes('+');
-          group.before = '';
-        }
+        const tooLong = separatorCount > MAX_SEPARATOR_RUN || (separatorCount > 1 && [...separators].some((c) => LONE_SEPARATORS.has(c)));
+        if (run.length > 0 && tooLong && endRun()) return true;
+        if (run.length === 0) group.before = '';
+        // A "+" before the first real digits marks an international number ("o +44…" too).
+        if (!runHasDigits) plus ||= plusBefore;
+        runHasDigits ||= group.real;
         run.push(group);
       }
       separators = '';
       separatorCount = 0;
+      plusBefore = false;
       i = j;
     } else if (SEPARATORS.has(ch)) {
       // Only the first few are kept: a longer run ends the number anyway.
       if (separatorCount <= MAX_SEPARATOR_RUN) separators += ch;
       separatorCount++;
+      plusBefore ||= ch === '+';
       i++;
     } else {
       if (endRun()) return true;
       separators = '';
       separatorCount = 0;
+      plusBefore = false;
       i++;
     }
   }
@@ -190,13 +200,12 @@ function hasPhoneNumber(s: string): boolean {
 /** A run of digits as a group; a word of letter o's on its own as zeros; anything else ends a number. */
 function groupOf(token: string, before: string, wholeWord: boolean): Group | undefined {
   if (isDigit(token[0]!)) return { digits: token, real: true, before };
-  if (wholeWord && token.length <= 5 && [...token].every((ch) => ch === 'o')) return { digits: '0'.repeat(token.length), real: false, before };
+  if (wholeWord && token.length <= 5 && /^o+$/.test(token)) return { digits: '0'.repeat(token.length), real: false, before };
   return undefined;
 }
 
 /** A run is a number when, with dates and times taken out, a stretch of it has enough digits. */
 function isPhoneRun(run: Group[], plus: boolean): boolean {
-  if (!run.some((g) => g.real)) return false;
   let count = 0;
   let segmentPlus = plus;
   for (let k = 0; k < run.length; ) {
@@ -232,6 +241,6 @@ function dateOrTimeAt(run: Group[], k: number): number {
     if ((len(c) === 2 || len(c) === 4) && (dayMonth(a, b) || dayMonth(b, a))) return 3;
     if (len(a) === 4 && len(c) <= 2 && dayMonth(c, b)) return 3;
   }
-  if (b.before === '.' && len(a) <= 2 && len(b) === 2 && num(a) <= 23 && num(b) <= 59) return 2;
+  if ((b.before === '.' || b.before === ':') && len(a) <= 2 && len(b) === 2 && num(a) <= 23 && num(b) <= 59) return 2;
   return 0;
 }

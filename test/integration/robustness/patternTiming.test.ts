@@ -23,12 +23,8 @@ import { evaluate, rulePack } from '../../../src/domain';
 import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat, startBot, type BotHarness } from '../../support/botHarness';
 import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerAll } from './support';
 
-/**
- * Generous for 2 shared cores (the old patterns took seconds on these inputs). A scan of a whole
- * body never happens (the length limits come first); it is timed to show the scans stay linear.
- */
+/** Generous for 2 shared cores: the old patterns took seconds on these inputs. */
 const PATTERN_BUDGET_MS = 100;
-const WHOLE_BODY_BUDGET_MS = 1000;
 const ANSWER_BUDGET_MS = 1000;
 const ROUNDS = 5;
 
@@ -67,31 +63,32 @@ describe('timing: user-input patterns are linear and behind length limits', () =
     assert.equal(outcome.kind, 'outcome');
     const body = loadConfig({ NODE_ENV: 'test' }).MAX_BODY_BYTES;
     const commands = allFeatures.flatMap((f) => f.commands);
+    // Each scan at the longest input that can reach it: the entry points get a whole body (and
+    // must refuse it by length before scanning); the scans behind them get at most the limits.
     const scans: Array<[string, number, (s: string) => unknown]> = [
-      // Free text: the longest field limit is 1000; the check itself is run on a whole body too.
-      ['findContactDetail (longest field)', 1000, findContactDetail],
-      ['findContactDetail (a whole body)', body, findContactDetail],
       ['record form, every free-text field', body, (s) => validateRecordForm({ ...RECORD_FORM, reasonsWithoutConsent: s, recipientRole: s, informationOutline: s, subjectNotInformedReason: s }, outcome.outcome)],
-      ['cleanUserText (a whole body)', body, (s) => cleanUserText(s, { multiline: true })],
       ['message text → command (a whole body)', body, (s) => commandTextOf({ text: s, recipient: { id: '28:bot' } })],
       ['message text → command (at the limit)', MAX_MESSAGE_TEXT, (s) => commandTextOf({ text: s, recipient: { id: '28:bot' }, entities: [{ type: 'mention', mentioned: { id: '28:bot' }, text: s.slice(0, 100) }] })],
+      ['findContactDetail (longest field)', 1000, findContactDetail],
+      ['cleanUserText (longest text)', MAX_MESSAGE_TEXT, (s) => cleanUserText(s, { multiline: true })],
       ['every command matcher (at the limit)', MAX_MESSAGE_TEXT, (s) => commands.map((c) => [c.match(s), c.match(`start ${s}`), c.match(`withdraw consent ${s}`)])],
       ['record filters (at the limit)', MAX_MESSAGE_TEXT, (s) => [parseFilterText(s, {}), parseFilterText(`case ${s}`, {})]],
       ['reminder schedule (at the limit)', MAX_MESSAGE_TEXT, (s) => parseSchedule(s)],
-      ['CSV formula guard (a whole body)', body, (s) => neutraliseCell(s)],
+      ['CSV formula guard (longest field)', 1000, (s) => neutraliseCell(s)],
     ];
     const rows: string[] = [];
     const slow: string[] = [];
     for (const [name, n, scan] of scans) {
-      const budget = n === body ? WHOLE_BODY_BUDGET_MS : PATTERN_BUDGET_MS;
+      const budget = PATTERN_BUDGET_MS;
       let worst = 0;
       let worstInput = '';
       for (const [shape, input] of Object.entries(adversarial(n))) {
         scan(input.slice(0, 200)); // warm up (JIT), so the figure is the scan and not the compiler
-        const ms = Math.max(timed(() => scan(input)), timed(() => scan(input)));
+        // Best of three: a super-linear scan is slow every time, a pause on a shared machine is not.
+        const ms = Math.min(timed(() => scan(input)), timed(() => scan(input)), timed(() => scan(input)));
         if (ms > worst) [worst, worstInput] = [ms, shape];
       }
-      rows.push(`  ${name.padEnd(42)} n=${String(n).padStart(6)}  worst ${worst.toFixed(1).padStart(6)} ms of ${budget} (${worstInput})`);
+      rows.push(`  ${name.padEnd(42)} n=${String(n).padStart(6)}  worst shape ${worst.toFixed(1).padStart(6)} ms of ${budget} (${worstInput}, best of 3)`);
       if (worst > budget) slow.push(`${name}: ${worst.toFixed(1)} ms`);
     }
     console.log(`pattern timings on adversarial input:\n${rows.join('\n')}`);
