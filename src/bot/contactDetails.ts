@@ -1,7 +1,8 @@
 /**
  * Contact details have no place in a decision record (privacy by design; guidance §4, Recording of
  * Information Sought and Shared: record the decision and what was shared, not how to reach the
- * person): free text that looks like an email address or a phone number is refused wherever the
+ * person; §2, Data Protection Act 1998: processed for limited purposes, and disclosure limited to
+ * what is necessary): free text that looks like an email address or a phone number is refused wherever the
  * bot records it. This is the one check every free-text field uses.
  *
  * The text is first brought to one form, so that disguises do not get past:

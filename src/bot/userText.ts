@@ -8,7 +8,9 @@
  *     soft hyphen, BOM) and bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E/F,
  *     U+061C) are removed. They are invisible in a card and in a spreadsheet, so a stored "U+202E"
  *     could make an exported record read differently from what was typed, and NUL or ESC have no
- *     place in a record. Tab and line breaks are kept only in multi-line fields (as "\n").
+ *     place in a record (guidance §2, Data Protection Act 1998: personal information must be
+ *     "accurate and relevant" and "kept secure"). Tab and line breaks are kept only in multi-line
+ *     fields (as "\n").
  *
  * Everything here is a single linear pass (no backtracking patterns): see test/unit/bot/userText.test.ts.
  */
