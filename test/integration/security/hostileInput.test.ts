@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CSV_COLUMNS } from '../../../src/bot/features/records/csv';
 import { SUBJECT_INFORMED_VERB } from '../../../src/bot/features/followUps/views';
+import { MAX_FORM_INPUT } from '../../../src/bot/features/questionnaire/state';
 import { MAX_MESSAGE_TEXT } from '../../../src/bot/userText';
 import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat, startBot, type BotHarness, type Card } from '../../support/botHarness';
 import { DISGUISED, INNOCENT } from '../../fixtures/contactDetailsCorpus';
@@ -77,6 +78,10 @@ describe('hostile input from a colleague in the same tenant', () => {
         assert.ok(text.includes(limit), `names the limit "${limit}"`);
       }
       assert.deepEqual(await recordsFor('HOSTILE-LEN-1'), []);
+      // The refused form echoes the inputs back cut to just over the longest limit, not the whole body.
+      const echoed = Buffer.byteLength(JSON.stringify(again));
+      assert.ok(echoed < 4 * MAX_FORM_INPUT + 20_000, `card of ${echoed} bytes`);
+      assert.ok(JSON.stringify(again).includes('a'.repeat(MAX_FORM_INPUT)) && !JSON.stringify(again).includes('a'.repeat(MAX_FORM_INPUT + 1)));
     });
 
     it('a message of 120,000 "<" is answered as too long for a command, and the text is not logged', async () => {
