@@ -19,8 +19,9 @@
  *    ending in a well-known suffix, so "seen at school" and "met at 10.30" are not addresses;
  *  - a phone number: digits in groups joined by up to four separators (space - . / ( ) _ + …, or
  *    a lone "," or ":"), ten digits or more (eight after a "+"). Dates (12.11.2026, 2026-11-12) and times (10.30)
- *    split a run, so "on 12.11.2026 10.30" is not a number, and "aged 3, 5 and 7" is not one run; nor is a case reference such as
- *    CR-2026-00123 (nine digits).
+ *    split a run, so "on 12.11.2026 10.30" is not a number, and "aged 3, 5 and 7" is not one run.
+ *    Digits glued to letters ("CR-2026-001234", "LA/2026/1234567") are an identifier such as a
+ *    case reference, unless they start as a number does ("tel07700900123", "ref+44…").
  */
 
 export type ContactDetail = 'email address' | 'phone number';
@@ -29,7 +30,7 @@ export type ContactDetail = 'email address' | 'phone number';
 export function findContactDetail(text: string): ContactDetail | undefined {
   const form = scanForm(text);
   if (hasEmailAddress(emailForm(form))) return 'email address';
-  if (hasPhoneNumber(form)) return 'phone number';
+  if (hasPhoneNumber(phoneForm(form))) return 'phone number';
   return undefined;
 }
 
@@ -43,19 +44,29 @@ function scanForm(text: string): string {
     .replace(/[\p{Cf}\p{Mn}\p{Me}]/gu, '')
     .replace(/[\p{Cc}\p{Z}]+/gu, ' ')
     .replace(/[\p{Pd}\u2212\u2043\u02D7]/gu, '-')
-    .replace(/[\u00B7\u2022\u2027\u2219\u30FB\u3002]/g, '.')
-    .replace(/[\p{L}\p{N}]+/gu, readConfusableDigits);
+    .replace(/[\u00B7\u2022\u2027\u2219\u30FB\u3002]/g, '.');
+}
+
+/** For phone numbers only (an address may well be "li1@…"): letters standing in for digits read as digits. */
+function phoneForm(form: string): string {
+  return form.replace(/[\p{L}\p{N}]+/gu, readConfusableDigits);
 }
 
 const DIGIT = /^\p{Nd}$/u;
 const ONLY_DIGITS_AND_CONFUSABLES = /^[\p{Nd}oil]+$/u;
 const HAS_DIGIT = /\p{Nd}/u;
 
+/**
+ * A digit one written as the letter i or l. Kept apart from a real "1" so that "x-l0770…" is not
+ * taken for an identifier's digits (see `identifier` below); counted as a digit like any other.
+ */
+const ONE_LOOKALIKE = '\uE001';
+
 /** "o77oo" → "07700", "l23" → "123": only in a word that already holds a digit and nothing else but o / i / l. */
 function readConfusableDigits(word: string): string {
   if (!HAS_DIGIT.test(word) || !ONLY_DIGITS_AND_CONFUSABLES.test(word)) return word;
   let out = '';
-  for (const ch of word) out += ch === 'o' ? '0' : ch === 'i' || ch === 'l' ? '1' : ch;
+  for (const ch of word) out += ch === 'o' ? '0' : ch === 'i' || ch === 'l' ? ONE_LOOKALIKE : ch;
   return out;
 }
 
@@ -118,18 +129,20 @@ const MAX_SEPARATOR_RUN = 4;
 const SEPARATORS = new Set([' ', '-', '.', '/', '\\', '(', ')', '[', ']', '{', '}', '_', '|', '+', '*', '~', ',', ':']);
 /** Separators that join groups only on their own ("07700,900,123"): "3, 5, 7" and "10: 30" are prose. */
 const LONE_SEPARATORS = new Set([',', ':']);
+/** What joins the parts of an identifier: "CR-2026", "LA/2026", "SCR_2026", "REF.2026". */
+const GLUE = new Set(['-', '/', '_', '.']);
 const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
 // ASCII first (the common case, and what a hostile text is made of), Unicode classes otherwise.
 function isWordChar(ch: string): boolean {
   const c = ch.charCodeAt(0);
   if (c < 128) return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-  return WORD_CHAR.test(ch);
+  return ch === ONE_LOOKALIKE || WORD_CHAR.test(ch);
 }
 function isDigit(ch: string): boolean {
   const c = ch.charCodeAt(0);
   if (c < 128) return c >= 48 && c <= 57;
-  return DIGIT.test(ch);
+  return ch === ONE_LOOKALIKE || DIGIT.test(ch);
 }
 
 interface Group {
@@ -148,12 +161,20 @@ function hasPhoneNumber(s: string): boolean {
   let separators = '';
   let separatorCount = 0;
   let plusBefore = false;
+  /** The last token was letters ("CR"), so digits glued to it ("CR-2026-001234") are part of an identifier. */
+  let afterLetters = false;
+  let glued = false;
+  let firstDigit = '';
   const endRun = (): boolean => {
     if (run.length === 0) return false;
-    const found = runHasDigits && isPhoneRun(run, plus);
+    // An identifier such as a case reference is not a number, unless its digits start like one (0 or +).
+    const identifier = glued && !plus && firstDigit !== '0' && firstDigit !== ONE_LOOKALIKE;
+    const found = runHasDigits && !identifier && isPhoneRun(run, plus);
     run = [];
     plus = false;
     runHasDigits = false;
+    glued = false;
+    firstDigit = '';
     return found;
   };
   let i = 0;
@@ -168,14 +189,20 @@ function hasPhoneNumber(s: string): boolean {
       const group = groupOf(s.slice(i, j), separators, wholeWord);
       if (!group) {
         if (endRun()) return true;
+        afterLetters = !digits;
       } else {
         const tooLong = separatorCount > MAX_SEPARATOR_RUN || (separatorCount > 1 && [...separators].some((c) => LONE_SEPARATORS.has(c)));
         if (run.length > 0 && tooLong && endRun()) return true;
-        if (run.length === 0) group.before = '';
+        if (run.length === 0) {
+          group.before = '';
+          glued = afterLetters && (separatorCount === 0 || (separatorCount === 1 && GLUE.has(separators)));
+        }
         // A "+" before the first real digits marks an international number ("o +44…" too).
         if (!runHasDigits) plus ||= plusBefore;
+        if (!runHasDigits && group.real) firstDigit = group.digits[0]!;
         runHasDigits ||= group.real;
         run.push(group);
+        afterLetters = false;
       }
       separators = '';
       separatorCount = 0;
@@ -192,6 +219,7 @@ function hasPhoneNumber(s: string): boolean {
       separators = '';
       separatorCount = 0;
       plusBefore = false;
+      afterLetters = false;
       i++;
     }
   }
