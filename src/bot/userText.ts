@@ -12,7 +12,8 @@
  *     "accurate and relevant" and "kept secure"). Tab and line breaks are kept only in multi-line
  *     fields (as "\n").
  *
- * Everything here is a single linear pass (no backtracking patterns): see test/unit/bot/userText.test.ts.
+ * Everything here is a single linear pass (no backtracking patterns): see test/unit/bot/userText.test.ts
+ * and the printed timing test test/integration/robustness/patternTiming.test.ts.
  */
 import { z } from 'zod';
 
