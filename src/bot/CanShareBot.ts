@@ -6,6 +6,7 @@
 import { TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from 'botbuilder';
 import { z } from 'zod';
 import { identityOf, isTenantAllowed, tenantIdOf } from './identity';
+import { commandTextOf } from './userText';
 import { ADAPTIVE_CARD_CONTENT_TYPE, adaptiveAttachment } from './cards/attachment';
 import { welcomeCard } from './features/welcome';
 import { captureConversation, forgetConversation, includesBot } from './features/reminders/capture';
@@ -102,7 +103,14 @@ export class CanShareBot extends TeamsActivityHandler {
       return;
     }
 
-    const text = this.commandText(ctx);
+    const typed = commandTextOf(ctx.activity);
+    if (!typed.ok) {
+      // Bad input, not a turn error: a clear answer, and a log line with the reason only (never the text).
+      this.services.logger.warn({ event: 'message.bad_input', reason: typed.reason }, 'message text refused');
+      await ctx.sendActivity({ attachments: [adaptiveAttachment(messageCard('I could not read that', typed.problem, { style: 'warning' }))] });
+      return;
+    }
+    const text = typed.text;
     if (text === '' || isGreetingOrHelp(text) !== undefined) {
       await ctx.sendActivity({ attachments: [adaptiveAttachment(welcomeCard(this.commands))] });
       return;
@@ -123,12 +131,6 @@ export class CanShareBot extends TeamsActivityHandler {
         ),
       ],
     });
-  }
-
-  /** Message text without the bot's @mention (channels and group chats), trimmed. */
-  private commandText(ctx: TurnContext): string {
-    const withoutMention = TurnContext.removeRecipientMention(ctx.activity) ?? ctx.activity.text ?? '';
-    return withoutMention.replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
   }
 
   private async runAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<CardActionResult> {

@@ -8,11 +8,13 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { ConversationKind, ConversationScope, Practitioner } from '../storage/contract';
+import { userTextSchema } from './userText';
 
 const ActivityIdentitySchema = z.object({
   from: z.object({
     id: z.string().min(1),
-    name: z.string().max(200).optional(),
+    /** Stored with every record the user makes (and exported): cleaned like any typed text. */
+    name: userTextSchema(200).optional(),
     aadObjectId: z.string().min(1).max(64).optional(),
   }),
   conversation: z.object({

@@ -34,14 +34,14 @@ import {
 } from './views';
 import { findContactDetail } from '../../contactDetails';
 import { isManagerHere, isShare, mayFollowUp, mayHandleWithdrawal, mySharesIn, recordedByMe } from './entitlement';
-
+import { userTextSchema } from '../../userText';
 
 const RecordId = z.string().trim().regex(/^D-\d{8}-[0-9A-Z]{6}$/i).max(20);
 
 const SubjectInformedSchema = z.object({
   r: RecordId,
   how: z.enum(['told', 'not_telling']),
-  why: z.string().max(500).optional(),
+  why: userTextSchema(500, { multiline: true }).optional(),
 });
 const PartyInformedSchema = z.object({ w: RecordId, s: RecordId });
 const WithdrawalStatusSchema = z.object({ w: RecordId });

@@ -8,6 +8,7 @@ import type { Outcome, RecordFieldCode } from '../../../domain/contract';
 import type { RecipientAgency, SubjectInformed } from '../../../storage/contract';
 import type { RecordFormInput } from './state';
 import { findContactDetail } from '../../contactDetails';
+import { userTextSchema } from '../../userText';
 
 export const CONSENT_STATUS_CHOICES = [
   { value: 'sought_obtained', title: 'Sought and given' },
@@ -50,14 +51,15 @@ const values = <T extends { value: string }>(choices: ReadonlyArray<T>) =>
 
 export const CASE_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9/._-]{1,39}$/;
 
-const noContactDetails = (label: string) =>
-  z
-    .string()
-    .trim()
-    .superRefine((s, ctx) => {
-      const found = findContactDetail(s);
-      if (found) ctx.addIssue({ code: 'custom', message: `${label}: remove the ${found} — record no contact or identifying details.` });
-    });
+/**
+ * A free-text field: the length limit first (on the text as received, before any pattern runs),
+ * then the shared sanitiser (userText.ts), then the contact-details check.
+ */
+const freeText = (label: string, max: number, multiline = true) =>
+  userTextSchema(max, { multiline, tooLong: `${label}: use at most ${max} characters.` }).superRefine((s, ctx) => {
+    const found = findContactDetail(s);
+    if (found) ctx.addIssue({ code: 'custom', message: `${label}: remove the ${found} — record no contact or identifying details.` });
+  });
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -67,13 +69,13 @@ const FormSchema = z.object({
     .trim()
     .regex(CASE_REFERENCE_PATTERN, 'Case reference: use 2 to 40 letters, digits and - / . _ only (no names).'),
   consentStatus: z.enum(values(CONSENT_STATUS_CHOICES), { error: 'Consent: choose one of the options.' }),
-  reasonsWithoutConsent: z.preprocess(blankToUndefined, noContactDetails('Reasons').pipe(z.string().max(1000)).optional()),
+  reasonsWithoutConsent: z.preprocess(blankToUndefined, freeText('Reasons', 1000).optional()),
   recipientAgency: z.preprocess(blankToUndefined, z.enum(values(RECIPIENT_AGENCY_CHOICES), { error: 'Recipient: choose an agency.' }).optional()),
-  recipientRole: z.preprocess(blankToUndefined, noContactDetails('Role').pipe(z.string().max(80)).optional()),
+  recipientRole: z.preprocess(blankToUndefined, freeText('Role', 80, false).optional()),
   channel: z.preprocess(blankToUndefined, z.enum(values(CHANNEL_CHOICES), { error: 'Channel: choose how it is shared.' }).optional()),
-  informationOutline: z.preprocess(blankToUndefined, noContactDetails('Outline').pipe(z.string().max(500)).optional()),
+  informationOutline: z.preprocess(blankToUndefined, freeText('Outline', 500).optional()),
   subjectInformed: z.enum(values(SUBJECT_INFORMED_CHOICES), { error: 'Say whether the person has been, or will be, told.' }),
-  subjectNotInformedReason: z.preprocess(blankToUndefined, noContactDetails('Why not told').pipe(z.string().max(500)).optional()),
+  subjectNotInformedReason: z.preprocess(blankToUndefined, freeText('Why not told', 500).optional()),
 });
 export type RecordForm = z.infer<typeof FormSchema>;
 

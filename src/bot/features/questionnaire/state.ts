@@ -37,16 +37,27 @@ export const RecordSubmissionSchema = z.object({
   k: z.uuid(),
 });
 
+/**
+ * Longer than any record-form field may be (the longest allows 1000 characters). Inputs are cut
+ * to this before anything else: still too long, so recordForm.ts refuses them by length, and a
+ * refused form echoes back at most this much per field instead of a whole request body.
+ */
+export const MAX_FORM_INPUT = 1001;
+const formInput = z
+  .string()
+  .transform((s) => (s.length > MAX_FORM_INPUT ? s.slice(0, MAX_FORM_INPUT) : s))
+  .optional();
+
 /** The record form's inputs, before the outcome-specific checks in recordForm.ts. */
 export const RecordFormInputSchema = z.object({
-  caseReference: z.string().optional(),
-  consentStatus: z.string().optional(),
-  reasonsWithoutConsent: z.string().optional(),
-  recipientAgency: z.string().optional(),
-  recipientRole: z.string().optional(),
-  channel: z.string().optional(),
-  informationOutline: z.string().optional(),
-  subjectInformed: z.string().optional(),
-  subjectNotInformedReason: z.string().optional(),
+  caseReference: formInput,
+  consentStatus: formInput,
+  reasonsWithoutConsent: formInput,
+  recipientAgency: formInput,
+  recipientRole: formInput,
+  channel: formInput,
+  informationOutline: formInput,
+  subjectInformed: formInput,
+  subjectNotInformedReason: formInput,
 });
 export type RecordFormInput = z.infer<typeof RecordFormInputSchema>;

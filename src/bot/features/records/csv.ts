@@ -2,8 +2,14 @@
  * CSV export rows. Codes stay codes (a spreadsheet filters on them); every cell that a spreadsheet
  * could read as a formula is neutralised (OWASP "CSV injection"): a leading = + - @ (or tab / CR,
  * which some spreadsheets strip before looking) gets a single quote in front.
+ *
+ * The check looks at the cell's NFKC form after any leading white space and invisible characters,
+ * because spreadsheets fold full-width "＝＋－＠" (and small forms such as "﹦") to the ASCII signs,
+ * and a dash or minus sign of any kind can start a formula too. Records written before text was
+ * sanitised at the boundary may still hold control or bidi characters: they are removed here too.
  */
 import type { StoredRecord } from '../../../storage/contract';
+import { cleanUserText } from '../../userText';
 
 export const CSV_COLUMNS = [
   'record_id',
@@ -28,10 +34,25 @@ export const CSV_COLUMNS = [
   'open_follow_ups',
 ] as const;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const RAW_FORMULA_START = /^[\t\r]/;
+const SKIPPED = /^[\s\p{Cc}\p{Cf}\p{Mn}]$/u;
+/** = + @ and every dash or minus sign, once the character is in its NFKC form. */
+const FORMULA_SIGN = /^[=+@\p{Pd}\u2212]/u;
 
 export function neutraliseCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  if (RAW_FORMULA_START.test(value)) return `'${value}`;
+  return FORMULA_SIGN.test(firstVisible(value).normalize('NFKC')) ? `'${value}` : value;
+}
+
+/** The first character that is not white space or invisible ('' if none): one pass, stops at the first. */
+function firstVisible(value: string): string {
+  for (const ch of value) if (!SKIPPED.test(ch)) return ch;
+  return '';
+}
+
+/** A stored text as it goes into a cell: control and bidi characters removed (line breaks kept). */
+export function exportText(value: string): string {
+  return neutraliseCell(cleanUserText(value, { multiline: true }));
 }
 
 export function csvRow(r: StoredRecord): string[] {
@@ -57,5 +78,5 @@ export function csvRow(r: StoredRecord): string[] {
     r.scope.teamId ?? '',
     r.openFollowUps.join(';'),
   ];
-  return cells.map(neutraliseCell);
+  return cells.map(exportText);
 }

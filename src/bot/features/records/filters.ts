@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { DECISIONS, type DecisionCode } from '../../../domain/contract';
 import type { RecordQuery } from '../../../storage/contract';
+import { userTextSchema } from '../../userText';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 50;
@@ -36,7 +37,7 @@ export const FilterSchema = z
     from: dateSchema.optional(),
     /** Inclusive, UTC day (the query runs to the start of the next day). */
     to: dateSchema.optional(),
-    caseRef: z.string().trim().min(1).max(200).regex(/\S/u).optional(),
+    caseRef: userTextSchema(200).pipe(z.string().min(1)).optional(),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { message: '"from" must not be after "to"', path: ['to'] });
 
