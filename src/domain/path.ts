@@ -1,10 +1,16 @@
 /**
  * The question path: which questions are asked, given the answers so far, and whether a set of
  * answers could have been produced by answering the questionnaire honestly (no tampering).
+ *
+ * Two phases: decision questions (in pack order) until the answer is settled, then tailoring
+ * questions, which may depend on the decision. loadRulePack guarantees that every tailoring question
+ * comes after every decision question and that no rule depends on a tailoring question, so once the
+ * walk reaches the first tailoring question the decision is fixed.
  */
-import { conditionHolds } from './conditions';
+import { conditionHolds, type ConditionContext } from './conditions';
 import { InvalidAnswersError } from './contract';
 import type { Answers } from './contract';
+import { matchingRule } from './outcome';
 import type { Question, RulePack } from './rulePack/schema';
 
 const questionIndexes = new WeakMap<RulePack, Map<string, Question>>();
@@ -16,6 +22,17 @@ function questionIndex(pack: RulePack): Map<string, Question> {
     questionIndexes.set(pack, index);
   }
   return index;
+}
+
+/** The context for tailoring questions: the decision the (complete) decision answers select. */
+export function decisionContext(pack: RulePack, answers: Answers): ConditionContext {
+  return { decision: matchingRule(pack, answers).decision };
+}
+
+/** Whether `question` is asked given `answers`; `context` is computed lazily for tailoring questions. */
+function isAsked(question: Question, answers: Answers, context: () => ConditionContext): boolean {
+  if (!question.askWhen) return true;
+  return conditionHolds(question.askWhen, answers, question.phase === 'tailor' ? context() : {});
 }
 
 export interface PathWalk {
@@ -31,12 +48,64 @@ export interface PathWalk {
  */
 export function walkPath(pack: RulePack, answers: Answers): PathWalk {
   const answered: Question[] = [];
+  let context: ConditionContext | undefined;
+  const lazyContext = () => (context ??= decisionContext(pack, answers));
   for (const question of pack.questions) {
-    if (question.askWhen && !conditionHolds(question.askWhen, answers)) continue;
+    if (!isAsked(question, answers, lazyContext)) continue;
     if (!Object.hasOwn(answers, question.id)) return { answered, current: question };
     answered.push(question);
   }
   return { answered };
+}
+
+/**
+ * The most questions of `question`'s phase still to come from `answers` (counting `from` onwards),
+ * over every way the rest could be answered. Depth-first; the decision phase of this pack has a few
+ * thousand completions at most, and the tailoring phase a few hundred, so this stays cheap.
+ */
+export function longestRemaining(pack: RulePack, answers: Record<string, string>, from: number, phase: Question['phase']): number {
+  let context: ConditionContext | undefined;
+  for (let i = from; i < pack.questions.length; i++) {
+    const question = pack.questions[i] as Question;
+    if (question.phase !== phase) {
+      if (phase === 'decide') return 0;
+      continue;
+    }
+    if (Object.hasOwn(answers, question.id)) continue;
+    if (!isAsked(question, answers, () => (context ??= decisionContext(pack, answers)))) continue;
+    let best = 0;
+    for (const option of question.options) {
+      answers[question.id] = option.code;
+      best = Math.max(best, longestRemaining(pack, answers, i + 1, phase));
+      delete answers[question.id];
+    }
+    return 1 + best;
+  }
+  return 0;
+}
+
+/**
+ * Every complete path through the pack, depth first, as the engine walks it. Yields the same
+ * mutable object each time (copy it to keep it): the invariants test walks hundreds of thousands.
+ */
+export function* completePaths(pack: RulePack): Generator<Readonly<Record<string, string>>> {
+  const answers: Record<string, string> = {};
+  function* from(index: number, context: ConditionContext | undefined): Generator<Readonly<Record<string, string>>> {
+    for (let i = index; i < pack.questions.length; i++) {
+      const question = pack.questions[i] as Question;
+      let ctx = context;
+      if (question.phase === 'tailor' && !ctx) ctx = decisionContext(pack, answers);
+      if (question.askWhen && !conditionHolds(question.askWhen, answers, question.phase === 'tailor' ? ctx : {})) continue;
+      for (const option of question.options) {
+        answers[question.id] = option.code;
+        yield* from(i + 1, ctx);
+      }
+      delete answers[question.id];
+      return;
+    }
+    yield answers;
+  }
+  yield* from(0, undefined);
 }
 
 /**
@@ -66,10 +135,13 @@ export function validateAnswers(pack: RulePack, answers: unknown): Answers {
   // Rebuild the answers question by question, accepting only what the walk reaches.
   const accepted: Record<string, string> = {};
   let firstGap: Question | undefined;
+  let context: ConditionContext | undefined;
+  // Only reached without a gap: then every decision question on the path has been answered.
+  const lazyContext = () => (context ??= firstGap ? {} : decisionContext(pack, accepted));
   for (const question of pack.questions) {
-    const onPath = !question.askWhen || conditionHolds(question.askWhen, accepted);
+    const onPath = !firstGap && isAsked(question, accepted, lazyContext);
     const given = Object.hasOwn(input, question.id);
-    if (!onPath || firstGap) {
+    if (!onPath) {
       if (given) {
         const why = firstGap
           ? `it comes after question "${firstGap.id}", which has not been answered`
