@@ -3,7 +3,7 @@
  * own `appliesWhen` then keeps only those relevant to this exchange (e.g. fax steps only for a fax).
  * Listed in the order a practitioner would act on them.
  */
-import { all, answered, CONSENT_WITHDRAWN, is, S, SENSITIVE } from './common';
+import { all, answered, any, CONSENT_WITHDRAWN, is, S, SENSITIVE } from './common';
 import type { RulePackInput } from './schema';
 
 type StepInput = RulePackInput['practiceSteps'][number];
@@ -137,7 +137,8 @@ export const practiceSteps: StepInput[] = [
     id: 'ask-adult-subject',
     text: 'Ask the adult the information is about. Explain what you want to share, with whom and why.',
     citations: [S.context],
-    appliesWhen: is('consent_from', 'adult_subject'),
+    // Information not about a child: the adult it is about (consent_from is not asked).
+    appliesWhen: any(is('consent_from', 'adult_subject'), is('about', 'other')),
   },
   {
     id: 'ask-competent-child',

@@ -33,7 +33,6 @@ const informingUnsafe = (a: Answers) =>
   ['would_increase_risk', 'would_impede_investigation'].includes(a.checks_why_no_permission ?? '') ||
   a.consent_pr === 'refused_asking_adds_risk';
 const DECIDE_LIST = rulePack.questions.filter((q) => q.phase === 'decide').map((q) => q.id);
-const DECIDE = new Set(DECIDE_LIST);
 /** The decision answers of a path, as a key. */
 function decisionKey(a: Answers): string {
   let key = '';

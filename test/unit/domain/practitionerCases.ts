@@ -5,6 +5,7 @@
  * and by coverage.test.ts (which proves every rule, question and option appears in some case).
  */
 import type { DecisionCode, FollowUpCode, ConsentStatus } from '../../../src/domain';
+import { ISSUE14_CASES } from './practitionerCases.issue14';
 
 export interface PractitionerCase {
   name: string;
@@ -20,9 +21,18 @@ export interface PractitionerCase {
   /** Exact follow-up codes expected (order-insensitive), when the case is about them. */
   followUps?: FollowUpCode[];
   consentStatus?: ConsentStatus;
+  /** Condition ids that must be in the outcome. */
+  conditions?: string[];
+  /** Reason ids that must be in the outcome. */
+  reasons?: string[];
+  /** Exactly this many questions before the answer is shown (decision questions only). */
+  toAnswer?: number;
+  /** Which class of issue 14 the case was written for: scope, cross-cutting steps, consent, fewer questions. */
+  covers?: 'scope' | 'cross-cutting' | 'consent' | 'fewer-questions';
 }
 
-export const CASES: PractitionerCase[] = [
+/** The cases written before issue 14 (their answers updated to the new question order). */
+const EARLIER_CASES: PractitionerCase[] = [
   // ------------------------------------------------------------ Sharing without consent
   {
     // A teacher sees bruising; the child says Dad hits him. Telling the parents first could put him at more risk.
@@ -695,3 +705,6 @@ export const CASES: PractitionerCase[] = [
     steps: ['scheme-do-not-answer-from-records', 'ask-manager-or-legal-adviser'],
   },
 ];
+
+/** Every practitioner case: the earlier ones and those written for issue 14's four classes. */
+export const CASES: PractitionerCase[] = [...EARLIER_CASES, ...ISSUE14_CASES];
