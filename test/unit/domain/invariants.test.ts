@@ -40,7 +40,7 @@ function decisionKey(a: Answers): string {
   return key;
 }
 
-export const INVARIANTS: Invariant[] = [
+const INVARIANTS: Invariant[] = [
   {
     id: 'every-outcome-complete',
     premise: () => true,
