@@ -59,12 +59,29 @@ export function walkPath(pack: RulePack, answers: Answers): PathWalk {
 }
 
 /**
- * The most questions of `question`'s phase still to come from `answers` (counting `from` onwards),
- * over every way the rest could be answered. Depth-first; the decision phase of this pack has a few
- * thousand completions at most, and the tailoring phase a few hundred, so this stays cheap.
+ * The most questions of `phase` still to come from `answers` (counting question index `from`
+ * onwards), over every way the rest could be answered. Depth-first. The decision phase has a few
+ * thousand prefixes in all, so its results are cached per pack (answers are validated first, so the
+ * cache holds only real prefixes); the tailoring phase has at most a few hundred completions.
  */
 export function longestRemaining(pack: RulePack, answers: Record<string, string>, from: number, phase: Question['phase']): number {
-  let context: ConditionContext | undefined;
+  if (phase === 'tailor') return longest(pack, answers, from, phase, decisionContext(pack, answers));
+  let cache = decideCaches.get(pack);
+  if (!cache) {
+    cache = new Map();
+    decideCaches.set(pack, cache);
+  }
+  const key = `${from}|${pack.questions.map((q) => (Object.hasOwn(answers, q.id) ? answers[q.id] : '')).join('|')}`;
+  let result = cache.get(key);
+  if (result === undefined) {
+    result = longest(pack, answers, from, phase, {});
+    cache.set(key, result);
+  }
+  return result;
+}
+const decideCaches = new WeakMap<RulePack, Map<string, number>>();
+
+function longest(pack: RulePack, answers: Record<string, string>, from: number, phase: Question['phase'], context: ConditionContext): number {
   for (let i = from; i < pack.questions.length; i++) {
     const question = pack.questions[i] as Question;
     if (question.phase !== phase) {
@@ -72,11 +89,11 @@ export function longestRemaining(pack: RulePack, answers: Record<string, string>
       continue;
     }
     if (Object.hasOwn(answers, question.id)) continue;
-    if (!isAsked(question, answers, () => (context ??= decisionContext(pack, answers)))) continue;
+    if (question.askWhen && !conditionHolds(question.askWhen, answers, context)) continue;
     let best = 0;
     for (const option of question.options) {
       answers[question.id] = option.code;
-      best = Math.max(best, longestRemaining(pack, answers, i + 1, phase));
+      best = Math.max(best, longest(pack, answers, i + 1, phase, context));
       delete answers[question.id];
     }
     return 1 + best;
