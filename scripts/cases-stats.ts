@@ -3,7 +3,7 @@
  * before the engine gives the answer (the decision), and how many in all. Walks the real engine one
  * answer at a time, as the bot does. Usage: npm run cases:stats
  */
-import { evaluate, rulePack } from '../src/domain';
+import { completePaths, evaluate, rulePack } from '../src/domain';
 import { CASES } from '../test/unit/domain/practitionerCases';
 
 interface CaseCount {
@@ -43,8 +43,18 @@ console.log(`Rule pack ${rulePack.metadata.version}: ${counts.length} practition
 console.log(`Questions to the answer: median ${median(toAnswer)}, max ${Math.max(...toAnswer)}, mean ${(toAnswer.reduce((a, b) => a + b, 0) / toAnswer.length).toFixed(1)}`);
 console.log(`Questions in all (incl. tailoring after the answer): median ${median(total)}, max ${Math.max(...total)}`);
 console.log(`Longest to the answer (${Math.max(...toAnswer)}): ${longest.map((c) => c.name).slice(0, 5).join('; ')}`);
+// Over every complete path of the pack, not just the cases (the walk only; no outcomes built).
+const decisionQuestions = rulePack.questions.filter((q) => (q as { phase?: string }).phase !== 'tailor').map((q) => q.id);
+let paths = 0;
+let longestPath = 0;
+for (const answers of completePaths(rulePack)) {
+  paths++;
+  longestPath = Math.max(longestPath, decisionQuestions.filter((q) => answers[q] !== undefined).length);
+}
+console.log(`Over all ${paths} complete paths of the pack: at most ${longestPath} questions to the answer`);
+
 const TARGET_MEDIAN = 7;
 const TARGET_MAX = 10;
-const ok = median(toAnswer) <= TARGET_MEDIAN && Math.max(...toAnswer) <= TARGET_MAX;
+const ok = median(toAnswer) <= TARGET_MEDIAN && Math.max(...toAnswer) <= TARGET_MAX && longestPath <= TARGET_MAX;
 console.log(`Targets (median ≤ ${TARGET_MEDIAN}, max ≤ ${TARGET_MAX}): ${ok ? 'met' : 'NOT met'}`);
 if (!ok) process.exitCode = 1;
