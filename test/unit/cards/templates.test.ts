@@ -48,6 +48,29 @@ describe('card templates', () => {
     assert.equal(cardText(card).split(first.question.text).length - 1, 1, 'the question text appears once on the card');
   });
 
+  it('the record form is pre-filled with the agency and channel answered after the answer', () => {
+    const answers = {
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'court_order',
+      channel: 'fax', recipient: 'police', anonymous: 'named', sensitive: 'no',
+    };
+    const result = evaluate(rulePack, answers);
+    assert.ok(result.kind === 'outcome');
+    const card = outcomeCard(state(answers), result.outcome);
+    assert.deepEqual(cardProblems(card), []);
+    const inputs = new Map<string, unknown>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        const o = node as Record<string, unknown>;
+        if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string') inputs.set(o.id, o.value);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(card);
+    assert.equal(inputs.get('recipientAgency'), 'police');
+    assert.equal(inputs.get('channel'), 'fax');
+  });
+
   it('a tailoring question card shows the answer already reached, and progress for the tailoring questions', () => {
     const answers = { route: 'responding_to_request', about: 'child_health_development_harm', exception: 'not_confidential' };
     const result = evaluate(rulePack, answers);

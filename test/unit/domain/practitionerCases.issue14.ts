@@ -156,6 +156,7 @@ export const ISSUE14_CASES: PractitionerCase[] = [
     sections: ['1', '2', '4'],
     steps: ['ask-adult-subject', 'consent-in-writing', 'if-refused-reconsider'],
     notSteps: ['share-only-what-is-needed'],
+    reasons: ['consent-of-those-affected-first', 'grounds-vital-interests'],
   },
   {
     // A tenant agreed in writing that her housing officer may tell a debt charity about her arrears.
