@@ -88,9 +88,31 @@ function applying<T extends { appliesWhen?: Condition | undefined }>(list: reado
   return result;
 }
 
-/** Copies out only the contract's fields, so pack-internal ones (appliesWhen) never reach the bot or storage. */
+/**
+ * The contract's view of a pack text: only its contract fields, so pack-internal ones (appliesWhen)
+ * never reach the bot or storage. Made once per (frozen) pack item and frozen, so outcomes can share
+ * it: outcomes are built often, e.g. when the invariants test walks every path.
+ */
+const views = new WeakMap<object, unknown>();
+function viewOf<T>(item: object, make: () => T): T {
+  let view = views.get(item) as T | undefined;
+  if (view === undefined) {
+    view = deepFreeze(make());
+    views.set(item, view);
+  }
+  return view;
+}
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+const copyCitations = (citations: readonly Citation[]) => citations.map((c) => ({ section: c.section, heading: c.heading }));
+
 function toCitedText(t: PackCitedText): CitedText {
-  return { id: t.id, text: t.text, citations: t.citations.map((c) => ({ section: c.section, heading: c.heading })) };
+  return viewOf(t, () => ({ id: t.id, text: t.text, citations: copyCitations(t.citations) }));
 }
 
 export function consentStatusOf(pack: RulePack, answers: Answers): ConsentStatus {
@@ -140,9 +162,12 @@ export function buildOutcome(pack: RulePack, answers: Answers): Outcome {
   const stepItems = applying(plan.steps, answers, context);
   const recordItems = applying(plan.records, answers, context);
   const followUpItems = applying(plan.followUps, answers, context);
-  const copyCitations = (citations: readonly Citation[]) => citations.map((c) => ({ section: c.section, heading: c.heading }));
-  const mustRecord: RecordRequirement[] = recordItems.map((r) => ({ field: r.field, text: r.text, citations: copyCitations(r.citations) }));
-  const followUps: FollowUpRequirement[] = followUpItems.map((f) => ({ code: f.code, text: f.text, citations: copyCitations(f.citations) }));
+  const mustRecord: RecordRequirement[] = recordItems.map((r) =>
+    viewOf(r, () => ({ field: r.field, text: r.text, citations: copyCitations(r.citations) })),
+  );
+  const followUps: FollowUpRequirement[] = followUpItems.map((f) =>
+    viewOf(f, () => ({ code: f.code, text: f.text, citations: copyCitations(f.citations) })),
+  );
 
   const answerTo = (questionId: string) => (Object.hasOwn(answers, questionId) ? answers[questionId] : undefined);
   const channel = answerTo(pack.derive.channelQuestion);
