@@ -35,10 +35,26 @@ export interface QuestionView {
 }
 
 export interface Progress {
-  /** 1-based number of the question being asked. */
+  /**
+   * 'decide': questions that decide the answer; 'tailor': the answer is known, and these questions
+   * only tailor the practice steps and pre-fill the record. Steps are counted within the phase.
+   */
+  phase: 'decide' | 'tailor';
+  /** 1-based number of the question being asked, within its phase. */
   step: number;
-  /** Best estimate of the total number of questions on this path (step ≤ total). */
+  /**
+   * The most questions this phase can still take, counting those answered: a bound, never exceeded
+   * (step ≤ total, and total never grows as answers are added).
+   */
   total: number;
+}
+
+/** The answer, once the decision questions have settled it (shown while tailoring questions remain). */
+export interface AnswerHeadline {
+  ruleId: string;
+  decision: DecisionCode;
+  title: string;
+  summary: string;
 }
 
 /** Decision codes. The bot maps each to a colour/icon; storage keeps the code. */
@@ -105,6 +121,8 @@ export interface Outcome {
   consentStatus: ConsentStatus;
   /** The share channel chosen in the answers, if the path asked for one. */
   channel?: string;
+  /** The other party's agency chosen in the answers, if the path asked for it (pre-fills the record form). */
+  recipient?: string;
   /** Always present: immediate danger → 999; decision support → ask manager / legal / Caldicott Guardian. */
   safetyLines: string[];
   /** Every section cited anywhere in this outcome (deduplicated), for the record. */
@@ -112,7 +130,8 @@ export interface Outcome {
 }
 
 export type EngineResult =
-  | { kind: 'question'; question: QuestionView; progress: Progress; answers: Answers }
+  /** `answer` is present once the answer is known and only tailoring questions remain. */
+  | { kind: 'question'; question: QuestionView; progress: Progress; answers: Answers; answer?: AnswerHeadline }
   | { kind: 'outcome'; outcome: Outcome; answers: Answers };
 
 /** Why a set of answers was refused (tampered or stale card data). */

@@ -3,13 +3,12 @@
  * either the next question (with progress) or the outcome. No I/O, no clock, no randomness, so a
  * stored decision can be replayed exactly from (pack version, answers).
  */
-import { conditionHolds } from './conditions';
 import type { Answers, EngineResult, Progress, QuestionView } from './contract';
-import { buildOutcome } from './outcome';
-import { validateAnswers, walkPath } from './path';
+import { answerHeadline, buildOutcome, matchingRule } from './outcome';
+import { longestRemaining, validateAnswers, walkPath } from './path';
 import type { Question, RulePack } from './rulePack/schema';
 
-export { validateAnswers } from './path';
+export { validateAnswers, completePaths } from './path';
 
 function toQuestionView(q: Question): QuestionView {
   const view: QuestionView = {
@@ -23,21 +22,15 @@ function toQuestionView(q: Question): QuestionView {
 }
 
 /**
- * Estimates the path length by answering the rest with each question's first option. Deterministic
- * and cheap (one pass: askWhen only looks at earlier questions); exact once the path is settled.
- * Always counts the current question, so step ≤ total.
+ * Progress within the current question's phase: the questions answered in that phase so far, and
+ * the most the phase can take from here (exact: the longest way the rest could go). So the card
+ * never promises fewer questions than are asked, and the total never grows.
  */
-function estimateProgress(pack: RulePack, answers: Answers, answeredCount: number): Progress {
-  const simulated: Record<string, string> = { ...answers };
-  let remaining = 0;
-  for (const question of pack.questions) {
-    if (Object.hasOwn(simulated, question.id)) continue;
-    if (question.askWhen && !conditionHolds(question.askWhen, simulated)) continue;
-    const first = question.options[0];
-    if (first) simulated[question.id] = first.code;
-    remaining++;
-  }
-  return { step: answeredCount + 1, total: answeredCount + Math.max(remaining, 1) };
+function progressOf(pack: RulePack, answers: Answers, answered: readonly Question[], current: Question): Progress {
+  const answeredInPhase = answered.filter((q) => q.phase === current.phase).length;
+  const index = pack.questions.indexOf(current);
+  const remaining = longestRemaining(pack, { ...answers }, index, current.phase);
+  return { phase: current.phase, step: answeredInPhase + 1, total: answeredInPhase + Math.max(remaining, 1) };
 }
 
 /**
@@ -48,12 +41,15 @@ export function evaluate(pack: RulePack, answers: Answers): EngineResult {
   const valid = validateAnswers(pack, answers);
   const walk = walkPath(pack, valid);
   if (walk.current) {
-    return {
+    const result: EngineResult = {
       kind: 'question',
       question: toQuestionView(walk.current),
-      progress: estimateProgress(pack, valid, walk.answered.length),
+      progress: progressOf(pack, valid, walk.answered, walk.current),
       answers: valid,
     };
+    // Tailoring questions come once the answer is settled: show it now, refine the steps after.
+    if (walk.current.phase === 'tailor') result.answer = answerHeadline(matchingRule(pack, valid));
+    return result;
   }
   return { kind: 'outcome', outcome: buildOutcome(pack, valid), answers: valid };
 }

@@ -7,9 +7,9 @@ import { loadRulePack } from './rulePack/schema';
 import type { RulePack } from './rulePack/schema';
 
 export * from './contract';
-export { evaluate, back, validateAnswers, answerQuestion, describeAnswers } from './engine';
-export { loadRulePack, RulePackError, CHANNEL_CODES } from './rulePack/schema';
-export type { RulePack, RulePackInput, Condition, Question, Rule, ChannelCode } from './rulePack/schema';
+export { evaluate, back, validateAnswers, answerQuestion, describeAnswers, completePaths } from './engine';
+export { loadRulePack, RulePackError, CHANNEL_CODES, RECIPIENT_CODES } from './rulePack/schema';
+export type { RulePack, RulePackInput, Condition, Question, Rule, ChannelCode, RecipientCode } from './rulePack/schema';
 export { SAFETY_LINES } from './rulePack/pack';
 
 /** The default pack, validated once at start-up: a broken pack fails fast, not mid-conversation. */

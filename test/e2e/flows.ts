@@ -14,6 +14,7 @@ import type { StoredRecord } from '../../src/storage/contract';
 import { TableRoleStore } from '../../src/storage/roleStore';
 import type { Playground } from '../support/playground';
 import { SHARE_WITHOUT_ASKING } from '../support/scenarios';
+import { progressLine } from '../../src/bot/features/questionnaire/views';
 
 /** The Playground's signed-in user (its default mock "Alex Wilber"). */
 export const PLAYGROUND_USER_AAD_ID = '00000000-0000-0000-0000-0000000000020';
@@ -76,7 +77,10 @@ export async function answerPath(
     const code = path[question.id];
     if (code === undefined) return answers;
     const card = await pg.waitForCardText(question.text);
-    await pg.waitForCardText(`question ${progress.step} of about ${progress.total}`, { card });
+    // The card's progress line, as the bot words it ("question 3 of at most 7"; after the answer, the tailoring count).
+    await pg.waitForCardText(progressLine(progress).replace('Can I share? — ', ''), { card });
+    // Once the answer is known, the card shows it above the tailoring question.
+    if (next.answer) await pg.waitForCardText(next.answer.title, { card });
     await pg.chooseOption(labelOf(question.id, code));
     await pg.clickOnCard('Next');
     answers[question.id] = code;

@@ -43,23 +43,24 @@ describe('questionnaire navigation in the Teams Playground', () => {
     // No Back on the first question.
     assert.equal(await pg.latestCard().getByRole('button', { name: 'Back', exact: true }).count(), 0);
 
-    // Two answers in, Back returns to the second question with its answer cleared.
-    const twoIn = await answerPath(pg, { route: SHARE_WITHOUT_CONSENT_PATH.route, direction: SHARE_WITHOUT_CONSENT_PATH.direction });
+    // Two answers in, Back returns to the second question with its answer cleared. (Checks about a child:
+    // the answer to the second question decides the branch.)
+    const twoIn = await answerPath(pg, { route: 'making_checks', about: 'child_health_development_harm' });
     await pg.waitForCardText(questionText(twoIn));
     await pg.clickOnCard('Back');
     await pg.waitForCardText(questionText({ route: twoIn.route! }));
-    await pg.waitForCardText('question 2 of about');
+    await pg.waitForCardText('question 2 of at most');
     assert.equal(await pg.latestCard().getByRole('radio', { checked: true }).count(), 0, 'no answer is pre-selected after Back');
 
-    // A different answer there takes the other branch.
-    await pg.chooseOption(labelOf('direction', 'making_checks'));
+    // A different answer there takes the other branch: checks about something not concerning a child.
+    await pg.chooseOption(labelOf('about', 'other'));
     await pg.clickOnCard('Next');
-    await pg.waitForCardText(questionText({ route: twoIn.route!, direction: 'making_checks' }));
+    await pg.waitForCardText(expectDecision({ route: twoIn.route!, about: 'other' }, 'seek_advice').title);
 
     // Start over: the first question again, without Back.
     await pg.clickOnCard('Start over');
     await pg.waitForCardText(firstQuestionText());
-    await pg.waitForCardText('question 1 of about');
+    await pg.waitForCardText('question 1 of at most');
     assert.equal(await pg.latestCard().getByRole('button', { name: 'Back', exact: true }).count(), 0);
 
     // Back from an outcome returns to its last question.
@@ -96,7 +97,7 @@ describe('questionnaire navigation in the Teams Playground', () => {
     assert.equal(await stale.getByRole('button', { name: 'Next', exact: true }).count(), 0, 'the old card has no Next button');
     // The newest card is untouched.
     await pg.waitForCardText(firstQuestionText());
-    await pg.waitForCardText('question 1 of about');
+    await pg.waitForCardText('question 1 of at most');
 
     await assertNoPlaygroundWarnings(pg);
   });

@@ -3,22 +3,22 @@
  * and the benchmark, so one change to the rule pack is reflected everywhere at once.
  */
 
-/** A practitioner who has evidence of significant harm and must not ask the parent first. */
+/**
+ * A practitioner who has evidence of significant harm and must not ask the parent first: the seven
+ * questions that decide the answer, then the four that tailor the steps and pre-fill the record.
+ */
 export const SHARE_WITHOUT_ASKING = {
-  route: 'share_or_check',
-  direction: 'sharing_out',
+  route: 'sharing_out',
   about: 'child_health_development_harm',
-  channel: 'secure_system',
-  recipient: 'childrens_social_care',
-  anonymous: 'named',
-  sensitive: 'no',
-  legal_obligation: 'none_known',
-  confidential: 'confidential',
-  authorised: 'no',
+  exception: 'none',
   consent_from: 'adult_subject',
   consent: 'not_yet_asked',
   grounds: 'significant_harm_evidence',
   why_not_ask: 'would_increase_risk',
+  channel: 'secure_system',
+  recipient: 'childrens_social_care',
+  anonymous: 'named',
+  sensitive: 'no',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** The same answers, for lookups by a question id only known at run time. */

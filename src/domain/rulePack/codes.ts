@@ -5,6 +5,21 @@ import type { ConsentStatus, FollowUpCode, RecordFieldCode } from '../contract';
 export const CHANNEL_CODES = ['phone', 'email', 'secure_system', 'fax', 'in_person', 'post'] as const;
 export type ChannelCode = (typeof CHANNEL_CODES)[number];
 
+/** Recipient codes the bot's record form (and the stored record) understand. The recipient question must offer exactly these. */
+export const RECIPIENT_CODES = [
+  'childrens_social_care',
+  'police',
+  'health',
+  'school_or_education',
+  'adult_social_care',
+  'probation',
+  'housing',
+  'voluntary_sector',
+  'same_organisation',
+  'other',
+] as const;
+export type RecipientCode = (typeof RECIPIENT_CODES)[number];
+
 export const FOLLOW_UP_CODES = ['inform_subject_later', 'inform_all_parties_consent_withdrawn'] as const satisfies readonly FollowUpCode[];
 export const RECORD_FIELD_CODES = [
   'consentStatus',

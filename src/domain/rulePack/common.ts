@@ -2,7 +2,7 @@
  * Building blocks for writing the pack: the guidance's sections (for citations), small condition
  * helpers, and conditions several questions and rules share. Pure data; no logic.
  */
-import type { Citation } from '../contract';
+import type { Citation, DecisionCode } from '../contract';
 import type { Condition } from './schema';
 
 /** Every section/heading of "2.4 Information Sharing and Confidentiality" (October 2015), as headed there. */
@@ -39,23 +39,55 @@ export const any = (...conditions: Condition[]): Condition => ({ any: conditions
 export const not = (condition: Condition): Condition => ({ not: condition });
 export const ALWAYS: Condition = { all: [] };
 
+export const decisionIs = (...decisions: DecisionCode[]): Condition => ({ decision: decisions });
+
 /** Passing information on, or answering another worker's request (as opposed to making checks). */
-export const SHARING = is('direction', 'sharing_out', 'responding_to_request');
+export const SHARING = is('route', 'sharing_out', 'responding_to_request');
 /** Gathering information through checks for a s.17 assessment or s.47 enquiry (§4 Routine 'Checks'). */
-export const CHECKS = is('direction', 'making_checks');
+export const CHECKS = is('route', 'making_checks');
+/** The information-exchange routes (not a SAR/FOI or an offending-history enquiry). */
+export const EXCHANGE_ROUTE = is('route', 'sharing_out', 'responding_to_request', 'making_checks');
 export const IN_SCOPE = is('about', 'child_health_development_harm', 'parent_carer_unable_to_care', 'person_posing_risk');
-/** On the sharing path, in scope, and not trying to pass it on anonymously (only referrers are asked). */
-export const SHARING_NAMED = all(SHARING, IN_SCOPE, not(is('anonymous', 'wants_anonymous')));
+/** Not about a child's safety or welfare: only the answers that apply to anyone can settle it (§2). */
+export const NOT_ABOUT_A_CHILD = is('about', 'other');
+
+/** Answers that go ahead with an exchange: information is shared, or checks are made. */
+export const EXCHANGE_GOES_AHEAD = decisionIs(
+  'share_with_consent',
+  'share_not_confidential_or_authorised',
+  'share_legal_obligation',
+  'share_without_consent_justified',
+);
+export const WITHOUT_CONSENT = decisionIs('share_without_consent_justified');
+
+// --- Where consent stands. Three questions, by whose consent it is (§1): the adult, a competent child, a parent.
+export const CONSENT_QUESTIONS = ['consent', 'consent_child', 'consent_pr'] as const;
+export const CONSENT_ANSWERED = any(...CONSENT_QUESTIONS.map((q) => answered(q)));
+export const CONSENT_NOT_ASKED = any(...CONSENT_QUESTIONS.map((q) => is(q, 'not_yet_asked')));
+/** Valid consent given. A competent child's agreement counts even if a parent objects (§1). */
+export const CONSENT_GIVEN = any(is('consent', 'given'), is('consent_child', 'given', 'child_agreed_parent_refused'), is('consent_pr', 'given'));
+/**
+ * No consent: refused; a competent child refused (a parent's agreement does not override it, §1);
+ * a parent refused and going back to them would add risk; people with parental responsibility disagree.
+ */
+export const CONSENT_REFUSED = any(
+  is('consent', 'refused'),
+  is('consent_child', 'refused', 'child_refused_parent_agreed'),
+  is('consent_pr', 'refused', 'refused_asking_adds_risk', 'pr_disagree'),
+);
+export const CONSENT_WITHDRAWN = any(...CONSENT_QUESTIONS.map((q) => is(q, 'withdrawn')));
+export const LIMITS_EXCLUDE = is('consent_limits', 'limits_exclude_this');
+export const LIMITS_ALLOW = is('consent_limits', 'no_limits', 'limits_allow_this');
+/** Consent refused outright, or given (or authorised) with limits that exclude this exchange. */
+export const NO_CONSENT_FOR_THIS = any(CONSENT_REFUSED, LIMITS_EXCLUDE);
+export const COMPETENCE_IN_DOUBT = is('consent_from', 'competence_in_doubt');
+
 export const SENSITIVE = is('sensitive', 'health_or_sexual', 'other_sensitive');
 
-/** Concerns that, per §2 DfE Guidance and §4, normally justify sharing without consent. */
-export const JUSTIFYING_GROUNDS = is(
-  'grounds',
-  'significant_harm_evidence',
-  'significant_harm_reasonable_cause',
-  'prevent_serious_harm',
-  'serious_crime',
-  'vital_interests',
+/** Concerns that, per §2 DfE Guidance and §4, normally justify sharing without consent — about a child or anyone. */
+export const JUSTIFYING_GROUNDS = any(
+  is('grounds', 'significant_harm_evidence', 'significant_harm_reasonable_cause', 'prevent_serious_harm', 'serious_crime', 'vital_interests'),
+  is('adult_grounds', 'serious_harm_adult', 'serious_crime', 'vital_interests'),
 );
 /** Reasons not to ask for consent first (§4, §4 Routine 'Checks', §2 DPA Schedule 3). */
 export const ASKING_UNSAFE_OR_IMPOSSIBLE = is(
@@ -65,5 +97,8 @@ export const ASKING_UNSAFE_OR_IMPOSSIBLE = is(
   'would_impede_investigation',
   'cannot_be_obtained',
 );
-/** Consent refused outright, or given with limits that exclude this exchange. */
-export const NO_CONSENT_FOR_THIS = any(is('consent', 'refused'), is('consent_limits', 'limits_exclude_this'));
+/** Nothing the guidance offers can apply to information not about a child: not asked, no exception, no public-interest ground. */
+export const OUTSIDE_GUIDANCE = any(
+  all(CHECKS, NOT_ABOUT_A_CHILD),
+  all(SHARING, NOT_ABOUT_A_CHILD, is('exception', 'none'), CONSENT_NOT_ASKED, is('adult_grounds', 'none_of_these')),
+);

@@ -2,9 +2,9 @@
  * Reference checks a schema cannot express. Each problem names the entry at fault so whoever edits
  * the pack can find it, e.g. `rule "share-x": condition refers to unknown option "maybe" of question "consent"`.
  */
-import { conditionReferences } from '../conditions';
+import { conditionReferences, usesDecision } from '../conditions';
 import type { Condition, ParsedRulePack } from './schema';
-import { CHANNEL_CODES } from './codes';
+import { CHANNEL_CODES, RECIPIENT_CODES } from './codes';
 
 type Questions = ParsedRulePack['questions'];
 
@@ -70,12 +70,30 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
     }
   };
 
+  const tailoring = new Set(questions.filter((q) => q.phase === 'tailor').map((q) => q.id));
+  const firstTailoring = questions.findIndex((q) => q.phase === 'tailor');
   questions.forEach((q, index) => {
     const owner = `question "${q.id}"`;
     for (const code of duplicates(q.options.map((o) => o.code))) problems.push(`${owner}: duplicate option "${code}"`);
     cite(owner, q.citations);
     if (q.askWhen) problems.push(...checkCondition(owner, 'askWhen', q.askWhen, questions, index));
+    // The decision must be settled before any tailoring question: all decision questions come first…
+    if (q.phase === 'decide' && firstTailoring !== -1 && index > firstTailoring) {
+      problems.push(`${owner}: a decision question must come before every tailoring question`);
+    }
+    // …and they cannot look at the decision they are still deciding.
+    if (q.phase === 'decide' && q.askWhen && usesDecision(q.askWhen)) {
+      problems.push(`${owner}: askWhen of a decision question cannot refer to the decision`);
+    }
   });
+
+  /** Rules and derivations decide the answer, so they may not depend on tailoring answers or on the decision. */
+  const decidesOnly = (owner: string, condition: Condition) => {
+    if (usesDecision(condition)) problems.push(`${owner}: cannot refer to the decision`);
+    for (const ref of conditionReferences(condition)) {
+      if (tailoring.has(ref.questionId)) problems.push(`${owner}: refers to tailoring question "${ref.questionId}", which is asked after the answer`);
+    }
+  };
 
   const stepIds = new Set(practiceSteps.map((p) => p.id));
   const recordFields = new Set(recordRequirements.map((r) => r.field));
@@ -84,6 +102,7 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
   for (const rule of rules) {
     const owner = `rule "${rule.id}"`;
     problems.push(...checkCondition(owner, 'condition', rule.when, questions));
+    decidesOnly(`${owner}: condition`, rule.when);
     const texts = [...rule.reasons, ...rule.conditions];
     for (const id of duplicates(texts.map((t) => t.id))) problems.push(`${owner}: duplicate reason/condition id "${id}"`);
     for (const text of texts) {
@@ -120,7 +139,37 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
 
   pack.derive.consentStatus.forEach((d, i) => {
     problems.push(...checkCondition(`derive.consentStatus[${i}]`, 'condition', d.when, questions));
+    decidesOnly(`derive.consentStatus[${i}]`, d.when);
   });
+
+  const cross = pack.crossCutting;
+  for (const id of duplicates(cross.conditions.map((c) => c.id))) problems.push(`crossCutting condition "${id}": duplicate id`);
+  for (const c of cross.conditions) {
+    cite(`crossCutting condition "${c.id}"`, c.citations);
+    checkOptionalCondition(`crossCutting condition "${c.id}"`, c.appliesWhen);
+  }
+  for (const p of cross.practiceSteps) {
+    if (!stepIds.has(p.step)) problems.push(`crossCutting: refers to unknown practice step "${p.step}"`);
+    problems.push(...checkCondition(`crossCutting step "${p.step}"`, 'when', p.when, questions));
+  }
+  for (const r of cross.mustRecord) {
+    if (!recordFields.has(r.field)) problems.push(`crossCutting: refers to unknown record requirement "${r.field}"`);
+    problems.push(...checkCondition(`crossCutting record "${r.field}"`, 'when', r.when, questions));
+  }
+  for (const f of cross.followUps) {
+    if (!followUpCodes.has(f.code)) problems.push(`crossCutting: refers to unknown follow-up "${f.code}"`);
+    problems.push(...checkCondition(`crossCutting follow-up "${f.code}"`, 'when', f.when, questions));
+  }
+  const recipientQuestion = questions.find((q) => q.id === pack.derive.recipientQuestion);
+  if (!recipientQuestion) {
+    problems.push(`derive.recipientQuestion: refers to unknown question "${pack.derive.recipientQuestion}"`);
+  } else {
+    const codes = recipientQuestion.options.map((o) => o.code).sort();
+    const expected = [...RECIPIENT_CODES].sort();
+    if (codes.join(',') !== expected.join(',')) {
+      problems.push(`question "${recipientQuestion.id}": recipient options must be exactly ${expected.join(', ')} (got ${codes.join(', ')})`);
+    }
+  }
   const channelQuestion = questions.find((q) => q.id === pack.derive.channelQuestion);
   if (!channelQuestion) {
     problems.push(`derive.channelQuestion: refers to unknown question "${pack.derive.channelQuestion}"`);

@@ -3,7 +3,7 @@
  * own `appliesWhen` then keeps only those relevant to this exchange (e.g. fax steps only for a fax).
  * Listed in the order a practitioner would act on them.
  */
-import { all, answered, is, S, SENSITIVE } from './common';
+import { all, answered, any, CONSENT_WITHDRAWN, is, S, SENSITIVE } from './common';
 import type { RulePackInput } from './schema';
 
 type StepInput = RulePackInput['practiceSteps'][number];
@@ -12,7 +12,7 @@ export const practiceSteps: StepInput[] = [
   // --- Before anything is said: who is on the other end (§4 Confidentiality of Exchanges) ---
   {
     id: 'verify-caller-before-sharing',
-    text: 'Don’t give any information yet. Check who the caller is by ringing their agency back, then continue.',
+    text: 'Don’t give any information yet, not even whether you know the family. Check who the caller is by ringing their agency back, then continue.',
     citations: [S.exchanges],
     appliesWhen: is('caller_verified', 'not_verified'),
   },
@@ -137,7 +137,8 @@ export const practiceSteps: StepInput[] = [
     id: 'ask-adult-subject',
     text: 'Ask the adult the information is about. Explain what you want to share, with whom and why.',
     citations: [S.context],
-    appliesWhen: is('consent_from', 'adult_subject'),
+    // Information not about a child: the adult it is about (consent_from is not asked).
+    appliesWhen: any(is('consent_from', 'adult_subject'), is('about', 'other')),
   },
   {
     id: 'ask-competent-child',
@@ -167,6 +168,30 @@ export const practiceSteps: StepInput[] = [
     citations: [S.context],
   },
   {
+    id: 'confirm-consent-in-writing',
+    text: 'The consent was given verbally: where possible, get it confirmed in writing, and record that it was verbal.',
+    citations: [S.context, S.recording],
+    appliesWhen: is('consent_in_writing', 'verbal_only'),
+  },
+  {
+    id: 'competent-child-decides',
+    text: 'Go by the child’s decision, not the parent’s: a competent child’s informed consent counts as much as an adult’s. Record both views.',
+    citations: [S.context, S.recording],
+    appliesWhen: is('consent_child', 'child_agreed_parent_refused', 'child_refused_parent_agreed'),
+  },
+  {
+    id: 'do-not-go-back-to-parent',
+    text: 'Don’t go back to the parent for consent, or tell them you are sharing, while that would put the child at extra risk. Record why.',
+    citations: [S.context, S.recording],
+    appliesWhen: is('consent_pr', 'refused_asking_adds_risk'),
+  },
+  {
+    id: 'pr-disagreement-legal-advice',
+    text: 'Ask your agency’s legal adviser how to proceed when people with parental responsibility disagree, and record each person’s position.',
+    citations: [S.context, S.recording],
+    appliesWhen: is('consent_pr', 'pr_disagree'),
+  },
+  {
     id: 'tell-recipient-consent-limits',
     text: 'Tell the recipient about the limits on the consent when you share (e.g. “not to be passed to the school”).',
     citations: [S.context],
@@ -186,7 +211,7 @@ export const practiceSteps: StepInput[] = [
     id: 'stop-exchanging-now',
     text: 'Stop exchanging information about this person now.',
     citations: [S.context],
-    appliesWhen: is('consent', 'withdrawn'),
+    appliesWhen: CONSENT_WITHDRAWN,
   },
   {
     id: 'do-not-rely-on-doubtful-consent',
@@ -309,7 +334,22 @@ export const practiceSteps: StepInput[] = [
   },
   {
     id: 'follow-agency-procedure-out-of-scope',
-    text: 'This guidance covers information relevant to protecting children. For anything else, follow your agency’s own information-sharing and data protection procedures.',
-    citations: [S.context, S.law],
+    text: 'Follow your agency’s own information-sharing and data protection procedures. If the person it is about agrees to it being passed on, that authorises it: check again.',
+    citations: [S.context, S.law, S.overall],
+  },
+  {
+    id: 'ask-legal-adviser-about-duty',
+    text: 'Ask your agency’s legal adviser whether the order or duty requires disclosure, and of exactly what. Share nothing on that basis until you know.',
+    citations: [S.commonLaw, S.context],
+  },
+  {
+    id: 'treat-as-confidential-meanwhile',
+    text: 'Treat the information as confidential until you are sure it is not. Your manager or Caldicott Guardian can help you decide.',
+    citations: [S.commonLaw, S.caldicott],
+  },
+  {
+    id: 'do-not-wait-if-serious-harm',
+    text: 'Don’t let the doubt delay protecting someone: if a child may be at risk of significant harm, or sharing is needed to prevent serious harm or serious crime, check again answering “None of these”. Those grounds can justify sharing without consent.',
+    citations: [S.dfe, S.practice],
   },
 ];

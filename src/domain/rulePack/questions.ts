@@ -2,23 +2,52 @@
  * The questions, in the order they are asked. Each `askWhen` refers only to earlier questions
  * (loadRulePack enforces this), so the path is decided one answer at a time.
  *
- * Order matters for a busy practitioner: the route first (sharing vs. a SAR/FOI vs. an offending-history
- * enquiry), then the exceptions that settle things without consent (legal duty, not confidential,
- * authorised), and only then consent and the grounds for going without it.
+ * Two phases. First only what decides the answer: the route (passing on, answering a request,
+ * checks, a SAR/FOI, an offending-history enquiry), what the information is about, the exceptions
+ * that settle it without consent (legal duty, not confidential, authorised — §2 Common Law), then
+ * consent and the grounds for going without it. Then, once the answer is shown, the questions that
+ * only tailor the practice steps and pre-fill the record (how, with whom, whether the caller is
+ * known, whether you will be named, how sensitive, whether consent was in writing).
  */
-import { all, any, answered, CHECKS, IN_SCOPE, is, not, S, SHARING, SHARING_NAMED } from './common';
+import {
+  all,
+  any,
+  answered,
+  CHECKS,
+  COMPETENCE_IN_DOUBT,
+  CONSENT_GIVEN,
+  CONSENT_NOT_ASKED,
+  CONSENT_REFUSED,
+  CONSENT_WITHDRAWN,
+  decisionIs,
+  EXCHANGE_GOES_AHEAD,
+  EXCHANGE_ROUTE,
+  IN_SCOPE,
+  is,
+  LIMITS_EXCLUDE,
+  NOT_ABOUT_A_CHILD,
+  not,
+  S,
+  SHARING,
+} from './common';
 import type { RulePackInput } from './schema';
 
 type QuestionInput = RulePackInput['questions'][number];
 
+const NOT_YET_ASKED = { code: 'not_yet_asked', label: 'I haven’t asked' } as const;
+const WITHDRAWN = { code: 'withdrawn', label: 'They agreed, but have now withdrawn their consent' } as const;
+
 export const questions: QuestionInput[] = [
+  // ================================================================ Decision questions
   {
     id: 'route',
     text: 'What do you need to decide?',
     options: [
+      { code: 'sharing_out', label: 'Whether I can pass information on (including making a referral)' },
+      { code: 'responding_to_request', label: 'Whether I can answer another worker’s request for information' },
       {
-        code: 'share_or_check',
-        label: 'Whether I can share information, answer another worker’s request, or make checks with other agencies',
+        code: 'making_checks',
+        label: 'Whether I can make checks with other agencies for a s.17 assessment or a s.47 enquiry',
       },
       {
         code: 'subject_access_request',
@@ -32,7 +61,7 @@ export const questions: QuestionInput[] = [
         help: 'For example, a parent asking about a new partner who looks after their child.',
       },
     ],
-    citations: [S.practice, S.sar, S.foi, S.csods, S.dvds],
+    citations: [S.practice, S.checks, S.commonLaw, S.sar, S.foi, S.csods, S.dvds],
   },
   {
     id: 'originated_elsewhere',
@@ -78,156 +107,45 @@ export const questions: QuestionInput[] = [
     askWhen: is('disclosure_scheme', 'child_sex_offender', 'domestic_violence'),
   },
   {
-    id: 'direction',
-    text: 'Which describes your situation?',
-    options: [
-      { code: 'sharing_out', label: 'I want to pass information on (including making a referral)' },
-      { code: 'responding_to_request', label: 'Another worker has asked me for information' },
-      {
-        code: 'making_checks',
-        label: 'I need to make checks with other agencies for a s.17 assessment or a s.47 enquiry',
-      },
-    ],
-    citations: [S.practice, S.checks, S.commonLaw],
-    askWhen: is('route', 'share_or_check'),
-  },
-  {
     id: 'about',
     text: 'What is the information about?',
     options: [
       { code: 'child_health_development_harm', label: 'A child’s health or development, or their exposure to possible harm' },
       { code: 'parent_carer_unable_to_care', label: 'A parent or carer who may be unable to care adequately for a child' },
       { code: 'person_posing_risk', label: 'Another person who may pose a risk of harm to a child' },
-      { code: 'other', label: 'Something else, not about a child’s safety or welfare' },
-    ],
-    citations: [S.context],
-    askWhen: answered('direction'),
-  },
-  {
-    id: 'channel',
-    text: 'How will the information be exchanged?',
-    options: [
-      { code: 'phone', label: 'By phone' },
-      { code: 'email', label: 'By ordinary (internet) email' },
       {
-        code: 'secure_system',
-        label: 'Through a secure electronic system',
-        help: 'E.g. secure email over a secure network, or a shared case-management system.',
-      },
-      { code: 'fax', label: 'By fax' },
-      { code: 'in_person', label: 'In person, e.g. at a meeting' },
-      { code: 'post', label: 'By post' },
-    ],
-    citations: [S.exchanges, S.security],
-    askWhen: IN_SCOPE,
-  },
-  {
-    id: 'caller_verified',
-    text: 'Do you know the caller, or have you checked who they are?',
-    options: [
-      { code: 'known', label: 'Yes, I already know them' },
-      { code: 'verified_by_call_back', label: 'Yes, I called their agency back to check' },
-      { code: 'not_verified', label: 'No, not yet' },
-    ],
-    citations: [S.exchanges],
-    askWhen: all(is('direction', 'responding_to_request'), is('channel', 'phone')),
-  },
-  {
-    id: 'recipient',
-    text: 'Which agency is the other party?',
-    help: 'The agency you would share with, the one asking you, or the one you are checking with.',
-    options: [
-      { code: 'childrens_social_care', label: 'Children’s Social Care' },
-      { code: 'police', label: 'Police' },
-      { code: 'health', label: 'Health (GP, health visitor, hospital, mental health…)' },
-      { code: 'school_or_education', label: 'A school or education service' },
-      { code: 'adult_social_care', label: 'Adult Social Care' },
-      { code: 'probation', label: 'Probation' },
-      { code: 'housing', label: 'Housing' },
-      { code: 'voluntary_sector', label: 'A voluntary or community organisation' },
-      { code: 'same_organisation', label: 'Someone in my own organisation' },
-      { code: 'other', label: 'Another agency' },
-    ],
-    citations: [S.commonLaw, S.exchanges],
-    askWhen: IN_SCOPE,
-  },
-  {
-    id: 'anonymous',
-    text: 'Will you give your name and agency when you pass this on?',
-    help: 'Each worker must take responsibility for their own referrals.',
-    options: [
-      { code: 'named', label: 'Yes, I’ll be named as the source' },
-      { code: 'wants_anonymous', label: 'No, I’d rather stay anonymous' },
-    ],
-    citations: [S.practice],
-    askWhen: all(is('direction', 'sharing_out'), IN_SCOPE),
-  },
-  {
-    id: 'sensitive',
-    text: 'Does the information include anything sensitive?',
-    options: [
-      { code: 'no', label: 'No' },
-      {
-        code: 'health_or_sexual',
-        label: 'Yes: health, including sexual health or emotional and mental health needs, or sexual life',
-      },
-      {
-        code: 'other_sensitive',
-        label: 'Yes: racial or ethnic origin, religious or political beliefs, trade union membership, or criminal offences',
+        code: 'other',
+        label: 'Something else, not about a child’s safety or welfare',
+        help: 'E.g. about an adult, or a crime that does not involve a child.',
       },
     ],
-    citations: [S.context, S.dpa],
-    askWhen: SHARING_NAMED,
+    citations: [S.context, S.dfe],
+    askWhen: EXCHANGE_ROUTE,
   },
   {
-    id: 'legal_obligation',
-    text: 'Does a court order or another legal obligation require you to disclose it?',
-    help: 'If you think one might but you are not sure, answer “No” and ask your agency’s legal adviser.',
+    // One question for the §2 Common Law exceptions (and "not sure"), in the order they settle it.
+    id: 'exception',
+    text: 'Does one of these apply? Pick the first that does.',
+    help: 'These let you share without asking for consent. Sensitive information (health, sexual life, beliefs, offences) is always confidential.',
     options: [
-      { code: 'court_order', label: 'Yes, a court order' },
-      { code: 'other_legal_duty', label: 'Yes, another legal obligation' },
-      { code: 'none_known', label: 'No, or I’m not sure' },
-    ],
-    citations: [S.commonLaw, S.overall],
-    askWhen: SHARING_NAMED,
-  },
-  {
-    // Sensitive information is confidential by nature, so this is asked only when nothing sensitive is involved.
-    id: 'confidential',
-    text: 'Is the information confidential?',
-    options: [
-      { code: 'confidential', label: 'Yes: it was given in confidence, or it is personal and not available elsewhere' },
+      { code: 'court_order', label: 'A court order requires me to disclose it' },
+      { code: 'other_legal_duty', label: 'Another legal obligation requires me to disclose it' },
       {
         code: 'not_confidential',
-        label: 'No: it is trivial or readily available elsewhere',
+        label: 'It isn’t confidential: it is trivial or readily available elsewhere',
         help: 'E.g. confirming to a social worker that a child attended school today.',
       },
+      { code: 'authorised_expressly', label: 'The person it is about, or who told me, has said I may pass it on' },
+      {
+        code: 'authorised_implicitly',
+        label: 'They clearly expect it to be passed on, e.g. they reported abuse to Children’s Social Care',
+      },
+      { code: 'none', label: 'None of these: it is confidential and nobody has agreed to it being passed on' },
+      { code: 'not_sure_legal', label: 'A legal duty may require it, but I’m not sure' },
+      { code: 'not_sure_confidential', label: 'I’m not sure whether it is confidential' },
     ],
-    citations: [S.commonLaw],
-    askWhen: all(is('legal_obligation', 'none_known'), is('sensitive', 'no')),
-  },
-  {
-    id: 'authorised',
-    text: 'Has the person who gave you the information agreed — or would they expect — that it is passed on?',
-    help: 'E.g. someone who reports an allegation of abuse to Children’s Social Care expects it to be shared on a need-to-know basis.',
-    options: [
-      { code: 'expressly', label: 'Yes, they told me (verbally or in writing) that I may pass it on' },
-      { code: 'implicitly', label: 'Yes, it is clearly implied, e.g. they made a referral about abuse' },
-      { code: 'no', label: 'No, or it does not apply' },
-    ],
-    citations: [S.commonLaw],
-    askWhen: all(is('legal_obligation', 'none_known'), not(is('confidential', 'not_confidential'))),
-  },
-  {
-    id: 'checks_purpose',
-    text: 'What are the checks for?',
-    options: [
-      { code: 's17_assessment', label: 'To progress an assessment of need (s.17 Children Act 1989)' },
-      { code: 's47_redesignation', label: 'To decide whether to re-designate an assessment as a s.47 enquiry' },
-      { code: 's47_enquiry', label: 'To inform a s.47 enquiry' },
-    ],
-    citations: [S.checks],
-    askWhen: all(CHECKS, IN_SCOPE),
+    citations: [S.commonLaw, S.overall],
+    askWhen: all(SHARING, answered('about')),
   },
   {
     id: 'consent_from',
@@ -240,31 +158,66 @@ export const questions: QuestionInput[] = [
       { code: 'competence_in_doubt', label: 'I’m not sure whether the child can decide for themselves' },
     ],
     citations: [S.context],
-    askWhen: any(is('authorised', 'no'), answered('checks_purpose')),
+    askWhen: any(all(SHARING, IN_SCOPE, is('exception', 'none')), all(CHECKS, IN_SCOPE)),
   },
   {
     id: 'consent',
     text: 'Where are you with consent?',
     options: [
-      { code: 'not_yet_asked', label: 'I haven’t asked' },
+      NOT_YET_ASKED,
       { code: 'given', label: 'I asked and they agreed' },
       { code: 'refused', label: 'I asked and they refused' },
-      { code: 'withdrawn', label: 'They agreed, but have now withdrawn their consent' },
+      WITHDRAWN,
     ],
     citations: [S.context, S.checks, S.recording],
-    askWhen: answered('consent_from'),
+    // Information not about a child: the adult it is about is the one to ask (§2 Overall: those affected consent).
+    askWhen: any(is('consent_from', 'adult_subject', 'competence_in_doubt'), all(SHARING, NOT_ABOUT_A_CHILD, is('exception', 'none'))),
+  },
+  {
+    id: 'consent_child',
+    text: 'Where are you with the child’s consent?',
+    help: 'A competent child’s informed consent counts as much as an adult’s, whatever a parent says.',
+    options: [
+      NOT_YET_ASKED,
+      { code: 'given', label: 'The child agreed' },
+      { code: 'child_agreed_parent_refused', label: 'The child agreed, but a parent objects' },
+      { code: 'refused', label: 'The child refused' },
+      { code: 'child_refused_parent_agreed', label: 'The child refused, though a parent agreed' },
+      { code: 'withdrawn', label: 'The child agreed, but has now withdrawn their consent' },
+    ],
+    citations: [S.context, S.recording],
+    askWhen: is('consent_from', 'competent_child'),
+  },
+  {
+    id: 'consent_pr',
+    text: 'Where are you with consent from someone with parental responsibility?',
+    options: [
+      NOT_YET_ASKED,
+      { code: 'given', label: 'I asked and they agreed' },
+      { code: 'refused', label: 'I asked and they refused' },
+      {
+        code: 'refused_asking_adds_risk',
+        label: 'They refused, and going back to them would put the child at extra risk',
+        help: 'Consent is sought from a parent only if that does not place the child at additional risk.',
+      },
+      { code: 'pr_disagree', label: 'People with parental responsibility disagree: one agreed, one refused' },
+      WITHDRAWN,
+    ],
+    citations: [S.context, S.recording],
+    askWhen: is('consent_from', 'parent_with_pr'),
   },
   {
     id: 'consent_limits',
     text: 'Did they put any limits on their consent?',
-    help: 'E.g. “you can tell my GP but not the school”.',
+    help: 'E.g. “you can tell the health visitor but not the nursery”.',
     options: [
       { code: 'no_limits', label: 'No' },
       { code: 'limits_allow_this', label: 'Yes, but this exchange is within them' },
       { code: 'limits_exclude_this', label: 'Yes, and this exchange falls outside them' },
     ],
     citations: [S.context],
-    askWhen: is('consent', 'given'),
+    // Asked wherever consent or express authorisation is relied on (§1: limits made clear at the point of exchange).
+    askWhen: any(all(CONSENT_GIVEN, not(COMPETENCE_IN_DOUBT)), is('exception', 'authorised_expressly')),
   },
   {
     id: 'refusal_considered',
@@ -274,7 +227,7 @@ export const questions: QuestionInput[] = [
       { code: 'concern_resolved', label: 'No, their reasons have addressed my concern' },
     ],
     citations: [S.checks],
-    askWhen: all(CHECKS, any(is('consent', 'refused', 'withdrawn'), is('consent_limits', 'limits_exclude_this'))),
+    askWhen: all(CHECKS, any(CONSENT_REFUSED, CONSENT_WITHDRAWN, LIMITS_EXCLUDE)),
   },
   {
     id: 'grounds',
@@ -302,9 +255,26 @@ export const questions: QuestionInput[] = [
     citations: [S.dfe, S.practice, S.echr, S.furtherGuidance],
     askWhen: all(
       SHARING,
-      answered('consent'),
-      any(not(is('consent', 'given')), is('consent_limits', 'limits_exclude_this'), is('consent_from', 'competence_in_doubt')),
+      IN_SCOPE,
+      any(CONSENT_NOT_ASKED, CONSENT_REFUSED, CONSENT_WITHDRAWN, LIMITS_EXCLUDE, all(COMPETENCE_IN_DOUBT, is('consent', 'given'))),
     ),
+  },
+  {
+    // The public-interest grounds that apply whoever the information is about (§2 DfE Guidance, §4).
+    id: 'adult_grounds',
+    text: 'Is sharing needed for one of these?',
+    options: [
+      { code: 'serious_harm_adult', label: 'To prevent serious harm to an adult' },
+      { code: 'serious_crime', label: 'To prevent, detect or prosecute serious crime' },
+      {
+        code: 'vital_interests',
+        label: 'To protect someone’s vital interests',
+        help: 'E.g. a life-threatening situation or urgent medical need.',
+      },
+      { code: 'none_of_these', label: 'None of these' },
+    ],
+    citations: [S.dfe, S.practice, S.echr],
+    askWhen: all(SHARING, NOT_ABOUT_A_CHILD, any(CONSENT_NOT_ASKED, CONSENT_REFUSED, CONSENT_WITHDRAWN, LIMITS_EXCLUDE)),
   },
   {
     id: 'why_not_ask',
@@ -321,7 +291,8 @@ export const questions: QuestionInput[] = [
       },
     ],
     citations: [S.practice, S.checks, S.dpa],
-    askWhen: all(SHARING, is('consent', 'not_yet_asked')),
+    // Not asked where nothing could justify sharing without consent anyway (information not about a child, no ground).
+    askWhen: all(SHARING, CONSENT_NOT_ASKED, not(is('adult_grounds', 'none_of_these'))),
   },
   {
     id: 'checks_why_no_permission',
@@ -336,6 +307,119 @@ export const questions: QuestionInput[] = [
       { code: 'would_impede_investigation', label: 'Asking is likely to get in the way of a criminal investigation' },
     ],
     citations: [S.checks],
-    askWhen: all(CHECKS, is('consent', 'not_yet_asked')),
+    askWhen: all(CHECKS, CONSENT_NOT_ASKED),
+  },
+
+  // ================================================================ Tailoring questions (after the answer)
+  {
+    id: 'channel',
+    text: 'How will the information be exchanged?',
+    help: 'If another worker has asked you, how did they contact you?',
+    options: [
+      { code: 'phone', label: 'By phone' },
+      { code: 'email', label: 'By ordinary (internet) email' },
+      {
+        code: 'secure_system',
+        label: 'Through a secure electronic system',
+        help: 'E.g. secure email over a secure network, or a shared case-management system.',
+      },
+      { code: 'fax', label: 'By fax' },
+      { code: 'in_person', label: 'In person, e.g. at a meeting' },
+      { code: 'post', label: 'By post' },
+    ],
+    citations: [S.exchanges, S.security],
+    phase: 'tailor',
+    // Whenever something is exchanged; and always for a request, because an unknown caller must be verified first.
+    askWhen: all(EXCHANGE_ROUTE, any(EXCHANGE_GOES_AHEAD, is('route', 'responding_to_request'))),
+  },
+  {
+    id: 'caller_verified',
+    text: 'Do you know the caller, or have you checked who they are?',
+    options: [
+      { code: 'known', label: 'Yes, I already know them' },
+      { code: 'verified_by_call_back', label: 'Yes, I called their agency back to check' },
+      { code: 'not_verified', label: 'No, not yet' },
+    ],
+    citations: [S.exchanges],
+    phase: 'tailor',
+    askWhen: all(is('route', 'responding_to_request'), is('channel', 'phone')),
+  },
+  {
+    id: 'recipient',
+    text: 'Which agency is the other party?',
+    help: 'The agency you would share with, the one asking you, or the one you are checking with.',
+    options: [
+      { code: 'childrens_social_care', label: 'Children’s Social Care' },
+      { code: 'police', label: 'Police' },
+      { code: 'health', label: 'Health (GP, health visitor, hospital, mental health…)' },
+      { code: 'school_or_education', label: 'A school or education service' },
+      { code: 'adult_social_care', label: 'Adult Social Care' },
+      { code: 'probation', label: 'Probation' },
+      { code: 'housing', label: 'Housing' },
+      { code: 'voluntary_sector', label: 'A voluntary or community organisation' },
+      { code: 'same_organisation', label: 'Someone in my own organisation' },
+      { code: 'other', label: 'Another agency' },
+    ],
+    citations: [S.commonLaw, S.exchanges],
+    phase: 'tailor',
+    // Every answer about an exchange except "get advice": the same rules apply inside an organisation (§2 Common Law).
+    askWhen: all(EXCHANGE_ROUTE, not(decisionIs('seek_advice'))),
+  },
+  {
+    id: 'anonymous',
+    text: 'Will you give your name and agency when you pass this on?',
+    help: 'Each worker must take responsibility for their own referrals.',
+    options: [
+      { code: 'named', label: 'Yes, I’ll be named as the source' },
+      { code: 'wants_anonymous', label: 'No, I’d rather stay anonymous' },
+    ],
+    citations: [S.practice],
+    phase: 'tailor',
+    askWhen: all(is('route', 'sharing_out'), EXCHANGE_GOES_AHEAD),
+  },
+  {
+    id: 'sensitive',
+    text: 'Does the information include anything sensitive?',
+    options: [
+      { code: 'no', label: 'No' },
+      {
+        code: 'health_or_sexual',
+        label: 'Yes: health, including sexual health or emotional and mental health needs, or sexual life',
+      },
+      {
+        code: 'other_sensitive',
+        label: 'Yes: racial or ethnic origin, religious or political beliefs, trade union membership, or criminal offences',
+      },
+    ],
+    citations: [S.context, S.dpa],
+    phase: 'tailor',
+    // Information that is not confidential is by definition not sensitive.
+    askWhen: all(SHARING, EXCHANGE_GOES_AHEAD, not(is('exception', 'not_confidential'))),
+  },
+  {
+    id: 'consent_in_writing',
+    text: 'Was the consent given in writing?',
+    options: [
+      { code: 'in_writing', label: 'Yes, in writing' },
+      { code: 'verbal_only', label: 'No, verbally' },
+    ],
+    citations: [S.context, S.recording],
+    phase: 'tailor',
+    askWhen: all(
+      decisionIs('share_with_consent', 'share_not_confidential_or_authorised'),
+      any(CONSENT_GIVEN, is('exception', 'authorised_expressly')),
+    ),
+  },
+  {
+    id: 'checks_purpose',
+    text: 'What are the checks for?',
+    options: [
+      { code: 's17_assessment', label: 'To progress an assessment of need (s.17 Children Act 1989)' },
+      { code: 's47_redesignation', label: 'To decide whether to re-designate an assessment as a s.47 enquiry' },
+      { code: 's47_enquiry', label: 'To inform a s.47 enquiry' },
+    ],
+    citations: [S.checks],
+    phase: 'tailor',
+    askWhen: all(CHECKS, IN_SCOPE, not(decisionIs('seek_advice'))),
   },
 ];

@@ -2,7 +2,7 @@
  * What must be written down (§4 Recording of Information Sought and Shared) and what must happen
  * afterwards. Fields match the contract's RecordFieldCode so the bot can build its record form.
  */
-import { all, is, not, S } from './common';
+import { all, CONSENT_WITHDRAWN, is, not, S } from './common';
 import type { RulePackInput } from './schema';
 
 type RecordInput = RulePackInput['recordRequirements'][number];
@@ -38,10 +38,14 @@ export const RECORD_WITHOUT_CONSENT: RecordField[] = [...RECORD_EXCHANGE, 'reaso
 /** Nothing exchanged (yet): the case and where consent stands. */
 export const RECORD_DECISION_ONLY: RecordField[] = ['caseReference', 'consentStatus'];
 
-/** Telling the person later is safe unless not asking was itself about risk or a criminal investigation. */
-const INFORMING_IS_SAFE = all(
+/**
+ * Telling the person later is safe unless not asking was itself about risk or a criminal
+ * investigation, or going back to the parent would put the child at extra risk (§1).
+ */
+export const INFORMING_IS_SAFE = all(
   not(is('why_not_ask', 'would_increase_risk', 'would_impede_investigation')),
   not(is('checks_why_no_permission', 'would_increase_risk', 'would_impede_investigation')),
+  not(is('consent_pr', 'refused_asking_adds_risk')),
 );
 
 export const followUps: FollowUpInput[] = [
@@ -56,6 +60,6 @@ export const followUps: FollowUpInput[] = [
     code: 'inform_all_parties_consent_withdrawn',
     text: 'Tell every professional you have exchanged information with about this person that consent has been withdrawn, as soon as possible.',
     citations: [S.context],
-    appliesWhen: is('consent', 'withdrawn'),
+    appliesWhen: CONSENT_WITHDRAWN,
   },
 ];

@@ -1,18 +1,43 @@
 /**
  * The rules, in priority order: the first whose `when` holds decides. The order encodes the guidance:
  *  1. the route (SAR/FOI → originating agency; offending-history enquiries → police schemes);
- *  2. things that stop or settle the question before consent (out of scope, anonymity, legal duty,
- *     not confidential, authorised by the confider — §2 Common Law exceptions);
+ *  2. things settled before consent: nothing in the guidance can apply (information not about a child,
+ *     no exception, no public-interest ground); "not sure" about a legal duty or about confidentiality
+ *     (advice, with the reason); a legal duty; not confidential; authorised by the confider (§2 Common Law);
  *  3. sharing without consent where it is justified — before anything about consent, so a refusal or
  *     doubt about competence never blocks sharing to protect a child from significant harm;
- *  4. withdrawal, doubt about competence, consent given, consent refused, consent not yet sought;
+ *  4. doubt about competence and conflicts between people's positions (advice, with the reason), then
+ *     withdrawal, consent given, consent refused, consent not yet sought;
  *  5. a catch-all "get advice".
+ *
+ * What applies to every exchange (verify the caller, proportionality, how to send it, recording,
+ * telling the person later) is not listed here: the pack's crossCutting list applies it to every
+ * outcome by its own condition. Rules list only what is specific to them. Rules never depend on the
+ * tailoring questions (channel, recipient, caller, named, sensitive, in writing, checks purpose).
  */
-import { ALWAYS, all, ASKING_UNSAFE_OR_IMPOSSIBLE, CHECKS, is, JUSTIFYING_GROUNDS, NO_CONSENT_FOR_THIS, S, SHARING } from './common';
+import {
+  ALWAYS,
+  all,
+  any,
+  ASKING_UNSAFE_OR_IMPOSSIBLE,
+  CHECKS,
+  COMPETENCE_IN_DOUBT,
+  CONSENT_GIVEN,
+  CONSENT_NOT_ASKED,
+  CONSENT_WITHDRAWN,
+  IN_SCOPE,
+  is,
+  JUSTIFYING_GROUNDS,
+  LIMITS_ALLOW,
+  NO_CONSENT_FOR_THIS,
+  NOT_ABOUT_A_CHILD,
+  OUTSIDE_GUIDANCE,
+  S,
+  SHARING,
+} from './common';
 import { RECORD_DECISION_ONLY, RECORD_EXCHANGE, RECORD_WITHOUT_CONSENT } from './recording';
 import type { RulePackInput } from './schema';
 import {
-  CALLER_VERIFIED_FIRST,
   CONSENT_CAN_BE_WITHDRAWN,
   DPA_LEGAL_OBLIGATION,
   DPA_STATUTORY_CHECKS,
@@ -21,47 +46,11 @@ import {
   DPA_WITHOUT_CONSENT,
   GROUNDS_REASONS,
   INFORMED_CONSENT,
-  PROPORTIONATE,
   RESPECT_LIMITS,
 } from './texts';
 
 type RuleInput = RulePackInput['rules'][number];
-
-/** How to share safely; each step filters itself by channel, recipient and sensitivity. */
-const HOW_TO_SHARE = [
-  'verify-caller-before-sharing',
-  'share-only-what-is-needed',
-  'extra-care-sensitive',
-  'same-rules-inside-organisation',
-  'record-what-was-said',
-  'prefer-secure-system-to-email',
-  'police-email-secure-network-only',
-  'email-confidentiality-warning',
-  'fax-only-if-absolutely-necessary',
-  'fax-check-number',
-  'fax-confirm-secure-handling',
-  'post-check-address',
-  'protective-marking',
-  'store-securely',
-  'record-under-agency-procedure',
-];
-
-/** Checks: the practitioner asks, and receives what comes back. */
-const HOW_TO_CHECK = [
-  'checks-only-relevant-agencies',
-  'same-rules-inside-organisation',
-  'record-what-was-said',
-  'prefer-secure-system-to-email',
-  'police-email-secure-network-only',
-  'email-confidentiality-warning',
-  'fax-only-if-absolutely-necessary',
-  'fax-check-number',
-  'fax-confirm-secure-handling',
-  'post-check-address',
-  'protective-marking',
-  'store-securely',
-  'record-under-agency-procedure',
-];
+type CitedTextInput = RuleInput['reasons'][number];
 
 const ASK_FOR_CONSENT = ['ask-adult-subject', 'ask-competent-child', 'ask-person-with-pr', 'explain-consent-can-be-withdrawn', 'consent-in-writing'];
 const GET_ADVICE = ['ask-manager-or-legal-adviser', 'ask-caldicott-guardian'];
@@ -79,7 +68,27 @@ const SCHEME_STEPS = [
   'dvds-consider-children',
 ];
 
-const WITHOUT_CONSENT_CONDITIONS = [CALLER_VERIFIED_FIRST, PROPORTIONATE, ...DPA_WITHOUT_CONSENT];
+/** Why someone's agreement does not settle it, when positions conflict (§1). */
+const CONFLICT_REASONS: CitedTextInput[] = [
+  {
+    id: 'competent-child-refusal-counts',
+    text: 'The child is competent to decide, so their refusal counts as an adult’s would. A parent’s agreement does not override it.',
+    citations: [S.context],
+    appliesWhen: is('consent_child', 'child_refused_parent_agreed'),
+  },
+  {
+    id: 'parent-refused-asking-adds-risk',
+    text: 'Consent from someone with parental responsibility is sought only if that does not place the child at additional risk. Going back to this parent would, so their refusal cannot be worked through with them.',
+    citations: [S.context],
+    appliesWhen: is('consent_pr', 'refused_asking_adds_risk'),
+  },
+  {
+    id: 'pr-holders-disagree',
+    text: 'People with parental responsibility disagree, so you do not have the consent of everyone whose consent matters. Treat it as no consent unless legal advice says otherwise.',
+    citations: [S.context],
+    appliesWhen: is('consent_pr', 'pr_disagree'),
+  },
+];
 
 export const rules: RuleInput[] = [
   // ---------------------------------------------------------------- 1. Route
@@ -220,15 +229,22 @@ export const rules: RuleInput[] = [
   // ---------------------------------------------------------------- 2. Settled before consent
   {
     id: 'outside-child-protection-scope',
-    when: is('about', 'other'),
+    when: OUTSIDE_GUIDANCE,
     decision: 'seek_advice',
     title: 'Outside this guidance: follow your agency’s procedure',
-    summary: 'This guidance is about information relevant to protecting children. Ask your manager or information governance lead about anything else.',
+    summary: 'Nothing in this guidance allows you to share it: it is not about a child, it is confidential, no legal duty or authorisation applies, and no public-interest ground does. Follow your agency’s procedure.',
     reasons: [
       {
         id: 'scope-child-protection',
-        text: 'The guidance covers information relevant to child protection: a child’s health, development and exposure to harm; a parent or carer unable to care adequately; and other people who may pose a risk to the child.',
-        citations: [S.context],
+        text: 'The guidance is about information relevant to protecting children. For other information it offers only what applies to anyone: a court order or legal obligation, information that is not confidential, the person’s authorisation, or the public interest in preventing serious harm to adults or serious crime.',
+        citations: [S.context, S.commonLaw, S.dfe],
+        appliesWhen: SHARING,
+      },
+      {
+        id: 'checks-are-about-children',
+        text: 'Checks with other agencies under this guidance are for a s.17 assessment or s.47 enquiry about a child. Information not about a child is outside them.',
+        citations: [S.checks, S.context],
+        appliesWhen: CHECKS,
       },
     ],
     conditions: [],
@@ -237,26 +253,49 @@ export const rules: RuleInput[] = [
     followUps: [],
   },
   {
-    id: 'no-anonymous-referrals',
-    when: is('anonymous', 'wants_anonymous'),
-    decision: 'do_not_share',
-    title: 'Don’t pass it on anonymously',
-    summary: 'Each worker is responsible for their own referrals. Your concern may well justify sharing: check again, answering that you will be named.',
+    id: 'not-sure-legal-duty',
+    when: is('exception', 'not_sure_legal'),
+    decision: 'seek_advice',
+    title: 'Get legal advice: does a legal duty require it?',
+    summary: 'You think a court order or other legal obligation may require disclosure but are not sure. Ask your agency’s legal adviser before relying on it.',
     reasons: [
       {
-        id: 'own-your-referral',
-        text: 'Each worker must accept responsibility for their own referrals and should not give information to another agency anonymously.',
-        citations: [S.practice],
+        id: 'legality-doubt-legal-advice',
+        text: 'Legal advice should always be sought from your agency’s legal adviser where you are concerned about the legality of sharing. Whether an order or duty requires disclosure is that kind of question.',
+        citations: [S.context, S.commonLaw],
       },
     ],
     conditions: [],
-    practiceSteps: ['refer-in-own-name', 'discuss-worries-about-being-named'],
-    mustRecord: ['caseReference'],
+    practiceSteps: ['ask-legal-adviser-about-duty', 'do-not-wait-if-serious-harm', ...GET_ADVICE],
+    mustRecord: RECORD_DECISION_ONLY,
+    followUps: [],
+  },
+  {
+    id: 'not-sure-confidential',
+    when: is('exception', 'not_sure_confidential'),
+    decision: 'seek_advice',
+    title: 'Get advice: is the information confidential?',
+    summary: 'Whether the duty of confidence applies decides what happens next. Treat it as confidential and get advice before sharing.',
+    reasons: [
+      {
+        id: 'confidentiality-doubt',
+        text: 'Only information that is not confidential in nature — trivial or readily available elsewhere — falls outside the duty of confidence. Personal information given in a relationship of trust is confidential.',
+        citations: [S.commonLaw],
+      },
+      {
+        id: 'each-case-own-facts-confidential',
+        text: 'Each case depends on its own facts: seek advice when you are unsure.',
+        citations: [S.context],
+      },
+    ],
+    conditions: [],
+    practiceSteps: ['treat-as-confidential-meanwhile', 'do-not-wait-if-serious-harm', ...GET_ADVICE],
+    mustRecord: RECORD_DECISION_ONLY,
     followUps: [],
   },
   {
     id: 'share-required-by-law',
-    when: is('legal_obligation', 'court_order', 'other_legal_duty'),
+    when: is('exception', 'court_order', 'other_legal_duty'),
     decision: 'share_legal_obligation',
     title: 'Share — required by law',
     summary: 'A court order or other legal obligation overrides the duty of confidence. Share what it requires, and no more.',
@@ -267,14 +306,14 @@ export const rules: RuleInput[] = [
         citations: [S.commonLaw, S.overall],
       },
     ],
-    conditions: [CALLER_VERIFIED_FIRST, PROPORTIONATE, DPA_LEGAL_OBLIGATION],
-    practiceSteps: ['share-only-what-order-requires', ...HOW_TO_SHARE],
+    conditions: [DPA_LEGAL_OBLIGATION],
+    practiceSteps: ['share-only-what-order-requires'],
     mustRecord: RECORD_EXCHANGE,
     followUps: [],
   },
   {
     id: 'share-not-confidential',
-    when: is('confidential', 'not_confidential'),
+    when: is('exception', 'not_confidential'),
     decision: 'share_not_confidential_or_authorised',
     title: 'Share — the information is not confidential',
     summary: 'Trivial or readily available information is not covered by the duty of confidence, so you can share it.',
@@ -285,33 +324,33 @@ export const rules: RuleInput[] = [
         citations: [S.commonLaw],
       },
     ],
-    conditions: [CALLER_VERIFIED_FIRST, DPA_STILL_APPLIES],
-    practiceSteps: ['check-really-not-confidential', ...HOW_TO_SHARE],
+    conditions: [DPA_STILL_APPLIES],
+    practiceSteps: ['check-really-not-confidential'],
     mustRecord: RECORD_EXCHANGE,
     followUps: [],
   },
   {
     id: 'share-authorised-by-confider',
-    when: is('authorised', 'expressly', 'implicitly'),
+    when: any(is('exception', 'authorised_implicitly'), all(is('exception', 'authorised_expressly'), LIMITS_ALLOW)),
     decision: 'share_not_confidential_or_authorised',
     title: 'Share — authorised by the person who told you',
-    summary: 'The person owed the duty of confidence has authorised disclosure. Share on a need-to-know basis.',
+    summary: 'The person owed the duty of confidence has authorised disclosure. Share on a need-to-know basis, within any limits they set.',
     reasons: [
       {
         id: 'express-authorisation',
         text: 'The person owed the duty of confidence has expressly authorised disclosure, verbally or in writing.',
         citations: [S.commonLaw],
-        appliesWhen: is('authorised', 'expressly'),
+        appliesWhen: is('exception', 'authorised_expressly'),
       },
       {
         id: 'implied-authorisation',
         text: 'Disclosure is implicitly authorised. For example, someone referring an allegation of abuse to Children’s Social Care expects it to be shared on a need-to-know basis.',
         citations: [S.commonLaw],
-        appliesWhen: is('authorised', 'implicitly'),
+        appliesWhen: is('exception', 'authorised_implicitly'),
       },
     ],
-    conditions: [CALLER_VERIFIED_FIRST, PROPORTIONATE, DPA_STILL_APPLIES],
-    practiceSteps: ['note-who-authorised', ...HOW_TO_SHARE],
+    conditions: [RESPECT_LIMITS, DPA_STILL_APPLIES],
+    practiceSteps: ['note-who-authorised'],
     mustRecord: RECORD_EXCHANGE,
     followUps: [],
   },
@@ -319,7 +358,7 @@ export const rules: RuleInput[] = [
   // ---------------------------------------------------------------- 3. Justified without consent
   {
     id: 'share-after-withdrawal-justified',
-    when: all(SHARING, is('consent', 'withdrawn'), JUSTIFYING_GROUNDS),
+    when: all(SHARING, CONSENT_WITHDRAWN, JUSTIFYING_GROUNDS),
     decision: 'share_without_consent_justified',
     title: 'Share without consent — justified despite withdrawal',
     summary: 'Consent has been withdrawn, but your concern justifies continuing to share without it. Tell everyone you have shared with that consent was withdrawn.',
@@ -331,8 +370,8 @@ export const rules: RuleInput[] = [
       },
       ...GROUNDS_REASONS,
     ],
-    conditions: WITHOUT_CONSENT_CONDITIONS,
-    practiceSteps: HOW_TO_SHARE,
+    conditions: DPA_WITHOUT_CONSENT,
+    practiceSteps: [],
     mustRecord: RECORD_WITHOUT_CONSENT,
     followUps: ['inform_all_parties_consent_withdrawn', 'inform_subject_later'],
   },
@@ -342,13 +381,13 @@ export const rules: RuleInput[] = [
     decision: 'share_without_consent_justified',
     title: 'Share without consent — justified despite refusal',
     summary: 'They did not agree to this, but your concern overrides that. Share what is necessary and record why.',
-    reasons: [...GROUNDS_REASONS],
+    reasons: [...GROUNDS_REASONS, ...CONFLICT_REASONS],
     conditions: [
       {
         id: 'refusal-considered',
         text: 'You have considered their reasons for refusing, and your concern still justifies sharing.',
         citations: [S.checks, S.dfe],
-        appliesWhen: is('consent', 'refused'),
+        appliesWhen: any(is('consent', 'refused'), is('consent_child', 'refused', 'child_refused_parent_agreed'), is('consent_pr', 'refused', 'pr_disagree')),
       },
       {
         id: 'outside-consent-limits',
@@ -356,15 +395,15 @@ export const rules: RuleInput[] = [
         citations: [S.context],
         appliesWhen: is('consent_limits', 'limits_exclude_this'),
       },
-      ...WITHOUT_CONSENT_CONDITIONS,
+      ...DPA_WITHOUT_CONSENT,
     ],
-    practiceSteps: HOW_TO_SHARE,
+    practiceSteps: ['competent-child-decides', 'do-not-go-back-to-parent'],
     mustRecord: RECORD_WITHOUT_CONSENT,
     followUps: ['inform_subject_later'],
   },
   {
     id: 'share-without-asking-justified',
-    when: all(SHARING, is('consent', 'not_yet_asked'), JUSTIFYING_GROUNDS, ASKING_UNSAFE_OR_IMPOSSIBLE),
+    when: all(SHARING, CONSENT_NOT_ASKED, JUSTIFYING_GROUNDS, ASKING_UNSAFE_OR_IMPOSSIBLE),
     decision: 'share_without_consent_justified',
     title: 'Share without consent — justified',
     summary: 'Your concern justifies sharing, and asking first would add risk, cause harmful delay or is not possible. Share what is necessary and record why.',
@@ -390,19 +429,19 @@ export const rules: RuleInput[] = [
       },
       {
         id: 'consent-cannot-be-obtained',
-        text: 'Consent cannot be given or cannot reasonably be obtained, and sharing is needed to protect the child.',
+        text: 'Consent cannot be given or cannot reasonably be obtained, and sharing is needed to protect the child or another person.',
         citations: [S.dpa, S.practice],
         appliesWhen: is('why_not_ask', 'cannot_be_obtained'),
       },
     ],
-    conditions: WITHOUT_CONSENT_CONDITIONS,
-    practiceSteps: HOW_TO_SHARE,
+    conditions: DPA_WITHOUT_CONSENT,
+    practiceSteps: [],
     mustRecord: RECORD_WITHOUT_CONSENT,
     followUps: ['inform_subject_later'],
   },
   {
     id: 'share-justified-consent-doubtful',
-    when: all(SHARING, is('consent_from', 'competence_in_doubt'), is('consent', 'given'), JUSTIFYING_GROUNDS),
+    when: all(SHARING, COMPETENCE_IN_DOUBT, is('consent', 'given'), JUSTIFYING_GROUNDS),
     decision: 'share_without_consent_justified',
     title: 'Share — justified even without valid consent',
     summary: 'You can’t be sure the child could consent, but your concern justifies sharing anyway. Don’t rely on the consent; record your reasons.',
@@ -414,10 +453,10 @@ export const rules: RuleInput[] = [
       },
       ...GROUNDS_REASONS,
     ],
-    conditions: WITHOUT_CONSENT_CONDITIONS,
-    practiceSteps: ['do-not-rely-on-doubtful-consent', ...HOW_TO_SHARE],
+    conditions: DPA_WITHOUT_CONSENT,
+    practiceSteps: ['do-not-rely-on-doubtful-consent'],
     mustRecord: RECORD_WITHOUT_CONSENT,
-    followUps: [],
+    followUps: ['inform_subject_later'],
   },
   {
     id: 'checks-refused-concern-remains',
@@ -435,11 +474,12 @@ export const rules: RuleInput[] = [
         id: 'checks-withdrawal-justified',
         text: 'When consent is withdrawn, exchange should stop unless there is justification to continue. Your remaining concern is that justification.',
         citations: [S.context],
-        appliesWhen: is('consent', 'withdrawn'),
+        appliesWhen: CONSENT_WITHDRAWN,
       },
+      ...CONFLICT_REASONS,
     ],
-    conditions: [PROPORTIONATE, DPA_STATUTORY_CHECKS],
-    practiceSteps: HOW_TO_CHECK,
+    conditions: [DPA_STATUTORY_CHECKS],
+    practiceSteps: ['competent-child-decides', 'do-not-go-back-to-parent'],
     mustRecord: RECORD_WITHOUT_CONSENT,
     followUps: ['inform_all_parties_consent_withdrawn', 'inform_subject_later'],
   },
@@ -463,16 +503,78 @@ export const rules: RuleInput[] = [
         appliesWhen: is('checks_why_no_permission', 'would_impede_investigation'),
       },
     ],
-    conditions: [PROPORTIONATE, DPA_STATUTORY_CHECKS],
-    practiceSteps: HOW_TO_CHECK,
+    conditions: [DPA_STATUTORY_CHECKS],
+    practiceSteps: [],
     mustRecord: RECORD_WITHOUT_CONSENT,
     followUps: ['inform_subject_later'],
   },
 
-  // ---------------------------------------------------------------- 4. Consent
+  // ---------------------------------------------------------------- 4. Doubt and conflicts, then consent
+  {
+    // Before withdrawal, refusal and consent given: a "not sure" never falls through to a default.
+    id: 'competence-in-doubt',
+    when: COMPETENCE_IN_DOUBT,
+    decision: 'seek_advice',
+    title: 'Get legal advice: is the child competent to decide?',
+    summary: 'Whether the child can give (or refuse) consent decides what happens next. The guidance says to seek legal advice when in doubt.',
+    reasons: [
+      {
+        id: 'competence-legal-advice',
+        text: 'A child’s informed consent counts as much as an adult’s if they have the maturity and understanding to grasp the consequences and the alternatives. If you are in doubt about their competence, seek legal advice.',
+        citations: [S.context],
+      },
+      {
+        id: 'otherwise-person-with-pr',
+        text: 'If the child cannot consent, consent should be sought from someone with parental responsibility, unless that would put the child at extra risk.',
+        citations: [S.context],
+      },
+    ],
+    conditions: [],
+    practiceSteps: ['seek-legal-advice-on-competence', 'consider-person-with-pr', 'stop-exchanging-now', ...GET_ADVICE],
+    mustRecord: RECORD_DECISION_ONLY,
+    followUps: ['inform_all_parties_consent_withdrawn'],
+  },
+  {
+    id: 'parents-disagree-get-advice',
+    when: all(SHARING, is('consent_pr', 'pr_disagree')),
+    decision: 'seek_advice',
+    title: 'Get legal advice: people with parental responsibility disagree',
+    summary: 'One person with parental responsibility agreed and another refused, and your concern does not on its own justify sharing without consent. Get legal advice before sharing.',
+    reasons: [
+      CONFLICT_REASONS[2] as CitedTextInput,
+      {
+        id: 'pr-disagree-each-case',
+        text: 'The guidance does not say whose view prevails. Each case depends on its own facts, and legal advice should be sought where you are concerned about the legality of sharing.',
+        citations: [S.context],
+      },
+    ],
+    conditions: [],
+    practiceSteps: ['pr-disagreement-legal-advice', ...GET_ADVICE],
+    mustRecord: RECORD_DECISION_ONLY,
+    followUps: [],
+  },
+  {
+    id: 'parent-refused-asking-adds-risk',
+    when: all(SHARING, is('consent_pr', 'refused_asking_adds_risk')),
+    decision: 'seek_advice',
+    title: 'Get advice: a risk from the parent may mean the concern is higher than it seems',
+    summary: 'The parent refused, and going back to them would put the child at extra risk. Discuss with your safeguarding lead whether that risk reaches significant harm: if it does, you can share without consent.',
+    reasons: [
+      CONFLICT_REASONS[1] as CitedTextInput,
+      {
+        id: 'risk-from-parent-threshold',
+        text: 'Sharing without consent is normally justified where there is reasonable cause to believe a child is suffering or is likely to suffer significant harm. A risk to the child from asking their parent may itself be such a cause.',
+        citations: [S.dfe, S.practice],
+      },
+    ],
+    conditions: [],
+    practiceSteps: ['do-not-go-back-to-parent', 'discuss-threshold', ...GET_ADVICE],
+    mustRecord: RECORD_DECISION_ONLY,
+    followUps: [],
+  },
   {
     id: 'stop-sharing-consent-withdrawn',
-    when: all(SHARING, is('consent', 'withdrawn')),
+    when: all(SHARING, CONSENT_WITHDRAWN),
     decision: 'do_not_share',
     title: 'Stop sharing — consent withdrawn',
     summary: 'Consent has been withdrawn and nothing justifies continuing without it. Stop, and tell everyone you have shared with.',
@@ -506,6 +608,7 @@ export const rules: RuleInput[] = [
         text: 'Permission must ordinarily be sought for checks. Without it, checks go ahead only if enough concern remains after considering the refusal.',
         citations: [S.checks],
       },
+      ...CONFLICT_REASONS,
     ],
     conditions: [
       {
@@ -514,36 +617,13 @@ export const rules: RuleInput[] = [
         citations: [S.checks],
       },
     ],
-    practiceSteps: ['stop-exchanging-now', 'record-under-agency-procedure'],
+    practiceSteps: ['stop-exchanging-now', 'competent-child-decides', 'pr-disagreement-legal-advice', 'record-under-agency-procedure'],
     mustRecord: RECORD_DECISION_ONLY,
     followUps: ['inform_all_parties_consent_withdrawn'],
   },
   {
-    id: 'competence-in-doubt',
-    when: is('consent_from', 'competence_in_doubt'),
-    decision: 'seek_advice',
-    title: 'Get legal advice: is the child competent to decide?',
-    summary: 'Whether the child can give (or refuse) consent decides what happens next. The guidance says to seek legal advice when in doubt.',
-    reasons: [
-      {
-        id: 'competence-legal-advice',
-        text: 'A child’s informed consent counts as much as an adult’s if they have the maturity and understanding to grasp the consequences and the alternatives. If you are in doubt about their competence, seek legal advice.',
-        citations: [S.context],
-      },
-      {
-        id: 'otherwise-person-with-pr',
-        text: 'If the child cannot consent, consent should be sought from someone with parental responsibility, unless that would put the child at extra risk.',
-        citations: [S.context],
-      },
-    ],
-    conditions: [],
-    practiceSteps: ['seek-legal-advice-on-competence', 'consider-person-with-pr', ...GET_ADVICE],
-    mustRecord: RECORD_DECISION_ONLY,
-    followUps: [],
-  },
-  {
     id: 'share-with-consent',
-    when: all(SHARING, is('consent', 'given'), is('consent_limits', 'no_limits', 'limits_allow_this')),
+    when: all(SHARING, CONSENT_GIVEN, LIMITS_ALLOW),
     decision: 'share_with_consent',
     title: 'Share — with consent',
     summary: 'The person has given informed consent. Share what is needed, within any limits they set.',
@@ -553,15 +633,21 @@ export const rules: RuleInput[] = [
         text: 'Personal information should not generally be shared without the subject’s consent. Here they have consented.',
         citations: [S.commonLaw, S.overall],
       },
+      {
+        id: 'competent-child-consent-counts',
+        text: 'The child is competent to decide, so their informed consent counts as an adult’s would, even though a parent objects.',
+        citations: [S.context],
+        appliesWhen: is('consent_child', 'child_agreed_parent_refused'),
+      },
     ],
-    conditions: [INFORMED_CONSENT, RESPECT_LIMITS, CALLER_VERIFIED_FIRST, PROPORTIONATE, ...DPA_WITH_CONSENT],
-    practiceSteps: ['consent-in-writing', 'tell-recipient-consent-limits', ...HOW_TO_SHARE],
+    conditions: [INFORMED_CONSENT, RESPECT_LIMITS, ...DPA_WITH_CONSENT],
+    practiceSteps: ['competent-child-decides'],
     mustRecord: RECORD_EXCHANGE,
     followUps: [],
   },
   {
     id: 'checks-with-permission',
-    when: all(CHECKS, is('consent', 'given'), is('consent_limits', 'no_limits', 'limits_allow_this')),
+    when: all(CHECKS, CONSENT_GIVEN, LIMITS_ALLOW),
     decision: 'share_with_consent',
     title: 'Go ahead with the checks — permission given',
     summary: 'Permission was sought and given, as the guidance ordinarily requires. Make the checks, within any limits they set.',
@@ -571,9 +657,15 @@ export const rules: RuleInput[] = [
         text: 'The subject’s permission must ordinarily be sought for checks with other agencies. It has been given.',
         citations: [S.checks],
       },
+      {
+        id: 'competent-child-consent-counts',
+        text: 'The child is competent to decide, so their informed consent counts as an adult’s would, even though a parent objects.',
+        citations: [S.context],
+        appliesWhen: is('consent_child', 'child_agreed_parent_refused'),
+      },
     ],
-    conditions: [INFORMED_CONSENT, RESPECT_LIMITS, PROPORTIONATE, DPA_STATUTORY_CHECKS],
-    practiceSteps: ['consent-in-writing', 'tell-recipient-consent-limits', ...HOW_TO_CHECK],
+    conditions: [INFORMED_CONSENT, RESPECT_LIMITS, DPA_STATUTORY_CHECKS],
+    practiceSteps: ['competent-child-decides'],
     mustRecord: RECORD_EXCHANGE,
     followUps: [],
   },
@@ -586,7 +678,7 @@ export const rules: RuleInput[] = [
     reasons: [
       {
         id: 'no-consent-no-override',
-        text: 'Personal information about children and families should not generally be disclosed without the subject’s consent. Your answers show no overriding public interest, such as significant harm.',
+        text: 'Personal information should not generally be disclosed without the subject’s consent. Your answers show no overriding public interest, such as significant harm to a child, serious harm to an adult or serious crime.',
         citations: [S.commonLaw, S.dfe],
       },
       {
@@ -595,6 +687,7 @@ export const rules: RuleInput[] = [
         citations: [S.context],
         appliesWhen: is('consent_limits', 'limits_exclude_this'),
       },
+      CONFLICT_REASONS[0] as CitedTextInput,
     ],
     conditions: [
       {
@@ -603,7 +696,7 @@ export const rules: RuleInput[] = [
         citations: [S.dfe],
       },
     ],
-    practiceSteps: ['if-refused-respect-it', 'record-under-agency-procedure'],
+    practiceSteps: ['competent-child-decides', 'if-refused-respect-it', 'record-under-agency-procedure'],
     mustRecord: RECORD_DECISION_ONLY,
     followUps: [],
   },
@@ -618,6 +711,13 @@ export const rules: RuleInput[] = [
         id: 'partnership-first',
         text: 'Keeping children safe means working in safe partnership with parents where possible. Asking here is safe.',
         citations: [S.context],
+        appliesWhen: IN_SCOPE,
+      },
+      {
+        id: 'consent-of-those-affected-first',
+        text: 'The law does not prevent sharing where those likely to be affected consent. Asking here is safe and will not defeat the purpose, so ask first.',
+        citations: [S.overall, S.context],
+        appliesWhen: NOT_ABOUT_A_CHILD,
       },
       ...GROUNDS_REASONS,
     ],
@@ -664,7 +764,7 @@ export const rules: RuleInput[] = [
   },
   {
     id: 'asking-unsafe-concern-below-threshold',
-    when: all(SHARING, is('consent', 'not_yet_asked'), ASKING_UNSAFE_OR_IMPOSSIBLE),
+    when: all(SHARING, CONSENT_NOT_ASKED, ASKING_UNSAFE_OR_IMPOSSIBLE),
     decision: 'seek_advice',
     title: 'Get advice: asking is difficult, but the concern may not justify sharing without consent',
     summary: 'You can’t safely or readily ask for consent, but the concern you describe is below the level that normally justifies sharing without it. Decide with your manager or safeguarding lead.',

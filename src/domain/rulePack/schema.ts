@@ -6,12 +6,12 @@
  * `crossCheckRulePack` then checks what a schema cannot: that every reference resolves.
  */
 import { z } from 'zod';
-import { DECISIONS } from '../contract';
+import { DECISIONS, type DecisionCode } from '../contract';
 import { CONSENT_STATUSES, FOLLOW_UP_CODES, RECORD_FIELD_CODES } from './codes';
 import { crossCheckRulePack } from './crossCheck';
 
-export { CHANNEL_CODES, CONSENT_STATUSES, FOLLOW_UP_CODES, RECORD_FIELD_CODES } from './codes';
-export type { ChannelCode } from './codes';
+export { CHANNEL_CODES, CONSENT_STATUSES, FOLLOW_UP_CODES, RECIPIENT_CODES, RECORD_FIELD_CODES } from './codes';
+export type { ChannelCode, RecipientCode } from './codes';
 
 /** Lower-case slugs: safe as card data keys and as storage values. */
 const Id = z.string().regex(/^[a-z0-9]+(?:[_-][a-z0-9]+)*$/, 'must be a lower-case slug (a-z, 0-9, "_" or "-")');
@@ -24,13 +24,17 @@ const Text = z.string().trim().min(1);
  * - `{ all }`     every sub-condition holds (`{ all: [] }` is "always": the catch-all rule uses it)
  * - `{ any }`     at least one holds (must not be empty, to avoid an accidental "never")
  * - `{ not }`     negation
+ * - `{ decision }` the answer (the decision of the rule the decision questions select) is one of these.
+ *   Only for what follows the answer: tailoring questions, practice steps, conditions, records and
+ *   follow-ups. Rules and decision questions cannot use it (crossCheck enforces this).
  */
 export type Condition =
   | { q: string; in: string[] }
   | { answered: string }
   | { all: Condition[] }
   | { any: Condition[] }
-  | { not: Condition };
+  | { not: Condition }
+  | { decision: DecisionCode[] };
 
 export const ConditionSchema: z.ZodType<Condition, Condition> = z.lazy(() =>
   z.union([
@@ -39,6 +43,7 @@ export const ConditionSchema: z.ZodType<Condition, Condition> = z.lazy(() =>
     z.strictObject({ all: z.array(ConditionSchema) }),
     z.strictObject({ any: z.array(ConditionSchema).min(1) }),
     z.strictObject({ not: ConditionSchema }),
+    z.strictObject({ decision: z.array(z.enum(DECISIONS)).min(1) }),
   ]),
 );
 
@@ -64,6 +69,12 @@ export const QuestionSchema = z.strictObject({
   citations: Citations,
   /** Asked only when this holds; may refer only to questions earlier in the pack. */
   askWhen: ConditionSchema.optional(),
+  /**
+   * 'decide' (default): the answer depends on it, so it is asked before the answer.
+   * 'tailor': it only tailors the practice steps and the record, so it is asked after the answer is
+   * known, and no rule may depend on it. All tailoring questions come after all decision questions.
+   */
+  phase: z.enum(['decide', 'tailor']).default('decide'),
 });
 
 export const RuleSchema = z.strictObject({
@@ -112,6 +123,20 @@ export const DerivationsSchema = z.strictObject({
   consentStatusDefault: z.enum(CONSENT_STATUSES),
   /** The question whose answer is the outcome's `channel`. */
   channelQuestion: Id,
+  /** The question whose answer is the outcome's `recipient` (pre-fills the record form). */
+  recipientQuestion: Id,
+});
+
+/**
+ * What applies to every outcome by its own condition, whatever the rule: e.g. "verify an unknown
+ * caller", "the same rules apply inside your organisation". A rule's own lists only add what is
+ * specific to it. Each entry's `when` may use `{ decision }`; the item's own appliesWhen also applies.
+ */
+export const CrossCuttingSchema = z.strictObject({
+  conditions: z.array(CitedTextSchema),
+  practiceSteps: z.array(z.strictObject({ step: Id, when: ConditionSchema })),
+  mustRecord: z.array(z.strictObject({ field: z.enum(RECORD_FIELD_CODES), when: ConditionSchema })),
+  followUps: z.array(z.strictObject({ code: z.enum(FOLLOW_UP_CODES), when: ConditionSchema })),
 });
 
 export const RulePackSchema = z.strictObject({
@@ -123,6 +148,7 @@ export const RulePackSchema = z.strictObject({
   practiceSteps: z.array(CitedTextSchema),
   recordRequirements: z.array(RecordRequirementSchema),
   followUps: z.array(FollowUpSchema),
+  crossCutting: CrossCuttingSchema,
   derive: DerivationsSchema,
 });
 

@@ -3,7 +3,7 @@
  * Schedules 2 and 3) and point to the legal notes for today's UK GDPR / DPA 2018 equivalents, so a
  * later pack can restate them deliberately rather than by accident.
  */
-import { is, S, SENSITIVE } from './common';
+import { any, is, S, SENSITIVE } from './common';
 import type { RulePackInput } from './schema';
 
 type CitedTextInput = RulePackInput['rules'][number]['reasons'][number];
@@ -20,19 +20,19 @@ export const GROUNDS_REASONS: CitedTextInput[] = [
     id: 'grounds-prevent-serious-harm',
     text: 'Sharing without consent is normally justified to prevent significant harm to a child or serious harm to an adult.',
     citations: [S.dfe],
-    appliesWhen: is('grounds', 'prevent_serious_harm'),
+    appliesWhen: any(is('grounds', 'prevent_serious_harm'), is('adult_grounds', 'serious_harm_adult')),
   },
   {
     id: 'grounds-serious-crime',
     text: 'Sharing without consent is normally justified where it could reasonably help to prevent, detect or prosecute serious crime.',
     citations: [S.dfe, S.practice],
-    appliesWhen: is('grounds', 'serious_crime'),
+    appliesWhen: any(is('grounds', 'serious_crime'), is('adult_grounds', 'serious_crime')),
   },
   {
     id: 'grounds-vital-interests',
     text: 'Workers may share without consent to protect a person’s vital interests.',
     citations: [S.practice, S.dpa],
-    appliesWhen: is('grounds', 'vital_interests'),
+    appliesWhen: any(is('grounds', 'vital_interests'), is('adult_grounds', 'vital_interests')),
   },
   {
     id: 'article-8-not-absolute',
@@ -41,18 +41,25 @@ export const GROUNDS_REASONS: CitedTextInput[] = [
   },
 ];
 
-// --- Conditions that go with any share ---
+// --- Conditions that go with any exchange (applied by the pack's crossCutting list) ---
 export const PROPORTIONATE: CitedTextInput = {
   id: 'proportionate',
-  text: 'Share no more than is necessary, with as few people as necessary, to protect the child. The disclosure must be a proportionate response.',
+  text: 'Share no more than is necessary, with as few people as necessary, for the purpose (e.g. to protect the child). The disclosure must be a proportionate response.',
   citations: [S.commonLaw, S.echr],
 };
 
 export const CALLER_VERIFIED_FIRST: CitedTextInput = {
   id: 'caller-verified-first',
-  text: 'Only once you have checked the caller’s identity by ringing their agency back.',
+  text: 'Say nothing about the case — not even whether you know the family — until you have checked the caller’s identity by ringing their agency back.',
   citations: [S.exchanges],
   appliesWhen: is('caller_verified', 'not_verified'),
+};
+
+export const NOT_ANONYMOUSLY: CitedTextInput = {
+  id: 'not-anonymously',
+  text: 'Pass it on in your own name and agency, not anonymously: each worker is responsible for their own referrals.',
+  citations: [S.practice],
+  appliesWhen: is('anonymous', 'wants_anonymous'),
 };
 
 // --- Data protection, 2015 wording (§2 Data Protection Act 1998) ---

@@ -24,12 +24,19 @@ import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerFor } from '../../support/scen
 import { startFakeConnector } from '../../support/fakeConnector';
 
 /** Answers each question card from the answer table until an outcome card arrives. */
-async function answerAll(client: TeamsClient, first: Card, answers: Record<string, string>): Promise<{ card: Card; asked: string[] }> {
+async function answerAll(
+  client: TeamsClient,
+  first: Card,
+  answers: Record<string, string>,
+): Promise<{ card: Card; asked: string[]; answerShownBefore?: string }> {
   let card = first;
   const asked: string[] = [];
+  let answerShownBefore: string | undefined;
   for (let i = 0; i < 40; i++) {
     const next = findAction(card, card.actions?.some((a) => a.title === 'Next') ? 'Next' : 'Record this decision');
-    if (next.verb !== 'answer') return { card, asked };
+    if (next.verb !== 'answer') return { card, asked, answerShownBefore };
+    // The first question card that carries the answer (the tailoring questions come after it).
+    if (answerShownBefore === undefined && /The answer/.test(cardText(card))) answerShownBefore = String((next.data as { q: string }).q);
     const questionId = String((next.data as { q: string }).q);
     const code = answers[questionId];
     assert.ok(code, `the bot asked "${questionId}", which this case does not answer`);
@@ -38,6 +45,29 @@ async function answerAll(client: TeamsClient, first: Card, answers: Record<strin
     card = await client.click(card, 'Next', { answer: code });
   }
   throw new Error('questionnaire did not end');
+}
+
+/** The initial value of the input with this id anywhere on the card. */
+function inputValue(card: Card, id: string): unknown {
+  const find = (node: unknown): unknown => {
+    if (Array.isArray(node)) {
+      for (const n of node) {
+        const found = find(n);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    }
+    if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.id === id && typeof o.type === 'string' && o.type.startsWith('Input.')) return o.value;
+      for (const v of Object.values(o)) {
+        const found = find(v);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  };
+  return find(card);
 }
 
 describe('questionnaire conversation with recorded decisions', () => {
@@ -71,10 +101,16 @@ describe('questionnaire conversation with recorded decisions', () => {
     const client = new TeamsClient(bot.baseUrl, user, personalChat());
     const [first] = await client.say('can I share?');
     const start = cardOf(first!);
-    assert.match(cardText(start), /question 1 of about/);
+    assert.match(cardText(start), /question 1 of at most/);
 
-    const { card: outcome, asked } = await answerAll(client, start, SHARE_WITHOUT_ASKING);
+    const { card: outcome, asked, answerShownBefore } = await answerAll(client, start, SHARE_WITHOUT_ASKING);
     assert.ok(asked.length >= 8, `asked ${asked.length} questions`);
+    // The answer is on the card after the seven questions that decide it, before how and with whom.
+    assert.equal(answerShownBefore, 'channel');
+    assert.equal(asked.indexOf('channel'), 7);
+    // The record form is pre-filled from those answers: the agency is not asked for again.
+    assert.equal(inputValue(outcome, 'recipientAgency'), 'childrens_social_care');
+    assert.equal(inputValue(outcome, 'channel'), 'secure_system');
     const text = cardText(outcome);
     assert.match(text, /without consent/i);
     assert.match(text, /§\d/);
@@ -143,12 +179,12 @@ describe('questionnaire conversation with recorded decisions', () => {
     const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
     const [first] = await client.say('start');
     const q1 = cardOf(first!);
-    const q2 = await client.click(q1, 'Next', { answer: 'share_or_check' });
-    const q3 = await client.click(q2, 'Next', { answer: 'sharing_out' });
+    const q2 = await client.click(q1, 'Next', { answer: 'sharing_out' });
+    const q3 = await client.click(q2, 'Next', { answer: 'child_health_development_harm' });
     const back = await client.click(q3, 'Back');
     assert.deepEqual(findAction(back, 'Next').data, findAction(q2, 'Next').data);
     const restarted = await client.click(q3, 'Start over');
-    assert.match(cardText(restarted), /question 1 of about/);
+    assert.match(cardText(restarted), /question 1 of at most/);
     assert.deepEqual((findAction(restarted, 'Next').data as { s: { a: object } }).s.a, {});
   });
 
@@ -190,12 +226,12 @@ describe('questionnaire conversation with recorded decisions', () => {
     const [first] = await client.say('start');
     const next = findAction(cardOf(first!), 'Next');
     // Older clients send the action's data, with the inputs merged in, as a message's value.
-    const res = await client.post(client.activity({ type: 'message', value: { ...(next.data as object), answer: 'share_or_check' }, deliveryMode: 'expectReplies' }));
+    const res = await client.post(client.activity({ type: 'message', value: { ...(next.data as object), answer: 'sharing_out' }, deliveryMode: 'expectReplies' }));
     assert.equal(res.status, 200);
     const [reply] = (res.body as { activities: Array<Record<string, unknown>> }).activities;
     const card = cardOf(reply!);
-    assert.match(cardText(card), /question 2 of about/);
-    assert.deepEqual((findAction(card, 'Next').data as { s: { a: object } }).s.a, { route: 'share_or_check' });
+    assert.match(cardText(card), /question 2 of at most/);
+    assert.deepEqual((findAction(card, 'Next').data as { s: { a: object } }).s.a, { route: 'sharing_out' });
   });
 
   it('works when @mentioned in a team channel, and warns that the channel can see the card', async () => {

@@ -200,7 +200,7 @@ describe('robustness: bad input gets a clear answer, no crash, nothing written',
       assertStartAgainCard(r, /could not be read/),
     );
     const skipped = { ...s, a: { ...s.a } as Record<string, string> };
-    delete skipped.a.direction;
+    delete skipped.a.about;
     await badInput('a skipped required step', () => alice.execute('answer', { s: skipped, q: next.q, answer: next.answer }), (r) =>
       assertStartAgainCard(r, /do not fit the questionnaire/),
     );
@@ -219,13 +219,13 @@ describe('robustness: bad input gets a clear answer, no crash, nothing written',
     await badInput('answer for a question not on the card (a later one)', () => alice.execute('answer', { s, q: later.q, answer: later.answer }), (r) =>
       assertStartAgainCard(r, /do not fit the questionnaire/),
     );
-    await badInput('answer for a question already answered', () => alice.execute('answer', { s, q: 'route', answer: 'share_or_check' }), (r) =>
+    await badInput('answer for a question already answered', () => alice.execute('answer', { s, q: 'route', answer: 'sharing_out' }), (r) =>
       assertStartAgainCard(r, /already been answered/),
     );
     await badInput('answer for a prototype property name (q = "constructor")', () => alice.execute('answer', { s, q: 'constructor', answer: 'x' }), (r) =>
       assertStartAgainCard(r, /already been answered|do not fit|could not be read/),
     );
-    await badInput('state answers with "__proto__" key', () => alice.execute('answer', { s: { ...s, a: JSON.parse('{"__proto__":"x","route":"share_or_check"}') }, q: next.q, answer: next.answer }), (r) =>
+    await badInput('state answers with "__proto__" key', () => alice.execute('answer', { s: { ...s, a: JSON.parse('{"__proto__":"x","route":"sharing_out"}') }, q: next.q, answer: next.answer }), (r) =>
       assertStartAgainCard(r, /do not fit|could not be read/),
     );
     const huge = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`q${i}`, 'yes']));

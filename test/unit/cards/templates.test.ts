@@ -35,7 +35,57 @@ describe('card templates', () => {
     assert.equal(first.kind, 'question');
     const card = cardFor(state(), first);
     assert.deepEqual(cardProblems(card), []);
-    assert.match(cardText(card), /question 1 of about \d+/);
+    assert.match(cardText(card), /question 1 of at most \d+/);
+  });
+
+  it('shows each question once: as the choice set’s label, with no duplicate heading', () => {
+    const first = evaluate(rulePack, {});
+    assert.ok(first.kind === 'question');
+    const card = cardFor(state(), first) as unknown as { body: Array<Record<string, unknown>> };
+    const choiceSet = card.body.find((e) => e.type === 'Input.ChoiceSet');
+    assert.equal(choiceSet?.label, first.question.text, 'the input is labelled with the question');
+    const textBlocks = JSON.stringify(card.body.filter((e) => e.type !== 'Input.ChoiceSet'));
+    assert.ok(!textBlocks.includes(JSON.stringify(first.question.text)), 'the question text appears only as the label');
+    assert.equal(cardText(card).split(first.question.text).length - 1, 1, 'the question text appears once on the card');
+  });
+
+  it('the record form is pre-filled with the agency and channel answered after the answer', () => {
+    const answers = {
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'court_order',
+      channel: 'fax', recipient: 'police', anonymous: 'named', sensitive: 'no',
+    };
+    const result = evaluate(rulePack, answers);
+    assert.ok(result.kind === 'outcome');
+    const card = outcomeCard(state(answers), result.outcome);
+    assert.deepEqual(cardProblems(card), []);
+    const inputs = new Map<string, unknown>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        const o = node as Record<string, unknown>;
+        if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string') inputs.set(o.id, o.value);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(card);
+    assert.equal(inputs.get('recipientAgency'), 'police');
+    assert.equal(inputs.get('channel'), 'fax');
+  });
+
+  it('a tailoring question card shows the answer already reached, and progress for the tailoring questions', () => {
+    const answers = { route: 'responding_to_request', about: 'child_health_development_harm', exception: 'not_confidential' };
+    const result = evaluate(rulePack, answers);
+    assert.ok(result.kind === 'question' && result.answer);
+    const card = cardFor(state(answers), result);
+    assert.deepEqual(cardProblems(card), []);
+    const text = cardText(card);
+    assert.match(text, /The answer/);
+    assert.ok(text.includes(result.answer.title));
+    assert.match(text, /question 1 of at most \d+ to tailor/);
+    // A decision question card carries no answer.
+    const first = evaluate(rulePack, {});
+    assert.ok(first.kind === 'question');
+    assert.doesNotMatch(cardText(cardFor(state(), first)), /The answer/);
   });
 
   it('every question on the way to every outcome renders a valid card', () => {

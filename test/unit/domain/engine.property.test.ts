@@ -1,6 +1,7 @@
 /**
  * Property: any honest walk through the questionnaire (any option at every step) ends in an outcome
- * within as many steps as there are questions, never throws, and keeps 1 ≤ step ≤ total.
+ * within as many steps as there are questions, never throws, and keeps 1 ≤ step ≤ total within each
+ * phase, with a total that never grows (the card never promises fewer questions than it asks).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,12 +12,27 @@ import { back, evaluate, rulePack, type Outcome } from '../../../src/domain';
 function walk(choices: readonly number[]): { outcome: Outcome; answers: Record<string, string>; steps: number } {
   const answers: Record<string, string> = {};
   const maxSteps = rulePack.questions.length;
+  const inPhase = { decide: 0, tailor: 0 };
+  let lastTotal = { phase: 'decide', total: Number.POSITIVE_INFINITY };
+  let answerShown: string | undefined;
   for (let steps = 0; steps <= maxSteps; steps++) {
     const result = evaluate(rulePack, answers);
-    if (result.kind === 'outcome') return { outcome: result.outcome, answers, steps };
+    if (result.kind === 'outcome') {
+      // Once the answer is shown, the tailoring questions never change it.
+      if (answerShown) assert.equal(result.outcome.ruleId, answerShown);
+      return { outcome: result.outcome, answers, steps };
+    }
     const { question, progress } = result;
-    assert.equal(progress.step, steps + 1);
+    assert.equal(progress.step, inPhase[progress.phase] + 1);
     assert.ok(progress.step >= 1 && progress.step <= progress.total, `progress ${progress.step}/${progress.total}`);
+    if (lastTotal.phase === progress.phase) assert.ok(progress.total <= lastTotal.total, 'the promised total never grows');
+    lastTotal = { phase: progress.phase, total: progress.total };
+    assert.equal(result.answer !== undefined, progress.phase === 'tailor', 'the answer is shown exactly in the tailoring phase');
+    if (result.answer) {
+      if (answerShown) assert.equal(result.answer.ruleId, answerShown);
+      answerShown = result.answer.ruleId;
+    }
+    inPhase[progress.phase]++;
     assert.ok(!(question.id in answers), 'never asks the same question twice');
     const pick = question.options[(choices[steps] ?? 0) % question.options.length];
     assert.ok(pick);

@@ -40,8 +40,8 @@ function assertRejected(raw: unknown, expected: RegExp | string) {
 describe('loadRulePack', () => {
   it('loads the default pack, deeply frozen, with its version', () => {
     const pack = loadRulePack(rawRulePack);
-    assert.equal(pack.metadata.version, '2015.10-r1');
-    assert.equal(pack.version, '2015.10-r1');
+    assert.equal(pack.metadata.version, '2015.10-r2');
+    assert.equal(pack.version, '2015.10-r2');
     assert.ok(Object.isFrozen(pack) && Object.isFrozen(pack.rules) && Object.isFrozen(pack.rules[0]?.when));
     assert.deepEqual(pack, rulePack);
   });
@@ -62,16 +62,68 @@ describe('loadRulePack', () => {
 
   it('names a rule whose condition uses an unknown question', () => {
     const raw = packWith((p) => {
-      rule(p, 'no-anonymous-referrals').when = { not: { q: 'mood', in: ['bad'] } };
+      rule(p, 'share-not-confidential').when = { not: { q: 'mood', in: ['bad'] } };
     });
-    assertRejected(raw, 'rule "no-anonymous-referrals": condition refers to unknown question "mood"');
+    assertRejected(raw, 'rule "share-not-confidential": condition refers to unknown question "mood"');
   });
 
   it('names a question whose askWhen refers to a later question', () => {
     const raw = packWith((p) => {
-      question(p, 'channel').askWhen = { q: 'consent', in: ['given'] };
+      question(p, 'about').askWhen = { q: 'consent', in: ['given'] };
     });
-    assertRejected(raw, 'question "channel": askWhen refers to question "consent", which is not asked before it');
+    assertRejected(raw, 'question "about": askWhen refers to question "consent", which is not asked before it');
+  });
+
+  it('names a rule that depends on a tailoring question (asked only after the answer)', () => {
+    const raw = packWith((p) => {
+      rule(p, 'share-not-confidential').when = { all: [{ q: 'exception', in: ['not_confidential'] }, { q: 'channel', in: ['phone'] }] };
+    });
+    assertRejected(raw, 'rule "share-not-confidential": condition: refers to tailoring question "channel", which is asked after the answer');
+  });
+
+  it('names a rule, a derivation or a decision question that looks at the decision', () => {
+    assertRejected(
+      packWith((p) => {
+        rule(p, 'share-not-confidential').when = { decision: ['share_with_consent'] };
+      }),
+      'rule "share-not-confidential": condition: cannot refer to the decision',
+    );
+    assertRejected(
+      packWith((p) => {
+        question(p, 'about').askWhen = { decision: ['share_with_consent'] };
+      }),
+      'question "about": askWhen of a decision question cannot refer to the decision',
+    );
+    assertRejected(
+      packWith((p) => {
+        p.derive.consentStatus.push({ when: { q: 'recipient', in: ['police'] }, status: 'not_sought' });
+      }),
+      /derive.consentStatus\[\d+\]: refers to tailoring question "recipient"/,
+    );
+  });
+
+  it('names a decision question placed after a tailoring question', () => {
+    const raw = packWith((p) => {
+      const about = question(p, 'about');
+      p.questions = [...p.questions.filter((q) => q !== about), about];
+      about.askWhen = { q: 'route', in: ['sharing_out'] };
+    });
+    assertRejected(raw, 'question "about": a decision question must come before every tailoring question');
+  });
+
+  it('names a cross-cutting entry that refers to a practice step that does not exist', () => {
+    const raw = packWith((p) => {
+      p.crossCutting.practiceSteps.push({ step: 'send-by-pigeon', when: { all: [] } });
+    });
+    assertRejected(raw, 'crossCutting: refers to unknown practice step "send-by-pigeon"');
+  });
+
+  it('requires the recipient question to offer exactly the record form’s recipient codes', () => {
+    const raw = packWith((p) => {
+      const recipient = question(p, 'recipient');
+      recipient.options = recipient.options.filter((o) => o.code !== 'housing');
+    });
+    assertRejected(raw, 'question "recipient": recipient options must be exactly');
   });
 
   it('names a practice step whose appliesWhen uses an unknown option', () => {

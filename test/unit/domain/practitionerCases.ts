@@ -1,9 +1,11 @@
 /**
  * Realistic practitioner cases, written from the guidance. Each has a short story, the answers a
- * practitioner would give, and what the guidance says should follow. Used by practitionerCases.test.ts
+ * practitioner would give (exactly the questions the engine asks, decision questions first, then the
+ * tailoring questions after the answer), and what the guidance says should follow. Used by practitionerCases.test.ts
  * and by coverage.test.ts (which proves every rule, question and option appears in some case).
  */
 import type { DecisionCode, FollowUpCode, ConsentStatus } from '../../../src/domain';
+import { ISSUE14_CASES } from './practitionerCases.issue14';
 
 export interface PractitionerCase {
   name: string;
@@ -19,24 +21,27 @@ export interface PractitionerCase {
   /** Exact follow-up codes expected (order-insensitive), when the case is about them. */
   followUps?: FollowUpCode[];
   consentStatus?: ConsentStatus;
+  /** Condition ids that must be in the outcome. */
+  conditions?: string[];
+  /** Reason ids that must be in the outcome. */
+  reasons?: string[];
+  /** Exactly this many questions before the answer is shown (decision questions only). */
+  toAnswer?: number;
+  /** Which class of issue 14 the case was written for: scope, cross-cutting steps, consent, fewer questions. */
+  covers?: 'scope' | 'cross-cutting' | 'consent' | 'fewer-questions';
 }
 
-/** A referral or other information passed on, named, not settled by a legal duty or authorisation. */
-const SHARE_OUT = { route: 'share_or_check', direction: 'sharing_out', anonymous: 'named' } as const;
-const RESPOND = { route: 'share_or_check', direction: 'responding_to_request' } as const;
-const CHECK = { route: 'share_or_check', direction: 'making_checks' } as const;
-/** Confidential, no legal duty, not authorised by the confider: consent questions follow. */
-const NO_EXCEPTION = { legal_obligation: 'none_known', authorised: 'no' } as const;
-
-export const CASES: PractitionerCase[] = [
+/** The cases written before issue 14 (their answers updated to the new question order). */
+const EARLIER_CASES: PractitionerCase[] = [
   // ------------------------------------------------------------ Sharing without consent
   {
     // A teacher sees bruising; the child says Dad hits him. Telling the parents first could put him at more risk.
     name: 'teacher refers bruising by phone without asking parents (asking increases risk)',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'phone', recipient: 'childrens_social_care',
-      sensitive: 'no', confidential: 'confidential', ...NO_EXCEPTION, consent_from: 'parent_with_pr',
-      consent: 'not_yet_asked', grounds: 'significant_harm_evidence', why_not_ask: 'would_increase_risk',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'parent_with_pr', consent_pr: 'not_yet_asked', grounds: 'significant_harm_evidence',
+      why_not_ask: 'would_increase_risk', channel: 'phone', recipient: 'childrens_social_care',
+      anonymous: 'named', sensitive: 'no',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'share-without-asking-justified',
@@ -50,9 +55,9 @@ export const CASES: PractitionerCase[] = [
     // Health visitor asked Mum to agree to a referral about neglect; Mum refused. The concern is still there.
     name: 'health visitor refers neglect after mother refuses consent (conflicting answers)',
     answers: {
-      ...SHARE_OUT, about: 'parent_carer_unable_to_care', channel: 'secure_system', recipient: 'childrens_social_care',
-      sensitive: 'no', confidential: 'confidential', ...NO_EXCEPTION, consent_from: 'adult_subject',
-      consent: 'refused', grounds: 'significant_harm_reasonable_cause',
+      route: 'sharing_out', about: 'parent_carer_unable_to_care', exception: 'none',
+      consent_from: 'adult_subject', consent: 'refused', grounds: 'significant_harm_reasonable_cause',
+      channel: 'secure_system', recipient: 'childrens_social_care', anonymous: 'named', sensitive: 'no',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'share-despite-refusal-justified',
@@ -65,9 +70,9 @@ export const CASES: PractitionerCase[] = [
     // A mother who agreed to share withdraws consent after disclosing her partner threatened to kill her.
     name: 'family worker continues sharing with police after withdrawal (serious harm to an adult)',
     answers: {
-      ...SHARE_OUT, about: 'person_posing_risk', channel: 'email', recipient: 'police',
-      sensitive: 'no', confidential: 'confidential', ...NO_EXCEPTION, consent_from: 'adult_subject',
-      consent: 'withdrawn', grounds: 'prevent_serious_harm',
+      route: 'sharing_out', about: 'person_posing_risk', exception: 'none', consent_from: 'adult_subject',
+      consent: 'withdrawn', grounds: 'prevent_serious_harm', channel: 'email', recipient: 'police',
+      anonymous: 'named', sensitive: 'no',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'share-after-withdrawal-justified',
@@ -80,9 +85,10 @@ export const CASES: PractitionerCase[] = [
     // A police officer the school's safeguarding lead knows well rings during a s.47 joint investigation.
     name: 'school answers a known police officer during a s.47 enquiry (asking would delay it)',
     answers: {
-      ...RESPOND, about: 'child_health_development_harm', channel: 'phone', caller_verified: 'known', recipient: 'police',
-      sensitive: 'no', confidential: 'confidential', ...NO_EXCEPTION, consent_from: 'parent_with_pr',
-      consent: 'not_yet_asked', grounds: 'significant_harm_evidence', why_not_ask: 'would_delay_s47',
+      route: 'responding_to_request', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'parent_with_pr', consent_pr: 'not_yet_asked', grounds: 'significant_harm_evidence',
+      why_not_ask: 'would_delay_s47', channel: 'phone', caller_verified: 'known', recipient: 'police',
+      sensitive: 'no',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'share-without-asking-justified',
@@ -95,9 +101,10 @@ export const CASES: PractitionerCase[] = [
     // A 15-year-old is taken to A&E after an overdose; her parents cannot be reached and she is unconscious.
     name: 'school nurse shares overdose history with hospital when consent cannot be obtained (vital interests)',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'phone', recipient: 'health',
-      sensitive: 'health_or_sexual', ...NO_EXCEPTION, consent_from: 'competent_child',
-      consent: 'not_yet_asked', grounds: 'vital_interests', why_not_ask: 'cannot_be_obtained',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'competent_child', consent_child: 'not_yet_asked', grounds: 'vital_interests',
+      why_not_ask: 'cannot_be_obtained', channel: 'phone', recipient: 'health', anonymous: 'named',
+      sensitive: 'health_or_sexual',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'share-without-asking-justified',
@@ -109,9 +116,9 @@ export const CASES: PractitionerCase[] = [
     // An adult social care worker hears a father's friend plans an armed robbery; the friend often stays over.
     name: 'adult social care tells police about planned serious crime (asking would impede investigation)',
     answers: {
-      ...SHARE_OUT, about: 'person_posing_risk', channel: 'secure_system', recipient: 'police',
-      sensitive: 'other_sensitive', ...NO_EXCEPTION, consent_from: 'adult_subject',
+      route: 'sharing_out', about: 'person_posing_risk', exception: 'none', consent_from: 'adult_subject',
       consent: 'not_yet_asked', grounds: 'serious_crime', why_not_ask: 'would_impede_investigation',
+      channel: 'secure_system', recipient: 'police', anonymous: 'named', sensitive: 'other_sensitive',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'share-without-asking-justified',
@@ -124,9 +131,10 @@ export const CASES: PractitionerCase[] = [
     // The worker now believes she is at risk of serious harm and wants to tell CSC.
     name: 'youth worker shares beyond the limits of consent to prevent serious harm (sensitive)',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'in_person', recipient: 'childrens_social_care',
-      sensitive: 'health_or_sexual', ...NO_EXCEPTION, consent_from: 'competent_child',
-      consent: 'given', consent_limits: 'limits_exclude_this', grounds: 'prevent_serious_harm',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'competent_child', consent_child: 'given', consent_limits: 'limits_exclude_this',
+      grounds: 'prevent_serious_harm', channel: 'in_person', recipient: 'childrens_social_care',
+      anonymous: 'named', sensitive: 'health_or_sexual',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'share-despite-refusal-justified',
@@ -140,9 +148,10 @@ export const CASES: PractitionerCase[] = [
     // There is evidence of sexual abuse.
     name: 'teacher shares sexual abuse evidence though the child’s competence to consent is doubtful',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'secure_system', recipient: 'childrens_social_care',
-      sensitive: 'health_or_sexual', ...NO_EXCEPTION, consent_from: 'competence_in_doubt',
-      consent: 'given', consent_limits: 'no_limits', grounds: 'significant_harm_evidence',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'competence_in_doubt', consent: 'given', grounds: 'significant_harm_evidence',
+      channel: 'secure_system', recipient: 'childrens_social_care', anonymous: 'named',
+      sensitive: 'health_or_sexual',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'share-justified-consent-doubtful',
@@ -156,14 +165,15 @@ export const CASES: PractitionerCase[] = [
     // A 15-year-old asks the school nurse to tell her GP about contraception, but not her parents.
     name: 'school nurse shares sexual health information with GP with a competent child’s limited consent',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'secure_system', recipient: 'health',
-      sensitive: 'health_or_sexual', ...NO_EXCEPTION, consent_from: 'competent_child',
-      consent: 'given', consent_limits: 'limits_allow_this',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'competent_child', consent_child: 'given', consent_limits: 'limits_allow_this',
+      channel: 'secure_system', recipient: 'health', anonymous: 'named', sensitive: 'health_or_sexual',
+      consent_in_writing: 'verbal_only',
     },
     decision: 'share_with_consent',
     ruleId: 'share-with-consent',
     sections: ['1', '2'],
-    steps: ['consent-in-writing', 'tell-recipient-consent-limits', 'extra-care-sensitive'],
+    steps: ['confirm-consent-in-writing', 'tell-recipient-consent-limits', 'extra-care-sensitive'],
     followUps: [],
     consentStatus: 'sought_obtained',
   },
@@ -171,9 +181,9 @@ export const CASES: PractitionerCase[] = [
     // A class teacher tells the school's designated safeguarding lead, with the parent's agreement, at a meeting.
     name: 'teacher tells the school’s safeguarding lead in person with consent (same organisation)',
     answers: {
-      ...SHARE_OUT, about: 'parent_carer_unable_to_care', channel: 'in_person', recipient: 'same_organisation',
-      sensitive: 'no', confidential: 'confidential', ...NO_EXCEPTION, consent_from: 'adult_subject',
-      consent: 'given', consent_limits: 'no_limits',
+      route: 'sharing_out', about: 'parent_carer_unable_to_care', exception: 'none',
+      consent_from: 'adult_subject', consent: 'given', consent_limits: 'no_limits', channel: 'in_person',
+      recipient: 'same_organisation', anonymous: 'named', sensitive: 'no', consent_in_writing: 'in_writing',
     },
     decision: 'share_with_consent',
     ruleId: 'share-with-consent',
@@ -184,14 +194,15 @@ export const CASES: PractitionerCase[] = [
     // A children's centre emails a child's new school, with the mother's agreement, about speech therapy needs.
     name: 'children’s centre emails a school with consent (ordinary email)',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'email', recipient: 'school_or_education',
-      sensitive: 'no', confidential: 'confidential', ...NO_EXCEPTION, consent_from: 'parent_with_pr',
-      consent: 'given', consent_limits: 'no_limits',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'parent_with_pr', consent_pr: 'given', consent_limits: 'no_limits', channel: 'email',
+      recipient: 'school_or_education', anonymous: 'named', sensitive: 'no',
+      consent_in_writing: 'verbal_only',
     },
     decision: 'share_with_consent',
     ruleId: 'share-with-consent',
     sections: ['4'],
-    steps: ['prefer-secure-system-to-email', 'email-confidentiality-warning', 'consent-in-writing'],
+    steps: ['prefer-secure-system-to-email', 'email-confidentiality-warning', 'confirm-consent-in-writing'],
     notSteps: ['police-email-secure-network-only'],
   },
   {
@@ -199,9 +210,9 @@ export const CASES: PractitionerCase[] = [
     // the mother has agreed.
     name: 'mental health nurse answers adult social care in person with the mother’s consent',
     answers: {
-      ...RESPOND, about: 'parent_carer_unable_to_care', channel: 'in_person', recipient: 'adult_social_care',
-      sensitive: 'health_or_sexual', ...NO_EXCEPTION, consent_from: 'adult_subject',
-      consent: 'given', consent_limits: 'no_limits',
+      route: 'responding_to_request', about: 'parent_carer_unable_to_care', exception: 'none',
+      consent_from: 'adult_subject', consent: 'given', consent_limits: 'no_limits', channel: 'in_person',
+      recipient: 'adult_social_care', sensitive: 'health_or_sexual', consent_in_writing: 'in_writing',
     },
     decision: 'share_with_consent',
     ruleId: 'share-with-consent',
@@ -213,9 +224,9 @@ export const CASES: PractitionerCase[] = [
     // The worker's concern is about his parenting, not significant harm.
     name: 'consent withdrawn, no justification to continue: stop and tell everyone',
     answers: {
-      ...SHARE_OUT, about: 'parent_carer_unable_to_care', channel: 'in_person', recipient: 'voluntary_sector',
-      sensitive: 'health_or_sexual', ...NO_EXCEPTION, consent_from: 'adult_subject',
-      consent: 'withdrawn', grounds: 'welfare_concern',
+      route: 'sharing_out', about: 'parent_carer_unable_to_care', exception: 'none',
+      consent_from: 'adult_subject', consent: 'withdrawn', grounds: 'welfare_concern',
+      recipient: 'voluntary_sector',
     },
     decision: 'do_not_share',
     ruleId: 'stop-sharing-consent-withdrawn',
@@ -228,9 +239,8 @@ export const CASES: PractitionerCase[] = [
     // A mother refuses to let the school tell the housing department about the family's overcrowding.
     name: 'mother refuses; welfare concern only: do not share',
     answers: {
-      ...SHARE_OUT, about: 'parent_carer_unable_to_care', channel: 'email', recipient: 'housing',
-      sensitive: 'no', confidential: 'confidential', ...NO_EXCEPTION, consent_from: 'adult_subject',
-      consent: 'refused', grounds: 'welfare_concern',
+      route: 'sharing_out', about: 'parent_carer_unable_to_care', exception: 'none',
+      consent_from: 'adult_subject', consent: 'refused', grounds: 'welfare_concern', recipient: 'housing',
     },
     decision: 'do_not_share',
     ruleId: 'do-not-share-consent-refused',
@@ -244,9 +254,9 @@ export const CASES: PractitionerCase[] = [
     // The counsellor wonders about telling the school; there is no risk of significant harm.
     name: 'counsellor may not share outside the limits a competent young person set',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'phone', recipient: 'school_or_education',
-      sensitive: 'health_or_sexual', ...NO_EXCEPTION, consent_from: 'competent_child',
-      consent: 'given', consent_limits: 'limits_exclude_this', grounds: 'no_specific_concern',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'competent_child', consent_child: 'given', consent_limits: 'limits_exclude_this',
+      grounds: 'no_specific_concern', recipient: 'school_or_education',
     },
     decision: 'do_not_share',
     ruleId: 'do-not-share-consent-refused',
@@ -258,9 +268,9 @@ export const CASES: PractitionerCase[] = [
     // A housing officer wants to tell a school the family is moving into temporary accommodation.
     name: 'housing officer should ask the family first (no particular concern)',
     answers: {
-      ...SHARE_OUT, about: 'parent_carer_unable_to_care', channel: 'post', recipient: 'school_or_education',
-      sensitive: 'no', confidential: 'confidential', ...NO_EXCEPTION, consent_from: 'adult_subject',
-      consent: 'not_yet_asked', grounds: 'no_specific_concern', why_not_ask: 'could_ask_safely',
+      route: 'sharing_out', about: 'parent_carer_unable_to_care', exception: 'none',
+      consent_from: 'adult_subject', consent: 'not_yet_asked', grounds: 'no_specific_concern',
+      why_not_ask: 'could_ask_safely', recipient: 'school_or_education',
     },
     decision: 'seek_consent_first',
     ruleId: 'seek-consent-first',
@@ -274,9 +284,9 @@ export const CASES: PractitionerCase[] = [
     // She wants to tell the school so it can support him.
     name: 'youth worker should ask a competent young carer before telling his school (welfare concern)',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'email', recipient: 'school_or_education',
-      sensitive: 'no', confidential: 'confidential', ...NO_EXCEPTION, consent_from: 'competent_child',
-      consent: 'not_yet_asked', grounds: 'welfare_concern', why_not_ask: 'could_ask_safely',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'competent_child', consent_child: 'not_yet_asked', grounds: 'welfare_concern',
+      why_not_ask: 'could_ask_safely', recipient: 'school_or_education',
     },
     decision: 'seek_consent_first',
     ruleId: 'seek-consent-first',
@@ -289,9 +299,10 @@ export const CASES: PractitionerCase[] = [
     // mother is cooperative and asking her will not add risk or delay.
     name: 'health visitor asks cooperative mother first, though the concern could justify sharing',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'phone', recipient: 'childrens_social_care',
-      sensitive: 'no', confidential: 'confidential', ...NO_EXCEPTION, consent_from: 'parent_with_pr',
-      consent: 'not_yet_asked', grounds: 'significant_harm_reasonable_cause', why_not_ask: 'could_ask_safely',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'parent_with_pr', consent_pr: 'not_yet_asked',
+      grounds: 'significant_harm_reasonable_cause', why_not_ask: 'could_ask_safely',
+      recipient: 'childrens_social_care',
     },
     decision: 'seek_consent_first',
     ruleId: 'seek-consent-first-concern-justifies',
@@ -303,9 +314,9 @@ export const CASES: PractitionerCase[] = [
     // significant harm.
     name: 'asking could add risk but the concern is below significant harm: get advice',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'phone', recipient: 'health',
-      sensitive: 'no', confidential: 'confidential', ...NO_EXCEPTION, consent_from: 'parent_with_pr',
-      consent: 'not_yet_asked', grounds: 'welfare_concern', why_not_ask: 'would_increase_risk',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'parent_with_pr', consent_pr: 'not_yet_asked', grounds: 'welfare_concern',
+      why_not_ask: 'would_increase_risk',
     },
     decision: 'seek_advice',
     ruleId: 'asking-unsafe-concern-below-threshold',
@@ -317,9 +328,8 @@ export const CASES: PractitionerCase[] = [
     // The worker is unsure she understands the consequences. Welfare concern.
     name: 'child refuses but competence is in doubt: seek legal advice',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'phone', recipient: 'childrens_social_care',
-      sensitive: 'health_or_sexual', ...NO_EXCEPTION, consent_from: 'competence_in_doubt',
-      consent: 'refused', grounds: 'welfare_concern',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'competence_in_doubt', consent: 'refused', grounds: 'welfare_concern',
     },
     decision: 'seek_advice',
     ruleId: 'competence-in-doubt',
@@ -330,9 +340,9 @@ export const CASES: PractitionerCase[] = [
     // A GP wants to ask a 12-year-old about sharing with the school nurse; not sure she is competent.
     name: 'consent not yet sought from a child of doubtful competence: seek legal advice',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'secure_system', recipient: 'health',
-      sensitive: 'health_or_sexual', ...NO_EXCEPTION, consent_from: 'competence_in_doubt',
-      consent: 'not_yet_asked', grounds: 'no_specific_concern', why_not_ask: 'could_ask_safely',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'none',
+      consent_from: 'competence_in_doubt', consent: 'not_yet_asked', grounds: 'no_specific_concern',
+      why_not_ask: 'could_ask_safely',
     },
     decision: 'seek_advice',
     ruleId: 'competence-in-doubt',
@@ -346,8 +356,8 @@ export const CASES: PractitionerCase[] = [
     // doesn't know them.
     name: 'unknown caller asks if a child attended school today: not confidential, but verify first',
     answers: {
-      ...RESPOND, about: 'child_health_development_harm', channel: 'phone', caller_verified: 'not_verified',
-      recipient: 'childrens_social_care', sensitive: 'no', legal_obligation: 'none_known', confidential: 'not_confidential',
+      route: 'responding_to_request', about: 'child_health_development_harm', exception: 'not_confidential',
+      channel: 'phone', caller_verified: 'not_verified', recipient: 'childrens_social_care',
     },
     decision: 'share_not_confidential_or_authorised',
     ruleId: 'share-not-confidential',
@@ -359,8 +369,8 @@ export const CASES: PractitionerCase[] = [
     // The school rang the social worker's office back to confirm her identity, then she asks about attendance.
     name: 'caller verified by calling back: attendance confirmed (not confidential)',
     answers: {
-      ...RESPOND, about: 'child_health_development_harm', channel: 'phone', caller_verified: 'verified_by_call_back',
-      recipient: 'childrens_social_care', sensitive: 'no', legal_obligation: 'none_known', confidential: 'not_confidential',
+      route: 'responding_to_request', about: 'child_health_development_harm', exception: 'not_confidential',
+      channel: 'phone', caller_verified: 'verified_by_call_back', recipient: 'childrens_social_care',
     },
     decision: 'share_not_confidential_or_authorised',
     ruleId: 'share-not-confidential',
@@ -372,8 +382,8 @@ export const CASES: PractitionerCase[] = [
     // A neighbour reports to Children's Social Care that a toddler is left alone; the duty worker passes it to police.
     name: 'duty social worker passes a neighbour’s abuse referral to police (implied authorisation)',
     answers: {
-      ...SHARE_OUT, about: 'child_health_development_harm', channel: 'secure_system', recipient: 'police',
-      sensitive: 'no', legal_obligation: 'none_known', confidential: 'confidential', authorised: 'implicitly',
+      route: 'sharing_out', about: 'child_health_development_harm', exception: 'authorised_implicitly',
+      channel: 'secure_system', recipient: 'police', anonymous: 'named', sensitive: 'no',
     },
     decision: 'share_not_confidential_or_authorised',
     ruleId: 'share-authorised-by-confider',
@@ -385,8 +395,9 @@ export const CASES: PractitionerCase[] = [
     // Children's Social Care.
     name: 'grandmother expressly asks the school to tell social care',
     answers: {
-      ...SHARE_OUT, about: 'parent_carer_unable_to_care', channel: 'phone', recipient: 'childrens_social_care',
-      sensitive: 'other_sensitive', legal_obligation: 'none_known', authorised: 'expressly',
+      route: 'sharing_out', about: 'parent_carer_unable_to_care', exception: 'authorised_expressly',
+      consent_limits: 'no_limits', channel: 'phone', recipient: 'childrens_social_care', anonymous: 'named',
+      sensitive: 'other_sensitive', consent_in_writing: 'in_writing',
     },
     decision: 'share_not_confidential_or_authorised',
     ruleId: 'share-authorised-by-confider',
@@ -397,8 +408,8 @@ export const CASES: PractitionerCase[] = [
     // A family court orders the GP practice to disclose a mother's records; the practice faxes them.
     name: 'GP practice faxes records under a court order',
     answers: {
-      ...RESPOND, about: 'parent_carer_unable_to_care', channel: 'fax', recipient: 'other',
-      sensitive: 'health_or_sexual', legal_obligation: 'court_order',
+      route: 'responding_to_request', about: 'parent_carer_unable_to_care', exception: 'court_order',
+      channel: 'fax', recipient: 'other', sensitive: 'health_or_sexual',
     },
     decision: 'share_legal_obligation',
     ruleId: 'share-required-by-law',
@@ -411,8 +422,8 @@ export const CASES: PractitionerCase[] = [
     // The Local Safeguarding Children Board requires a probation service's information for a serious case review.
     name: 'probation sends information required by a statutory duty by post',
     answers: {
-      ...RESPOND, about: 'person_posing_risk', channel: 'post', recipient: 'other',
-      sensitive: 'other_sensitive', legal_obligation: 'other_legal_duty',
+      route: 'responding_to_request', about: 'person_posing_risk', exception: 'other_legal_duty',
+      channel: 'post', recipient: 'other', sensitive: 'other_sensitive',
     },
     decision: 'share_legal_obligation',
     ruleId: 'share-required-by-law',
@@ -421,20 +432,26 @@ export const CASES: PractitionerCase[] = [
   },
   {
     // A nursery worker wants to ring Children's Social Care about a parent's drinking but not give her name.
-    name: 'nursery worker wants to refer anonymously: not allowed',
+    // Her concern justifies sharing, but not anonymously: the answer tells her to refer in her own name.
+    name: 'nursery worker wants to refer anonymously: share, but in her own name',
     answers: {
-      route: 'share_or_check', direction: 'sharing_out', about: 'parent_carer_unable_to_care', channel: 'phone',
-      recipient: 'childrens_social_care', anonymous: 'wants_anonymous',
+      route: 'sharing_out', about: 'parent_carer_unable_to_care', exception: 'none',
+      consent_from: 'adult_subject', consent: 'not_yet_asked', grounds: 'significant_harm_reasonable_cause',
+      why_not_ask: 'would_increase_risk', channel: 'phone', recipient: 'childrens_social_care',
+      anonymous: 'wants_anonymous', sensitive: 'no',
     },
-    decision: 'do_not_share',
-    ruleId: 'no-anonymous-referrals',
+    decision: 'share_without_consent_justified',
+    ruleId: 'share-without-asking-justified',
     sections: ['4'],
-    steps: ['refer-in-own-name', 'discuss-worries-about-being-named'],
+    steps: ['refer-in-own-name', 'discuss-worries-about-being-named', 'record-what-was-said'],
   },
   {
     // A probation officer is asked by a bank about an adult client's employment history.
     name: 'information not about a child’s safety or welfare: outside this guidance',
-    answers: { ...RESPOND, about: 'other' },
+    answers: {
+      route: 'responding_to_request', about: 'other', exception: 'none', consent: 'not_yet_asked',
+      adult_grounds: 'none_of_these', channel: 'email',
+    },
     decision: 'seek_advice',
     ruleId: 'outside-child-protection-scope',
     sections: ['1'],
@@ -446,13 +463,14 @@ export const CASES: PractitionerCase[] = [
     // A social worker doing an assessment of need asks the mother's permission to check with the GP. She agrees.
     name: 's.17 checks with the GP, permission given',
     answers: {
-      ...CHECK, about: 'child_health_development_harm', channel: 'phone', recipient: 'health',
-      checks_purpose: 's17_assessment', consent_from: 'parent_with_pr', consent: 'given', consent_limits: 'no_limits',
+      route: 'making_checks', about: 'child_health_development_harm', consent_from: 'parent_with_pr',
+      consent_pr: 'given', consent_limits: 'no_limits', channel: 'phone', recipient: 'health',
+      consent_in_writing: 'verbal_only', checks_purpose: 's17_assessment',
     },
     decision: 'share_with_consent',
     ruleId: 'checks-with-permission',
     sections: ['4'],
-    steps: ['checks-only-relevant-agencies', 'record-what-was-said', 'consent-in-writing'],
+    steps: ['checks-only-relevant-agencies', 'record-what-was-said', 'confirm-consent-in-writing'],
     consentStatus: 'sought_obtained',
   },
   {
@@ -460,9 +478,9 @@ export const CASES: PractitionerCase[] = [
     // lead to her being pressured to retract.
     name: 's.47 checks without permission: asking would increase risk',
     answers: {
-      ...CHECK, about: 'person_posing_risk', channel: 'secure_system', recipient: 'school_or_education',
-      checks_purpose: 's47_enquiry', consent_from: 'parent_with_pr', consent: 'not_yet_asked',
-      checks_why_no_permission: 'would_increase_risk',
+      route: 'making_checks', about: 'person_posing_risk', consent_from: 'parent_with_pr',
+      consent_pr: 'not_yet_asked', checks_why_no_permission: 'would_increase_risk', channel: 'secure_system',
+      recipient: 'school_or_education', checks_purpose: 's47_enquiry',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'checks-without-asking-justified',
@@ -475,9 +493,9 @@ export const CASES: PractitionerCase[] = [
     // Police are investigating a father for assault; social care checks with probation without telling him.
     name: 's.47 checks with probation without permission: would impede a criminal investigation',
     answers: {
-      ...CHECK, about: 'person_posing_risk', channel: 'phone', recipient: 'probation',
-      checks_purpose: 's47_enquiry', consent_from: 'adult_subject', consent: 'not_yet_asked',
-      checks_why_no_permission: 'would_impede_investigation',
+      route: 'making_checks', about: 'person_posing_risk', consent_from: 'adult_subject',
+      consent: 'not_yet_asked', checks_why_no_permission: 'would_impede_investigation', channel: 'phone',
+      recipient: 'probation', checks_purpose: 's47_enquiry',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'checks-without-asking-justified',
@@ -490,9 +508,9 @@ export const CASES: PractitionerCase[] = [
     // permission; she considered why and remains concerned.
     name: 'checks to decide on s.47 after refusal considered and concern remains',
     answers: {
-      ...CHECK, about: 'parent_carer_unable_to_care', channel: 'email', recipient: 'police',
-      checks_purpose: 's47_redesignation', consent_from: 'adult_subject', consent: 'refused',
-      refusal_considered: 'concern_remains',
+      route: 'making_checks', about: 'parent_carer_unable_to_care', consent_from: 'adult_subject',
+      consent: 'refused', refusal_considered: 'concern_remains', channel: 'email', recipient: 'police',
+      checks_purpose: 's47_redesignation',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'checks-refused-concern-remains',
@@ -506,9 +524,9 @@ export const CASES: PractitionerCase[] = [
     // are already working with the school) address the social worker's concern.
     name: 's.17 checks refused and concern resolved: do not make the checks',
     answers: {
-      ...CHECK, about: 'child_health_development_harm', channel: 'phone', recipient: 'school_or_education',
-      checks_purpose: 's17_assessment', consent_from: 'parent_with_pr', consent: 'refused',
-      refusal_considered: 'concern_resolved',
+      route: 'making_checks', about: 'child_health_development_harm', consent_from: 'parent_with_pr',
+      consent_pr: 'refused', refusal_considered: 'concern_resolved', recipient: 'school_or_education',
+      checks_purpose: 's17_assessment',
     },
     decision: 'do_not_share',
     ruleId: 'checks-concern-resolved',
@@ -520,9 +538,9 @@ export const CASES: PractitionerCase[] = [
     // A competent 15-year-old withdrew his permission for checks during a s.47 enquiry; concern remains.
     name: 's.47 checks continue after withdrawal because concern remains',
     answers: {
-      ...CHECK, about: 'child_health_development_harm', channel: 'secure_system', recipient: 'health',
-      checks_purpose: 's47_enquiry', consent_from: 'competent_child', consent: 'withdrawn',
-      refusal_considered: 'concern_remains',
+      route: 'making_checks', about: 'child_health_development_harm', consent_from: 'competent_child',
+      consent_child: 'withdrawn', refusal_considered: 'concern_remains', channel: 'secure_system',
+      recipient: 'health', checks_purpose: 's47_enquiry',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'checks-refused-concern-remains',
@@ -535,9 +553,9 @@ export const CASES: PractitionerCase[] = [
     // Parents allowed checks with the school but not with the GP; the social worker wants to check with the GP.
     name: 'checks outside the limits of permission, concern remains',
     answers: {
-      ...CHECK, about: 'child_health_development_harm', channel: 'fax', recipient: 'health',
-      checks_purpose: 's17_assessment', consent_from: 'parent_with_pr', consent: 'given',
-      consent_limits: 'limits_exclude_this', refusal_considered: 'concern_remains',
+      route: 'making_checks', about: 'child_health_development_harm', consent_from: 'parent_with_pr',
+      consent_pr: 'given', consent_limits: 'limits_exclude_this', refusal_considered: 'concern_remains',
+      channel: 'fax', recipient: 'health', checks_purpose: 's17_assessment',
     },
     decision: 'share_without_consent_justified',
     ruleId: 'checks-refused-concern-remains',
@@ -550,9 +568,9 @@ export const CASES: PractitionerCase[] = [
     // are cooperative.
     name: 's.17 checks with housing: ask permission first',
     answers: {
-      ...CHECK, about: 'parent_carer_unable_to_care', channel: 'in_person', recipient: 'housing',
-      checks_purpose: 's17_assessment', consent_from: 'adult_subject', consent: 'not_yet_asked',
-      checks_why_no_permission: 'could_ask_safely',
+      route: 'making_checks', about: 'parent_carer_unable_to_care', consent_from: 'adult_subject',
+      consent: 'not_yet_asked', checks_why_no_permission: 'could_ask_safely', recipient: 'housing',
+      checks_purpose: 's17_assessment',
     },
     decision: 'seek_consent_first',
     ruleId: 'checks-seek-permission-first',
@@ -563,8 +581,9 @@ export const CASES: PractitionerCase[] = [
     // Checks with a voluntary sector family support service, permission given with limits the checks respect.
     name: 's.47 re-designation checks within the limits of permission',
     answers: {
-      ...CHECK, about: 'parent_carer_unable_to_care', channel: 'post', recipient: 'voluntary_sector',
-      checks_purpose: 's47_redesignation', consent_from: 'adult_subject', consent: 'given', consent_limits: 'limits_allow_this',
+      route: 'making_checks', about: 'parent_carer_unable_to_care', consent_from: 'adult_subject',
+      consent: 'given', consent_limits: 'limits_allow_this', channel: 'post', recipient: 'voluntary_sector',
+      consent_in_writing: 'in_writing', checks_purpose: 's47_redesignation',
     },
     decision: 'share_with_consent',
     ruleId: 'checks-with-permission',
@@ -575,8 +594,8 @@ export const CASES: PractitionerCase[] = [
     // A teacher doing a s.17-related check with a colleague in the same school, doubtful the pupil can consent.
     name: 'checks where the child’s competence to give permission is in doubt',
     answers: {
-      ...CHECK, about: 'child_health_development_harm', channel: 'in_person', recipient: 'same_organisation',
-      checks_purpose: 's17_assessment', consent_from: 'competence_in_doubt', consent: 'given', consent_limits: 'no_limits',
+      route: 'making_checks', about: 'child_health_development_harm', consent_from: 'competence_in_doubt',
+      consent: 'given',
     },
     decision: 'seek_advice',
     ruleId: 'competence-in-doubt',
@@ -628,7 +647,10 @@ export const CASES: PractitionerCase[] = [
   {
     // A mother asks her health visitor whether her new boyfriend, who babysits, has sex offences.
     name: 'mother asks about new partner with access to children: Child Sex Offender Disclosure Scheme',
-    answers: { route: 'offending_history_enquiry', disclosure_scheme: 'child_sex_offender', scheme_requester: 'member_of_public' },
+    answers: {
+      route: 'offending_history_enquiry', disclosure_scheme: 'child_sex_offender',
+      scheme_requester: 'member_of_public',
+    },
     decision: 'police_disclosure_scheme',
     ruleId: 'csods-refer-to-police',
     sections: ['6'],
@@ -638,7 +660,10 @@ export const CASES: PractitionerCase[] = [
   {
     // A school safeguarding lead hears that a man who runs a youth club may have previous sex offences.
     name: 'worker with concern about a person with access to children: usual safeguarding route',
-    answers: { route: 'offending_history_enquiry', disclosure_scheme: 'child_sex_offender', scheme_requester: 'partner_agency' },
+    answers: {
+      route: 'offending_history_enquiry', disclosure_scheme: 'child_sex_offender',
+      scheme_requester: 'partner_agency',
+    },
     decision: 'police_disclosure_scheme',
     ruleId: 'csods-refer-to-police',
     sections: ['6'],
@@ -648,7 +673,10 @@ export const CASES: PractitionerCase[] = [
   {
     // A woman asks her family support worker whether her friend's new partner has been violent before.
     name: 'friend asks about a partner’s violence: DVDS right to ask',
-    answers: { route: 'offending_history_enquiry', disclosure_scheme: 'domestic_violence', scheme_requester: 'member_of_public' },
+    answers: {
+      route: 'offending_history_enquiry', disclosure_scheme: 'domestic_violence',
+      scheme_requester: 'member_of_public',
+    },
     decision: 'police_disclosure_scheme',
     ruleId: 'dvds-right-to-ask',
     sections: ['7'],
@@ -658,7 +686,10 @@ export const CASES: PractitionerCase[] = [
   {
     // A domestic abuse advocate believes her client is at risk from a partner with a violent past.
     name: 'advocate believes client at risk: DVDS right to know',
-    answers: { route: 'offending_history_enquiry', disclosure_scheme: 'domestic_violence', scheme_requester: 'partner_agency' },
+    answers: {
+      route: 'offending_history_enquiry', disclosure_scheme: 'domestic_violence',
+      scheme_requester: 'partner_agency',
+    },
     decision: 'police_disclosure_scheme',
     ruleId: 'dvds-right-to-know',
     sections: ['7'],
@@ -674,3 +705,6 @@ export const CASES: PractitionerCase[] = [
     steps: ['scheme-do-not-answer-from-records', 'ask-manager-or-legal-adviser'],
   },
 ];
+
+/** Every practitioner case: the earlier ones and those written for issue 14's four classes. */
+export const CASES: PractitionerCase[] = [...EARLIER_CASES, ...ISSUE14_CASES];

@@ -3,7 +3,7 @@
  * expands; the action data carries the questionnaire state (see state.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { EngineResult, Outcome, Progress, QuestionView } from '../../../domain/contract';
+import type { AnswerHeadline, EngineResult, Outcome, Progress, QuestionView } from '../../../domain/contract';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { citeText, citedItems, styleForDecision } from '../../cards/format';
 import type { StoredRecord } from '../../../storage/contract';
@@ -21,16 +21,36 @@ export const SHARED_CONVERSATION_NOTICE =
 
 const restartData = (s: QuestionnaireState) => ({ verb: 'restart', s: { ...s, a: {} } });
 
+/** An answer code as the form's initial value, only if the form offers it as a choice. */
+const prefill = (choices: ReadonlyArray<{ value: string }>, code: string | undefined) =>
+  code !== undefined && choices.some((c) => c.value === code) ? code : '';
+
+/**
+ * The progress line. The engine's total is the most questions the phase can still take, so the
+ * line says "at most" and is never exceeded; once the answer is shown, it counts the tailoring questions.
+ */
+export function progressLine(progress: Progress): string {
+  return progress.phase === 'tailor'
+    ? `Can I share? — the answer is ready; question ${progress.step} of at most ${progress.total} to tailor what to do`
+    : `Can I share? — question ${progress.step} of at most ${progress.total}`;
+}
+
 export function questionCard(
   s: QuestionnaireState,
   question: QuestionView,
   progress: Progress,
   notice?: string,
+  answer?: AnswerHeadline,
 ): AdaptiveCard {
   const done = Math.max(1, progress.step - 1);
   return renderCard('question', {
     progress: { ...progress, doneWeight: String(done), leftWeight: String(Math.max(1, progress.total - done)) },
+    progressLine: progressLine(progress),
+    // The question is shown once: as the choice set's label (its accessible name), not also as a heading.
     question,
+    hasAnswer: Boolean(answer),
+    answer: answer ?? { title: '', summary: '' },
+    answerStyle: answer ? styleForDecision(answer.decision) : 'default',
     hasHelp: Boolean(question.help),
     hasNotice: Boolean(notice),
     notice: notice ?? '',
@@ -67,9 +87,10 @@ export function outcomeCard(
       caseReference: values.caseReference ?? '',
       consentStatus: values.consentStatus ?? outcome.consentStatus,
       reasonsWithoutConsent: values.reasonsWithoutConsent ?? '',
-      recipientAgency: values.recipientAgency ?? '',
+      // Pre-filled from the questionnaire's answers (asked once, after the answer); still editable.
+      recipientAgency: values.recipientAgency ?? prefill(RECIPIENT_AGENCY_CHOICES, outcome.recipient),
       recipientRole: values.recipientRole ?? '',
-      channel: values.channel ?? outcome.channel ?? '',
+      channel: values.channel ?? prefill(CHANNEL_CHOICES, outcome.channel),
       informationOutline: values.informationOutline ?? '',
       subjectInformed: values.subjectInformed ?? '',
       subjectNotInformedReason: values.subjectNotInformedReason ?? '',
@@ -90,7 +111,7 @@ export function outcomeCard(
 /** The next card for an engine result: a question or the outcome. */
 export function cardFor(s: QuestionnaireState, result: EngineResult, notice?: string): AdaptiveCard {
   return result.kind === 'question'
-    ? questionCard(s, result.question, result.progress, notice)
+    ? questionCard(s, result.question, result.progress, notice, result.answer)
     : outcomeCard(s, result.outcome, { notice });
 }
 
