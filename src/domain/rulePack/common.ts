@@ -62,7 +62,6 @@ export const WITHOUT_CONSENT = decisionIs('share_without_consent_justified');
 
 // --- Where consent stands. Three questions, by whose consent it is (§1): the adult, a competent child, a parent.
 export const CONSENT_QUESTIONS = ['consent', 'consent_child', 'consent_pr'] as const;
-export const CONSENT_ANSWERED = any(...CONSENT_QUESTIONS.map((q) => answered(q)));
 export const CONSENT_NOT_ASKED = any(...CONSENT_QUESTIONS.map((q) => is(q, 'not_yet_asked')));
 /** Valid consent given. A competent child's agreement counts even if a parent objects (§1). */
 export const CONSENT_GIVEN = any(is('consent', 'given'), is('consent_child', 'given', 'child_agreed_parent_refused'), is('consent_pr', 'given'));
