@@ -53,7 +53,7 @@ const repliesOf = (body: unknown) => ((body as { activities?: Array<Record<strin
 
 describe('hostile input from a colleague in the same tenant', () => {
   before(async () => {
-    bot = await startBot({ MANAGER_AAD_OBJECT_IDS: manager.aadObjectId, SIGNING_SECRET, PUBLIC_BASE_URL });
+    bot = await startBot({ MANAGER_AAD_OBJECT_IDS: `${TENANT_A}:${manager.aadObjectId}`, SIGNING_SECRET, PUBLIC_BASE_URL });
   });
   after(async () => bot?.stop());
 
