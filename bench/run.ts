@@ -3,7 +3,7 @@
  * baselines measured in the same run.
  *
  *   npm run bench                      # build, then the seven scenarios below (≈ 2 min)
- *   npm run bench -- --profile         # the same, with --cpu-prof on every bot child, summarised
+ *   npm run bench -- --profile         # the same, with --cpu-prof on every bot child, summarised over the measured run
  *   npm run bench -- --all             # also bench/records-query.ts and bench/fanout.ts
  *   npm run bench -- --records-query   # … or just one of them
  *   npm run bench -- --fanout
@@ -53,7 +53,7 @@ import {
   type CardState,
 } from '../test/integration/robustness/support';
 import { cardOf } from '../test/support/botHarness';
-import { formatProfile, summariseProfile } from './cpuProfile';
+import { formatProfile, monotonicUs, summariseProfile, type Window } from './cpuProfile';
 import { BASELINE_ENTRY, BOT_ENTRY, buildAll, cpuMsOf, startServer, type BenchServer } from './processes';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
@@ -166,6 +166,8 @@ interface Measured {
   peakRssKb?: number;
   /** spawn() → first healthy /healthz. */
   startMs: number;
+  /** When the measured run ran (for --profile). */
+  window: Window;
 }
 
 /** The pid of the Azurite process listening on `port` (found through /proc). */
@@ -202,7 +204,9 @@ async function measure(
   if (WARMUP_S > 0) await fire({ ...load, connections: CONNECTIONS, duration: WARMUP_S });
   await hooks.before?.();
   const cpu0 = { server: server.cpuMs(), azurite: cpuMsOf(azPid) };
+  const fromUs = monotonicUs();
   const r = await fire({ ...load, connections: CONNECTIONS, duration: DURATION_S });
+  const window = { fromUs, toUs: monotonicUs() };
   const total = Math.max(1, r.requests.total);
   const cpu1 = { server: server.cpuMs(), azurite: cpuMsOf(azPid) };
   await hooks.after?.();
@@ -219,6 +223,7 @@ async function measure(
     responseBytes: r.throughput.total / total,
     serverCpuMs: (cpu1.server - cpu0.server) / total,
     azuriteCpuMs: (cpu1.azurite - cpu0.azurite) / total,
+    window,
   };
 }
 
@@ -395,7 +400,7 @@ async function benchBot(): Promise<boolean> {
   const azurite = await startAzurite();
   const rows: Measured[] = [];
   let check: RecordCheck | undefined;
-  const botProfiles: Array<{ label: string; file: string }> = [];
+  const botProfiles: Array<{ label: string; file: string; window: Window }> = [];
   try {
     const azPid = azuritePid(azurite.port);
     const storage = { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString };
@@ -433,7 +438,7 @@ async function benchBot(): Promise<boolean> {
       if (profileDir && sc.server === 'bot') {
         const dir = path.join(profileDir, sc.key);
         const file = existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
-        if (file) botProfiles.push({ label: sc.name, file: path.join(dir, file) });
+        if (file) botProfiles.push({ label: sc.name, file: path.join(dir, file), window: rows.at(-1)!.window });
       }
     }
   } finally {
@@ -502,7 +507,7 @@ async function benchBot(): Promise<boolean> {
   for (const t of targets) console.log(`${t.ok ? 'PASS' : 'MISS'}  ${t.name}`);
   for (const p of botProfiles) {
     console.log('');
-    console.log(formatProfile(summariseProfile(p.file, 25), `bot child, ${p.label} (start-up, preparation and warm-up included); ${p.file}`));
+    console.log(formatProfile(summariseProfile(p.file, 25, p.window), `bot child, ${p.label}; ${p.file}`));
   }
   return targets.every((t) => t.ok);
 }
