@@ -29,6 +29,8 @@ export interface BenchServer {
   baseUrl: string;
   /** From spawn() to the first 200 from GET /healthz. */
   startMs: number;
+  /** CPU time the process had used by then (less sensitive to a busy machine than startMs). */
+  startCpuMs: number;
   /** Last 4 KB of stdout and stderr. */
   output(): string;
   /** User + system CPU time so far, in ms. */
@@ -101,6 +103,7 @@ export async function startServer(opts: { entry: string; args?: string[]; nodeAr
     pid,
     baseUrl,
     startMs,
+    startCpuMs: cpuMsOf(pid),
     output: () => out,
     cpuMs: () => cpuMsOf(pid),
     peakRssKb: () => peakRssKbOf(pid),

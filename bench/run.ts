@@ -164,8 +164,9 @@ interface Measured {
   azuriteCpuMs: number;
   /** The server child's peak RSS (VmHWM) over its whole life, KiB. */
   peakRssKb?: number;
-  /** spawn() → first healthy /healthz. */
+  /** spawn() → first healthy /healthz, and the server's CPU time by then. */
   startMs: number;
+  startCpuMs: number;
   /** When the measured run ran (for --profile). */
   window: Window;
 }
@@ -200,7 +201,7 @@ async function measure(
   server: BenchServer,
   azPid: number | undefined,
   hooks: { before?: () => Promise<void>; after?: () => Promise<void> } = {},
-): Promise<Omit<Measured, 'vs' | 'peakRssKb' | 'startMs'>> {
+): Promise<Omit<Measured, 'vs' | 'peakRssKb' | 'startMs' | 'startCpuMs'>> {
   if (WARMUP_S > 0) await fire({ ...load, connections: CONNECTIONS, duration: WARMUP_S });
   await hooks.before?.();
   const cpu0 = { server: server.cpuMs(), azurite: cpuMsOf(azPid) };
@@ -413,6 +414,8 @@ async function benchBot(): Promise<boolean> {
       RETENTION_PURGE_ENABLED: 'false',
       MANAGER_AAD_OBJECT_IDS: MANAGER.aadObjectId,
       ALLOWED_TENANT_IDS: TENANT,
+      // A fresh compile cache (src/compileCache.ts): the first bot child starts cold, as after a deploy; later ones warm.
+      NODE_COMPILE_CACHE: mkdtempSync(path.join(os.tmpdir(), 'canshare-compile-cache-')),
     };
     for (const sc of scenarios) {
       const nodeArgs = sc.server !== 'bot' ? [] : [...BOT_NODE_ARGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, sc.key)] : [])];
@@ -427,7 +430,7 @@ async function benchBot(): Promise<boolean> {
           m = rec.m;
           check = rec.check;
         } else m = await measure(sc.name, await sc.prepare!(server.baseUrl), server, azPid);
-        rows.push({ ...m, vs: sc.vs, startMs: server.startMs, peakRssKb: server.peakRssKb() });
+        rows.push({ ...m, vs: sc.vs, startMs: server.startMs, startCpuMs: server.startCpuMs, peakRssKb: server.peakRssKb() });
         process.stdout.write(`  ${sc.name}: ${fmt(m.rps)} req/s, p99 ${fmt(m.p99)} ms\n`);
       } catch (err) {
         process.stderr.write(`${sc.name} failed; server output:\n${server.output()}\n`);
@@ -450,7 +453,7 @@ async function benchBot(): Promise<boolean> {
   const base: Record<BaselineKind, Measured> = { echo: row('echo')!, upsert: row('upsert')! };
   console.log('');
   console.log(
-    '| scenario | req/s (1-s min–max) | p50 ms | p99 ms | vs | p99 ÷ base | req/s ÷ base | non-2xx + errors | resp KB | server CPU ms/req | Azurite CPU ms/req | peak RSS MB | start → healthy ms |',
+    '| scenario | req/s (1-s min–max) | p50 ms | p99 ms | vs | p99 ÷ base | req/s ÷ base | non-2xx + errors | resp KB | server CPU ms/req | Azurite CPU ms/req | peak RSS MB | start → healthy ms (CPU ms) |',
   );
   console.log('|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
@@ -458,7 +461,7 @@ async function benchBot(): Promise<boolean> {
     console.log(
       `| ${r.name} | ${fmt(r.rps)} (${fmt(r.rpsMin)}–${fmt(r.rpsMax)}) | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.vs ?? '—'} | ` +
         `${b ? `${fmt(r.p99 / Math.max(1, b.p99), 2)}×` : '—'} | ${b ? `${fmt((100 * r.rps) / Math.max(1, b.rps))} %` : '—'} | ${r.non2xx + r.errors} | ` +
-        `${fmt(r.responseBytes / 1024, 1)} | ${fmt(r.serverCpuMs, 2)} | ${fmt(r.azuriteCpuMs, 2)} | ${mb(r.peakRssKb)} | ${fmt(r.startMs)} |`,
+        `${fmt(r.responseBytes / 1024, 1)} | ${fmt(r.serverCpuMs, 2)} | ${fmt(r.azuriteCpuMs, 2)} | ${mb(r.peakRssKb)} | ${fmt(r.startMs)} (${fmt(r.startCpuMs)}) |`,
     );
   }
   if (check) {
@@ -500,7 +503,10 @@ async function benchBot(): Promise<boolean> {
     const slowestStart = Math.max(...botRows.map((r) => r.startMs));
     targets.push(
       { name: `peak RSS of the bot ≤ 200 MB (largest of the bot children: ${mb(peakRss)} MB)`, ok: peakRss <= 200 * 1024 },
-      { name: `start → healthy /healthz ≤ 2 s (slowest bot child: ${fmt(slowestStart)} ms)`, ok: slowestStart <= 2000 },
+      {
+        name: `start → healthy /healthz ≤ 2 s (slowest bot child: ${fmt(slowestStart)} ms; first start, empty compile cache: ${fmt(botRows[0]!.startMs)} ms)`,
+        ok: slowestStart <= 2000,
+      },
     );
   }
   console.log('');

@@ -2,6 +2,7 @@
  * Entry point: `node dist/src/index.js` (production) or `tsx src/index.ts` (development).
  * Configuration errors stop start-up with a message naming each bad variable.
  */
+import './compileCache'; // first: the modules below load from the compile cache
 import { ZodError } from 'zod';
 import { ConfigError, configErrorFrom, loadConfig } from './config';
 import { reminderSettingsFromEnv } from './reminders';
