@@ -448,6 +448,8 @@ async function benchBot(): Promise<boolean> {
     await azurite.stop();
   }
 
+  // Figures from a busy machine are not comparable with a quiet one's: say how busy it was.
+  console.log(`\nLoad average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (${os.cpus().length} cores)`);
   const byKey = new Map(scenarios.map((sc, i) => [sc.key, rows[i]!]));
   const row = (key: string) => byKey.get(key);
   const base: Record<BaselineKind, Measured> = { echo: row('echo')!, upsert: row('upsert')! };
