@@ -2,7 +2,7 @@
  * `npm run bench`: the bot's production build under load on loopback, beside two bare-botbuilder
  * baselines measured in the same run.
  *
- *   npm run bench                      # build, then the seven scenarios below (≈ 2½ min in all)
+ *   npm run bench                      # build, then the seven scenarios below (≈ 2 min in all)
  *   npm run bench -- --profile         # the same, with --cpu-prof on every bot child, summarised over the measured run
  *   npm run bench -- --all             # also bench/records-query.ts and bench/fanout.ts
  *   npm run bench -- --records-query   # … or just one of them
