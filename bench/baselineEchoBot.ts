@@ -1,9 +1,9 @@
 /**
- * The bare-botbuilder baseline for `npm run bench`: an echo bot on restify 11 with CloudAdapter
+ * The bare-botbuilder baseline for `npm run bench`: an echo bot on restify with CloudAdapter
  * (no app id, so no authentication), nothing of ours. Run as a child process:
  *
- *   node --import tsx bench/baselineEchoBot.ts echo      # echo only
- *   node --import tsx bench/baselineEchoBot.ts upsert    # echo + one upsertEntity to Table storage
+ *   node dist/bench/baselineEchoBot.js echo      # echo only (after tsc -p tsconfig.bench.json)
+ *   node dist/bench/baselineEchoBot.js upsert    # echo + one upsertEntity to Table storage
  *
  * PORT (0 = any free port) and, for `upsert`, AZURE_STORAGE_CONNECTION_STRING come from the
  * environment. Prints one JSON line {"port": n} on stdout when listening; exits on SIGINT/SIGTERM.

@@ -2,6 +2,7 @@
  * Entry point: `node dist/src/index.js` (production) or `tsx src/index.ts` (development).
  * Configuration errors stop start-up with a message naming each bad variable.
  */
+import './compileCache'; // first: the modules below load from the compile cache
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
 import { createLogger } from './logger';

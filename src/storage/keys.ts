@@ -16,13 +16,19 @@ const INV_WIDTH = 13;
  * inputs can never produce the same key part, and the output never contains '|'.
  */
 export function encodeKeyPart(value: string): string {
+  // Most key parts (GUIDs, record ids, codes) need no escaping: one linear scan, no copy.
+  if (SAFE_KEY_PART.test(value)) return value;
   let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const ch = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-_.]/.test(ch) ? ch : `~${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
+  for (const byte of Buffer.from(value, 'utf8')) out += KEY_BYTE[byte];
   return out;
 }
+
+const SAFE_KEY_PART = /^[A-Za-z0-9\-_.]*$/;
+/** Each byte's encoding: itself for [A-Za-z0-9-_.], else ~XX. */
+const KEY_BYTE: readonly string[] = Array.from({ length: 256 }, (_, byte) => {
+  const ch = String.fromCharCode(byte);
+  return /[A-Za-z0-9\-_.]/.test(ch) ? ch : `~${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+});
 
 export function decodeKeyPart(encoded: string): string {
   const bytes: number[] = [];
