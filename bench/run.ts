@@ -114,7 +114,10 @@ async function startQuestionnaire(baseUrl: string): Promise<CardState> {
   return stateOf(cardOf(body.activities[0]!));
 }
 
-/** Mid-questionnaire: 7 answers given, the 8th submitted (a realistic state size). */
+/**
+ * Mid-questionnaire: the 7 deciding answers given and the 8th answer (the first tailoring question,
+ * whose card also shows the answer) submitted — a realistic state size and the heaviest step card.
+ */
 function answerStepBody(base: CardState): string {
   const { given, next } = pathAnswers(SHARE_WITHOUT_ASKING, 7);
   if (!next) throw new Error('the answer set ended before the 8th question');
@@ -412,7 +415,7 @@ async function benchBot(): Promise<boolean> {
       LOG_LEVEL: 'info',
       REMINDERS_ENABLED: 'false',
       RETENTION_PURGE_ENABLED: 'false',
-      MANAGER_AAD_OBJECT_IDS: MANAGER.aadObjectId,
+      MANAGER_AAD_OBJECT_IDS: `${TENANT}:${MANAGER.aadObjectId}`,
       ALLOWED_TENANT_IDS: TENANT,
       // A fresh compile cache (src/compileCache.ts): the first bot child starts cold, as after a deploy; later ones warm.
       NODE_COMPILE_CACHE: mkdtempSync(path.join(os.tmpdir(), 'canshare-compile-cache-')),
