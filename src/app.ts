@@ -19,7 +19,14 @@ import { TableQuestionnaireSessionStore } from './storage/questionnaireSessionSt
 import { registerDownloadRoutes } from './http/downloads';
 import { TableConversationStore } from './storage/conversationStore';
 import { TableReminderStore } from './storage/reminderStore';
-import { createReminderSystem, reminderSettingsFrom, type ReminderSettings, type ReminderSystem } from './reminders';
+import {
+  createReminderSystem,
+  reminderSettingsFrom,
+  tableSchedulingStores,
+  type ReminderSettings,
+  type ReminderSystem,
+  type SchedulingStores,
+} from './reminders';
 import { BotFrameworkSender } from './reminders/botSender';
 import type { ProactiveSender } from './reminders/sender';
 import { cardComposer } from './bot/features/reminders/composer';
@@ -48,6 +55,12 @@ export interface AppOptions {
   now?: () => Date;
   /** Reminder scheduler: `false` disables it (also REMINDERS_ENABLED=false); or override settings, the sender, the instance id. */
   reminders?: false | { settings?: Partial<Omit<ReminderSettings, 'limits' | 'scheduler'>> & { limits?: Partial<ReminderSettings['limits']>; scheduler?: Partial<ReminderSettings['scheduler']> }; sender?: ProactiveSender; owner?: string };
+  /**
+   * Stores to run on instead of Table storage (the feature tests pass in-memory ones). The Table
+   * clients in `tables` are then created but never used by the bot or the reminder scheduler, and
+   * /readyz does not ask Table storage.
+   */
+  stores?: BotStores & SchedulingStores;
   /** Retention purge: `false` disables the schedule (also RETENTION_PURGE_ENABLED=false); or override settings, the instance id. */
   retention?: false | { settings?: Partial<RetentionSettings>; owner?: string };
 }
@@ -56,10 +69,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const now = options.now ?? (() => new Date());
   const tables = createTables(config.AZURE_STORAGE_CONNECTION_STRING);
-  await ensureTables(tables);
+  const injected = options.stores;
+  if (!injected) await ensureTables(tables);
   // One logger and one clock for every store.
   const storeOptions = { logger, now };
-  const stores: BotStores = {
+  const stores: BotStores = injected ?? {
     decisions: new TableDecisionStore(tables.decisions, storeOptions),
     audit: new TableAuditStore(tables.audit, storeOptions),
     roles: new TableRoleStore(tables.roles, storeOptions),
@@ -73,9 +87,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Off by default under NODE_ENV=test (tests opt in), on otherwise; REMINDERS_ENABLED overrides both.
   const envSettings = reminderSettingsFrom(config);
   const reminderOptions = options.reminders === false ? undefined : options.reminders;
-  const reminders = await createReminderSystem({
-    connectionString: config.AZURE_STORAGE_CONNECTION_STRING,
-    leasesTable: tables.leases,
+  const reminderSettings: ReminderSettings = {
+    enabled: options.reminders !== false && (reminderOptions?.settings?.enabled ?? envSettings.enabled),
+    limits: { ...envSettings.limits, ...reminderOptions?.settings?.limits },
+    scheduler: { ...envSettings.scheduler, ...reminderOptions?.settings?.scheduler },
+  };
+  const reminders = createReminderSystem({
+    scheduling: injected ?? (await tableSchedulingStores(config.AZURE_STORAGE_CONNECTION_STRING, tables, reminderSettings, logger)),
     reminders: stores.reminders,
     conversations: stores.conversations,
     decisions: stores.decisions,
@@ -84,11 +102,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger,
     now,
     owner: reminderOptions?.owner,
-    settings: {
-      enabled: options.reminders !== false && (reminderOptions?.settings?.enabled ?? envSettings.enabled),
-      limits: { ...envSettings.limits, ...reminderOptions?.settings?.limits },
-      scheduler: { ...envSettings.scheduler, ...reminderOptions?.settings?.scheduler },
-    },
+    settings: reminderSettings,
   });
   // Like reminders: off by default under NODE_ENV=test (tests opt in), on otherwise; RETENTION_PURGE_ENABLED overrides both.
   const retentionEnv = retentionSettingsFrom(config);
@@ -113,7 +127,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     maxBodiesInFlight: config.MAX_BODIES_IN_FLIGHT,
     requireBearer: Boolean(config.MICROSOFT_APP_ID),
     readiness: async () => {
-      await tables.decisions.getAccessPolicy();
+      if (!injected) await tables.decisions.getAccessPolicy();
     },
     // Signed, short-lived CSV export links (records feature).
     extraRoutes: (s) => registerDownloadRoutes(s, services),

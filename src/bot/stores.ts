@@ -1,21 +1,26 @@
-/** The storage the bot's features use, bundled so features take one dependency. */
-import type { DecisionStore } from '../storage/contract';
-import type { TableAuditStore } from '../storage/auditStore';
-import type { TableRoleStore } from '../storage/roleStore';
-import type { TableConversationStore } from '../storage/conversationStore';
-import type { TableReminderStore } from '../storage/reminderStore';
-import type { QuestionnaireSessionStore } from '../storage/questionnaireSessionStore';
+/**
+ * The storage the bot's features use, bundled so features take one dependency. Interfaces only
+ * (src/storage/contract.ts): the app wires the Table stores, the feature tests in-memory ones.
+ */
+import type {
+  AuditStore,
+  ConversationStore,
+  DecisionStore,
+  QuestionnaireSessionStore,
+  ReminderStore,
+  RoleStore,
+} from '../storage/contract';
 
 export interface BotStores {
   decisions: DecisionStore;
   /** Append-only record of what managers looked at and exported. */
-  audit: Pick<TableAuditStore, 'write' | 'list'>;
+  audit: AuditStore;
   /** Per-tenant manager/admin roles. */
-  roles: Pick<TableRoleStore, 'getRole' | 'grant' | 'revoke' | 'list'>;
+  roles: RoleStore;
   /** Conversation references for proactive messages (reminders). */
-  conversations: TableConversationStore;
+  conversations: ConversationStore;
   /** Channel reminders and follow-up trackers the scheduler works through. */
-  reminders: TableReminderStore;
+  reminders: ReminderStore;
   /** Each practitioner's current questionnaire, so superseded cards are recognised. */
   sessions: QuestionnaireSessionStore;
 }

@@ -15,7 +15,8 @@
 import Bottleneck from 'bottleneck';
 import type { Logger } from '../logger';
 import type { StoredConversationReference } from '../storage/conversationStore';
-import type { DeliveryClaim, DeliveryState, TableDeliveryStore } from '../storage/deliveryStore';
+import type { DeliveryStore } from '../storage/contract';
+import type { DeliveryClaim, DeliveryState } from '../storage/deliveryStore';
 import type { OutgoingMessage, ProactiveSender, SendOutcome } from './sender';
 import { errorFields } from '../logger';
 
@@ -91,7 +92,7 @@ export class DeliveryEngine {
   constructor(
     private readonly deps: {
       sender: ProactiveSender;
-      deliveries: TableDeliveryStore;
+      deliveries: DeliveryStore;
       logger: Logger;
       /** This instance's id, written on every claim. */
       owner: string;

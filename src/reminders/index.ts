@@ -3,15 +3,13 @@
  * The app passes a ProactiveSender (botSender.ts in production, anything in tests/benchmarks).
  */
 import { randomUUID } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { given } from '../schedulerConfig';
-import type { DecisionStore } from '../storage/contract';
-import type { TableConversationStore } from '../storage/conversationStore';
+import type { ConversationStore, DecisionStore, DeliveryStore, LeaseStore, ReminderStore } from '../storage/contract';
 import { createDeliveriesTableClient, TableDeliveryStore } from '../storage/deliveryStore';
 import { TableLeaseStore } from '../storage/leaseStore';
-import type { TableReminderStore } from '../storage/reminderStore';
+import type { Tables } from '../storage/tableClients';
 import { DEFAULT_LIMITS, DeliveryEngine, type DeliveryLimits } from './delivery';
 import { DEFAULT_SCHEDULER_OPTIONS, ReminderScheduler, type ReminderComposer, type SchedulerOptions } from './scheduler';
 import type { ProactiveSender } from './sender';
@@ -49,19 +47,42 @@ export interface ReminderSystem {
   owner: string;
   scheduler: ReminderScheduler;
   engine: DeliveryEngine;
-  deliveries: TableDeliveryStore;
-  leases: TableLeaseStore;
+  deliveries: DeliveryStore;
+  leases: LeaseStore;
   /** Starts the tick (no-op when disabled). */
   start(): void;
   /** Stops ticking, lets in-flight sends finish and be recorded. */
   stop(): Promise<void>;
 }
 
-export async function createReminderSystem(deps: {
-  connectionString: string;
-  leasesTable: TableClient;
-  reminders: TableReminderStore;
-  conversations: TableConversationStore;
+/** The stores the delivery engine and the scheduler coordinate instances through. */
+export interface SchedulingStores {
+  deliveries: DeliveryStore;
+  leases: LeaseStore;
+}
+
+/**
+ * The Table lease and delivery stores (creating the deliveries table). They keep the wall clock
+ * (their default): their times are compared across instances.
+ */
+export async function tableSchedulingStores(
+  connectionString: string,
+  tables: Pick<Tables, 'leases'>,
+  settings: ReminderSettings,
+  logger: Logger,
+): Promise<SchedulingStores> {
+  const deliveries = new TableDeliveryStore(createDeliveriesTableClient(connectionString), {
+    logger,
+    staleSendingMs: Math.max(settings.scheduler.leaseTtlMs, 10_000),
+  });
+  await deliveries.ensureTable();
+  return { deliveries, leases: new TableLeaseStore(tables.leases, { logger }) };
+}
+
+export function createReminderSystem(deps: {
+  scheduling: SchedulingStores;
+  reminders: ReminderStore;
+  conversations: ConversationStore;
   decisions: DecisionStore;
   sender: ProactiveSender;
   composer: ReminderComposer;
@@ -69,15 +90,9 @@ export async function createReminderSystem(deps: {
   now: () => Date;
   settings: ReminderSettings;
   owner?: string;
-}): Promise<ReminderSystem> {
+}): ReminderSystem {
   const owner = deps.owner ?? `instance-${randomUUID()}`;
-  // Deliveries and leases keep the wall clock (their default): their times are compared across instances.
-  const deliveries = new TableDeliveryStore(createDeliveriesTableClient(deps.connectionString), {
-    logger: deps.logger,
-    staleSendingMs: Math.max(deps.settings.scheduler.leaseTtlMs, 10_000),
-  });
-  await deliveries.ensureTable();
-  const leases = new TableLeaseStore(deps.leasesTable, { logger: deps.logger });
+  const { deliveries, leases } = deps.scheduling;
   const engine = new DeliveryEngine({
     sender: deps.sender,
     deliveries,

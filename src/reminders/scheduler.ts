@@ -12,10 +12,9 @@
  */
 import type { Logger } from '../logger';
 import { LeasedJob, type LeasedRun } from '../scheduling/leasedJob';
-import type { DecisionStore, StoredRecord } from '../storage/contract';
-import type { StoredConversation, TableConversationStore } from '../storage/conversationStore';
-import type { TableLeaseStore } from '../storage/leaseStore';
-import { itemKey, type FollowUpTracker, type ReminderItem, type ScheduledReminder, type TableReminderStore } from '../storage/reminderStore';
+import type { ConversationStore, DecisionStore, LeaseStore, ReminderStore, StoredRecord } from '../storage/contract';
+import type { StoredConversation } from '../storage/conversationStore';
+import { itemKey, type FollowUpTracker, type ReminderItem, type ScheduledReminder } from '../storage/reminderStore';
 import type { DeliveryEngine, DeliveryTarget, RunResult } from './delivery';
 import { nextRunAfter } from './schedule';
 import type { OutgoingMessage } from './sender';
@@ -63,9 +62,9 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
 };
 
 export interface SchedulerDeps {
-  reminders: TableReminderStore;
-  leases: TableLeaseStore;
-  conversations: TableConversationStore;
+  reminders: ReminderStore;
+  leases: LeaseStore;
+  conversations: ConversationStore;
   decisions: DecisionStore;
   engine: DeliveryEngine;
   composer: ReminderComposer;
@@ -289,7 +288,7 @@ function targetOf(conversation: StoredConversation, message: OutgoingMessage): D
 class TickCache {
   private readonly byTenant = new Map<string, Promise<StoredConversation[]>>();
 
-  constructor(private readonly conversations: TableConversationStore) {}
+  constructor(private readonly conversations: ConversationStore) {}
 
   private all(tenantId: string): Promise<StoredConversation[]> {
     let list = this.byTenant.get(tenantId);

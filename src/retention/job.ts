@@ -9,7 +9,7 @@
  */
 import type { Logger } from '../logger';
 import { LeasedJob, type LeasedRun } from '../scheduling/leasedJob';
-import type { TableLeaseStore } from '../storage/leaseStore';
+import type { LeaseStore } from '../storage/contract';
 import type { PurgeCounts, TableRetentionPurge } from '../storage/retention';
 import { errorFields } from '../logger';
 
@@ -65,7 +65,7 @@ export class RetentionJob {
   constructor(
     private readonly deps: {
       purge: TableRetentionPurge;
-      leases: TableLeaseStore;
+      leases: LeaseStore;
       logger: Logger;
       settings: RetentionSettings;
       /** Business clock (cutoff, run key). Leases use the wall clock. */

@@ -17,7 +17,8 @@
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import { errorFields, type Logger } from '../logger';
-import type { Lease, TableLeaseStore } from '../storage/leaseStore';
+import type { LeaseStore } from '../storage/contract';
+import type { Lease } from '../storage/leaseStore';
 
 export interface LeasedRun {
   /** Aborted when the job stops or the lease is lost: stop after the item in hand. */
@@ -39,7 +40,7 @@ export type LeasedRunResult<T> = { ran: true; value: T } | { ran: false; reason:
 export interface LeasedJobOptions {
   /** Prefix of this job's log events, e.g. 'reminder' → 'reminder.lease_lost'. */
   name: string;
-  leases: TableLeaseStore;
+  leases: LeaseStore;
   logger: Logger;
   /** A lease lasts this long without renewal. */
   leaseTtlMs: number;

@@ -7,6 +7,7 @@
  * entries older than RETENTION_DAYS.
  */
 import { z } from 'zod';
+import type { AuditStore } from './contract';
 import { InvalidRecordError } from './errors';
 import { encodeKeyPart, invertedMillis, uniqueSuffix } from './keys';
 import { scanRange } from './rangeScan';
@@ -49,7 +50,7 @@ const auditEntitySchema = z.object({
 
 const MAX_FILTER_JSON_CHARS = 8_000;
 
-export class TableAuditStore extends TableStore {
+export class TableAuditStore extends TableStore implements AuditStore {
   async write(input: NewAuditEntry): Promise<AuditEntry> {
     const parsed = auditEntrySchema.safeParse({ ...input, at: input.at ?? this.now().toISOString() });
     if (!parsed.success) throw new InvalidRecordError(`audit entry rejected: ${describeIssues(parsed.error)}`);

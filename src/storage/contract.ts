@@ -1,13 +1,20 @@
 /**
  * The storage contract: what the bot layer may ask of Table storage.
  *
- * Implementations live beside this file and use @azure/data-tables; the bot depends only on these
- * interfaces, so tests and features can be written against them.
+ * The Table implementations live beside this file and use @azure/data-tables; the bot and the
+ * schedulers depend only on these interfaces, so the feature tests can run them on in-memory stores.
  *
  * Records are append-only. A correction or follow-up is a new record linked to the first by
  * `parentId`; nothing is ever updated in place (see docs/storage-design.md).
  */
 import type { Answers, ConsentStatus, DecisionCode, FollowUpCode } from '../domain/contract';
+import type { AuditEntry, NewAuditEntry } from './auditStore';
+import type { ConversationMeta, StoredConversation, StoredConversationReference } from './conversationStore';
+import type { ClaimResult, DeliveryClaim, DeliveryState } from './deliveryStore';
+import type { AcquireResult, Lease } from './leaseStore';
+import type { CurrentQuestionnaire } from './questionnaireSessionStore';
+import type { FollowUpTracker, NewFollowUpTracker, NewScheduledReminder, ReminderItem, ScheduledReminder } from './reminderStore';
+import type { Role, RoleGrant } from './roleStore';
 
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
 
@@ -147,4 +154,84 @@ export interface DecisionStore {
   query(q: RecordQuery, pageSize: number, continuationToken?: string): Promise<Page<StoredRecord>>;
   /** Every entry for one case (decisions and their follow-ups), newest first. */
   byCase(tenantId: string, caseReference: string): Promise<StoredRecord[]>;
+}
+
+// ---- the other stores the bot and the schedulers use ------------------------------------------
+// Each has a Table implementation beside this file (Table…Store) and an in-memory one for the
+// fast feature tests (test/support/memoryStores.ts); the same contract tests run against both.
+
+/** Append-only audit of what managers looked at and exported, newest first per tenant. */
+export interface AuditStore {
+  write(input: NewAuditEntry): Promise<AuditEntry>;
+  /** The most recent `limit` entries (1–1000), newest first. */
+  list(tenantId: string, limit?: number): Promise<AuditEntry[]>;
+}
+
+/** Per-tenant manager/admin roles; no grant means an ordinary practitioner. */
+export interface RoleStore {
+  getRole(tenantId: string, aadObjectId: string): Promise<Role | undefined>;
+  /** Grants (or changes) a role; granting again simply overwrites. */
+  grant(tenantId: string, aadObjectId: string, role: Role, grantedBy?: string): Promise<RoleGrant>;
+  /** False when there was no role to revoke. */
+  revoke(tenantId: string, aadObjectId: string): Promise<boolean>;
+  list(tenantId: string): Promise<RoleGrant[]>;
+}
+
+/** Conversation references for proactive messages (reminders, follow-up nudges). */
+export interface ConversationStore {
+  /** Saves (or refreshes) the reference and marks the conversation active again. */
+  upsert(tenantId: string, reference: StoredConversationReference, meta: ConversationMeta): Promise<StoredConversation>;
+  /** Stops proactive sends to it. False when unknown. */
+  markInactive(tenantId: string, conversationId: string, reason: string): Promise<boolean>;
+  get(tenantId: string, conversationId: string): Promise<StoredConversation | undefined>;
+  /** Active conversations of one tenant, or of every tenant (background jobs). */
+  listActive(tenantId?: string): AsyncGenerator<StoredConversation>;
+}
+
+/** Channel reminders, follow-up trackers and the follow-up discovery watermark. */
+export interface ReminderStore {
+  createSchedule(input: NewScheduledReminder): Promise<ScheduledReminder>;
+  getSchedule(tenantId: string, scheduleId: string): Promise<ScheduledReminder | undefined>;
+  /** Active reminders of one tenant, optionally of one channel, oldest first. */
+  listSchedules(tenantId: string, conversationId?: string): Promise<ScheduledReminder[]>;
+  /** Cancels (keeps the row, inactive). False when there is no such reminder. */
+  cancelSchedule(tenantId: string, scheduleId: string, cancelledBy: string): Promise<boolean>;
+  /** Starts tracking a follow-up; false when it was already tracked. */
+  ensureFollowUp(input: NewFollowUpTracker): Promise<boolean>;
+  getFollowUp(tenantId: string, recordId: string): Promise<FollowUpTracker | undefined>;
+  closeFollowUp(tenantId: string, recordId: string, reason: string): Promise<void>;
+  /** Open follow-ups of a tenant (optionally one team's), oldest due first. */
+  listOpenFollowUps(tenantId: string, teamId?: string): Promise<FollowUpTracker[]>;
+  /** Every active item (any tenant) whose next run is at or before `at`. */
+  due(at: Date): AsyncGenerator<ReminderItem>;
+  /** Moves an item past the run at `runAt` (conditional on nextRunAt still being runAt). */
+  advance(item: ReminderItem, runAt: string, nextRunAt: string | undefined, opts?: { countReminder?: boolean }): Promise<boolean>;
+  getWatermark(tenantId: string): Promise<string | undefined>;
+  setWatermark(tenantId: string, readTo: string): Promise<void>;
+}
+
+/** Which questionnaire is a practitioner's current one, and which message shows it. */
+export interface QuestionnaireSessionStore {
+  /** Makes `next` the user's current questionnaire; returns the one it supersedes, if any. */
+  replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire, at: Date): Promise<CurrentQuestionnaire | undefined>;
+  /** The user's current questionnaire, if any. */
+  current(tenantId: string, aadObjectId: string): Promise<CurrentQuestionnaire | undefined>;
+}
+
+/** "Exactly one instance works on this key right now" (ETag-conditional, wall clock). */
+export interface LeaseStore {
+  acquire(key: string, owner: string, ttlMs: number): Promise<AcquireResult>;
+  /** The renewed lease, or undefined when it was lost. */
+  renew(lease: Lease, ttlMs: number): Promise<Lease | undefined>;
+  /** Marks the work done (never redone). False if the lease was lost. */
+  complete(lease: Lease): Promise<boolean>;
+  /** Gives the lease up early (expires now). */
+  release(lease: Lease): Promise<void>;
+}
+
+/** One claim per (run, conversation), so a reminder run is sent at most once to each conversation. */
+export interface DeliveryStore {
+  claim(runId: string, conversationId: string, owner: string): Promise<ClaimResult>;
+  /** Records what the connector said. False when the row was changed by someone else. */
+  finish(claim: DeliveryClaim, state: Exclude<DeliveryState, 'sending'>, info?: { status?: number; activityId?: string }): Promise<boolean>;
 }

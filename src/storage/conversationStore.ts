@@ -10,15 +10,13 @@
  * continueConversationAsync has no use for it. Every other field an activity carries is dropped on
  * write, and also on read, so a row saved before this rule never passes its extras on.
  */
-import { odata, type TableClient } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
 import { z } from 'zod';
-import type { ConversationKind } from './contract';
-import { entityPages } from './entityPages';
-import { CorruptEntityError, guarded, InvalidRecordError, statusOf, wrapStorageError } from './errors';
+import type { ConversationKind, ConversationStore } from './contract';
+import { InvalidRecordError } from './errors';
 import { decodeKeyPart, encodeKeyPart } from './keys';
-import { defaultStorageLogger, type StorageLogger } from './logger';
 import { describeIssues } from './recordSchemas';
-import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
+import { TableStore, whereOf, type Entity } from './tableStore';
 
 /** What a proactive send needs of botbuilder's ConversationReference; assignable to its Partial. */
 export interface StoredConversationReference {
@@ -78,25 +76,10 @@ const conversationEntitySchema = metaSchema.extend({
   updatedAt: z.iso.datetime(),
 });
 
-export interface ConversationStoreOptions {
-  logger?: StorageLogger;
-  callTimeoutMs?: number;
-  now?: () => Date;
-}
+/** How much of an inactive reason is kept (they are short codes such as '403_forbidden'). */
+export const INACTIVE_REASON_CHARS = 200;
 
-export class TableConversationStore {
-  private readonly logger: StorageLogger;
-  private readonly callTimeoutMs: number;
-  private readonly now: () => Date;
-
-  constructor(
-    private readonly client: TableClient,
-    options: ConversationStoreOptions = {},
-  ) {
-    this.logger = options.logger ?? defaultStorageLogger();
-    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    this.now = options.now ?? (() => new Date());
-  }
+export class TableConversationStore extends TableStore implements ConversationStore {
 
   /** Saves (or refreshes) the reference and marks the conversation active again. */
   async upsert(tenantId: string, reference: StoredConversationReference, meta: ConversationMeta): Promise<StoredConversation> {
@@ -115,7 +98,7 @@ export class TableConversationStore {
       active: true,
       updatedAt: this.now().toISOString(),
     };
-    await guarded('save conversation', () =>
+    await this.call('save conversation', (abortSignal) =>
       this.client.upsertEntity(
         {
           partitionKey: encodeKeyPart(tenantId),
@@ -127,7 +110,7 @@ export class TableConversationStore {
         },
         // Replace, not merge: a reactivated conversation must lose its old inactiveReason.
         'Replace',
-        { abortSignal: this.signal() },
+        { abortSignal },
       ),
     );
     return stored;
@@ -135,36 +118,25 @@ export class TableConversationStore {
 
   /** Stops proactive sends to it (bot removed, 403/404 from the connector). False when unknown. */
   async markInactive(tenantId: string, conversationId: string, reason: string): Promise<boolean> {
-    try {
-      await this.client.updateEntity(
+    const updated = await this.conditional('mark conversation inactive', [404], (abortSignal) =>
+      this.client.updateEntity(
         {
           partitionKey: encodeKeyPart(tenantId),
           rowKey: encodeKeyPart(conversationId),
           active: false,
-          inactiveReason: reason.slice(0, 200),
+          inactiveReason: reason.slice(0, INACTIVE_REASON_CHARS),
           updatedAt: this.now().toISOString(),
         },
         'Merge',
-        { abortSignal: this.signal() },
-      );
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 404) return false;
-      throw wrapStorageError(err, 'mark conversation inactive');
-    }
+        { abortSignal },
+      ),
+    );
+    return updated.ok;
   }
 
   async get(tenantId: string, conversationId: string): Promise<StoredConversation | undefined> {
-    let entity: Record<string, unknown>;
-    try {
-      entity = await this.client.getEntity<Record<string, unknown>>(encodeKeyPart(tenantId), encodeKeyPart(conversationId), {
-        abortSignal: this.signal(),
-      });
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw wrapStorageError(err, 'get conversation');
-    }
-    return this.toConversation(entity);
+    const entity = await this.pointRead(encodeKeyPart(tenantId), encodeKeyPart(conversationId), 'get conversation');
+    return entity && this.toConversation(entity);
   }
 
   /**
@@ -174,44 +146,25 @@ export class TableConversationStore {
   async *listActive(tenantId?: string): AsyncGenerator<StoredConversation> {
     const filter =
       tenantId === undefined ? 'active eq true' : odata`PartitionKey eq ${encodeKeyPart(tenantId)} and active eq true`;
-    for await (const page of entityPages(this.client, filter, () => this.signal(), 'list conversations')) {
-      for (const row of page) {
-        try {
-          yield this.toConversation(row);
-        } catch (err) {
-          if (!(err instanceof CorruptEntityError)) throw err;
-        }
-      }
-    }
+    yield* this.readable(this.pages(filter, 'list conversations'), (row) => this.toConversation(row));
   }
 
-  private toConversation(row: Record<string, unknown>): StoredConversation {
-    const where = `PartitionKey='${String(row.partitionKey)}', RowKey='${String(row.rowKey)}'`;
-    const fail = (detail: string) => {
-      const err = new CorruptEntityError(this.client.tableName, where, detail);
-      this.logger.error({ table: err.table, where, detail }, 'corrupt entity in Table storage');
-      return err;
-    };
-    const entity = conversationEntitySchema.safeParse(row);
-    if (!entity.success) throw fail(describeIssues(entity.error));
+  private toConversation(row: Entity): StoredConversation {
+    const entity = this.parsed(conversationEntitySchema, row);
     let json: unknown;
     try {
-      json = JSON.parse(entity.data.reference);
+      json = JSON.parse(entity.reference);
     } catch {
-      throw fail("'reference' is not valid JSON");
+      throw this.corrupt(whereOf(row), "'reference' is not valid JSON");
     }
     const reference = conversationReferenceSchema.safeParse(json);
-    if (!reference.success) throw fail(describeIssues(reference.error));
-    const { partitionKey, rowKey, reference: _json, ...rest } = entity.data;
+    if (!reference.success) throw this.corrupt(whereOf(row), describeIssues(reference.error));
+    const { partitionKey, rowKey, reference: _json, ...rest } = entity;
     return {
       ...rest,
       tenantId: decodeKeyPart(partitionKey),
       conversationId: decodeKeyPart(rowKey),
       reference: reference.data,
     };
-  }
-
-  private signal(): AbortSignal {
-    return AbortSignal.timeout(this.callTimeoutMs);
   }
 }

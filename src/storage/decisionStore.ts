@@ -16,23 +16,17 @@ import {
   type IndexName,
 } from './decisionKeys';
 import { markerFromEntity, normaliseMinter, recordFromEntity, recordTransaction, type Marker } from './decisionEntities';
-import { CorruptEntityError, IdempotencyKeyInUseError, InvalidQueryError, InvalidRecordError, statusOf, wrapStorageError } from './errors';
-import { defaultStorageLogger, type StorageLogger } from './logger';
+import { IdempotencyKeyInUseError, InvalidQueryError, InvalidRecordError } from './errors';
 import { newRecordId, normaliseCaseReference, normaliseRecordId } from './keys';
 import { describeIssues, newRecordSchema, recordOptionsSchema } from './recordSchemas';
-import { DEFAULT_CALL_TIMEOUT_MS } from './tableClients';
 import { scanRange } from './rangeScan';
+import { TableStore, type Entity, type TableStoreOptions } from './tableStore';
 
-export interface DecisionStoreOptions {
-  logger?: StorageLogger;
-  /** Per SDK call, retries included. */
-  callTimeoutMs?: number;
+export interface DecisionStoreOptions extends TableStoreOptions {
   /** Round trips one page may spend skipping rows that fail the filters. */
   maxRoundTripsPerPage?: number;
   /** byCase returns at most this many entries (newest); more is logged as a warning. */
   byCaseLimit?: number;
-  /** Injectable clock for tests. */
-  now?: () => Date;
 }
 
 export const MAX_PAGE_SIZE = 1000;
@@ -53,22 +47,14 @@ interface PlannedQuery {
   empty: boolean;
 }
 
-export class TableDecisionStore implements DecisionStore {
-  private readonly logger: StorageLogger;
-  private readonly callTimeoutMs: number;
+export class TableDecisionStore extends TableStore implements DecisionStore {
   private readonly maxRoundTrips: number;
   private readonly byCaseLimit: number;
-  private readonly now: () => Date;
 
-  constructor(
-    private readonly client: TableClient,
-    options: DecisionStoreOptions = {},
-  ) {
-    this.logger = options.logger ?? defaultStorageLogger();
-    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  constructor(client: TableClient, options: DecisionStoreOptions = {}) {
+    super(client, options);
     this.maxRoundTrips = options.maxRoundTripsPerPage ?? 10;
     this.byCaseLimit = options.byCaseLimit ?? 500;
-    this.now = options.now ?? (() => new Date());
   }
 
   async record(input: NewRecord, options: RecordOptions = {}): Promise<RecordResult> {
@@ -86,12 +72,10 @@ export class TableDecisionStore implements DecisionStore {
       const record = JSON.parse(
         JSON.stringify({ ...newRecord, id: newRecordId(at), recordedAt: at.toISOString() }),
       ) as StoredRecord;
-      try {
-        await this.client.submitTransaction(recordTransaction(record, extraCaseKeys, scope), { abortSignal: this.signal() });
-        return { record, created: true };
-      } catch (err) {
-        if (statusOf(err) !== 409) throw wrapStorageError(err, 'record');
-      }
+      const written = await this.conditional('record', [409], (abortSignal) =>
+        this.client.submitTransaction(recordTransaction(record, extraCaseKeys, scope), { abortSignal }),
+      );
+      if (written.ok) return { record, created: true };
       // 409: either the idempotency marker exists (a retry, a concurrent double submit, or someone
       // else's key) or, astronomically rarely, the new id collided — then try again with a fresh id.
       const existing = await this.replayOf(newRecord, scope);
@@ -144,7 +128,7 @@ export class TableDecisionStore implements DecisionStore {
     if (!record) {
       // Written in the same transaction as its marker, so this means the table was edited by hand.
       const where = `PartitionKey='${tenantPartitionKey(tenantId)}', RowKey='rec|${recordId}'`;
-      throw this.corrupt(new CorruptEntityError(this.client.tableName, where, 'idempotency marker points at a missing record'));
+      throw this.corrupt(where, 'idempotency marker points at a missing record');
     }
     return record;
   }
@@ -201,35 +185,8 @@ export class TableDecisionStore implements DecisionStore {
     return [normaliseCaseReference(parent.caseReference)];
   }
 
-  private async pointRead(partitionKey: string, rowKey: string, operation: string): Promise<Record<string, unknown> | undefined> {
-    try {
-      return await this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal: this.signal() });
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw wrapStorageError(err, operation);
-    }
-  }
-
-  private validated(entity: Record<string, unknown>): StoredRecord {
+  private validated(entity: Entity): StoredRecord {
     return this.checked(() => recordFromEntity(this.client.tableName, entity));
-  }
-
-  /** Logs corrupt rows (location and reason only) before rethrowing, so they are seen even if the caller swallows the error. */
-  private checked<T>(read: () => T): T {
-    try {
-      return read();
-    } catch (err) {
-      throw err instanceof CorruptEntityError ? this.corrupt(err) : err;
-    }
-  }
-
-  private corrupt(err: CorruptEntityError): CorruptEntityError {
-    this.logger.error({ table: err.table, where: err.where, detail: err.detail }, 'corrupt entity in Table storage');
-    return err;
-  }
-
-  private signal(): AbortSignal {
-    return AbortSignal.timeout(this.callTimeoutMs);
   }
 }
 

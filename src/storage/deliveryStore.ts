@@ -14,6 +14,7 @@
  */
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
+import type { DeliveryStore } from './contract';
 import { encodeKeyPart } from './keys';
 import { createTableClient } from './tableClients';
 import { TableStore, type TableStoreOptions } from './tableStore';
@@ -60,7 +61,7 @@ export function createDeliveriesTableClient(connectionString: string): TableClie
  * Times here are wall-clock millis (the `now` option defaults to the wall clock): they decide when
  * a 'sending' row is stale, across instances, so a business clock that tests move must not be used.
  */
-export class TableDeliveryStore extends TableStore {
+export class TableDeliveryStore extends TableStore implements DeliveryStore {
   private readonly staleSendingMs: number;
 
   constructor(client: TableClient, options: DeliveryStoreOptions = {}) {

@@ -13,6 +13,7 @@
  * (leases last tens of seconds, so small skew only delays a takeover).
  */
 import { z } from 'zod';
+import type { LeaseStore } from './contract';
 import { encodeKeyPart } from './keys';
 import { TableStore } from './tableStore';
 
@@ -44,7 +45,7 @@ type LeaseEntity = z.infer<typeof leaseEntitySchema>;
 /** Every write after acquiring is ETag-conditional: 412 (someone else wrote) or 404 (deleted) means the lease is lost. */
 const LOST = [412, 404] as const;
 
-export class TableLeaseStore extends TableStore {
+export class TableLeaseStore extends TableStore implements LeaseStore {
   async acquire(key: string, owner: string, ttlMs: number): Promise<AcquireResult> {
     const rowKey = encodeKeyPart(key);
     const expiresAt = this.wallClock() + ttlMs;

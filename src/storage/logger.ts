@@ -5,9 +5,6 @@
  */
 import type { Logger } from '../logger';
 
-/** Storage's name for the app's Logger (decisionStore and conversationStore still use it). */
-export type StorageLogger = Logger;
-
 /**
  * The default when no logger is injected (tests, scripts): silent, never a second pino instance
  * that would bypass the app's log level and redaction.
@@ -18,7 +15,3 @@ export const silentLogger: Logger = {
   error: () => undefined,
 };
 
-/** Kept for the stores not yet built on TableStore (decisionStore, conversationStore). */
-export function defaultStorageLogger(): Logger {
-  return silentLogger;
-}

@@ -10,6 +10,7 @@
  * steps do not read it: they record nothing, and that keeps each step free of storage calls.
  */
 import { z } from 'zod';
+import type { QuestionnaireSessionStore } from './contract';
 import { encodeKeyPart } from './keys';
 import { TableStore } from './tableStore';
 
@@ -31,13 +32,6 @@ const SessionEntitySchema = z.object({
   conversationId: z.string().min(1).max(1024).optional(),
   activityId: z.string().min(1).max(1024).optional(),
 });
-
-export interface QuestionnaireSessionStore {
-  /** Makes `next` the user's current questionnaire; returns the one it supersedes, if any. */
-  replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire, at: Date): Promise<CurrentQuestionnaire | undefined>;
-  /** The user's current questionnaire, if any. */
-  current(tenantId: string, aadObjectId: string): Promise<CurrentQuestionnaire | undefined>;
-}
 
 export class TableQuestionnaireSessionStore extends TableStore implements QuestionnaireSessionStore {
   async replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire, at: Date): Promise<CurrentQuestionnaire | undefined> {

@@ -13,7 +13,7 @@
  */
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
-import type { ConversationKind } from './contract';
+import type { ConversationKind, ReminderStore } from './contract';
 import { InvalidRecordError } from './errors';
 import { crockfordRandom, decodeKeyPart, encodeKeyPart } from './keys';
 import { describeIssues } from './recordSchemas';
@@ -117,7 +117,7 @@ export function itemKey(item: ReminderItem): string {
   return `${item.type}|${encodeKeyPart(item.tenantId)}|${item.id}`;
 }
 
-export class TableReminderStore extends TableStore {
+export class TableReminderStore extends TableStore implements ReminderStore {
   // ---- channel reminders -------------------------------------------------------------------
 
   async createSchedule(input: NewScheduledReminder): Promise<ScheduledReminder> {

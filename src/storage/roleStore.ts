@@ -8,6 +8,7 @@
  */
 import { odata } from '@azure/data-tables';
 import { z } from 'zod';
+import type { RoleStore } from './contract';
 import { InvalidRecordError } from './errors';
 import { decodeKeyPart, encodeKeyPart } from './keys';
 import { describeIssues } from './recordSchemas';
@@ -36,7 +37,7 @@ const roleEntitySchema = z.object({
 
 const idSchema = z.string().min(1).max(200);
 
-export class TableRoleStore extends TableStore {
+export class TableRoleStore extends TableStore implements RoleStore {
   async getRole(tenantId: string, aadObjectId: string): Promise<Role | undefined> {
     const entity = await this.pointRead(encodeKeyPart(tenantId), encodeKeyPart(aadObjectId), 'get role');
     return entity && this.toGrant(entity).role;
