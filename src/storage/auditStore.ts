@@ -28,7 +28,7 @@ export interface AuditEntry {
 
 export type NewAuditEntry = Omit<AuditEntry, 'at'> & { at?: string };
 
-const auditEntrySchema = z.object({
+export const auditEntrySchema = z.object({
   tenantId: z.string().min(1).max(200),
   actorAadObjectId: z.string().min(1).max(200),
   action: z.string().min(1).max(64),
@@ -48,7 +48,7 @@ const auditEntitySchema = z.object({
   at: z.string(),
 });
 
-const MAX_FILTER_JSON_CHARS = 8_000;
+export const MAX_FILTER_JSON_CHARS = 8_000;
 
 export class TableAuditStore extends TableStore implements AuditStore {
   async write(input: NewAuditEntry): Promise<AuditEntry> {

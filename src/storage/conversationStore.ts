@@ -30,7 +30,7 @@ export interface StoredConversationReference {
 }
 
 // z.object (not looseObject) at every level: unknown fields are stripped, never stored or passed on.
-const conversationReferenceSchema = z.object({
+export const conversationReferenceSchema = z.object({
   serviceUrl: z.url(),
   channelId: z.string().min(1).max(100),
   conversation: z.object({
@@ -61,7 +61,7 @@ export interface StoredConversation extends ConversationMeta {
   updatedAt: string;
 }
 
-const metaSchema = z.object({
+export const metaSchema = z.object({
   kind: z.enum(['personal', 'groupChat', 'channel']),
   teamId: z.string().min(1).max(500).optional(),
   channelId: z.string().min(1).max(500).optional(),

@@ -74,7 +74,7 @@ export type NewFollowUpTracker = Omit<FollowUpTracker, 'type' | 'active' | 'remi
 const iso = z.iso.datetime();
 const id = z.string().min(1).max(500);
 
-const scheduleEntitySchema = z.object({
+export const scheduleEntitySchema = z.object({
   itemType: z.literal('schedule'),
   kind: z.enum(SCHEDULE_KINDS),
   topic: z.string().max(64).optional(),
@@ -91,7 +91,7 @@ const scheduleEntitySchema = z.object({
   active: z.boolean(),
 });
 
-const followUpEntitySchema = z.object({
+export const followUpEntitySchema = z.object({
   itemType: z.literal('followup'),
   practitionerAad: id,
   conversationId: id,

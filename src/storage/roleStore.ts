@@ -35,7 +35,7 @@ const roleEntitySchema = z.object({
   grantedAt: z.iso.datetime(),
 });
 
-const idSchema = z.string().min(1).max(200);
+export const idSchema = z.string().min(1).max(200);
 
 export class TableRoleStore extends TableStore implements RoleStore {
   async getRole(tenantId: string, aadObjectId: string): Promise<Role | undefined> {

@@ -1,0 +1,537 @@
+/**
+ * In-memory implementations of the storage contract (src/storage/contract.ts), for the fast
+ * feature tests (test/feature). They live under test/ so production can never pick them up.
+ *
+ * They honour the same contract as the Table stores — the contract tests in
+ * test/integration/storage/contract.test.ts run the same cases against both — and where they can
+ * they reuse the Table stores' own layout and validation: the decision store keeps the very rows
+ * recordTransaction writes (record, marker, index rows), written all-or-nothing, and reads them back
+ * through recordFromEntity; paging is a RowKey-range scan of one index, newest first, with the same
+ * continuation tokens; the clock is injected.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Logger } from '../../src/logger';
+import { auditEntrySchema, MAX_FILTER_JSON_CHARS, type AuditEntry, type NewAuditEntry } from '../../src/storage/auditStore';
+import type {
+  AuditStore,
+  ConversationStore,
+  DecisionStore,
+  DeliveryStore,
+  LeaseStore,
+  NewRecord,
+  Page,
+  QuestionnaireSessionStore,
+  RecordOptions,
+  RecordQuery,
+  RecordResult,
+  ReminderStore,
+  RoleStore,
+  StoredRecord,
+} from '../../src/storage/contract';
+import { decodeToken, encodeToken } from '../../src/storage/continuationToken';
+import {
+  conversationReferenceSchema,
+  INACTIVE_REASON_CHARS,
+  metaSchema,
+  type ConversationMeta,
+  type StoredConversation,
+  type StoredConversationReference,
+} from '../../src/storage/conversationStore';
+import { markerFromEntity, normaliseMinter, recordFromEntity, recordTransaction } from '../../src/storage/decisionEntities';
+import { idempotencyRowKey, indexPrefix, indexRange, recordRowKey, tenantPartitionKey } from '../../src/storage/decisionKeys';
+import { MAX_PAGE_SIZE, planQuery } from '../../src/storage/decisionStore';
+import type { ClaimResult, DeliveryClaim, DeliveryState } from '../../src/storage/deliveryStore';
+import {
+  CorruptEntityError,
+  IdempotencyKeyInUseError,
+  InvalidContinuationTokenError,
+  InvalidQueryError,
+  InvalidRecordError,
+} from '../../src/storage/errors';
+import { crockfordRandom, newRecordId, normaliseCaseReference, normaliseRecordId } from '../../src/storage/keys';
+import type { AcquireResult, Lease } from '../../src/storage/leaseStore';
+import { silentLogger } from '../../src/storage/logger';
+import type { CurrentQuestionnaire } from '../../src/storage/questionnaireSessionStore';
+import { describeIssues, newRecordSchema, recordOptionsSchema } from '../../src/storage/recordSchemas';
+import {
+  followUpEntitySchema,
+  scheduleEntitySchema,
+  type FollowUpTracker,
+  type NewFollowUpTracker,
+  type NewScheduledReminder,
+  type ReminderItem,
+  type ScheduledReminder,
+} from '../../src/storage/reminderStore';
+import { idSchema, ROLES, type Role, type RoleGrant } from '../../src/storage/roleStore';
+
+export interface MemoryStoreOptions {
+  logger?: Logger;
+  now?: () => Date;
+}
+
+type Row = Record<string, unknown>;
+
+/** Copies in and out, so a caller holding a returned object can never change what is stored. */
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** A fresh ETag per write, as Table storage gives. */
+const newEtag = (): string => `W/"${randomUUID()}"`;
+
+const RECORD_ID_ATTEMPTS = 3;
+
+export class MemoryDecisionStore implements DecisionStore {
+  /** partition → RowKey → row: the same rows the Table store writes. */
+  private readonly partitions = new Map<string, Map<string, Row>>();
+  private readonly logger: Logger;
+  private readonly now: () => Date;
+  private readonly byCaseLimit: number;
+
+  constructor(options: MemoryStoreOptions & { byCaseLimit?: number } = {}) {
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? (() => new Date());
+    this.byCaseLimit = options.byCaseLimit ?? 500;
+  }
+
+  async record(input: NewRecord, options: RecordOptions = {}): Promise<RecordResult> {
+    const parsed = newRecordSchema.safeParse(input);
+    if (!parsed.success) throw new InvalidRecordError(`record rejected: ${describeIssues(parsed.error)}`);
+    const opts = recordOptionsSchema.safeParse(options);
+    if (!opts.success) throw new InvalidRecordError(`record options rejected: ${describeIssues(opts.error)}`);
+    const newRecord = parsed.data;
+    const scope = opts.data.idempotencyScope;
+    const extraCaseKeys = await this.parentCaseKeys(newRecord);
+    for (let attempt = 1; attempt <= RECORD_ID_ATTEMPTS; attempt++) {
+      const at = this.now();
+      const record = JSON.parse(JSON.stringify({ ...newRecord, id: newRecordId(at), recordedAt: at.toISOString() })) as StoredRecord;
+      const actions = recordTransaction(record, extraCaseKeys, scope);
+      const partition = this.partition(tenantPartitionKey(record.scope.tenantId));
+      // All or nothing, like an entity-group transaction: any existing row refuses the whole write.
+      if (actions.every(([, entity]) => !partition.has(entity.rowKey))) {
+        for (const [, entity] of actions) partition.set(entity.rowKey, { ...copy(entity), etag: newEtag() });
+        return { record: copy(record), created: true };
+      }
+      const existing = await this.replayOf(newRecord, scope);
+      if (existing) return { record: existing, created: false };
+    }
+    throw new InvalidRecordError(`could not allocate a unique record id after ${RECORD_ID_ATTEMPTS} attempts`);
+  }
+
+  async get(tenantId: string, id: string): Promise<StoredRecord | undefined> {
+    const recordId = normaliseRecordId(id);
+    if (!recordId) return undefined;
+    const row = this.partitions.get(tenantPartitionKey(tenantId))?.get(recordRowKey(recordId));
+    return row && this.validated(row);
+  }
+
+  async query(q: RecordQuery, pageSize: number, continuationToken?: string): Promise<Page<StoredRecord>> {
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new InvalidQueryError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    const plan = planQuery(q);
+    const resume = continuationToken === undefined ? undefined : decodeToken(continuationToken, plan.fingerprint);
+    if (plan.empty) return { items: [] };
+    if (resume && !('after' in resume)) throw new InvalidContinuationTokenError('server position is not valid');
+    if (resume && !(resume.after >= plan.ge && resume.after < plan.lt)) {
+      throw new InvalidContinuationTokenError('position is outside this query');
+    }
+    const matches = (row: Row) =>
+      (q.decidedBy === undefined || row.decidedByAad === q.decidedBy) &&
+      (q.teamId === undefined || row.teamKey === q.teamId) &&
+      (q.decision === undefined || row.decision === q.decision);
+    const rows = this.range(plan.partitionKey, resume ? resume.after : plan.ge, plan.lt, resume !== undefined).filter(matches);
+    const page = rows.slice(0, pageSize);
+    const items = page.map((row) => this.validated(row));
+    if (rows.length <= pageSize) return { items };
+    return { items, continuationToken: encodeToken(plan.fingerprint, { after: String(page.at(-1)!.rowKey) }) };
+  }
+
+  async byCase(tenantId: string, caseReference: string): Promise<StoredRecord[]> {
+    const caseKey = normaliseCaseReference(caseReference);
+    if (!caseKey) return [];
+    const { ge, lt } = indexRange(indexPrefix('case', caseKey));
+    const rows = this.range(tenantPartitionKey(tenantId), ge, lt, false);
+    if (rows.length > this.byCaseLimit) {
+      this.logger.warn({ tenantId, limit: this.byCaseLimit }, 'byCase truncated: the case has more entries than the limit');
+    }
+    return rows.slice(0, this.byCaseLimit).map((row) => this.validated(row));
+  }
+
+  /** Rows of one partition with RowKey in [from, lt) — or (from, lt) when `exclusive` — in RowKey order. */
+  private range(partitionKey: string, from: string, lt: string, exclusive: boolean): Row[] {
+    const partition = this.partitions.get(partitionKey);
+    if (!partition) return [];
+    return [...partition.keys()]
+      .filter((key) => (exclusive ? key > from : key >= from) && key < lt)
+      .sort()
+      .map((key) => partition.get(key)!);
+  }
+
+  private async parentCaseKeys(record: NewRecord): Promise<string[]> {
+    if (record.parentId === undefined) return [];
+    const parent = await this.get(record.scope.tenantId, record.parentId);
+    if (!parent) throw new InvalidRecordError(`parentId ${record.parentId} is not a record of this tenant`);
+    return [normaliseCaseReference(parent.caseReference)];
+  }
+
+  /** The same rules as the Table store: a replay only for the minting user under the same scope. */
+  private async replayOf(input: NewRecord, scope: string | undefined): Promise<StoredRecord | undefined> {
+    const partitionKey = tenantPartitionKey(input.scope.tenantId);
+    const markerRow = this.partitions.get(partitionKey)?.get(idempotencyRowKey(input.idempotencyKey));
+    if (!markerRow) return undefined;
+    const marker = this.checked(() => markerFromEntity('decisions', markerRow));
+    const me = normaliseMinter(input.decidedBy.aadObjectId);
+    if (marker.binding && (marker.binding.mintedBy !== me || marker.binding.boundTo !== scope)) throw new IdempotencyKeyInUseError();
+    const record = await this.get(input.scope.tenantId, marker.recordId);
+    if (!record) throw this.reported(new CorruptEntityError('decisions', `PartitionKey='${partitionKey}', RowKey='rec|${marker.recordId}'`, 'idempotency marker points at a missing record'));
+    if (normaliseMinter(record.decidedBy.aadObjectId) !== me) throw new IdempotencyKeyInUseError();
+    return record;
+  }
+
+  private partition(partitionKey: string): Map<string, Row> {
+    let partition = this.partitions.get(partitionKey);
+    if (!partition) this.partitions.set(partitionKey, (partition = new Map()));
+    return partition;
+  }
+
+  private validated(row: Row): StoredRecord {
+    return this.checked(() => recordFromEntity('decisions', row));
+  }
+
+  private checked<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (err) {
+      throw err instanceof CorruptEntityError ? this.reported(err) : err;
+    }
+  }
+
+  private reported(err: CorruptEntityError): CorruptEntityError {
+    this.logger.error({ table: err.table, where: err.where, detail: err.detail }, 'corrupt entity in Table storage');
+    return err;
+  }
+}
+
+export class MemoryAuditStore implements AuditStore {
+  private readonly entries: Array<{ key: string; entry: AuditEntry }> = [];
+  private readonly now: () => Date;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async write(input: NewAuditEntry): Promise<AuditEntry> {
+    const parsed = auditEntrySchema.safeParse({ ...input, at: input.at ?? this.now().toISOString() });
+    if (!parsed.success) throw new InvalidRecordError(`audit entry rejected: ${describeIssues(parsed.error)}`);
+    if (JSON.stringify(parsed.data.filter).length > MAX_FILTER_JSON_CHARS) throw new InvalidRecordError('audit entry rejected: filter is too large');
+    // Newest first by time, ties kept apart (the Table store's random suffix orders them arbitrarily).
+    this.entries.push({ key: `${parsed.data.at}|${crockfordRandom(8)}`, entry: copy(parsed.data) });
+    return copy(parsed.data);
+  }
+
+  async list(tenantId: string, limit = 100): Promise<AuditEntry[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError('limit must be an integer from 1 to 1000');
+    return this.entries
+      .filter((e) => e.entry.tenantId === tenantId)
+      .sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0))
+      .slice(0, limit)
+      .map((e) => copy(e.entry));
+  }
+}
+
+export class MemoryRoleStore implements RoleStore {
+  private readonly grants = new Map<string, RoleGrant>();
+  private readonly now: () => Date;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async getRole(tenantId: string, aadObjectId: string): Promise<Role | undefined> {
+    return this.grants.get(JSON.stringify([tenantId, aadObjectId]))?.role;
+  }
+
+  async grant(tenantId: string, aadObjectId: string, role: Role, grantedBy?: string): Promise<RoleGrant> {
+    const checked = z
+      .object({ tenantId: idSchema, aadObjectId: idSchema, role: z.enum(ROLES), grantedBy: idSchema.optional() })
+      .safeParse({ tenantId, aadObjectId, role, grantedBy });
+    if (!checked.success) throw new InvalidRecordError(`role grant rejected: ${describeIssues(checked.error)}`);
+    const grant: RoleGrant = { tenantId, aadObjectId, role, grantedAt: this.now().toISOString(), ...(grantedBy === undefined ? {} : { grantedBy }) };
+    this.grants.set(JSON.stringify([tenantId, aadObjectId]), grant);
+    return copy(grant);
+  }
+
+  async revoke(tenantId: string, aadObjectId: string): Promise<boolean> {
+    return this.grants.delete(JSON.stringify([tenantId, aadObjectId]));
+  }
+
+  async list(tenantId: string): Promise<RoleGrant[]> {
+    return [...this.grants.values()].filter((g) => g.tenantId === tenantId).map(copy);
+  }
+}
+
+export class MemoryConversationStore implements ConversationStore {
+  private readonly rows = new Map<string, StoredConversation>();
+  private readonly now: () => Date;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async upsert(tenantId: string, reference: StoredConversationReference, meta: ConversationMeta): Promise<StoredConversation> {
+    const ref = conversationReferenceSchema.safeParse(reference);
+    if (!ref.success) throw new InvalidRecordError(`conversation reference rejected: ${describeIssues(ref.error)}`);
+    const checkedMeta = metaSchema.safeParse(meta);
+    if (!checkedMeta.success) throw new InvalidRecordError(`conversation meta rejected: ${describeIssues(checkedMeta.error)}`);
+    if (!tenantId || (ref.data.conversation.tenantId !== undefined && ref.data.conversation.tenantId !== tenantId)) {
+      throw new InvalidRecordError('conversation reference belongs to a different tenant');
+    }
+    const stored: StoredConversation = {
+      ...checkedMeta.data,
+      tenantId,
+      conversationId: ref.data.conversation.id,
+      reference: ref.data,
+      active: true,
+      updatedAt: this.now().toISOString(),
+    };
+    this.rows.set(JSON.stringify([tenantId, stored.conversationId]), copy(stored));
+    return stored;
+  }
+
+  async markInactive(tenantId: string, conversationId: string, reason: string): Promise<boolean> {
+    const key = JSON.stringify([tenantId, conversationId]);
+    const row = this.rows.get(key);
+    if (!row) return false;
+    this.rows.set(key, { ...row, active: false, inactiveReason: reason.slice(0, INACTIVE_REASON_CHARS), updatedAt: this.now().toISOString() });
+    return true;
+  }
+
+  async get(tenantId: string, conversationId: string): Promise<StoredConversation | undefined> {
+    const row = this.rows.get(JSON.stringify([tenantId, conversationId]));
+    return row && copy(row);
+  }
+
+  async *listActive(tenantId?: string): AsyncGenerator<StoredConversation> {
+    for (const row of [...this.rows.values()]) {
+      if (row.active && (tenantId === undefined || row.tenantId === tenantId)) yield copy(row);
+    }
+  }
+}
+
+const SCHEDULE_ID = /^R-[0-9A-Z]{5}$/;
+
+export class MemoryReminderStore implements ReminderStore {
+  private readonly items = new Map<string, ReminderItem>();
+  private readonly watermarks = new Map<string, string>();
+  private readonly now: () => Date;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async createSchedule(input: NewScheduledReminder): Promise<ScheduledReminder> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const reminder: ScheduledReminder = { ...input, type: 'schedule', id: `R-${crockfordRandom(5)}`, active: true, createdAt: this.now().toISOString() };
+      const { tenantId: _t, type: _ty, id: _id, ...columns } = reminder;
+      const checked = scheduleEntitySchema.safeParse({ itemType: 'schedule', ...columns });
+      if (!checked.success) throw new InvalidRecordError(`reminder rejected: ${describeIssues(checked.error)}`);
+      const key = this.key(reminder);
+      if (this.items.has(key)) continue;
+      const { itemType: _i, ...stored } = checked.data;
+      this.items.set(key, { type: 'schedule', tenantId: input.tenantId, id: reminder.id, ...stored });
+      return copy(reminder);
+    }
+    throw new InvalidRecordError('could not allocate a unique reminder id');
+  }
+
+  async getSchedule(tenantId: string, scheduleId: string): Promise<ScheduledReminder | undefined> {
+    if (!SCHEDULE_ID.test(scheduleId)) return undefined;
+    const item = this.items.get(this.key({ type: 'schedule', tenantId, id: scheduleId }));
+    return item?.type === 'schedule' ? copy(item) : undefined;
+  }
+
+  async listSchedules(tenantId: string, conversationId?: string): Promise<ScheduledReminder[]> {
+    return this.active(tenantId)
+      .filter((i): i is ScheduledReminder => i.type === 'schedule' && (conversationId === undefined || i.conversationId === conversationId))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async cancelSchedule(tenantId: string, scheduleId: string, cancelledBy: string): Promise<boolean> {
+    if (!SCHEDULE_ID.test(scheduleId)) return false;
+    const key = this.key({ type: 'schedule', tenantId, id: scheduleId });
+    const item = this.items.get(key);
+    if (item?.type !== 'schedule') return false;
+    this.items.set(key, { ...item, active: false, cancelledBy });
+    return true;
+  }
+
+  async ensureFollowUp(input: NewFollowUpTracker): Promise<boolean> {
+    const { tenantId, id: recordId, ...rest } = input;
+    const checked = followUpEntitySchema.safeParse({ itemType: 'followup', ...rest, remindersSent: 0, nextRunAt: input.dueAt, active: true });
+    if (!checked.success) throw new InvalidRecordError(`follow-up tracker rejected: ${describeIssues(checked.error)}`);
+    const key = this.key({ type: 'followup', tenantId, id: recordId });
+    if (this.items.has(key)) return false;
+    const { itemType: _i, ...stored } = checked.data;
+    this.items.set(key, { type: 'followup', tenantId, id: recordId, ...stored });
+    return true;
+  }
+
+  async getFollowUp(tenantId: string, recordId: string): Promise<FollowUpTracker | undefined> {
+    const item = this.items.get(this.key({ type: 'followup', tenantId, id: recordId }));
+    return item?.type === 'followup' ? copy(item) : undefined;
+  }
+
+  async closeFollowUp(tenantId: string, recordId: string, reason: string): Promise<void> {
+    const key = this.key({ type: 'followup', tenantId, id: recordId });
+    const item = this.items.get(key);
+    if (item?.type === 'followup') this.items.set(key, { ...item, active: false, closedReason: reason.slice(0, 200) });
+  }
+
+  async listOpenFollowUps(tenantId: string, teamId?: string): Promise<FollowUpTracker[]> {
+    return this.active(tenantId)
+      .filter((i): i is FollowUpTracker => i.type === 'followup' && (teamId === undefined || i.teamId === teamId))
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  }
+
+  async *due(at: Date): AsyncGenerator<ReminderItem> {
+    const until = at.toISOString();
+    for (const item of [...this.items.values()]) if (item.active && item.nextRunAt <= until) yield copy(item);
+  }
+
+  async advance(item: ReminderItem, runAt: string, nextRunAt: string | undefined, opts: { countReminder?: boolean } = {}): Promise<boolean> {
+    const key = this.key(item);
+    const current = this.items.get(key);
+    if (!current || current.nextRunAt !== runAt) return false;
+    const moved: ReminderItem = nextRunAt === undefined ? { ...current, active: false } : { ...current, nextRunAt };
+    if (opts.countReminder && moved.type === 'followup') moved.remindersSent += 1;
+    this.items.set(key, moved);
+    return true;
+  }
+
+  async getWatermark(tenantId: string): Promise<string | undefined> {
+    return this.watermarks.get(tenantId);
+  }
+
+  async setWatermark(tenantId: string, readTo: string): Promise<void> {
+    this.watermarks.set(tenantId, readTo);
+  }
+
+  private active(tenantId: string): ReminderItem[] {
+    return [...this.items.values()].filter((i) => i.tenantId === tenantId && i.active).map(copy);
+  }
+
+  private key(item: Pick<ReminderItem, 'type' | 'tenantId' | 'id'>): string {
+    return JSON.stringify([item.tenantId, item.type, item.id]);
+  }
+}
+
+export class MemoryQuestionnaireSessionStore implements QuestionnaireSessionStore {
+  private readonly current_ = new Map<string, CurrentQuestionnaire>();
+
+  async replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire): Promise<CurrentQuestionnaire | undefined> {
+    const key = JSON.stringify([tenantId, aadObjectId]);
+    const previous = this.current_.get(key);
+    this.current_.set(key, copy(next));
+    return previous && copy(previous);
+  }
+
+  async current(tenantId: string, aadObjectId: string): Promise<CurrentQuestionnaire | undefined> {
+    const found = this.current_.get(JSON.stringify([tenantId, aadObjectId]));
+    return found && copy(found);
+  }
+}
+
+/** Leases with the Table store's semantics: conditional on the ETag the holder last saw; completed is final. */
+export class MemoryLeaseStore implements LeaseStore {
+  private readonly leases = new Map<string, { owner: string; expiresAt: number; generation: number; completed: boolean; etag: string }>();
+  private readonly now: () => Date;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<AcquireResult> {
+    const wall = this.now().getTime();
+    const current = this.leases.get(key);
+    if (current?.completed) return { acquired: false, reason: 'completed', owner: current.owner };
+    if (current && current.owner !== owner && current.expiresAt > wall) return { acquired: false, reason: 'held', owner: current.owner };
+    const generation = current ? current.generation + 1 : 1;
+    const row = { owner, expiresAt: wall + ttlMs, generation, completed: false, etag: newEtag() };
+    this.leases.set(key, row);
+    return { acquired: true, takeover: current !== undefined && current.owner !== owner, lease: { key, owner, expiresAt: row.expiresAt, generation, etag: row.etag } };
+  }
+
+  async renew(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
+    const written = this.overwrite(lease, { expiresAt: this.now().getTime() + ttlMs, completed: false });
+    return written && { ...lease, expiresAt: written.expiresAt, etag: written.etag };
+  }
+
+  async complete(lease: Lease): Promise<boolean> {
+    return this.overwrite(lease, { expiresAt: this.now().getTime(), completed: true }) !== undefined;
+  }
+
+  async release(lease: Lease): Promise<void> {
+    this.overwrite(lease, { expiresAt: 0, completed: false });
+  }
+
+  /** ETag-conditional: undefined when someone else wrote the lease since (it is lost). */
+  private overwrite(lease: Lease, state: { expiresAt: number; completed: boolean }) {
+    const current = this.leases.get(lease.key);
+    if (!current || current.etag !== lease.etag) return undefined;
+    const row = { owner: lease.owner, generation: lease.generation, ...state, etag: newEtag() };
+    this.leases.set(lease.key, row);
+    return row;
+  }
+}
+
+/** Deliveries with the Table store's protocol: claim once, a stale 'sending' becomes 'unknown', 'failed' may be reclaimed. */
+export class MemoryDeliveryStore implements DeliveryStore {
+  private readonly rows = new Map<string, { state: DeliveryState; owner: string; attempts: number; updatedAt: number; etag: string }>();
+  private readonly now: () => Date;
+  private readonly staleSendingMs: number;
+
+  constructor(options: MemoryStoreOptions & { staleSendingMs?: number } = {}) {
+    this.now = options.now ?? (() => new Date());
+    this.staleSendingMs = options.staleSendingMs ?? 60_000;
+  }
+
+  async claim(runId: string, conversationId: string, owner: string): Promise<ClaimResult> {
+    const key = JSON.stringify([runId, conversationId]);
+    const now = this.now().getTime();
+    const existing = this.rows.get(key);
+    if (!existing || existing.state === 'failed' || (existing.state === 'sending' && existing.owner === owner)) {
+      const attempts = existing ? existing.attempts + 1 : 1;
+      const etag = newEtag();
+      this.rows.set(key, { state: 'sending', owner, attempts, updatedAt: now, etag });
+      return { claimed: true, claim: { runId, conversationId, owner, attempts, etag } };
+    }
+    if (existing.state === 'sending' && now - existing.updatedAt > this.staleSendingMs) {
+      this.rows.set(key, { ...existing, state: 'unknown', updatedAt: now, etag: newEtag() });
+      return { claimed: false, state: 'unknown' };
+    }
+    return { claimed: false, state: existing.state };
+  }
+
+  async finish(claim: DeliveryClaim, state: Exclude<DeliveryState, 'sending'>): Promise<boolean> {
+    const key = JSON.stringify([claim.runId, claim.conversationId]);
+    const existing = this.rows.get(key);
+    if (!existing || existing.etag !== claim.etag) return false;
+    this.rows.set(key, { state, owner: claim.owner, attempts: claim.attempts, updatedAt: this.now().getTime(), etag: newEtag() });
+    return true;
+  }
+}
+
+/** Every store the app takes, in memory, sharing one clock and logger. */
+export function memoryStores(options: MemoryStoreOptions = {}) {
+  return {
+    decisions: new MemoryDecisionStore(options),
+    audit: new MemoryAuditStore(options),
+    roles: new MemoryRoleStore(options),
+    conversations: new MemoryConversationStore(options),
+    reminders: new MemoryReminderStore(options),
+    sessions: new MemoryQuestionnaireSessionStore(),
+    // Leases and deliveries keep the wall clock, as the Table ones do.
+    leases: new MemoryLeaseStore(),
+    deliveries: new MemoryDeliveryStore(),
+  };
+}
