@@ -80,14 +80,47 @@ const newEtag = (): string => `W/"${randomUUID()}"`;
 
 const RECORD_ID_ATTEMPTS = 3;
 
+/**
+ * The rows of an in-memory `decisions` table (partition → RowKey → row): the same rows the Table
+ * store writes. Several stores may share one, as several instances share a table.
+ */
+export class MemoryDecisionRows {
+  readonly partitions = new Map<string, Map<string, Row>>();
+
+  /** The RowKeys of one partition, in order. */
+  rowKeys(partitionKey: string): string[] {
+    return [...(this.partitions.get(partitionKey)?.keys() ?? [])].sort();
+  }
+
+  read(partitionKey: string, rowKey: string): Row {
+    const row = this.partitions.get(partitionKey)?.get(rowKey);
+    if (!row) throw new Error(`no row ${rowKey}`);
+    return copy(row);
+  }
+
+  /** A raw write, as a hand edit or an older version of the app would make (Merge or Replace, like the SDK's). */
+  write(partitionKey: string, row: { rowKey: string } & Row, mode: 'Merge' | 'Replace'): void {
+    const partition = this.partition(partitionKey);
+    const existing = partition.get(row.rowKey);
+    if (mode === 'Merge' && !existing) throw new Error(`no row ${row.rowKey} to merge into`);
+    partition.set(row.rowKey, { ...(mode === 'Merge' ? existing : {}), ...copy(row), partitionKey, etag: newEtag() });
+  }
+
+  partition(partitionKey: string): Map<string, Row> {
+    let partition = this.partitions.get(partitionKey);
+    if (!partition) this.partitions.set(partitionKey, (partition = new Map()));
+    return partition;
+  }
+}
+
 export class MemoryDecisionStore implements DecisionStore {
-  /** partition → RowKey → row: the same rows the Table store writes. */
-  private readonly partitions = new Map<string, Map<string, Row>>();
+  private readonly rows: MemoryDecisionRows;
   private readonly logger: Logger;
   private readonly now: () => Date;
   private readonly byCaseLimit: number;
 
-  constructor(options: MemoryStoreOptions & { byCaseLimit?: number } = {}) {
+  constructor(options: MemoryStoreOptions & { byCaseLimit?: number; rows?: MemoryDecisionRows } = {}) {
+    this.rows = options.rows ?? new MemoryDecisionRows();
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? (() => new Date());
     this.byCaseLimit = options.byCaseLimit ?? 500;
@@ -105,7 +138,7 @@ export class MemoryDecisionStore implements DecisionStore {
       const at = this.now();
       const record = JSON.parse(JSON.stringify({ ...newRecord, id: newRecordId(at), recordedAt: at.toISOString() })) as StoredRecord;
       const actions = recordTransaction(record, extraCaseKeys, scope);
-      const partition = this.partition(tenantPartitionKey(record.scope.tenantId));
+      const partition = this.rows.partition(tenantPartitionKey(record.scope.tenantId));
       // All or nothing, like an entity-group transaction: any existing row refuses the whole write.
       if (actions.every(([, entity]) => !partition.has(entity.rowKey))) {
         for (const [, entity] of actions) partition.set(entity.rowKey, { ...copy(entity), etag: newEtag() });
@@ -120,7 +153,7 @@ export class MemoryDecisionStore implements DecisionStore {
   async get(tenantId: string, id: string): Promise<StoredRecord | undefined> {
     const recordId = normaliseRecordId(id);
     if (!recordId) return undefined;
-    const row = this.partitions.get(tenantPartitionKey(tenantId))?.get(recordRowKey(recordId));
+    const row = this.rows.partitions.get(tenantPartitionKey(tenantId))?.get(recordRowKey(recordId));
     return row && this.validated(row);
   }
 
@@ -159,7 +192,7 @@ export class MemoryDecisionStore implements DecisionStore {
 
   /** Rows of one partition with RowKey in [from, lt) — or (from, lt) when `exclusive` — in RowKey order. */
   private range(partitionKey: string, from: string, lt: string, exclusive: boolean): Row[] {
-    const partition = this.partitions.get(partitionKey);
+    const partition = this.rows.partitions.get(partitionKey);
     if (!partition) return [];
     return [...partition.keys()]
       .filter((key) => (exclusive ? key > from : key >= from) && key < lt)
@@ -177,7 +210,7 @@ export class MemoryDecisionStore implements DecisionStore {
   /** The same rules as the Table store: a replay only for the minting user under the same scope. */
   private async replayOf(input: NewRecord, scope: string | undefined): Promise<StoredRecord | undefined> {
     const partitionKey = tenantPartitionKey(input.scope.tenantId);
-    const markerRow = this.partitions.get(partitionKey)?.get(idempotencyRowKey(input.idempotencyKey));
+    const markerRow = this.rows.partitions.get(partitionKey)?.get(idempotencyRowKey(input.idempotencyKey));
     if (!markerRow) return undefined;
     const marker = this.checked(() => markerFromEntity('decisions', markerRow));
     const me = normaliseMinter(input.decidedBy.aadObjectId);
@@ -186,12 +219,6 @@ export class MemoryDecisionStore implements DecisionStore {
     if (!record) throw this.reported(new CorruptEntityError('decisions', `PartitionKey='${partitionKey}', RowKey='rec|${marker.recordId}'`, 'idempotency marker points at a missing record'));
     if (normaliseMinter(record.decidedBy.aadObjectId) !== me) throw new IdempotencyKeyInUseError();
     return record;
-  }
-
-  private partition(partitionKey: string): Map<string, Row> {
-    let partition = this.partitions.get(partitionKey);
-    if (!partition) this.partitions.set(partitionKey, (partition = new Map()));
-    return partition;
   }
 
   private validated(row: Row): StoredRecord {

@@ -1,130 +1,58 @@
 /**
- * TableDecisionStore against a real Azurite: round trip, ordering, paging, filters, idempotency,
- * follow-ups, tenant isolation, tokens and corrupt rows. (Outages: decisionStoreOutage.test.ts.)
+ * The DecisionStore contract (test/support/decisionStoreContract.ts) against TableDecisionStore on a
+ * real Azurite and against the in-memory store the feature tests use — the same cases for both, so
+ * the fake cannot drift — plus what only Table storage does (short service pages).
+ * (Outages: decisionStoreOutage.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { TableClient } from '@azure/data-tables';
-import type { NewRecord, RecordQuery, StoredRecord } from '../../../src/storage/contract';
+import type { StoredRecord } from '../../../src/storage/contract';
 import { TableDecisionStore } from '../../../src/storage/decisionStore';
-import { CorruptEntityError, IdempotencyKeyInUseError, InvalidContinuationTokenError, InvalidQueryError, InvalidRecordError } from '../../../src/storage/errors';
-import { encodeKeyPart, normaliseCaseReference } from '../../../src/storage/keys';
+import { encodeKeyPart } from '../../../src/storage/keys';
+import { describeDecisionStoreContract } from '../../support/decisionStoreContract';
+import { MemoryDecisionRows, MemoryDecisionStore } from '../../support/memoryStores';
 import { capturingLogger, newRecord, steppingClock } from '../../support/records';
-import { rowKeysOf, startStorage, type StorageHarness } from '../../support/storageHarness';
+import { rowKeysOf, startStorage } from '../../support/storageHarness';
 
-let h: StorageHarness;
-const logger = capturingLogger();
-let store: TableDecisionStore;
-
-before(async () => {
-  h = await startStorage();
-  store = new TableDecisionStore(h.tables.decisions, { logger, now: steppingClock() });
-});
-after(() => h?.azurite.stop());
-
-const ids = (records: StoredRecord[]) => records.map((r) => r.id);
-const ENTITIES_PER_RECORD = 7; // idem, rec, all, team, user, case, outcome
-
-/** Pages through a query, checking the paging contract on the way; returns every item in order. */
-async function collectAll(s: TableDecisionStore, q: RecordQuery, pageSize: number): Promise<{ items: StoredRecord[]; pages: number }> {
-  const items: StoredRecord[] = [];
-  let token: string | undefined;
-  let pages = 0;
-  do {
-    const page = await s.query(q, pageSize, token);
-    pages++;
-    assert.ok(page.items.length <= pageSize, 'page larger than pageSize');
-    if (page.continuationToken) assert.equal(page.items.length, pageSize, 'a page with a token should be full');
-    items.push(...page.items);
-    token = page.continuationToken;
-    assert.ok(pages < 200, 'runaway paging');
-  } while (token);
-  assert.equal(new Set(ids(items)).size, items.length, 'duplicate records across pages');
-  return { items, pages };
-}
-
-/** The reference answer: filter in memory, newest first. */
-function expected(all: StoredRecord[], q: RecordQuery): string[] {
-  return all
-    .filter((r) => r.scope.tenantId === q.tenantId)
-    .filter((r) => q.teamId === undefined || (r.scope.teamId ?? r.scope.conversationId) === q.teamId)
-    .filter((r) => q.decidedBy === undefined || r.decidedBy.aadObjectId === q.decidedBy)
-    .filter((r) => q.caseReference === undefined || normaliseCaseReference(r.caseReference) === normaliseCaseReference(q.caseReference))
-    .filter((r) => q.decision === undefined || r.decision === q.decision)
-    .filter((r) => q.from === undefined || r.recordedAt >= new Date(q.from).toISOString())
-    .filter((r) => q.to === undefined || r.recordedAt < new Date(q.to).toISOString())
-    .sort((a, b) => (a.recordedAt < b.recordedAt ? 1 : a.recordedAt > b.recordedAt ? -1 : 0))
-    .map((r) => r.id);
-}
-
-describe('record and get', () => {
-  test('round trip: what is recorded is what is read back', async () => {
-    const input = newRecord({ scope: { tenantId: 'rt' }, reasonsWithoutConsent: undefined });
-    const { record, created } = await store.record(input);
-    assert.equal(created, true);
-    assert.match(record.id, /^D-\d{8}-[0-9A-HJKMNP-TV-Z]{6}$/);
-    assert.equal(record.id.slice(2, 10), record.recordedAt.slice(0, 10).replace(/-/g, ''));
-    const { id: _id, recordedAt: _at, ...rest } = record;
-    assert.deepEqual(rest, JSON.parse(JSON.stringify(input)));
-    assert.deepEqual(await store.get('rt', record.id), record);
-    // Ids are read aloud and retyped: lower case and look-alike letters still find it.
-    assert.deepEqual(await store.get('rt', ` ${record.id.toLowerCase()} `), record);
-    assert.equal(await store.get('rt', 'D-20000101-ZZZZZZ'), undefined);
-    assert.equal(await store.get('rt', 'not an id'), undefined);
-    assert.equal((await rowKeysOf(h.rawDecisions, 'rt')).length, ENTITIES_PER_RECORD);
-  });
-
-  test('awkward ids (slashes, hashes, question marks, unicode) are stored and found', async () => {
-    const tenantId = 'odd/tenant#?';
-    const input = newRecord({
-      scope: { tenantId, conversationId: '19:x/y#z?@thread.v2', conversationKind: 'channel', teamId: '19:team\\/#?~|@thread' },
-      decidedBy: { aadObjectId: 'user|with|pipes', name: 'Zoë' },
-      caseReference: 'Réf/ 42#?',
-    });
-    const { record } = await store.record(input);
-    assert.deepEqual(await store.get(tenantId, record.id), record);
-    const byTeam = await store.query({ tenantId, teamId: '19:team\\/#?~|@thread' }, 10);
-    assert.deepEqual(ids(byTeam.items), [record.id]);
-    assert.deepEqual(ids((await store.query({ tenantId, decidedBy: 'user|with|pipes' }, 10)).items), [record.id]);
-    assert.deepEqual(ids(await store.byCase(tenantId, 'réf/42#?')), [record.id]);
-  });
-
-  test('invalid input is refused with the field named, not stored', async () => {
-    await assert.rejects(store.record(newRecord({ scope: { tenantId: 'bad' }, caseReference: '  ' })), (err: Error) => {
-      assert.ok(err instanceof InvalidRecordError);
-      assert.match(err.message, /caseReference/);
-      return true;
-    });
-    await assert.rejects(store.record({ ...newRecord(), decision: 'maybe' } as unknown as NewRecord), InvalidRecordError);
-    await assert.rejects(store.record(newRecord({ informationOutline: 'x'.repeat(5000) })), InvalidRecordError);
-    assert.equal((await rowKeysOf(h.rawDecisions, 'bad')).length, 0);
-  });
+describeDecisionStoreContract('Table storage (Azurite)', async () => {
+  const h = await startStorage();
+  return {
+    make: (options) => new TableDecisionStore(h.tables.decisions, options),
+    rowKeys: (tenantId) => rowKeysOf(h.rawDecisions, tenantId),
+    readRow: (tenantId, rowKey) => h.rawDecisions.getEntity<Record<string, unknown>>(encodeKeyPart(tenantId), rowKey),
+    writeRow: async (tenantId, row, mode) => {
+      const entity = { partitionKey: encodeKeyPart(tenantId), ...row };
+      if (mode === 'Merge') await h.rawDecisions.updateEntity(entity, 'Merge');
+      else await h.rawDecisions.upsertEntity(entity, 'Replace');
+    },
+    stop: () => h.azurite.stop(),
+  };
 });
 
-describe('ordering and paging', () => {
+describeDecisionStoreContract('in memory', async () => {
+  const rows = new MemoryDecisionRows();
+  return {
+    make: (options) => new MemoryDecisionStore({ ...options, rows }),
+    rowKeys: async (tenantId) => rows.rowKeys(encodeKeyPart(tenantId)),
+    readRow: async (tenantId, rowKey) => rows.read(encodeKeyPart(tenantId), rowKey),
+    writeRow: async (tenantId, row, mode) => rows.write(encodeKeyPart(tenantId), row, mode),
+    stop: async () => undefined,
+  };
+});
+
+describe('Table storage only: service pages', () => {
+  let h: Awaited<ReturnType<typeof startStorage>>;
+  const logger = capturingLogger();
   const tenantId = 'paging';
   const recorded: StoredRecord[] = [];
+  const ids = (records: StoredRecord[]) => records.map((r) => r.id);
   before(async () => {
+    h = await startStorage();
+    const store = new TableDecisionStore(h.tables.decisions, { logger, now: steppingClock() });
     for (let i = 0; i < 25; i++) recorded.push((await store.record(newRecord({ scope: { tenantId } }))).record);
   });
-
-  test('newest first', async () => {
-    const page = await store.query({ tenantId }, 25);
-    assert.deepEqual(ids(page.items), ids(recorded).reverse());
-    assert.equal(page.continuationToken, undefined);
-  });
-
-  test('continuation tokens walk 4 pages with no gaps or duplicates', async () => {
-    const { items, pages } = await collectAll(store, { tenantId }, 7);
-    assert.equal(pages, 4);
-    assert.deepEqual(ids(items), ids(recorded).reverse());
-  });
-
-  test('an exact multiple of the page size ends without an empty extra page', async () => {
-    const { pages, items } = await collectAll(store, { tenantId }, 5);
-    assert.equal(pages, 5);
-    assert.equal(items.length, 25);
-  });
+  after(() => h?.azurite.stop());
 
   test('pages that come back short from the service are resumed from the service position', async () => {
     // Force one-row service pages and one round trip per page: every page ends mid-scan.
@@ -140,283 +68,6 @@ describe('ordering and paging', () => {
     } while (token && pages < 50);
     assert.deepEqual(ids(items), ids(recorded).reverse());
     assert.ok(pages >= 9, `expected many short pages, got ${pages}`);
-  });
-
-  test('page size is validated', async () => {
-    await assert.rejects(store.query({ tenantId }, 0), InvalidQueryError);
-    await assert.rejects(store.query({ tenantId }, 1001), InvalidQueryError);
-    await assert.rejects(store.query({ tenantId, from: 'last tuesday' }, 5), InvalidQueryError);
-  });
-});
-
-describe('filters', () => {
-  const tenantId = 'filters';
-  const all: StoredRecord[] = [];
-  const teams = [
-    { conversationKind: 'channel' as const, conversationId: '19:c1@thread.tacv2', teamId: 'team-1' },
-    { conversationKind: 'channel' as const, conversationId: '19:c2@thread.tacv2', teamId: '19:team/2#x?' },
-    { conversationKind: 'groupChat' as const, conversationId: '19:chat-9@thread.v2' },
-  ];
-  const users = ['u-1', 'u-2', 'u-3'];
-  const cases = ['CS-1', 'cs 2', 'Ref/3#'];
-  const decisions = ['share_with_consent', 'do_not_share', 'seek_advice', 'share_without_consent_justified'] as const;
-
-  before(async () => {
-    for (let i = 0; i < 36; i++) {
-      const input = newRecord({
-        scope: { tenantId, ...teams[i % 3] },
-        decidedBy: { aadObjectId: users[Math.floor(i / 3) % 3]!, name: 'P' },
-        caseReference: cases[Math.floor(i / 2) % 3]!,
-        decision: decisions[i % 4]!,
-      });
-      all.push((await store.record(input)).record);
-    }
-  });
-
-  test('each filter and combinations match an in-memory reference, newest first, across pages', async () => {
-    const mid = all[12]!.recordedAt;
-    const late = all[30]!.recordedAt;
-    const queries: Omit<RecordQuery, 'tenantId'>[] = [
-      {},
-      { teamId: 'team-1' },
-      { teamId: '19:team/2#x?' },
-      { teamId: '19:chat-9@thread.v2' },
-      { decidedBy: 'u-2' },
-      { caseReference: 'cs-1' },
-      { caseReference: 'CS2' },
-      { caseReference: 'ref/3#' },
-      { decision: 'do_not_share' },
-      { from: mid },
-      { to: mid },
-      { from: mid, to: late },
-      { teamId: 'team-1', decidedBy: 'u-1' },
-      { teamId: 'team-1', decision: 'share_with_consent' },
-      { decidedBy: 'u-3', decision: 'seek_advice', from: mid },
-      { caseReference: 'CS-1', teamId: '19:team/2#x?' },
-      { caseReference: 'CS 2', decidedBy: 'u-2', decision: 'do_not_share' },
-      { teamId: '19:chat-9@thread.v2', from: mid, to: late },
-      { decision: 'share_without_consent_justified', to: late },
-      { teamId: 'team-1', decidedBy: 'u-1', caseReference: 'CS-1', decision: 'share_with_consent', from: all[0]!.recordedAt, to: late },
-      { teamId: 'no-such-team' },
-      { from: late, to: mid },
-    ];
-    for (const partial of queries) {
-      const q = { tenantId, ...partial };
-      const want = expected(all, q);
-      const { items } = await collectAll(store, q, 4);
-      assert.deepEqual(ids(items), want, `query ${JSON.stringify(partial)}`);
-    }
-    // Sanity: the set-up really spreads records across values.
-    assert.ok(expected(all, { tenantId, teamId: 'team-1', decidedBy: 'u-1' }).length > 0);
-  });
-
-  test('date bounds: from is inclusive, to is exclusive', async () => {
-    const at = all[20]!.recordedAt;
-    assert.deepEqual(ids((await store.query({ tenantId, from: at, to: at }, 10)).items), []);
-    const one = await store.query({ tenantId, from: at, to: new Date(Date.parse(at) + 1).toISOString() }, 10);
-    assert.deepEqual(ids(one.items), [all[20]!.id]);
-  });
-
-  test('tenant isolation: another tenant sees none of it', async () => {
-    assert.deepEqual((await store.query({ tenantId: 'someone-else' }, 10)).items, []);
-    assert.deepEqual((await store.query({ tenantId: 'someone-else', teamId: 'team-1' }, 10)).items, []);
-    assert.deepEqual(await store.byCase('someone-else', 'CS-1'), []);
-    assert.equal(await store.get('someone-else', all[0]!.id), undefined);
-    // A token minted for one tenant's query does not work for another's.
-    const page = await store.query({ tenantId }, 3);
-    assert.ok(page.continuationToken);
-    await assert.rejects(store.query({ tenantId: 'someone-else' }, 3, page.continuationToken), InvalidContinuationTokenError);
-  });
-});
-
-describe('tampered continuation tokens', () => {
-  const tenantId = 'tokens';
-  let token: string;
-  before(async () => {
-    for (let i = 0; i < 4; i++) await store.record(newRecord({ scope: { tenantId } }));
-    token = (await store.query({ tenantId }, 2)).continuationToken!;
-  });
-
-  const decode = (t: string) => JSON.parse(Buffer.from(t, 'base64url').toString('utf8')) as Record<string, unknown>;
-  const encode = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-
-  test('garbage, edits and tokens for other queries give a clear error', async () => {
-    const bad = [
-      'not-a-token',
-      'abc!def',
-      token.slice(0, -3),
-      encode({ ...decode(token), v: 2 }),
-      encode({ ...decode(token), after: 'rec|D-20261126-AAAAAA' }), // outside the index range
-      encode({ v: 1, f: decode(token).f, server: 'bm90IGpzb24' }), // altered service position
-      encode({ ...decode(token), extra: true }),
-    ];
-    for (const t of bad) {
-      await assert.rejects(store.query({ tenantId }, 2, t), InvalidContinuationTokenError, `token ${t}`);
-    }
-    // Same tenant, different filters.
-    await assert.rejects(store.query({ tenantId, decision: 'do_not_share' }, 2, token), /different query/);
-    // The genuine token still works.
-    assert.equal((await store.query({ tenantId }, 2, token)).items.length, 2);
-  });
-});
-
-describe('idempotency', () => {
-  test('sequential double submit returns the first record and writes nothing more', async () => {
-    const input = newRecord({ scope: { tenantId: 'idem-seq' } });
-    const first = await store.record(input);
-    const second = await store.record(input);
-    assert.equal(first.created, true);
-    assert.equal(second.created, false);
-    assert.deepEqual(second.record, first.record);
-    assert.equal((await rowKeysOf(h.rawDecisions, 'idem-seq')).length, ENTITIES_PER_RECORD);
-  });
-
-  test('concurrent submits with one key produce exactly one record and one set of index rows', async () => {
-    const tenantId = 'idem-concurrent';
-    const input = newRecord({ scope: { tenantId } });
-    const racers = new TableDecisionStore(h.tables.decisions, { logger }); // real clock
-    const results = await Promise.all(Array.from({ length: 8 }, () => racers.record(input)));
-    assert.equal(results.filter((r) => r.created).length, 1);
-    assert.equal(new Set(results.map((r) => r.record.id)).size, 1);
-    const keys = await rowKeysOf(h.rawDecisions, tenantId);
-    assert.equal(keys.length, ENTITIES_PER_RECORD);
-    assert.equal(keys.filter((k) => k.startsWith('rec|')).length, 1);
-    assert.deepEqual(ids((await racers.query({ tenantId }, 10)).items), [results[0]!.record.id]);
-  });
-
-  test('the same key in another tenant is a different record', async () => {
-    const input = newRecord({ scope: { tenantId: 'idem-t1' } });
-    const a = await store.record(input);
-    const b = await store.record({ ...input, scope: { ...input.scope, tenantId: 'idem-t2' } });
-    assert.equal(b.created, true);
-    assert.notEqual(a.record.scope.tenantId, b.record.scope.tenantId);
-  });
-});
-
-describe('idempotency keys are bound to the user and scope that minted them', () => {
-  const other = { aadObjectId: '00000000-0000-0000-0000-0000000000bb', name: 'Other Practitioner' };
-
-  test("another user's key is refused without the record, writes nothing, and leaves the owner's retry idempotent", async () => {
-    const tenantId = 'idem-foreign';
-    const mine = newRecord({ scope: { tenantId }, caseReference: 'CS-OWNER' });
-    const first = await store.record(mine, { idempotencyScope: 'q1' });
-    const before = await rowKeysOf(h.rawDecisions, tenantId);
-    await assert.rejects(
-      store.record({ ...mine, decidedBy: other, caseReference: 'CS-OTHER' }, { idempotencyScope: 'q1' }),
-      (err: Error) => err instanceof IdempotencyKeyInUseError && !err.message.includes('CS-OWNER') && !err.message.includes(first.record.id),
-    );
-    assert.deepEqual(await rowKeysOf(h.rawDecisions, tenantId), before, 'nothing written');
-    // The same user under another scope (another questionnaire) is not a retry either.
-    await assert.rejects(store.record(mine, { idempotencyScope: 'q2' }), IdempotencyKeyInUseError);
-    await assert.rejects(store.record(mine), IdempotencyKeyInUseError);
-    // The owner's retry, same scope, any letter case of her id: the one record.
-    const again = await store.record({ ...mine, decidedBy: { ...mine.decidedBy, aadObjectId: mine.decidedBy.aadObjectId.toUpperCase() } }, { idempotencyScope: 'q1' });
-    assert.equal(again.created, false);
-    assert.equal(again.record.id, first.record.id);
-  });
-
-  test('concurrent submits of one key by two users: one record, the loser refused', async () => {
-    const tenantId = 'idem-race-users';
-    const input = newRecord({ scope: { tenantId } });
-    const racers = new TableDecisionStore(h.tables.decisions, { logger });
-    const results = await Promise.allSettled([0, 1, 2, 3].map((i) => racers.record(i % 2 ? { ...input, decidedBy: other } : input)));
-    const won = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof store.record>>> => r.status === 'fulfilled');
-    const lost = results.filter((r) => r.status === 'rejected');
-    assert.equal(new Set(won.map((r) => r.value.record.id)).size, 1);
-    const winner = won[0]!.value.record.decidedBy.aadObjectId;
-    assert.ok(won.every((r) => r.value.record.decidedBy.aadObjectId === winner), 'only the minter gets the record');
-    assert.equal(won.length, 2);
-    assert.ok(lost.every((r) => (r as PromiseRejectedResult).reason instanceof IdempotencyKeyInUseError));
-    assert.equal((await rowKeysOf(h.rawDecisions, tenantId)).length, ENTITIES_PER_RECORD);
-  });
-
-  test('a marker written before binding (no minter) answers only the user its record names', async () => {
-    const tenantId = 'idem-legacy';
-    const input = newRecord({ scope: { tenantId } });
-    const first = await store.record(input, { idempotencyScope: 'q1' });
-    const pk = encodeKeyPart(tenantId);
-    const rowKey = `idem|${encodeKeyPart(input.idempotencyKey)}`;
-    await h.rawDecisions.updateEntity({ partitionKey: pk, rowKey, entityKind: 'idem', schemaVersion: 1, recordId: first.record.id }, 'Replace');
-    await assert.rejects(store.record({ ...input, decidedBy: other }), IdempotencyKeyInUseError);
-    const again = await store.record(input, { idempotencyScope: 'whatever' });
-    assert.equal(again.created, false);
-    assert.equal(again.record.id, first.record.id);
-  });
-});
-
-describe('follow-ups and byCase', () => {
-  const tenantId = 'cases';
-
-  test('a follow-up linked by parentId is listed with its decision, newest first', async () => {
-    const decision = (await store.record(newRecord({ scope: { tenantId }, caseReference: 'CS-77', openFollowUps: ['inform_subject_later'] }))).record;
-    await store.record(newRecord({ scope: { tenantId }, caseReference: 'CS-78' }));
-    const followUp = (
-      await store.record(
-        newRecord({ scope: { tenantId }, kind: 'follow_up_subject_informed', parentId: decision.id, caseReference: 'cs 77', subjectInformed: 'yes' }),
-      )
-    ).record;
-    // Typed with a different case reference: still filed under the parent's case.
-    const correction = (
-      await store.record(newRecord({ scope: { tenantId }, kind: 'correction', parentId: decision.id, caseReference: 'CS-77-typo' }))
-    ).record;
-    assert.deepEqual(ids(await store.byCase(tenantId, 'CS-77')), [correction.id, followUp.id, decision.id]);
-    assert.deepEqual(ids(await store.byCase(tenantId, 'CS-77-TYPO')), [correction.id]);
-    assert.deepEqual(ids((await store.query({ tenantId, caseReference: 'CS-77' }, 10)).items), [correction.id, followUp.id, decision.id]);
-    assert.deepEqual(await store.byCase(tenantId, '   '), []);
-  });
-
-  test('a parentId that does not exist (or belongs to another tenant) is refused', async () => {
-    await assert.rejects(store.record(newRecord({ scope: { tenantId }, kind: 'correction', parentId: 'D-20261126-AAAAAA' })), InvalidRecordError);
-    const other = (await store.record(newRecord({ scope: { tenantId: 'cases-other' } }))).record;
-    await assert.rejects(store.record(newRecord({ scope: { tenantId }, kind: 'correction', parentId: other.id })), InvalidRecordError);
-  });
-
-  test('byCase is bounded', async () => {
-    const small = new TableDecisionStore(h.tables.decisions, { logger, byCaseLimit: 3 });
-    for (let i = 0; i < 5; i++) await store.record(newRecord({ scope: { tenantId }, caseReference: 'BIG-1' }));
-    assert.equal((await small.byCase(tenantId, 'BIG-1')).length, 3);
-    assert.ok(logger.lines.some((l) => l.level === 'warn' && /truncated/.test(l.message)));
-  });
-});
-
-describe('corrupt stored entities', () => {
-  const tenantId = 'corrupt';
-  const pk = encodeKeyPart(tenantId);
-
-  test('a damaged record row gives a clear, logged CorruptEntityError without its content', async () => {
-    const { record } = await store.record(newRecord({ scope: { tenantId } }));
-    const raw = await h.rawDecisions.getEntity<Record<string, unknown>>(pk, `rec|${record.id}`);
-    const damaged = { ...JSON.parse(raw.record as string), decision: 'perhaps' };
-    await h.rawDecisions.updateEntity({ partitionKey: pk, rowKey: `rec|${record.id}`, record: JSON.stringify(damaged) }, 'Merge');
-    const before = logger.lines.length;
-    await assert.rejects(store.get(tenantId, record.id), (err: Error) => {
-      assert.ok(err instanceof CorruptEntityError);
-      assert.match(err.message, /decision/);
-      assert.match(err.message, new RegExp(`rec\\|${record.id}`));
-      assert.doesNotMatch(err.message, /Attendance|Pat Practitioner|CS-1001/);
-      return true;
-    });
-    const logged = logger.lines.slice(before);
-    assert.equal(logged.length, 1);
-    assert.equal(logged[0]!.level, 'error');
-    assert.doesNotMatch(JSON.stringify(logged), /Attendance|Pat Practitioner/);
-  });
-
-  test('unparseable JSON, missing columns and rows copied from another tenant are all refused', async () => {
-    const plant = async (rowKey: string, props: Record<string, unknown>) =>
-      h.rawDecisions.upsertEntity({ partitionKey: pk, rowKey, ...props }, 'Replace');
-    await plant('rec|D-20261126-CRPT01', { entityKind: 'rec', recordId: 'D-20261126-CRPT01', record: '{"id": "D-2026' });
-    await assert.rejects(store.get(tenantId, 'D-20261126-CRPT01'), /not valid JSON/);
-    await plant('rec|D-20261126-CRPT02', { entityKind: 'rec', recordId: 'D-20261126-CRPT02' });
-    await assert.rejects(store.get(tenantId, 'D-20261126-CRPT02'), CorruptEntityError);
-    const foreign = (await store.record(newRecord({ scope: { tenantId: 'victim' } }))).record;
-    await plant(`rec|${foreign.id}`, { entityKind: 'rec', recordId: foreign.id, record: JSON.stringify(foreign) });
-    await assert.rejects(store.get(tenantId, foreign.id), /tenant or id mismatch/);
-  });
-
-  test('a damaged index row fails the query clearly', async () => {
-    await h.rawDecisions.upsertEntity({ partitionKey: pk, rowKey: 'all|0000000000000|D-20261126-CRPT03', entityKind: 'idx' }, 'Replace');
-    await assert.rejects(store.query({ tenantId }, 50), (err: Error) => err instanceof CorruptEntityError && /all index row/.test(err.message));
   });
 });
 
