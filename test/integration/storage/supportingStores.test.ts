@@ -1,17 +1,63 @@
 /**
- * Audit, role and conversation stores against a real Azurite.
+ * The supporting stores' contract (test/support/storeContracts.ts) against the Table stores on a
+ * real Azurite and against the in-memory ones the feature tests use, plus what only Table storage
+ * shows: the tables themselves, what a row holds, and corrupt rows.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TableServiceClient } from '@azure/data-tables';
 import { TableAuditStore } from '../../../src/storage/auditStore';
+import { createDeliveriesTableClient, TableDeliveryStore } from '../../../src/storage/deliveryStore';
+import { TableLeaseStore } from '../../../src/storage/leaseStore';
+import { TableQuestionnaireSessionStore } from '../../../src/storage/questionnaireSessionStore';
+import { TableReminderStore } from '../../../src/storage/reminderStore';
 import { TableConversationStore, type StoredConversationReference } from '../../../src/storage/conversationStore';
 import { CorruptEntityError, InvalidRecordError } from '../../../src/storage/errors';
 import { encodeKeyPart } from '../../../src/storage/keys';
 import { TableRoleStore } from '../../../src/storage/roleStore';
 import { ensureTables, TABLE_NAMES } from '../../../src/storage/tableClients';
-import { capturingLogger, steppingClock } from '../../support/records';
+import {
+  MemoryAuditStore,
+  MemoryConversationStore,
+  MemoryDeliveryStore,
+  MemoryLeaseStore,
+  MemoryQuestionnaireSessionStore,
+  MemoryReminderStore,
+  MemoryRoleStore,
+} from '../../support/memoryStores';
+import { capturingLogger } from '../../support/records';
+import { conversationReference, describeSupportingStoresContract } from '../../support/storeContracts';
 import { startStorage, type StorageHarness } from '../../support/storageHarness';
+
+describeSupportingStoresContract('Table storage (Azurite)', async () => {
+  const storage = await startStorage();
+  const deliveriesTable = createDeliveriesTableClient(storage.azurite.connectionString);
+  await new TableDeliveryStore(deliveriesTable).ensureTable();
+  return {
+    audit: (options) => new TableAuditStore(storage.tables.audit, options),
+    roles: (options) => new TableRoleStore(storage.tables.roles, options),
+    conversations: (options) => new TableConversationStore(storage.tables.conversations, options),
+    reminders: (options) => new TableReminderStore(storage.tables.reminders, options),
+    sessions: () => new TableQuestionnaireSessionStore(storage.tables.sessions),
+    leases: (options) => new TableLeaseStore(storage.tables.leases, options),
+    deliveries: (options) => new TableDeliveryStore(deliveriesTable, options),
+    stop: () => storage.azurite.stop(),
+  };
+});
+
+describeSupportingStoresContract('in memory', async () => {
+  // A fresh store per call: each contract test makes its own and works in its own tenant or key.
+  return {
+    audit: (options) => new MemoryAuditStore(options),
+    roles: (options) => new MemoryRoleStore(options),
+    conversations: (options) => new MemoryConversationStore(options),
+    reminders: (options) => new MemoryReminderStore(options),
+    sessions: () => new MemoryQuestionnaireSessionStore(),
+    leases: (options) => new MemoryLeaseStore(options),
+    deliveries: (options) => new MemoryDeliveryStore(options),
+    stop: async () => undefined,
+  };
+});
 
 let h: StorageHarness;
 const logger = capturingLogger();
@@ -29,50 +75,7 @@ test('ensureTables creates every table and is safe to run again', async () => {
   assert.deepEqual(names.sort(), Object.values(TABLE_NAMES).sort());
 });
 
-describe('audit', () => {
-  test('entries are append-only, newest first, limited and per tenant', async () => {
-    const audit = new TableAuditStore(h.tables.audit, { logger, now: steppingClock() });
-    for (let i = 0; i < 5; i++) {
-      await audit.write({ tenantId: 't-audit', actorAadObjectId: 'mgr-1', action: 'query_records', filter: { teamId: `team-${i}` }, resultCount: i });
-    }
-    // Two audits in the same millisecond must both survive.
-    const at = '2026-11-20T10:00:00.000Z';
-    await audit.write({ tenantId: 't-audit-2', actorAadObjectId: 'mgr-2', action: 'export_csv', filter: {}, resultCount: 1, at });
-    await audit.write({ tenantId: 't-audit-2', actorAadObjectId: 'mgr-2', action: 'export_csv', filter: {}, resultCount: 2, at });
-
-    const latest = await audit.list('t-audit', 3);
-    assert.deepEqual(latest.map((e) => e.resultCount), [4, 3, 2]);
-    assert.deepEqual(latest[0]!.filter, { teamId: 'team-4' });
-    assert.equal((await audit.list('t-audit')).length, 5);
-    assert.equal((await audit.list('t-audit-2')).length, 2);
-    assert.deepEqual(await audit.list('nobody'), []);
-    await assert.rejects(
-      audit.write({ tenantId: 't-audit', actorAadObjectId: '', action: 'x', filter: {}, resultCount: -1 }),
-      InvalidRecordError,
-    );
-  });
-});
-
-describe('roles', () => {
-  test('grant, read, change, revoke and list', async () => {
-    const roles = new TableRoleStore(h.tables.roles, { logger });
-    assert.equal(await roles.getRole('t-roles', 'aad-1'), undefined);
-    await roles.grant('t-roles', 'aad-1', 'manager', 'aad-admin');
-    await roles.grant('t-roles', 'aad-2', 'admin');
-    await roles.grant('t-other', 'aad-1', 'admin');
-    assert.equal(await roles.getRole('t-roles', 'aad-1'), 'manager');
-    await roles.grant('t-roles', 'aad-1', 'admin');
-    assert.equal(await roles.getRole('t-roles', 'aad-1'), 'admin');
-    const listed = await roles.list('t-roles');
-    assert.deepEqual(listed.map((g) => [g.aadObjectId, g.role]).sort(), [['aad-1', 'admin'], ['aad-2', 'admin']]);
-    assert.equal(listed.find((g) => g.aadObjectId === 'aad-1')!.grantedBy, undefined, 're-grant replaces the row');
-    assert.equal(await roles.revoke('t-roles', 'aad-1'), true);
-    assert.equal(await roles.revoke('t-roles', 'aad-1'), false);
-    assert.equal(await roles.getRole('t-roles', 'aad-1'), undefined);
-    assert.equal(await roles.getRole('t-other', 'aad-1'), 'admin');
-    await assert.rejects(roles.grant('t-roles', 'aad-3', 'owner' as never), InvalidRecordError);
-  });
-
+describe('Table storage only: roles', () => {
   test('a role row with an unknown role is reported as corrupt', async () => {
     const roles = new TableRoleStore(h.tables.roles, { logger });
     await h.tables.roles.upsertEntity({ partitionKey: 't-bad-role', rowKey: 'aad-9', role: 'superuser', grantedAt: new Date().toISOString() });
@@ -80,48 +83,8 @@ describe('roles', () => {
   });
 });
 
-describe('conversations', () => {
-  const reference = (conversationId: string, tenantId = 't-conv'): StoredConversationReference & { locale: string } => ({
-    serviceUrl: 'https://smba.trafficmanager.net/emea/',
-    channelId: 'msteams',
-    conversation: { id: conversationId, conversationType: 'channel', tenantId },
-    bot: { id: '28:bot-app-id' },
-    user: { id: '29:user', aadObjectId: 'aad-1' },
-    locale: 'en-GB',
-  });
-
-  test('upsert, get, deactivate, reactivate and list active ones', async () => {
-    const conversations = new TableConversationStore(h.tables.conversations, { logger });
-    const odd = '19:abc/def#ghi?@thread.tacv2';
-    const saved = await conversations.upsert('t-conv', reference(odd), { kind: 'channel', teamId: 'team-1', channelId: odd });
-    await conversations.upsert('t-conv', reference('a:personal-1'), { kind: 'personal' });
-    await conversations.upsert('t-conv-2', reference('a:personal-2', 't-conv-2'), { kind: 'personal' });
-
-    const got = await conversations.get('t-conv', odd);
-    assert.deepEqual(got, saved);
-    assert.equal(got!.reference.locale, 'en-GB', 'the locale is kept for the Bot Framework');
-    assert.equal(await conversations.get('t-conv', 'nope'), undefined);
-
-    assert.equal(await conversations.markInactive('t-conv', odd, 'bot_removed'), true);
-    assert.equal(await conversations.markInactive('t-conv', 'nope', 'bot_removed'), false);
-    const inactive = await conversations.get('t-conv', odd);
-    assert.equal(inactive!.active, false);
-    assert.equal(inactive!.inactiveReason, 'bot_removed');
-
-    const activeIds = async (tenantId?: string) => {
-      const out: string[] = [];
-      for await (const c of conversations.listActive(tenantId)) out.push(c.conversationId);
-      return out.sort();
-    };
-    assert.deepEqual(await activeIds('t-conv'), ['a:personal-1']);
-    assert.deepEqual(await activeIds(), ['a:personal-1', 'a:personal-2']);
-
-    await conversations.upsert('t-conv', reference(odd), { kind: 'channel', teamId: 'team-1' });
-    const back = await conversations.get('t-conv', odd);
-    assert.equal(back!.active, true);
-    assert.equal(back!.inactiveReason, undefined);
-    assert.deepEqual(await activeIds('t-conv'), ['19:abc/def#ghi?@thread.tacv2', 'a:personal-1']);
-  });
+describe('Table storage only: conversations', () => {
+  const reference = conversationReference;
 
   test('only the fields a proactive send needs are stored; names and unknown fields are dropped on write and on read', async () => {
     const conversations = new TableConversationStore(h.tables.conversations, { logger });
