@@ -1,34 +1,60 @@
 /**
- * Starts the real bot (restify + CloudAdapter + Table storage) on a free port against a real
- * Azurite, and talks to it the way Teams does: Bot Framework activities over HTTP.
+ * Starts the real bot (restify + CloudAdapter + storage) on a free port and talks to it the way
+ * Teams does: Bot Framework activities over HTTP. Storage is a real Azurite, or — with
+ * `{ stores: 'memory' }`, for the fast feature tests — the in-memory stores of
+ * test/support/memoryStores.ts, which pass the same contract tests as the Table ones.
  *
  * Messages use deliveryMode "expectReplies" so the bot's replies come back in the HTTP response;
  * card actions are `invoke` activities named `adaptiveCard/action`, answered in the response body.
  */
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App, type AppOptions } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { startAzurite, type AzuriteHandle } from './azurite';
+import { azuriteConnectionString, startAzurite, type AzuriteHandle } from './azurite';
+import { memoryStores } from './memoryStores';
 
-export interface BotHarness {
+interface RunningBot {
   app: App;
-  azurite: AzuriteHandle;
   baseUrl: string;
   /** Every log line the bot wrote, parsed (to assert nothing personal is logged). */
   logs: Array<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
-export async function startBot(env: Record<string, string> = {}, opts: { azurite?: AzuriteHandle } = {}): Promise<BotHarness> {
-  const azurite = opts.azurite ?? (await startAzurite());
+export interface BotHarness extends RunningBot {
+  azurite: AzuriteHandle;
+}
+
+export interface MemoryBotHarness extends RunningBot {
+  /** The in-memory stores the app runs on (the same objects as app.stores). */
+  stores: ReturnType<typeof memoryStores>;
+}
+
+/** App options a test may set besides the stores (the clock, the reminder scheduler). */
+export type HarnessAppOptions = Pick<AppOptions, 'now' | 'reminders'>;
+
+/**
+ * Port 9 (discard) on the loopback: nothing listens there, so if anything reached for Table storage
+ * while the bot runs on in-memory stores it would fail at once instead of passing unnoticed.
+ */
+const NO_TABLE_STORAGE = azuriteConnectionString(9);
+
+export function startBot(env: Record<string, string>, opts: { stores: 'memory'; app?: HarnessAppOptions }): Promise<MemoryBotHarness>;
+export function startBot(env?: Record<string, string>, opts?: { azurite?: AzuriteHandle }): Promise<BotHarness>;
+export async function startBot(
+  env: Record<string, string> = {},
+  opts: { azurite?: AzuriteHandle; stores?: 'memory'; app?: HarnessAppOptions } = {},
+): Promise<BotHarness | MemoryBotHarness> {
+  const inMemory = opts.stores === 'memory';
+  const azurite = inMemory ? undefined : (opts.azurite ?? (await startAzurite()));
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
-    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    AZURE_STORAGE_CONNECTION_STRING: azurite ? azurite.connectionString : NO_TABLE_STORAGE,
     ...env,
   });
   const logs: Array<Record<string, unknown>> = [];
@@ -38,26 +64,27 @@ export async function startBot(env: Record<string, string> = {}, opts: { azurite
       cb();
     },
   });
+  const stores = inMemory ? memoryStores({ now: opts.app?.now }) : undefined;
   let app: App;
   let port: number;
   try {
-    app = await createApp(config, { logger: createLogger('info', sink) });
+    app = await createApp(config, { logger: createLogger('info', sink), ...opts.app, ...(stores ? { stores } : {}) });
     port = await app.listen();
   } catch (err) {
     // Never leave an orphaned Azurite behind: it would keep the test process alive.
-    if (!opts.azurite) await azurite.stop();
+    if (azurite && !opts.azurite) await azurite.stop();
     throw err;
   }
-  return {
+  const running: RunningBot = {
     app,
-    azurite,
     baseUrl: `http://127.0.0.1:${port}`,
     logs,
     async stop() {
       await app.close();
-      if (!opts.azurite) await azurite.stop();
+      if (azurite && !opts.azurite) await azurite.stop();
     },
   };
+  return stores ? { ...running, stores } : { ...running, azurite: azurite! };
 }
 
 export interface TeamsUser {

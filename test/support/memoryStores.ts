@@ -550,8 +550,11 @@ export class MemoryDeliveryStore implements DeliveryStore {
 
 /** Every store the app takes, in memory, sharing one clock and logger. */
 export function memoryStores(options: MemoryStoreOptions = {}) {
+  // Exposed so a test can seed records at chosen times through a second store over the same rows.
+  const decisionRows = new MemoryDecisionRows();
   return {
-    decisions: new MemoryDecisionStore(options),
+    decisionRows,
+    decisions: new MemoryDecisionStore({ ...options, rows: decisionRows }),
     audit: new MemoryAuditStore(options),
     roles: new MemoryRoleStore(options),
     conversations: new MemoryConversationStore(options),
