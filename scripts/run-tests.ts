@@ -1,7 +1,9 @@
 /**
  * `npm test`: runs every test file with Node's built-in test runner (through tsx).
  *
- * Unit and integration files run two at a time (this machine has 2 cores). The browser e2e files
+ * The feature files (test/feature: every card flow over HTTP on in-memory stores, no Azurite) run
+ * first, as their own batch whose time is printed (they must stay fast). Unit and integration files
+ * then run two at a time (this machine has 2 cores). The browser e2e files
  * then run one at a time: each starts its own Azurite, bot, Agents Playground and Chromium, and two
  * such stacks side by side on 2 cores make the Playground slow enough to miss its waits.
  *
@@ -77,21 +79,35 @@ function run(files: string[], concurrency: number): RunResult {
 }
 
 const requested = process.argv.slice(2);
-const isE2e = (f: string) => f.split(path.sep).join('/').includes('test/e2e/');
-const all = requested.length > 0 ? requested : [...testFilesUnder('test/unit'), ...testFilesUnder('test/integration'), ...e2eFiles()];
+const under = (dir: string) => (f: string) => f.split(path.sep).join('/').includes(`test/${dir}/`);
+const isE2e = under('e2e');
+const isFeature = under('feature');
+const all =
+  requested.length > 0
+    ? requested
+    : [...testFilesUnder('test/unit'), ...testFilesUnder('test/feature'), ...testFilesUnder('test/integration'), ...e2eFiles()];
 if (all.length === 0) {
   console.error('No test files found.');
   process.exit(1);
 }
 
 const batches = [
-  { files: all.filter((f) => !isE2e(f)), concurrency: 2 },
-  { files: all.filter(isE2e), concurrency: 1 },
+  { name: 'feature', files: all.filter(isFeature), concurrency: 2 },
+  { name: 'unit and integration', files: all.filter((f) => !isE2e(f) && !isFeature(f)), concurrency: 2 },
+  { name: 'e2e', files: all.filter(isE2e), concurrency: 1 },
 ].filter((b) => b.files.length > 0);
 
-const results = batches.map((b) => run(b.files, b.concurrency));
+const timings: string[] = [];
+const results = batches.map((b) => {
+  const started = process.hrtime.bigint();
+  const result = run(b.files, b.concurrency);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  timings.push(`${b.name}: ${result.passed} passed, ${result.failed} failed in ${seconds.toFixed(1)} s (${b.files.length} files)`);
+  return result;
+});
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 const status = results.some((r) => r.status !== 0) || failed > 0 || passed === 0 ? 1 : 0;
-console.log(`\nSummary: ${passed} passed, ${failed} failed`);
+console.log(`\n${timings.join('\n')}`);
+console.log(`Summary: ${passed} passed, ${failed} failed`);
 process.exit(status);
