@@ -40,6 +40,20 @@ export default tseslint.config(
     },
   },
   {
+    // Layers: the Azure Table SDK stays in storage, so the bot, the schedulers and the composition
+    // root depend on the store interfaces (src/storage/contract.ts), never on Table plumbing. The
+    // typescript-eslint rule (not the core one the blocks above use) so this block composes with
+    // them instead of replacing their patterns, and type-only imports are caught too.
+    files: ['src/**'],
+    ignores: ['src/storage/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@azure/data-tables', '@azure/data-tables/*'], message: '@azure/data-tables is imported only in src/storage.' }] },
+      ],
+    },
+  },
+  {
     // Scripts, benchmarks and tests talk to a person at a terminal.
     files: ['scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
