@@ -8,7 +8,7 @@ import { answerHeadline, buildOutcome, matchingRule } from './outcome';
 import { longestRemaining, validateAnswers, walkPath } from './path';
 import type { Question, RulePack } from './rulePack/schema';
 
-export { validateAnswers, completePaths } from './path';
+export { completePaths } from './path';
 
 function toQuestionView(q: Question): QuestionView {
   const view: QuestionView = {
@@ -69,8 +69,10 @@ export function back(pack: RulePack, answers: Answers): Answers {
 
 /**
  * Sets (or changes) one answer and drops any later answers the change has taken off the path — for
- * a card that lets the practitioner change an earlier answer. The question must be on the path.
+ * a card that would let the practitioner change an earlier answer (none does yet: Back undoes the
+ * last answer instead). The question must be on the path.
  * @throws InvalidAnswersError if the question is unknown, the code is not one of its options, or the question is not on the path.
+ * @internal Not on the domain's public surface (src/domain/index.ts); the engine's unit tests use it.
  */
 export function answerQuestion(pack: RulePack, answers: Answers, questionId: string, code: string): Answers {
   const valid = validateAnswers(pack, answers);
@@ -95,7 +97,10 @@ export function answerQuestion(pack: RulePack, answers: Answers, questionId: str
   return Object.freeze(result);
 }
 
-/** Question text and chosen option label for each answer, in path order: for summaries and records. */
+/**
+ * Question text and chosen option label for each answer, in path order.
+ * @internal Not on the domain's public surface (src/domain/index.ts); the engine's unit tests walk paths with it.
+ */
 export function describeAnswers(
   pack: RulePack,
   answers: Answers,

@@ -7,7 +7,7 @@ import { loadRulePack } from './rulePack/schema';
 import type { RulePack } from './rulePack/schema';
 
 export * from './contract';
-export { evaluate, back, validateAnswers, answerQuestion, describeAnswers, completePaths } from './engine';
+export { evaluate, back, completePaths } from './engine';
 export { loadRulePack, RulePackError, CHANNEL_CODES, RECIPIENT_CODES } from './rulePack/schema';
 export type { RulePack, RulePackInput, Condition, Question, Rule, ChannelCode, RecipientCode } from './rulePack/schema';
 export { SAFETY_LINES } from './rulePack/pack';

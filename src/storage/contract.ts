@@ -4,8 +4,9 @@
  * The Table implementations live beside this file and use @azure/data-tables; the bot and the
  * schedulers depend only on these interfaces, so the feature tests can run them on in-memory stores.
  *
- * Records are append-only. A correction or follow-up is a new record linked to the first by
- * `parentId`; nothing is ever updated in place (see docs/storage-design.md).
+ * Records are append-only. A follow-up (the person told, consent withdrawn, a recipient told) is a
+ * new record linked to the decision by `parentId`; nothing is ever updated in place (see
+ * docs/storage-design.md).
  */
 import type { Answers, ConsentStatus, DecisionCode, FollowUpCode } from '../domain/contract';
 import type { AuditEntry, NewAuditEntry } from './auditStore';
@@ -26,9 +27,7 @@ export type RecordKind =
   /** consent withdrawn for a case: recorded against the case reference */
   | 'consent_withdrawn'
   /** a recipient was told consent was withdrawn */
-  | 'follow_up_party_informed'
-  /** a correction of an earlier record (the earlier one stays) */
-  | 'correction';
+  | 'follow_up_party_informed';
 
 export type RecipientAgency =
   | 'childrens_social_care'

@@ -17,7 +17,6 @@ export const RECORD_KINDS = [
   'follow_up_subject_informed',
   'consent_withdrawn',
   'follow_up_party_informed',
-  'correction',
 ] as const;
 
 export const RECIPIENT_AGENCIES = [

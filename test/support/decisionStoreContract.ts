@@ -355,12 +355,12 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
           )
         ).record;
         // Typed with a different case reference: still filed under the parent's case.
-        const correction = (
+        const partyInformed = (
           await store.record(newRecord({ scope: { tenantId }, kind: 'follow_up_party_informed', parentId: decision.id, caseReference: 'CS-77-typo' }))
         ).record;
-        assert.deepEqual(ids(await store.byCase(tenantId, 'CS-77')), [correction.id, followUp.id, decision.id]);
-        assert.deepEqual(ids(await store.byCase(tenantId, 'CS-77-TYPO')), [correction.id]);
-        assert.deepEqual(ids((await store.query({ tenantId, caseReference: 'CS-77' }, 10)).items), [correction.id, followUp.id, decision.id]);
+        assert.deepEqual(ids(await store.byCase(tenantId, 'CS-77')), [partyInformed.id, followUp.id, decision.id]);
+        assert.deepEqual(ids(await store.byCase(tenantId, 'CS-77-TYPO')), [partyInformed.id]);
+        assert.deepEqual(ids((await store.query({ tenantId, caseReference: 'CS-77' }, 10)).items), [partyInformed.id, followUp.id, decision.id]);
         assert.deepEqual(await store.byCase(tenantId, '   '), []);
       });
 

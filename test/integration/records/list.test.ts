@@ -73,13 +73,13 @@ describe('records: manager lists', () => {
         }),
       );
     }
-    // A case chain: the decision, two follow-ups and a correction filed under another reference.
+    // A case chain: the decision and three follow-ups, the last filed under another reference.
     const by = { aadObjectId: p1.aadObjectId, name: p1.name };
     const root = await seed.record('2026-11-25T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'CS-777', decision: 'share_without_consent_justified' });
     chain.push(root);
     chain.push(await seed.record('2026-11-26T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'CS-777', kind: 'follow_up_subject_informed', parentId: root.id, openFollowUps: [] }));
     chain.push(await seed.record('2026-11-27T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'cs 777', kind: 'consent_withdrawn', parentId: root.id }));
-    chain.push(await seed.record('2026-11-28T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'CS-778', kind: 'correction', parentId: root.id }));
+    chain.push(await seed.record('2026-11-28T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'CS-778', kind: 'follow_up_party_informed', parentId: root.id }));
     tenantA.push(...chain);
     tenantA.push(await seed.record('2026-11-29T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'CS-7770' }));
     // Through the app's own store too (real clock: newest of all).
@@ -193,7 +193,7 @@ describe('records: manager lists', () => {
     assert.deepEqual(idsOf(card), newestFirst(chain));
     const text = cardText(card);
     assert.match(text, /↳ Follow-up: person told \(of D-/);
-    assert.match(text, /↳ Correction \(of D-/);
+    assert.match(text, /↳ Follow-up: recipient told consent was withdrawn \(of D-/);
     assert.doesNotMatch(text, new RegExp(tenantA.at(-2)!.id), 'CS-7770 is another case');
   });
 

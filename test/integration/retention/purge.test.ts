@@ -155,7 +155,7 @@ before(async () => {
   seeded.old1 = await recordAt(NOW - 3000 * DAY, { ...channel(A, 'team-1'), caseReference: 'CS-OLD-1' });
   seeded.old2 = await recordAt(NOW - 2600 * DAY, { ...tenantScope(A), decision: 'share_without_consent_justified', consentStatus: 'not_sought', reasonsWithoutConsent: 'risk of harm', caseReference: 'cs old 2', decidedBy: { aadObjectId: 'user-2', name: 'Sam Second' } });
   seeded.oldFollowUpSameCase = await recordAt(NOW - 2800 * DAY, { ...channel(A, 'team-1'), kind: 'follow_up_subject_informed', parentId: seeded.old1.id, caseReference: 'CS-OLD-1' });
-  seeded.oldFollowUpOtherCase = await recordAt(NOW - 2590 * DAY, { ...tenantScope(A), kind: 'correction', parentId: seeded.old2.id, caseReference: 'CS-OTHER-3' });
+  seeded.oldFollowUpOtherCase = await recordAt(NOW - 2590 * DAY, { ...tenantScope(A), kind: 'follow_up_party_informed', parentId: seeded.old2.id, caseReference: 'CS-OTHER-3' });
   seeded.justExpired = await recordAt(CUTOFF - 1, { ...channel(A, 'team-2'), caseReference: 'CS-EDGE', decision: 'seek_advice' });
   seeded.atCutoff = await recordAt(CUTOFF, { ...channel(A, 'team-2'), caseReference: 'CS-EDGE', decision: 'seek_advice' });
   seeded.justYoung = await recordAt(CUTOFF + 1, { ...tenantScope(A), caseReference: 'CS-EDGE' });
@@ -167,7 +167,7 @@ before(async () => {
   seeded.bYoung = await recordAt(NOW - 5 * DAY, { ...tenantScope(B), caseReference: 'B-1' });
   // Tenant C: follow-ups written before the extraCaseKeys column existed.
   seeded.cParent = await recordAt(NOW - 3000 * DAY, { ...tenantScope(C), caseReference: 'C-PARENT' });
-  seeded.cOldFollowUp = await recordAt(NOW - 2900 * DAY, { ...tenantScope(C), kind: 'correction', parentId: seeded.cParent.id, caseReference: 'C-OLD-CHILD' });
+  seeded.cOldFollowUp = await recordAt(NOW - 2900 * DAY, { ...tenantScope(C), kind: 'follow_up_party_informed', parentId: seeded.cParent.id, caseReference: 'C-OLD-CHILD' });
   seeded.cYoungFollowUp = await recordAt(CUTOFF + 1.5 * DAY, { ...tenantScope(C), kind: 'follow_up_subject_informed', parentId: seeded.cParent.id, caseReference: 'C-CHILD' });
   await stripExtraCaseKeys(C, seeded.cOldFollowUp.id);
   await stripExtraCaseKeys(C, seeded.cYoungFollowUp.id);

@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RULE_PACK_VERSION, evaluate, rulePack, validateAnswers } from '../../../src/domain';
+import { RULE_PACK_VERSION, evaluate, rulePack } from '../../../src/domain';
+import { validateAnswers } from '../../../src/domain/path';
 import { renderCard, templateNames, UnresolvedTemplateError } from '../../../src/bot/cards/templates';
 import { cardFor, messageCard, outcomeCard, recordedCard } from '../../../src/bot/features/questionnaire/views';
 import { welcomeCard } from '../../../src/bot/features/welcome';

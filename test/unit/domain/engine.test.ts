@@ -4,19 +4,20 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  answerQuestion,
   back,
-  describeAnswers,
   evaluate,
   InvalidAnswersError,
   RECIPIENT_CODES,
   rulePack,
   RULE_PACK_VERSION,
   SAFETY_LINES,
-  validateAnswers,
   type Answers,
   type EngineResult,
 } from '../../../src/domain';
+// Internal to the domain, tested directly: the answer check every engine call runs, and two helpers
+// no card uses yet (marked @internal, so knip --production does not count them as the app's API).
+import { answerQuestion, describeAnswers } from '../../../src/domain/engine';
+import { validateAnswers } from '../../../src/domain/path';
 import { CASES } from './practitionerCases';
 
 function asQuestion(result: EngineResult) {
