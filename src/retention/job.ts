@@ -9,8 +9,8 @@
  */
 import type { Logger } from '../logger';
 import { LeasedJob, type LeasedRun } from '../scheduling/leasedJob';
-import type { LeaseStore } from '../storage/contract';
-import type { PurgeCounts, TableRetentionPurge } from '../storage/retention';
+import type { LeaseStore, RetentionPurge } from '../storage/contract';
+import type { PurgeCounts } from '../storage/retention';
 import { errorFields } from '../logger';
 
 export interface RetentionSettings {
@@ -64,7 +64,7 @@ export class RetentionJob {
 
   constructor(
     private readonly deps: {
-      purge: TableRetentionPurge;
+      purge: RetentionPurge;
       leases: LeaseStore;
       logger: Logger;
       settings: RetentionSettings;

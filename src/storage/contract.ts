@@ -12,6 +12,7 @@ import type { Answers, ConsentStatus, DecisionCode, FollowUpCode } from '../doma
 import type { AuditEntry, NewAuditEntry } from './auditStore';
 import type { ConversationMeta, StoredConversation, StoredConversationReference } from './conversationStore';
 import type { ClaimResult, DeliveryClaim, DeliveryState } from './deliveryStore';
+import type { PurgeCounts, PurgeLimits } from './retention';
 import type { AcquireResult, Lease } from './leaseStore';
 import type { CurrentQuestionnaire } from './questionnaireSessionStore';
 import type { FollowUpTracker, NewFollowUpTracker, NewScheduledReminder, ReminderItem, ScheduledReminder } from './reminderStore';
@@ -233,4 +234,9 @@ export interface DeliveryStore {
   claim(runId: string, conversationId: string, owner: string): Promise<ClaimResult>;
   /** Records what the connector said. False when the row was changed by someone else. */
   finish(claim: DeliveryClaim, state: Exclude<DeliveryState, 'sending'>, info?: { status?: number; activityId?: string }): Promise<boolean>;
+}
+
+/** The retention purge: deletes entries recorded before the cutoff, within the run's limits. */
+export interface RetentionPurge {
+  purge(cutoff: Date, limits: PurgeLimits): Promise<PurgeCounts>;
 }

@@ -22,7 +22,7 @@
  */
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
-import type { StoredRecord } from './contract';
+import type { RetentionPurge, StoredRecord } from './contract';
 import { idempotencyRowKey, indexPrefix, indexRange, indexRowKeys, recordRowKey } from './decisionKeys';
 import { describeRow, recordFromEntity } from './decisionEntities';
 import { CorruptEntityError } from './errors';
@@ -72,7 +72,7 @@ const DELETE_ATTEMPTS = 4;
 const caseKeysColumn = z.array(z.string().min(1)).max(10);
 
 /** Works on two tables: `client` (the base's) is the decisions table; audit is the other. */
-export class TableRetentionPurge extends TableStore {
+export class TableRetentionPurge extends TableStore implements RetentionPurge {
   private readonly concurrency: number;
   private readonly pageSize: number;
 
