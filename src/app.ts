@@ -112,9 +112,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     bodyTimeoutMs: config.BODY_TIMEOUT_MS,
     maxBodiesInFlight: config.MAX_BODIES_IN_FLIGHT,
     requireBearer: Boolean(config.MICROSOFT_APP_ID),
-    readiness: async () => {
-      await tables.decisions.getAccessPolicy();
-    },
+    readiness: (signal) => tables.decisions.getAccessPolicy({ abortSignal: signal }),
     // Signed, short-lived CSV export links (records feature).
     extraRoutes: (s) => registerDownloadRoutes(s, services),
   });
