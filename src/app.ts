@@ -126,9 +126,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     bodyTimeoutMs: config.BODY_TIMEOUT_MS,
     maxBodiesInFlight: config.MAX_BODIES_IN_FLIGHT,
     requireBearer: Boolean(config.MICROSOFT_APP_ID),
-    readiness: async () => {
-      if (!injected) await tables.decisions.getAccessPolicy();
-    },
+    // In-memory stores (feature tests) have no storage account to probe.
+    readiness: (signal) => (injected ? Promise.resolve() : tables.decisions.getAccessPolicy({ abortSignal: signal })),
     // Signed, short-lived CSV export links (records feature).
     extraRoutes: (s) => registerDownloadRoutes(s, services),
   });

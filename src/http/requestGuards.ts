@@ -32,7 +32,9 @@ export interface RequestGuards {
   inFlight(): number;
 }
 
-const hasBody = (req: Request) => !(req.getContentLength() === 0 && !req.isChunked());
+/** GET and HEAD carry no body here (restify's reader does not read one), so they never hold a slot. */
+const hasBody = (req: Request) =>
+  req.method !== 'GET' && req.method !== 'HEAD' && !(req.getContentLength() === 0 && !req.isChunked());
 
 /** Answers and closes the connection, so a body the client is still sending is not read. */
 function refuse(res: Response, status: number, error: string, headers: Record<string, string> = {}): void {

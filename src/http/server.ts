@@ -7,6 +7,7 @@
 import restify, { type Server } from 'restify';
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import { errorFields, type Logger } from '../logger';
+import { cachedReadiness, type StorageProbe } from './readiness';
 import { requestGuards, type BodyLimits } from './requestGuards';
 
 /** Request headers must arrive within this long (Node's own slow-headers limit; its default is 60 s). */
@@ -25,8 +26,8 @@ export interface HttpServerOptions {
   maxBodiesInFlight: number;
   /** Authenticated mode (an app id is configured): refuse a message without a bearer token before reading it. */
   requireBearer: boolean;
-  /** Resolves when storage is reachable; rejects otherwise. */
-  readiness: () => Promise<void>;
+  /** Resolves when storage answers; rejects otherwise. Must give up when `signal` aborts. */
+  readiness: StorageProbe;
   /** Extra routes (e.g. signed CSV downloads) registered by features. */
   extraRoutes?: (server: Server) => void;
 }
@@ -76,13 +77,12 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     res.send(200, { status: 'ok' });
   });
 
+  // One storage probe at a time, reused for 5 s and aborted after 2 s: anonymous callers cannot
+  // multiply storage calls, and a hung storage account gives 503 quickly rather than a hung request.
+  const ready = cachedReadiness(opts.readiness, { timeoutMs: 2_000, ttlMs: 5_000 });
   server.get('/readyz', async (_req, res) => {
-    try {
-      await opts.readiness();
-      res.send(200, { status: 'ready' });
-    } catch {
-      res.send(503, { status: 'storage unavailable' });
-    }
+    if (await ready()) res.send(200, { status: 'ready' });
+    else res.send(503, { status: 'storage unavailable' });
   });
 
   opts.extraRoutes?.(server);
