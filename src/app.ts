@@ -56,9 +56,10 @@ export interface AppOptions {
   /** Reminder scheduler: `false` disables it (also REMINDERS_ENABLED=false); or override settings, the sender, the instance id. */
   reminders?: false | { settings?: Partial<Omit<ReminderSettings, 'limits' | 'scheduler'>> & { limits?: Partial<ReminderSettings['limits']>; scheduler?: Partial<ReminderSettings['scheduler']> }; sender?: ProactiveSender; owner?: string };
   /**
-   * Stores to run on instead of Table storage (the feature tests pass in-memory ones). The Table
-   * clients in `tables` are then created but never used by the bot or the reminder scheduler, and
-   * /readyz does not ask Table storage.
+   * Stores to run on instead of Table storage (the feature tests pass in-memory ones). The tables
+   * are then not created and the bot and the reminder scheduler never use the clients in `tables`;
+   * /readyz does not probe storage. The retention purge still works on Table storage only (its
+   * schedule is off under NODE_ENV=test).
    */
   stores?: BotStores & SchedulingStores;
   /** Retention purge: `false` disables the schedule (also RETENTION_PURGE_ENABLED=false); or override settings, the instance id. */

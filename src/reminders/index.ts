@@ -1,6 +1,8 @@
 /**
- * Wiring for the reminder engine: deliveries table, leases, delivery engine and scheduler.
- * The app passes a ProactiveSender (botSender.ts in production, anything in tests/benchmarks).
+ * Wiring for the reminder engine: delivery engine and scheduler over the lease and delivery stores
+ * (the Table ones from tableSchedulingStores, or any others the app is given — the feature tests
+ * use in-memory ones). The app passes a ProactiveSender (botSender.ts in production, anything in
+ * tests/benchmarks).
  */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
