@@ -35,7 +35,10 @@ const roleEntitySchema = z.object({
   grantedAt: z.iso.datetime(),
 });
 
-export const idSchema = z.string().min(1).max(200);
+const idSchema = z.string().min(1).max(200);
+
+/** What grant() accepts (shared with the in-memory store so both refuse the same grants). */
+export const roleGrantInputSchema = z.object({ tenantId: idSchema, aadObjectId: idSchema, role: z.enum(ROLES), grantedBy: idSchema.optional() });
 
 export class TableRoleStore extends TableStore implements RoleStore {
   async getRole(tenantId: string, aadObjectId: string): Promise<Role | undefined> {
@@ -45,9 +48,7 @@ export class TableRoleStore extends TableStore implements RoleStore {
 
   /** Grants (or changes) a role; granting again simply overwrites. */
   async grant(tenantId: string, aadObjectId: string, role: Role, grantedBy?: string): Promise<RoleGrant> {
-    const checked = z
-      .object({ tenantId: idSchema, aadObjectId: idSchema, role: z.enum(ROLES), grantedBy: idSchema.optional() })
-      .safeParse({ tenantId, aadObjectId, role, grantedBy });
+    const checked = roleGrantInputSchema.safeParse({ tenantId, aadObjectId, role, grantedBy });
     if (!checked.success) throw new InvalidRecordError(`role grant rejected: ${describeIssues(checked.error)}`);
     const grant: RoleGrant = { ...checked.data, grantedAt: this.now().toISOString() };
     await this.call('grant role', (abortSignal) =>

@@ -10,7 +10,6 @@
  * continuation tokens; the clock is injected.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Logger } from '../../src/logger';
 import { auditEntrySchema, MAX_FILTER_JSON_CHARS, type AuditEntry, type NewAuditEntry } from '../../src/storage/auditStore';
 import type {
@@ -63,7 +62,7 @@ import {
   type ReminderItem,
   type ScheduledReminder,
 } from '../../src/storage/reminderStore';
-import { idSchema, ROLES, type Role, type RoleGrant } from '../../src/storage/roleStore';
+import { roleGrantInputSchema, type Role, type RoleGrant } from '../../src/storage/roleStore';
 
 export interface MemoryStoreOptions {
   logger?: Logger;
@@ -279,9 +278,7 @@ export class MemoryRoleStore implements RoleStore {
   }
 
   async grant(tenantId: string, aadObjectId: string, role: Role, grantedBy?: string): Promise<RoleGrant> {
-    const checked = z
-      .object({ tenantId: idSchema, aadObjectId: idSchema, role: z.enum(ROLES), grantedBy: idSchema.optional() })
-      .safeParse({ tenantId, aadObjectId, role, grantedBy });
+    const checked = roleGrantInputSchema.safeParse({ tenantId, aadObjectId, role, grantedBy });
     if (!checked.success) throw new InvalidRecordError(`role grant rejected: ${describeIssues(checked.error)}`);
     const grant: RoleGrant = { tenantId, aadObjectId, role, grantedAt: this.now().toISOString(), ...(grantedBy === undefined ? {} : { grantedBy }) };
     this.grants.set(JSON.stringify([tenantId, aadObjectId]), grant);
