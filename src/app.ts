@@ -22,7 +22,7 @@ import { TableReminderStore } from './storage/reminderStore';
 import { createReminderSystem, reminderSettingsFrom, type ReminderSettings, type ReminderSystem } from './reminders';
 import { BotFrameworkSender } from './reminders/botSender';
 import type { ProactiveSender } from './reminders/sender';
-import { cardComposer } from './bot/features/reminders/composer';
+import { cardComposer } from './bot/reminderComposer';
 import { createRetentionSystem, retentionSettingsFrom, type RetentionSettings, type RetentionSystem } from './retention';
 
 export interface App {

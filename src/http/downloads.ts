@@ -14,7 +14,7 @@ import type { ServerResponse } from 'node:http';
 import type { Server } from 'restify';
 import { stringify } from 'csv-stringify';
 import type { BotServices } from '../bot/features/types';
-import { isManager } from '../bot/features/records/access';
+import { isManager } from '../bot/kit/access';
 import { CSV_COLUMNS, csvRow } from '../bot/features/records/csv';
 import { toRecordQuery } from '../bot/features/records/filters';
 import { checkDownloadToken } from '../bot/features/records/state';

@@ -2,7 +2,8 @@
  * How the bot's features plug into turn routing.
  *
  * A feature contributes text commands (typed in chat) and card actions (Action.Execute verbs).
- * The bot owns routing, identity, tenant checks and error handling; features own their cards.
+ * The bot's turn pipeline (CanShareBot.ts) owns the tenant check, identity, routing and error
+ * handling; features own their cards and answer through `turn.reply`.
  */
 import type { TurnContext } from 'botbuilder';
 import type { Config } from '../../config';
@@ -21,8 +22,13 @@ export interface BotServices {
 
 export interface Turn {
   ctx: TurnContext;
+  /** Read once per turn by the pipeline, from the activity (never from card data). */
   identity: Identity;
   services: BotServices;
+  /** Sends a card or a short message to the conversation. */
+  reply(result: CardActionResult): Promise<void>;
+  /** Like reply, and resolves with the sent activity's id (to recognise that card when it is clicked). */
+  post(result: CardActionResult): Promise<string | undefined>;
 }
 
 export interface MessageCommand {

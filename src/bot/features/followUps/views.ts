@@ -8,7 +8,7 @@ import type { StoredRecord } from '../../../storage/contract';
 import type { FollowUpTracker } from '../../../storage/reminderStore';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { formatLocal } from '../../../reminders/schedule';
-import { CHANNEL_CHOICES, RECIPIENT_AGENCY_CHOICES } from '../questionnaire/recordForm';
+import { CHANNEL_CHOICES, recipientTitle, titleOf } from '../../kit/choices';
 
 export const SUBJECT_INFORMED_VERB = 'followUp.subjectInformed';
 export const PARTY_INFORMED_VERB = 'followUp.partyInformed';
@@ -19,12 +19,8 @@ const GUIDANCE_SUBJECT =
 const GUIDANCE_WITHDRAWN =
   'Consent can be withdrawn at any stage. All professional parties involved in the information exchange must be informed as soon as possible, and sharing should stop unless there is justification to continue without consent (§1).';
 
-const titleOf = (choices: ReadonlyArray<{ value: string; title: string }>, value: string | undefined) =>
-  choices.find((c) => c.value === value)?.title ?? value ?? '—';
-
 export function recipientText(record: StoredRecord): string {
-  if (!record.recipientAgency) return 'Recipient not recorded';
-  return `${titleOf(RECIPIENT_AGENCY_CHOICES, record.recipientAgency)}${record.recipientRole ? ` — ${record.recipientRole}` : ''}`;
+  return recipientTitle(record) ?? 'Recipient not recorded';
 }
 
 function daysSince(iso: string, now: Date): number {
@@ -97,7 +93,7 @@ export function withdrawalCard(withdrawal: StoredRecord, rows: readonly Withdraw
       facts: [
         { title: 'Shared', value: formatLocal(share.recordedAt) },
         { title: 'By', value: share.decidedBy.name || '—' },
-        { title: 'How', value: titleOf(CHANNEL_CHOICES, share.channel) },
+        { title: 'How', value: titleOf(CHANNEL_CHOICES, share.channel) ?? '—' },
         { title: 'Decision', value: share.id },
       ],
       done: Boolean(informed),

@@ -20,7 +20,6 @@ import {
 } from './state';
 import { SHARED_CONVERSATION_NOTICE, cardFor, messageCard, outcomeCard, recordedCard } from './views';
 import { STALE_TITLE, SUPERSEDED_TEXT, isSuperseded, makeCurrent, newQuestionnaire } from './sessions';
-import { adaptiveAttachment } from '../../cards/attachment';
 
 function sharedNotice(turn: Turn): string | undefined {
   return turn.identity.scope.conversationKind === 'personal' ? undefined : SHARED_CONVERSATION_NOTICE;
@@ -229,8 +228,8 @@ export const questionnaireFeature: BotFeature = {
       match: commandMatcher('start', 'can i share', 'share', 'new', 'begin'),
       async handle(turn) {
         const s = newQuestionnaire(turn);
-        const sent = await turn.ctx.sendActivity({ attachments: [adaptiveAttachment(firstQuestionCard(turn, s))] });
-        await makeCurrent(turn, s, sent?.id);
+        const sentId = await turn.post({ card: firstQuestionCard(turn, s) });
+        await makeCurrent(turn, s, sentId);
       },
     },
   ],

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnswerHeadline, EngineResult, Outcome, Progress, QuestionView } from '../../../domain/contract';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
+import { messageCard as kitMessageCard, type MessageStyle } from '../../kit/messageCard';
 import { citeText, citedItems, styleForDecision } from '../../cards/format';
 import type { StoredRecord } from '../../../storage/contract';
 import type { QuestionnaireState, RecordFormInput } from './state';
@@ -13,7 +14,9 @@ import {
   CONSENT_STATUS_CHOICES,
   RECIPIENT_AGENCY_CHOICES,
   SUBJECT_INFORMED_CHOICES,
-} from './recordForm';
+  recipientTitle,
+  titleOf,
+} from '../../kit/choices';
 
 /** Shown on cards in a group chat or channel: everyone there can see them. */
 export const SHARED_CONVERSATION_NOTICE =
@@ -115,17 +118,14 @@ export function cardFor(s: QuestionnaireState, result: EngineResult, notice?: st
     : outcomeCard(s, result.outcome, { notice });
 }
 
-const titleOf = (choices: ReadonlyArray<{ value: string; title: string }>, value: string | undefined) =>
-  choices.find((c) => c.value === value)?.title ?? '—';
-
 export function recordedCard(s: QuestionnaireState, record: StoredRecord, outcome: Outcome, alreadyRecorded: boolean): AdaptiveCard {
   const facts = [
     { title: 'Decision', value: outcome.title },
     { title: 'Case reference', value: record.caseReference },
-    { title: 'Consent', value: titleOf(CONSENT_STATUS_CHOICES, record.consentStatus) },
-    { title: 'Recipient', value: record.recipientAgency ? `${titleOf(RECIPIENT_AGENCY_CHOICES, record.recipientAgency)}${record.recipientRole ? ` — ${record.recipientRole}` : ''}` : '—' },
-    { title: 'Channel', value: titleOf(CHANNEL_CHOICES, record.channel) },
-    { title: 'Person told', value: titleOf(SUBJECT_INFORMED_CHOICES, record.subjectInformed) },
+    { title: 'Consent', value: titleOf(CONSENT_STATUS_CHOICES, record.consentStatus) ?? '—' },
+    { title: 'Recipient', value: recipientTitle(record) ?? '—' },
+    { title: 'Channel', value: titleOf(CHANNEL_CHOICES, record.channel) ?? '—' },
+    { title: 'Person told', value: titleOf(SUBJECT_INFORMED_CHOICES, record.subjectInformed) ?? '—' },
     { title: 'Recorded', value: `${record.recordedAt.slice(0, 16).replace('T', ' ')} UTC` },
     { title: 'Guidance', value: `Rule ${record.ruleId}, pack ${record.rulePackVersion}` },
   ];
@@ -142,16 +142,7 @@ export function recordedCard(s: QuestionnaireState, record: StoredRecord, outcom
   });
 }
 
-export function messageCard(
-  title: string,
-  text: string,
-  opts: { style?: 'default' | 'attention' | 'warning' | 'good'; restartFor?: QuestionnaireState } = {},
-): AdaptiveCard {
-  return renderCard('message', {
-    title,
-    text,
-    style: opts.style ?? 'default',
-    offerStart: Boolean(opts.restartFor),
-    restartData: opts.restartFor ? restartData(opts.restartFor) : {},
-  });
+/** The kit's message card, with a "Start again" button for questionnaire `restartFor` if given. */
+export function messageCard(title: string, text: string, opts: { style?: MessageStyle; restartFor?: QuestionnaireState } = {}): AdaptiveCard {
+  return kitMessageCard(title, text, { style: opts.style, restartData: opts.restartFor ? restartData(opts.restartFor) : undefined });
 }

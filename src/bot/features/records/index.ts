@@ -13,7 +13,7 @@
 import { StorageUnavailableError, type StoredRecord } from '../../../storage/contract';
 import { InvalidContinuationTokenError, InvalidQueryError } from '../../../storage/errors';
 import { commandMatcher, type BotFeature, type CardActionResult, type MessageCommand, type Turn } from '../types';
-import { ONLY_MANAGERS, isManager } from './access';
+import { isManager } from '../../kit/access';
 import { parseFilterText, toRecordQuery, validateFilter, type RecordFilter } from './filters';
 import { z } from 'zod';
 import {
@@ -27,7 +27,7 @@ import {
   type CardState,
 } from './state';
 import { exportCard, listCard, privateViewCard } from './views';
-import { actorOf, audit, message, reply, tenantOf } from './common';
+import { ONLY_MANAGERS, actorOf, audit, message, tenantOf } from './common';
 import { grantCommand, listManagersCommand, revokeCommand } from './roles';
 
 const StateDataSchema = z.object({ state: z.string().min(1).max(40_000) });
@@ -131,15 +131,15 @@ async function showPage(turn: Turn, s: CardState): Promise<CardActionResult> {
 /** Text command → first page: in a personal chat the list itself, elsewhere a private (user-specific) view. */
 async function openList(turn: Turn, mode: CardState['m'], filter: RecordFilter, pageSize: number): Promise<void> {
   if (mode === 'manager' && !(await isManager(turn.services, tenantOf(turn), actorOf(turn)))) {
-    await reply(turn, message('Managers only', ONLY_MANAGERS, 'warning'));
+    await turn.reply(message('Managers only', ONLY_MANAGERS, 'warning'));
     return;
   }
   const s = firstState({ tenantId: tenantOf(turn), owner: actorOf(turn), mode, filter, pageSize });
   if (isShared(turn)) {
-    await reply(turn, { card: privateViewCard(titleFor(s), signState(turn.services.config, s), userMriOf(turn)) });
+    await turn.reply({ card: privateViewCard(titleFor(s), signState(turn.services.config, s), userMriOf(turn)) });
     return;
   }
-  await reply(turn, await showPage(turn, s));
+  await turn.reply(await showPage(turn, s));
 }
 
 function filterCommand(turn: Turn, args: string, allowed?: ReadonlySet<string>) {
@@ -155,7 +155,7 @@ const recentCommand: MessageCommand = {
   match: commandMatcher('recent decisions', 'recent records', 'recent'),
   async handle(turn, args) {
     const parsed = filterCommand(turn, args);
-    if (!parsed.ok) return reply(turn, message('Recent decisions', parsed.problem, 'warning'));
+    if (!parsed.ok) return turn.reply(message('Recent decisions', parsed.problem, 'warning'));
     await openList(turn, 'manager', parsed.filter, parsed.pageSize);
   },
 };
@@ -166,9 +166,9 @@ const caseCommand: MessageCommand = {
   hiddenFromHelp: true,
   match: commandMatcher('case'),
   async handle(turn, args) {
-    if (!args) return reply(turn, message('Case lookup', 'Say which case: **case** <reference>, e.g. "case CS-1234".', 'warning'));
+    if (!args) return turn.reply(message('Case lookup', 'Say which case: **case** <reference>, e.g. "case CS-1234".', 'warning'));
     const parsed = validateFilter({ caseRef: args });
-    if (!parsed.ok) return reply(turn, message('Case lookup', parsed.problem, 'warning'));
+    if (!parsed.ok) return turn.reply(message('Case lookup', parsed.problem, 'warning'));
     await openList(turn, 'manager', parsed.filter, parsed.pageSize);
   },
 };
@@ -179,7 +179,7 @@ const mineCommand: MessageCommand = {
   match: commandMatcher('my decisions', 'my records'),
   async handle(turn, args) {
     const parsed = filterCommand(turn, args, MINE_FILTERS);
-    if (!parsed.ok) return reply(turn, message('My decisions', parsed.problem, 'warning'));
+    if (!parsed.ok) return turn.reply(message('My decisions', parsed.problem, 'warning'));
     await openList(turn, 'mine', parsed.filter, parsed.pageSize);
   },
 };
@@ -216,8 +216,8 @@ const exportCommand: MessageCommand = {
   match: commandMatcher('export', 'export decisions', 'export records'),
   async handle(turn, args) {
     const parsed = filterCommand(turn, args.replace(/^(decisions|records)\b\s*/i, ''));
-    if (!parsed.ok) return reply(turn, message('Export', parsed.problem, 'warning'));
-    await reply(turn, await exportLink(turn, parsed.filter));
+    if (!parsed.ok) return turn.reply(message('Export', parsed.problem, 'warning'));
+    await turn.reply(await exportLink(turn, parsed.filter));
   },
 };
 
