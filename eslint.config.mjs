@@ -72,6 +72,16 @@ export default tseslint.config(
   },
   ...FEATURES.map(featureBoundary),
   {
+    // The transport is handed what it needs by the composition root (src/app.ts), e.g. the export service.
+    files: ['src/http/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/bot/features', '**/bot/features/**'], message: 'src/http imports no feature: take a service from src/app.ts instead.' }] },
+      ],
+    },
+  },
+  {
     // Scripts, benchmarks and tests talk to a person at a terminal.
     files: ['scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },

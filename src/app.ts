@@ -17,6 +17,7 @@ import { TableAuditStore } from './storage/auditStore';
 import { TableRoleStore } from './storage/roleStore';
 import { TableQuestionnaireSessionStore } from './storage/questionnaireSessionStore';
 import { registerDownloadRoutes } from './http/downloads';
+import { decisionExport } from './bot/features/records/export';
 import { TableConversationStore } from './storage/conversationStore';
 import { TableReminderStore } from './storage/reminderStore';
 import { createReminderSystem, reminderSettingsFrom, type ReminderSettings, type ReminderSystem } from './reminders';
@@ -115,8 +116,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     readiness: async () => {
       await tables.decisions.getAccessPolicy();
     },
-    // Signed, short-lived CSV export links (records feature).
-    extraRoutes: (s) => registerDownloadRoutes(s, services),
+    // Signed, short-lived CSV export links: the records feature's export service behind the route.
+    extraRoutes: (s) => registerDownloadRoutes(s, { logger, now, exports: decisionExport(services) }),
   });
 
   return {
