@@ -11,6 +11,7 @@ import type { Logger } from '../../logger';
 import type { Identity } from '../identity';
 import type { AdaptiveCard } from '../cards/templates';
 import type { BotStores } from '../stores';
+import type { Verb } from '../kit/verbs';
 
 export interface BotServices {
   config: Config;
@@ -46,7 +47,7 @@ export interface MessageCommand {
 export type CardActionResult = { card: AdaptiveCard } | { message: string };
 
 export interface CardAction {
-  verb: string;
+  verb: Verb;
   handle(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult>;
 }
 

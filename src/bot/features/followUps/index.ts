@@ -22,10 +22,8 @@ import { CASE_REFERENCE_PATTERN } from '../../kit/ids';
 import { messageCard } from '../../kit/messageCard';
 import { isManagerHere } from '../../kit/access';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
+import { VERBS } from '../../kit/verbs';
 import {
-  PARTY_INFORMED_VERB,
-  SUBJECT_INFORMED_VERB,
-  WITHDRAWAL_STATUS_VERB,
   followUpDoneCard,
   recipientText,
   subjectFollowUpCard,
@@ -335,8 +333,8 @@ export const followUpsFeature: BotFeature = {
     },
   ],
   actions: [
-    { verb: SUBJECT_INFORMED_VERB, handle: onSubjectInformed },
-    { verb: PARTY_INFORMED_VERB, handle: onPartyInformed },
-    { verb: WITHDRAWAL_STATUS_VERB, handle: onWithdrawalStatus },
+    { verb: VERBS.subjectInformed, handle: onSubjectInformed },
+    { verb: VERBS.partyInformed, handle: onPartyInformed },
+    { verb: VERBS.withdrawalStatus, handle: onWithdrawalStatus },
   ],
 };

@@ -9,10 +9,8 @@ import type { FollowUpTracker } from '../../../storage/reminderStore';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { formatLocal } from '../../../reminders/schedule';
 import { CHANNEL_CHOICES, recipientTitle, titleOf } from '../../kit/choices';
+import { VERBS } from '../../kit/verbs';
 
-export const SUBJECT_INFORMED_VERB = 'followUp.subjectInformed';
-export const PARTY_INFORMED_VERB = 'followUp.partyInformed';
-export const WITHDRAWAL_STATUS_VERB = 'followUp.withdrawalStatus';
 
 const GUIDANCE_SUBJECT =
   'The guidance (§4 Recording of Information Sought and Shared) requires the record of a share without consent to say whether the person was subsequently informed.';
@@ -62,8 +60,8 @@ export function subjectFollowUpCard(
     hasNotice: Boolean(opts.notice),
     notice: opts.notice ?? '',
     why: opts.why ?? '',
-    toldData: { verb: SUBJECT_INFORMED_VERB, r: record.id, how: 'told' },
-    notTellingData: { verb: SUBJECT_INFORMED_VERB, r: record.id, how: 'not_telling' },
+    toldData: { verb: VERBS.subjectInformed, r: record.id, how: 'told' },
+    notTellingData: { verb: VERBS.subjectInformed, r: record.id, how: 'not_telling' },
   });
 }
 
@@ -98,8 +96,8 @@ export function withdrawalCard(withdrawal: StoredRecord, rows: readonly Withdraw
       ],
       done: Boolean(informed),
       doneText: informed ? `Told — recorded by ${informed.decidedBy.name || 'a colleague'} on ${formatLocal(informed.recordedAt)} (${informed.id})` : '',
-      toldData: { verb: PARTY_INFORMED_VERB, w: withdrawal.id, s: share.id },
+      toldData: { verb: VERBS.partyInformed, w: withdrawal.id, s: share.id },
     })),
-    refreshData: { verb: WITHDRAWAL_STATUS_VERB, w: withdrawal.id },
+    refreshData: { verb: VERBS.withdrawalStatus, w: withdrawal.id },
   });
 }

@@ -9,6 +9,7 @@ import { IdempotencyKeyInUseError } from '../../../storage/errors';
 import { errorFields } from '../../../logger';
 import { plainCard, renderedOr } from '../../cards/fallback';
 import type { AdaptiveCard } from '../../cards/templates';
+import { VERBS } from '../../kit/verbs';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
 import { validateRecordForm, type RecordForm } from './recordForm';
 import {
@@ -234,10 +235,10 @@ export const questionnaireFeature: BotFeature = {
     },
   ],
   actions: [
-    { verb: 'start', handle: onStart },
-    { verb: 'restart', handle: onRestart },
-    { verb: 'answer', handle: onAnswer },
-    { verb: 'back', handle: onBack },
-    { verb: 'record', handle: onRecord },
+    { verb: VERBS.start, handle: onStart },
+    { verb: VERBS.restart, handle: onRestart },
+    { verb: VERBS.answer, handle: onAnswer },
+    { verb: VERBS.back, handle: onBack },
+    { verb: VERBS.record, handle: onRecord },
   ],
 };

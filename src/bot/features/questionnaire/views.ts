@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnswerHeadline, EngineResult, Outcome, Progress, QuestionView } from '../../../domain/contract';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
+import { VERBS } from '../../kit/verbs';
 import { messageCard as kitMessageCard, type MessageStyle } from '../../kit/messageCard';
 import { citeText, citedItems, styleForDecision } from '../../cards/format';
 import type { StoredRecord } from '../../../storage/contract';
@@ -22,7 +23,7 @@ import {
 export const SHARED_CONVERSATION_NOTICE =
   'Everyone in this conversation can see this card. For a particular case, ask me in a personal chat instead.';
 
-const restartData = (s: QuestionnaireState) => ({ verb: 'restart', s: { ...s, a: {} } });
+const restartData = (s: QuestionnaireState) => ({ verb: VERBS.restart, s: { ...s, a: {} } });
 
 /** An answer code as the form's initial value, only if the form offers it as a choice. */
 const prefill = (choices: ReadonlyArray<{ value: string }>, code: string | undefined) =>
@@ -59,8 +60,8 @@ export function questionCard(
     notice: notice ?? '',
     citationText: citeText(question.citations),
     canGoBack: Object.keys(s.a).length > 0,
-    nextData: { verb: 'answer', s, q: question.id },
-    backData: { verb: 'back', s },
+    nextData: { verb: VERBS.answer, s, q: question.id },
+    backData: { verb: VERBS.back, s },
     restartData: restartData(s),
   });
 }
@@ -105,8 +106,8 @@ export function outcomeCard(
       subjectInformed: SUBJECT_INFORMED_CHOICES,
     },
     // The idempotency key is minted once per outcome card and kept across retries of the same card.
-    recordData: { verb: 'record', s, k: opts.idempotencyKey ?? randomUUID() },
-    backData: { verb: 'back', s },
+    recordData: { verb: VERBS.record, s, k: opts.idempotencyKey ?? randomUUID() },
+    backData: { verb: VERBS.back, s },
     restartData: restartData(s),
   });
 }

@@ -16,6 +16,7 @@ import { commandMatcher, type BotFeature, type CardActionResult, type MessageCom
 import { isManager } from '../../kit/access';
 import { parseFilterText, toRecordQuery, validateFilter, type RecordFilter } from './filters';
 import { z } from 'zod';
+import { VERBS } from '../../kit/verbs';
 import {
   firstState,
   issueDownloadToken,
@@ -258,9 +259,9 @@ async function onExport(turn: Turn, data: Record<string, unknown>): Promise<Card
 export const recordsFeature: BotFeature = {
   commands: [mineCommand, recentCommand, caseCommand, exportCommand, grantCommand, revokeCommand, listManagersCommand],
   actions: [
-    { verb: 'records.page', handle: onPage },
-    { verb: 'records.apply', handle: onApply },
-    { verb: 'records.export', handle: onExport },
+    { verb: VERBS.recordsPage, handle: onPage },
+    { verb: VERBS.recordsApply, handle: onApply },
+    { verb: VERBS.recordsExport, handle: onExport },
   ],
 };
 

@@ -17,7 +17,8 @@ import { isManager } from '../../kit/access';
 import { sameId } from '../../kit/ids';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
 import { captureConversation } from './capture';
-import { CANCEL_REMINDER_VERB, describeReminder, reminderListCard } from './views';
+import { describeReminder, reminderListCard } from './views';
+import { VERBS } from '../../kit/verbs';
 
 const MAX_PER_CHANNEL = 20;
 const ReminderId = z.string().trim().toUpperCase().regex(/^R-[0-9A-Z]{5}$/);
@@ -155,5 +156,5 @@ export const remindersFeature: BotFeature = {
       },
     },
   ],
-  actions: [{ verb: CANCEL_REMINDER_VERB, handle: onCancel }],
+  actions: [{ verb: VERBS.cancelReminder, handle: onCancel }],
 };

@@ -2,10 +2,10 @@
 import type { StoredRecord } from '../../../storage/contract';
 import type { FollowUpTracker, ScheduledReminder } from '../../../storage/reminderStore';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
+import { VERBS } from '../../kit/verbs';
 import { findTopic } from '../../../reminders/practiceTopics';
 import { formatLocal } from '../../../reminders/schedule';
 
-export const CANCEL_REMINDER_VERB = 'reminder.cancel';
 
 export function describeReminder(r: ScheduledReminder): string {
   if (r.kind === 'weekly_digest') return 'Weekly digest of open follow-ups';
@@ -50,7 +50,7 @@ export function reminderListCard(reminders: readonly ScheduledReminder[], notice
       what: describeReminder(r),
       schedule: `${r.scheduleText} (${r.timezone})`,
       next: formatLocal(r.nextRunAt, r.timezone),
-      cancelData: { verb: CANCEL_REMINDER_VERB, id: r.id },
+      cancelData: { verb: VERBS.cancelReminder, id: r.id },
     })),
   });
 }
