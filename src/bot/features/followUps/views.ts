@@ -4,6 +4,7 @@
  *  - "consent withdrawn: tell everyone you shared with" (§1), one "Told them" per recipient.
  * Channel versions leave out the case reference and recipient: everyone in the channel sees them.
  */
+import { rulePack } from '../../../domain';
 import type { StoredRecord } from '../../../storage/contract';
 import type { FollowUpTracker } from '../../../storage/reminderStore';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
@@ -12,10 +13,9 @@ import { CHANNEL_CHOICES, recipientTitle, titleOf } from '../../kit/choices';
 import { VERBS } from '../../kit/verbs';
 
 
-const GUIDANCE_SUBJECT =
-  'The guidance (§4 Recording of Information Sought and Shared) requires the record of a share without consent to say whether the person was subsequently informed.';
-const GUIDANCE_WITHDRAWN =
-  'Consent can be withdrawn at any stage. All professional parties involved in the information exchange must be informed as soon as possible, and sharing should stop unless there is justification to continue without consent (§1).';
+// The guidance lines are the rule pack's (followUpTexts), cited there.
+const GUIDANCE_SUBJECT = rulePack.followUpTexts.personNotTold.text;
+const GUIDANCE_WITHDRAWN = rulePack.followUpTexts.consentWithdrawn.text;
 
 export function recipientText(record: StoredRecord): string {
   return recipientTitle(record) ?? 'Recipient not recorded';

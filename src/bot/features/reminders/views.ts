@@ -1,4 +1,5 @@
 /** Cards for scheduled channel reminders: practice reminders, the weekly digest, and the list. */
+import { rulePack } from '../../../domain';
 import type { StoredRecord } from '../../../storage/contract';
 import type { FollowUpTracker, ScheduledReminder } from '../../../storage/reminderStore';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
@@ -34,7 +35,7 @@ export function digestCard(r: ScheduledReminder, open: Array<{ tracker: FollowUp
         ? 'No follow-ups are open for decisions made in this team. Thank you.'
         : `${open.length} decision(s) made in this team shared information without consent and the person has not yet been recorded as told (${overdue.length} overdue). Each practitioner has a card in their personal chat to record it in one click.`,
     items,
-    guidance: 'Guidance §4 Recording: the record must say whether the person was subsequently informed.',
+    guidance: rulePack.followUpTexts.digest.text,
     id: r.id,
     schedule: r.scheduleText,
   });
