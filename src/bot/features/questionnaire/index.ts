@@ -99,20 +99,32 @@ async function onRestart(turn: Turn, data: Record<string, unknown>): Promise<Car
   return startOnClickedCard(turn);
 }
 
-async function onAnswer(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
-  const parsed = AnswerSubmissionSchema.safeParse(data);
-  if (!parsed.success) return invalidCard(turn, 'That answer could not be read.');
+/**
+ * Reads a card submission with `schema` and checks its questionnaire state: the submission, or
+ * the card to answer with (unreadable, someone else's, an older rule pack).
+ */
+function submission<T extends { s: QuestionnaireState }>(
+  turn: Turn,
+  schema: { safeParse(data: unknown): { success: true; data: T } | { success: false } },
+  data: Record<string, unknown>,
+  unreadable: string,
+): { ok: true; s: QuestionnaireState; data: T } | { ok: false; result: CardActionResult } {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) return { ok: false, result: invalidCard(turn, unreadable) };
   const checked = checkState(turn, parsed.data.s);
+  return checked.ok ? { ok: true, s: checked.s, data: parsed.data } : checked;
+}
+
+async function onAnswer(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
+  const checked = submission(turn, AnswerSubmissionSchema, data, 'That answer could not be read.');
   if (!checked.ok) return checked.result;
-  const { s } = checked;
-  if (parsed.data.q in s.a) return invalidCard(turn, 'That question had already been answered on this card.');
-  return step(turn, s, { ...s.a, [parsed.data.q]: parsed.data.answer });
+  const { s, data: parsed } = checked;
+  if (parsed.q in s.a) return invalidCard(turn, 'That question had already been answered on this card.');
+  return step(turn, s, { ...s.a, [parsed.q]: parsed.answer });
 }
 
 async function onBack(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
-  const parsed = StateOnlySubmissionSchema.safeParse(data);
-  if (!parsed.success) return invalidCard(turn, 'That card could not be read.');
-  const checked = checkState(turn, parsed.data.s);
+  const checked = submission(turn, StateOnlySubmissionSchema, data, 'That card could not be read.');
   if (!checked.ok) return checked.result;
   try {
     return step(turn, checked.s, back(rulePack, checked.s.a));
@@ -130,12 +142,10 @@ function openFollowUps(outcome: Outcome, form: RecordForm): FollowUpCode[] {
 }
 
 async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
-  const parsed = RecordSubmissionSchema.safeParse(data);
-  if (!parsed.success) return invalidCard(turn, 'That record request could not be read.');
-  const checked = checkState(turn, parsed.data.s);
+  const checked = submission(turn, RecordSubmissionSchema, data, 'That record request could not be read.');
   if (!checked.ok) return checked.result;
   const { s } = checked;
-  const k = parsed.data.k;
+  const k = checked.data.k;
 
   let outcome: Outcome;
   try {

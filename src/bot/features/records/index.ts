@@ -2,7 +2,7 @@
  * Records: managers look at recent decisions (filtered, paged), whole cases and CSV exports;
  * every practitioner can list their own decisions; admins grant and revoke the manager role.
  *
- * Access control (see access.ts) is checked on every command and every card click. The tenant is
+ * Access control (src/bot/kit/access.ts) is checked on every command and every card click. The tenant is
  * always the activity's; card data is signed and still only trusted for "which page, which filter".
  * Every manager query, case lookup, export and role change is written to the audit table before
  * any result is shown; if the audit cannot be written, nothing is shown.
@@ -188,7 +188,8 @@ const mineCommand: MessageCommand = {
 /**
  * CSV export. A Teams-appropriate way to hand over a file: a signed link, valid for 10 minutes,
  * for this tenant and this manager only, served by this bot (GET /downloads/decisions.csv,
- * src/http/downloads.ts), which re-checks the role, re-runs the query and streams the CSV.
+ * src/http/downloads.ts, with this feature's export service, export.ts, which re-checks the role
+ * and re-runs the query), which streams the CSV.
  * File-consent cards (the Teams way to *upload* a file to the user) work only in personal chat and
  * need OneDrive upload plumbing; a file attached to the message would sit in the chat history.
  * Links are only ever given in a personal chat: anyone holding one can use it until it expires.

@@ -3,16 +3,26 @@
  * named in MANAGER_AAD_OBJECT_IDS). Every change is audited first: one that cannot be audited is
  * not made.
  */
-import { commandMatcher, type MessageCommand } from '../types';
+import { commandMatcher, type MessageCommand, type Turn } from '../types';
 import { isAdmin, membersOf, namesMember } from '../../kit/access';
 import { normaliseAadId } from '../../kit/ids';
 import { ONLY_ADMINS, actorOf, audit, message, tenantOf } from './common';
 import { aadObjectIdSchema } from './filters';
 import { managersCard } from './views';
 
-function roleTarget(args: string): string | undefined {
+/**
+ * For grant and revoke: the person the admin names, once the caller is known to be an admin; else
+ * undefined, with the refusal already sent.
+ */
+async function roleTarget(turn: Turn, args: string, title: string, command: string): Promise<string | undefined> {
+  if (!(await isAdmin(turn.services, tenantOf(turn), actorOf(turn)))) {
+    await turn.reply(message('Admins only', ONLY_ADMINS, 'warning'));
+    return undefined;
+  }
   const parsed = aadObjectIdSchema.safeParse(args.trim());
-  return parsed.success ? normaliseAadId(parsed.data) : undefined;
+  if (parsed.success) return normaliseAadId(parsed.data);
+  await turn.reply(message(title, `Give the person’s Microsoft Entra object id (a GUID): **${command}** <object id>.`, 'warning'));
+  return undefined;
 }
 
 export const grantCommand: MessageCommand = {
@@ -22,9 +32,8 @@ export const grantCommand: MessageCommand = {
   match: commandMatcher('grant manager'),
   async handle(turn, args) {
     const { services } = turn;
-    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return turn.reply(message('Admins only', ONLY_ADMINS, 'warning'));
-    const target = roleTarget(args);
-    if (!target) return turn.reply(message('Grant manager', 'Give the person’s Microsoft Entra object id (a GUID): **grant manager** <object id>.', 'warning'));
+    const target = await roleTarget(turn, args, 'Grant manager', 'grant manager');
+    if (!target) return;
     const current = await services.stores.roles.getRole(tenantOf(turn), target);
     if (current === 'admin') return turn.reply(message('Grant manager', `${target} is an admin, which already includes manager access.`));
     // Audited first: a role change that cannot be audited is not made.
@@ -42,9 +51,8 @@ export const revokeCommand: MessageCommand = {
   match: commandMatcher('revoke manager'),
   async handle(turn, args) {
     const { services } = turn;
-    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return turn.reply(message('Admins only', ONLY_ADMINS, 'warning'));
-    const target = roleTarget(args);
-    if (!target) return turn.reply(message('Revoke manager', 'Give the person’s Microsoft Entra object id (a GUID): **revoke manager** <object id>.', 'warning'));
+    const target = await roleTarget(turn, args, 'Revoke manager', 'revoke manager');
+    if (!target) return;
     const viaConfig = namesMember(services.config.MANAGER_AAD_OBJECT_IDS, tenantOf(turn), target);
     const current = await services.stores.roles.getRole(tenantOf(turn), target);
     if (current !== 'manager') {
