@@ -1,6 +1,37 @@
 // Flat config: typescript-eslint's recommended rules over everything we write.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+const RESTIFY_ONLY_IN_HTTP = { group: ['restify', 'restify-*'], message: 'restify is imported only in src/http.' };
+
+// Every folder under src/bot/features is a feature; what several features use lives in src/bot/kit.
+const FEATURES = readdirSync(join(import.meta.dirname, 'src/bot/features'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+
+/** In feature `name`, importing any other feature (relatively or through a longer path) is an error. */
+function featureBoundary(name) {
+  const others = FEATURES.filter((other) => other !== name);
+  return {
+    files: [`src/bot/features/${name}/**`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            RESTIFY_ONLY_IN_HTTP,
+            {
+              group: others.flatMap((other) => [`../${other}`, `../${other}/**`, `**/features/${other}`, `**/features/${other}/**`]),
+              message: `Features do not import each other: move what ${name} shares with another feature into src/bot/kit, or inject it from the composition root.`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.data/', 'test-artifacts/', 'build/'] },
@@ -27,7 +58,7 @@ export default tseslint.config(
               group: ['botbuilder', 'botbuilder-*', 'botframework-*'],
               message: 'botbuilder is imported only in src/http, src/bot and src/reminders/botSender.ts (see docs/agents-sdk-migration.md).',
             },
-            { group: ['restify', 'restify-*'], message: 'restify is imported only in src/http.' },
+            RESTIFY_ONLY_IN_HTTP,
           ],
         },
       ],
@@ -36,7 +67,18 @@ export default tseslint.config(
   {
     files: ['src/bot/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['restify', 'restify-*'], message: 'restify is imported only in src/http.' }] }],
+      'no-restricted-imports': ['error', { patterns: [RESTIFY_ONLY_IN_HTTP] }],
+    },
+  },
+  ...FEATURES.map(featureBoundary),
+  {
+    // The transport is handed what it needs by the composition root (src/app.ts), e.g. the export service.
+    files: ['src/http/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/bot/features', '**/bot/features/**'], message: 'src/http imports no feature: take a service from src/app.ts instead.' }] },
+      ],
     },
   },
   {

@@ -17,6 +17,7 @@ import { TableAuditStore } from './storage/auditStore';
 import { TableRoleStore } from './storage/roleStore';
 import { TableQuestionnaireSessionStore } from './storage/questionnaireSessionStore';
 import { registerDownloadRoutes } from './http/downloads';
+import { decisionExport } from './bot/features/records/export';
 import { TableConversationStore } from './storage/conversationStore';
 import { TableReminderStore } from './storage/reminderStore';
 import {
@@ -29,7 +30,7 @@ import {
 } from './reminders';
 import { BotFrameworkSender } from './reminders/botSender';
 import type { ProactiveSender } from './reminders/sender';
-import { cardComposer } from './bot/features/reminders/composer';
+import { cardComposer } from './bot/reminderComposer';
 import { createRetentionSystem, retentionSettingsFrom, type RetentionSettings, type RetentionSystem } from './retention';
 
 export interface App {
@@ -129,8 +130,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     requireBearer: Boolean(config.MICROSOFT_APP_ID),
     // In-memory stores (feature tests) have no storage account to probe.
     readiness: (signal) => (injected ? Promise.resolve() : tables.decisions.getAccessPolicy({ abortSignal: signal })),
-    // Signed, short-lived CSV export links (records feature).
-    extraRoutes: (s) => registerDownloadRoutes(s, services),
+    // Signed, short-lived CSV export links: the records feature's export service behind the route.
+    extraRoutes: (s) => registerDownloadRoutes(s, { logger, now, exports: decisionExport(services) }),
   });
 
   return {

@@ -1,20 +1,29 @@
 /**
- * Turn routing for the Teams bot: identity and tenant checks, then text commands and card actions
- * dispatched to the features. Features never see an activity from a tenant that is not allowed or
- * from a user without an Entra identity.
+ * The turn pipeline for the Teams bot. Every activity, whatever its type (message, invoke,
+ * installationUpdate add/remove, conversationUpdate members added/removed, anything else), first
+ * goes through `onTurnActivity` below: the activity is read once (tenant and identity), and one
+ * from a tenant that is not allowed gets no data and no storage work, only a log line and a plain
+ * refusal. Then text commands and card actions are dispatched to the features, each with a `Turn`
+ * whose `reply` is the one way a card or message is sent. Features never see an activity from a
+ * tenant that is not allowed or from a user without an Entra identity.
  */
 import { TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from 'botbuilder';
 import { z } from 'zod';
-import { identityOf, isTenantAllowed, tenantIdOf } from './identity';
+import { isTenantAllowed, readActivity, type ActivityFacts, type Identity } from './identity';
 import { commandTextOf } from './userText';
 import { ADAPTIVE_CARD_CONTENT_TYPE, adaptiveAttachment } from './cards/attachment';
 import { welcomeCard } from './features/welcome';
 import { captureConversation, forgetConversation, includesBot } from './features/reminders/capture';
-import { messageCard } from './features/questionnaire/views';
+import { messageCard } from './kit/messageCard';
 import { errorFields, type LoggedError } from '../logger';
 import { commandMatcher, type BotFeature, type BotServices, type CardAction, type CardActionResult, type MessageCommand, type Turn } from './features/types';
 
 const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
+const NOT_AVAILABLE = 'This bot is not available to your organisation.';
+const UNKNOWN_USER = 'Sorry, I could not tell who you are.';
+
+/** Where the pipeline keeps what it read from the activity, for the handlers of the same turn. */
+const FACTS_KEY = Symbol('canShare.activityFacts');
 
 const isGreetingOrHelp = commandMatcher('help', 'hi', 'hello', 'hey', 'menu', '\\?');
 
@@ -28,6 +37,19 @@ const InvokeValueSchema = z.object({
     data: z.record(z.string(), z.unknown()).optional(),
   }),
 });
+
+/** A card or a message as an outgoing activity (the one way the bot sends either). */
+async function send(ctx: TurnContext, result: CardActionResult): Promise<string | undefined> {
+  const sent = await ctx.sendActivity('card' in result ? { attachments: [adaptiveAttachment(result.card)] } : result.message);
+  return sent?.id;
+}
+
+/** A card or a message as the answer to an Action.Execute invoke (the clicked card is replaced by a card). */
+function invokeResponseFor(result: CardActionResult): AdaptiveCardInvokeResponse {
+  return 'card' in result
+    ? { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: result.card as never }
+    : { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: result.message as never };
+}
 
 export class CanShareBot extends TeamsActivityHandler {
   private readonly commands: MessageCommand[];
@@ -47,59 +69,77 @@ export class CanShareBot extends TeamsActivityHandler {
     this.onMessage(async (ctx, next) => {
       await this.handleMessage(ctx);
       // Conversation references for reminders (once per conversation per process; never fails the turn).
-      await captureConversation(this.services, ctx);
+      await captureConversation(this.services, ctx, this.factsOf(ctx).tenantId);
       await next();
     });
     this.onInstallationUpdateAdd(async (ctx, next) => {
-      if (this.isAllowedTenant(ctx)) {
-        await captureConversation(this.services, ctx, true);
-        await ctx.sendActivity({ attachments: [adaptiveAttachment(welcomeCard(this.commands))] });
-      }
+      await captureConversation(this.services, ctx, this.factsOf(ctx).tenantId, true);
+      await send(ctx, { card: welcomeCard(this.commands) });
       await next();
     });
     this.onInstallationUpdateRemove(async (ctx, next) => {
-      await forgetConversation(this.services, ctx, 'uninstalled');
+      await forgetConversation(this.services, ctx, this.factsOf(ctx).tenantId, 'uninstalled');
       await next();
     });
     this.onMembersAdded(async (ctx, next) => {
-      if (includesBot(ctx, ctx.activity.membersAdded)) await captureConversation(this.services, ctx, true);
+      if (includesBot(ctx, ctx.activity.membersAdded)) await captureConversation(this.services, ctx, this.factsOf(ctx).tenantId, true);
       await next();
     });
     this.onMembersRemoved(async (ctx, next) => {
-      if (includesBot(ctx, ctx.activity.membersRemoved)) await forgetConversation(this.services, ctx, 'bot_removed');
+      if (includesBot(ctx, ctx.activity.membersRemoved)) await forgetConversation(this.services, ctx, this.factsOf(ctx).tenantId, 'bot_removed');
       await next();
     });
   }
 
-  /** Tenant allow-list: activities from other tenants get no data, only a log line. */
-  private isAllowedTenant(ctx: TurnContext): boolean {
-    const tenantId = tenantIdOf(ctx.activity);
-    if (isTenantAllowed(this.services.config.ALLOWED_TENANT_IDS, tenantId)) return true;
-    this.services.logger.warn({ event: 'tenant.refused', tenantId: tenantId ?? null, type: ctx.activity.type }, 'activity from a tenant that is not allowed');
-    return false;
+  /**
+   * The pipeline step every activity goes through before any handler: read the activity once, and
+   * refuse it if its tenant is not on the allow-list (a message or card action gets a plain
+   * refusal, anything else nothing; never data, never storage work).
+   */
+  protected override async onTurnActivity(ctx: TurnContext): Promise<void> {
+    const facts = readActivity(ctx.activity);
+    if (!isTenantAllowed(this.services.config.ALLOWED_TENANT_IDS, facts.tenantId)) {
+      this.services.logger.warn({ event: 'tenant.refused', tenantId: facts.tenantId ?? null, type: ctx.activity.type }, 'activity from a tenant that is not allowed');
+      await this.refuseTenant(ctx);
+      return;
+    }
+    ctx.turnState.set(FACTS_KEY, facts);
+    await super.onTurnActivity(ctx);
   }
 
+  private async refuseTenant(ctx: TurnContext): Promise<void> {
+    if (ctx.activity.type === 'message') {
+      await send(ctx, { message: NOT_AVAILABLE });
+    } else if (ctx.activity.type === 'invoke') {
+      const refusal: InvokeResponse =
+        ctx.activity.name === 'adaptiveCard/action' ? { status: 200, body: invokeResponseFor({ message: NOT_AVAILABLE }) } : { status: 403 };
+      await ctx.sendActivity({ type: 'invokeResponse', value: refusal });
+    }
+  }
+
+  private factsOf(ctx: TurnContext): ActivityFacts {
+    const facts = ctx.turnState.get(FACTS_KEY) as ActivityFacts | undefined;
+    // Only reachable if a handler ran outside onTurnActivity: treat it as unreadable, never as allowed.
+    return facts ?? { tenantId: undefined, identity: { ok: false, problem: UNKNOWN_USER } };
+  }
+
+  /** The features' view of this turn, or why there is none (no Entra identity, no tenant). */
   private turnFor(ctx: TurnContext): { turn?: Turn; problem?: string } {
-    const id = identityOf(ctx.activity);
-    if (!id.ok) return { problem: id.problem };
-    return { turn: { ctx, identity: id.identity, services: this.services } };
+    const { identity } = this.factsOf(ctx);
+    if (!identity.ok) return { problem: identity.problem };
+    return { turn: newTurn(ctx, identity.identity, this.services) };
   }
 
   private async handleMessage(ctx: TurnContext): Promise<void> {
-    if (!this.isAllowedTenant(ctx)) {
-      await ctx.sendActivity('This bot is not available to your organisation.');
-      return;
-    }
     const { turn, problem } = this.turnFor(ctx);
     if (!turn) {
-      await ctx.sendActivity(problem ?? 'Sorry, I could not tell who you are.');
+      await send(ctx, { message: problem ?? UNKNOWN_USER });
       return;
     }
 
     const fallback = SubmitFallbackSchema.safeParse(ctx.activity.value);
     if (fallback.success) {
-      const result = await this.runAction(turn, fallback.data.verb, fallback.data);
-      await ctx.sendActivity('card' in result ? { attachments: [adaptiveAttachment(result.card)] } : result.message);
+      await turn.reply(await this.runAction(turn, fallback.data.verb, fallback.data));
       return;
     }
 
@@ -107,12 +147,12 @@ export class CanShareBot extends TeamsActivityHandler {
     if (!typed.ok) {
       // Bad input, not a turn error: a clear answer, and a log line with the reason only (never the text).
       this.services.logger.warn({ event: 'message.bad_input', reason: typed.reason }, 'message text refused');
-      await ctx.sendActivity({ attachments: [adaptiveAttachment(messageCard('I could not read that', typed.problem, { style: 'warning' }))] });
+      await turn.reply({ card: messageCard('I could not read that', typed.problem, { style: 'warning' }) });
       return;
     }
     const text = typed.text;
     if (text === '' || isGreetingOrHelp(text) !== undefined) {
-      await ctx.sendActivity({ attachments: [adaptiveAttachment(welcomeCard(this.commands))] });
+      await turn.reply({ card: welcomeCard(this.commands) });
       return;
     }
     for (const command of this.commands) {
@@ -124,12 +164,8 @@ export class CanShareBot extends TeamsActivityHandler {
     }
     // Never echo the text back into logs: it may contain personal data.
     this.services.logger.info({ event: 'message.unknown_command', length: text.length }, 'unrecognised message');
-    await ctx.sendActivity({
-      attachments: [
-        adaptiveAttachment(
-          messageCard('I did not recognise that', 'Type **start** to ask "can I share?", or **help** to see everything I can do.'),
-        ),
-      ],
+    await turn.reply({
+      card: messageCard('I did not recognise that', 'Type **start** to ask "can I share?", or **help** to see everything I can do.'),
     });
   }
 
@@ -157,25 +193,33 @@ export class CanShareBot extends TeamsActivityHandler {
   }
 
   protected override async onAdaptiveCardInvoke(ctx: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    if (!this.isAllowedTenant(ctx)) return messageResponse('This bot is not available to your organisation.');
     const parsed = InvokeValueSchema.safeParse(invokeValue);
     if (!parsed.success) return BAD_INVOKE;
     const { turn, problem } = this.turnFor(ctx);
-    if (!turn) return messageResponse(problem ?? 'Sorry, I could not tell who you are.');
+    if (!turn) return invokeResponseFor({ message: problem ?? UNKNOWN_USER });
     try {
-      const result = await this.runAction(turn, parsed.data.action.verb, parsed.data.action.data ?? {});
-      return 'card' in result ? { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: result.card as never } : messageResponse(result.message);
+      return invokeResponseFor(await this.runAction(turn, parsed.data.action.verb, parsed.data.action.data ?? {}));
     } catch (err) {
       this.services.logger.error({ event: 'card.action_failed', verb: parsed.data.action.verb, err: errorSummary(err) }, 'card action failed');
-      return {
-        statusCode: 200,
-        type: ADAPTIVE_CARD_CONTENT_TYPE,
-        value: messageCard('Something went wrong', 'Sorry — that did not work, and nothing was recorded. Please try again, or type "start" to begin again.', {
+      return invokeResponseFor({
+        card: messageCard('Something went wrong', 'Sorry — that did not work, and nothing was recorded. Please try again, or type "start" to begin again.', {
           style: 'attention',
-        }) as never,
-      };
+        }),
+      });
     }
   }
+}
+
+function newTurn(ctx: TurnContext, identity: Identity, services: BotServices): Turn {
+  return {
+    ctx,
+    identity,
+    services,
+    post: (result) => send(ctx, result),
+    reply: async (result) => {
+      await send(ctx, result);
+    },
+  };
 }
 
 const BAD_INVOKE: AdaptiveCardInvokeResponse = {
@@ -183,10 +227,6 @@ const BAD_INVOKE: AdaptiveCardInvokeResponse = {
   type: 'application/vnd.microsoft.error',
   value: { code: 'BadRequest', message: 'Not a valid Action.Execute invoke.' } as never,
 };
-
-function messageResponse(message: string): AdaptiveCardInvokeResponse {
-  return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: message as never };
-}
 
 /** Error class, code and stack frames only: never the message (it can quote user input), the activity or its text. */
 export function errorSummary(err: unknown): LoggedError {

@@ -51,18 +51,24 @@ export function isTenantAllowed(allowed: readonly string[], tenantId: string | u
   return tenantId !== undefined && allowed.includes(tenantId);
 }
 
-/** The tenant id of an activity, if it carries one (used by the tenant allow-list before anything else). */
-export function tenantIdOf(activity: Partial<Activity>): string | undefined {
-  const parsed = ActivityIdentitySchema.safeParse(activity);
-  if (!parsed.success) return undefined;
-  return parsed.data.conversation.tenantId ?? parsed.data.channelData?.tenant?.id;
+/** What the turn pipeline reads from an activity, once per turn: its tenant (if any) and who is asking. */
+export interface ActivityFacts {
+  /** The tenant the activity names, checked against the allow-list before anything else. */
+  tenantId: string | undefined;
+  identity: IdentityResult;
 }
 
-export function identityOf(activity: Partial<Activity>): IdentityResult {
+const UNREADABLE: IdentityResult = { ok: false, problem: 'The message did not say who sent it or from which conversation.' };
+
+/** One zod parse per activity: the tenant for the allow-list and the identity for the features. */
+export function readActivity(activity: Partial<Activity>): ActivityFacts {
   const parsed = ActivityIdentitySchema.safeParse(activity);
-  if (!parsed.success) return { ok: false, problem: 'The message did not say who sent it or from which conversation.' };
-  const a = parsed.data;
-  const tenantId = a.conversation.tenantId ?? a.channelData?.tenant?.id;
+  if (!parsed.success) return { tenantId: undefined, identity: UNREADABLE };
+  const tenantId = parsed.data.conversation.tenantId ?? parsed.data.channelData?.tenant?.id;
+  return { tenantId, identity: identityFrom(parsed.data, tenantId) };
+}
+
+function identityFrom(a: z.infer<typeof ActivityIdentitySchema>, tenantId: string | undefined): IdentityResult {
   if (!tenantId) return { ok: false, problem: 'The message did not say which organisation (tenant) it came from.' };
   if (!a.from.aadObjectId)
     return { ok: false, problem: 'Your Microsoft Entra identity was not included with the message, so nothing can be recorded for you.' };

@@ -1,64 +1,24 @@
 /**
- * Practice reminders for team channels, each drawn from a requirement of the local information
- * sharing guidance (section cited), so a reminder never says more than the guidance does.
+ * Practice reminders for team channels. Their wording and citations are the rule pack's
+ * (src/domain/rulePack/reminders.ts, validated with the pack), so a reminder never says more than
+ * the guidance does; this module only finds one by what a practitioner types.
  */
+import { rulePack } from '../domain';
+
 export interface PracticeTopic {
   code: string;
   title: string;
   text: string;
+  /** Where in the guidance it comes from, as shown on the card, e.g. "§4 Security of the Information". */
   cite: string;
 }
 
-export const PRACTICE_TOPICS: readonly PracticeTopic[] = [
-  {
-    code: 'verify-callers',
-    title: 'Verify callers before you share',
-    text: 'Unless you already know them, verify anyone who phones asking for information by calling their agency back before you divulge anything.',
-    cite: '§4 Confidentiality of Exchanges of Information',
-  },
-  {
-    code: 'secure-email',
-    title: 'Use secure email, with a confidentiality warning',
-    text: 'Send confidential information by a secure electronic system wherever possible, not by internet email, and put a confidentiality warning on emails that contain it.',
-    cite: '§4 Confidentiality of Exchanges of Information',
-  },
-  {
-    code: 'record-consent',
-    title: 'Record consent status',
-    text: 'Every record of information sought or shared must say whether consent was sought and obtained, sought and refused, or not sought; if shared without consent, record why and whether the person was later told.',
-    cite: '§4 Recording of Information Sought and Shared',
-  },
-  {
-    code: 'record-phone',
-    title: 'Record what you relay by phone or in person',
-    text: 'Make a record of any information you relay by phone or in person.',
-    cite: '§4 Confidentiality of Exchanges of Information',
-  },
-  {
-    code: 'fax-check',
-    title: 'Fax only when absolutely necessary',
-    text: 'Fax personal and sensitive information only when absolutely necessary; check the number very carefully (preferably with a colleague) and record reassurance about how the other agency will handle it.',
-    cite: '§4 Confidentiality of Exchanges of Information',
-  },
-  {
-    code: 'consent-withdrawn',
-    title: 'When consent is withdrawn, tell everyone you shared with',
-    text: 'Consent can be withdrawn at any stage. If it is, inform all professional parties involved as soon as possible; sharing should stop unless there is justification to continue without consent. Type "withdraw consent <case ref>" to see whom to tell.',
-    cite: '§1 Local Context and Justification for Sharing Information',
-  },
-  {
-    code: 'proportionality',
-    title: 'Share only what they need to know',
-    text: 'Apply proportionality: share no more information, with no more people, than is necessary to protect the child — take particular care with sensitive information.',
-    cite: '§1 Local Context; §2 Common Law',
-  },
-  {
-    code: 'protective-marking',
-    title: 'Mark what you share',
-    text: 'Any information you share should carry the appropriate protective marking.',
-    cite: '§4 Security of the Information',
-  },
-];
+export const PRACTICE_TOPICS: readonly PracticeTopic[] = rulePack.practiceReminders.map((r) => ({
+  code: r.code,
+  title: r.title,
+  text: r.text,
+  cite: r.citations.map((c) => `§${c.section} ${c.heading}`).join('; '),
+}));
 
 const ALIASES: Record<string, string> = {
   callers: 'verify-callers', 'verify-caller': 'verify-callers', verify: 'verify-callers', 'call-back': 'verify-callers',

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { TableClient } from '@azure/data-tables';
-import { normaliseAadId } from '../../src/bot/features/records/access';
+import { normaliseAadId } from '../../src/bot/kit/ids';
 import { evaluate, rulePack, type DecisionCode } from '../../src/domain';
 import type { StoredRecord } from '../../src/storage/contract';
 import { TableRoleStore } from '../../src/storage/roleStore';

@@ -2,7 +2,8 @@
  * How the bot's features plug into turn routing.
  *
  * A feature contributes text commands (typed in chat) and card actions (Action.Execute verbs).
- * The bot owns routing, identity, tenant checks and error handling; features own their cards.
+ * The bot's turn pipeline (CanShareBot.ts) owns the tenant check, identity, routing and error
+ * handling; features own their cards and answer through `turn.reply`.
  */
 import type { TurnContext } from 'botbuilder';
 import type { Config } from '../../config';
@@ -10,6 +11,7 @@ import type { Logger } from '../../logger';
 import type { Identity } from '../identity';
 import type { AdaptiveCard } from '../cards/templates';
 import type { BotStores } from '../stores';
+import type { Verb } from '../kit/verbs';
 
 export interface BotServices {
   config: Config;
@@ -21,8 +23,13 @@ export interface BotServices {
 
 export interface Turn {
   ctx: TurnContext;
+  /** Read once per turn by the pipeline, from the activity (never from card data). */
   identity: Identity;
   services: BotServices;
+  /** Sends a card or a short message to the conversation. */
+  reply(result: CardActionResult): Promise<void>;
+  /** Like reply, and resolves with the sent activity's id (to recognise that card when it is clicked). */
+  post(result: CardActionResult): Promise<string | undefined>;
 }
 
 export interface MessageCommand {
@@ -40,7 +47,7 @@ export interface MessageCommand {
 export type CardActionResult = { card: AdaptiveCard } | { message: string };
 
 export interface CardAction {
-  verb: string;
+  verb: Verb;
   handle(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult>;
 }
 

@@ -136,6 +136,9 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
     checkOptionalCondition(`follow-up "${f.code}"`, f.appliesWhen);
   }
   for (const n of metadata.legalNotes) cite(`legal note "${n.id}"`, n.citations);
+  for (const c of duplicates(pack.practiceReminders.map((r) => r.code))) problems.push(`practice reminder "${c}": duplicate code`);
+  for (const r of pack.practiceReminders) cite(`practice reminder "${r.code}"`, r.citations);
+  for (const [name, t] of Object.entries(pack.followUpTexts)) cite(`follow-up text "${name}"`, t.citations);
 
   pack.derive.consentStatus.forEach((d, i) => {
     problems.push(...checkCondition(`derive.consentStatus[${i}]`, 'condition', d.when, questions));

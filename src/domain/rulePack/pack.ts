@@ -24,6 +24,7 @@ import {
 import { practiceSteps } from './practiceSteps';
 import { questions } from './questions';
 import { followUps, recordRequirements } from './recording';
+import { followUpTexts, practiceReminders } from './reminders';
 import { CALLER_VERIFIED_FIRST, NOT_ANONYMOUSLY, PROPORTIONATE } from './texts';
 import { rules } from './rules';
 import type { RulePackInput } from './schema';
@@ -77,6 +78,8 @@ export const rawRulePack: RulePackInput = {
   practiceSteps,
   recordRequirements,
   followUps,
+  practiceReminders,
+  followUpTexts,
   // Applied to every outcome by their own condition, whatever the rule (§2 Common Law, §4). Rules add only their own.
   crossCutting: {
     conditions: [CALLER_VERIFIED_FIRST, { ...PROPORTIONATE, appliesWhen: EXCHANGE_GOES_AHEAD }, NOT_ANONYMOUSLY],

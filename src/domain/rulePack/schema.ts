@@ -59,6 +59,22 @@ export const CitedTextSchema = z.strictObject({
   appliesWhen: ConditionSchema.optional(),
 });
 
+/** Guidance wording shown outside the questionnaire (reminders, follow-up cards), with where it comes from. */
+const GuidanceTextSchema = z.strictObject({ text: Text, citations: Citations });
+
+/** A practice reminder a team channel can schedule ("remind practice <code> …"). */
+export const PracticeReminderSchema = z.strictObject({ code: Id, title: Text, text: Text, citations: Citations });
+
+/** The guidance lines on the follow-up cards and the weekly digest of open follow-ups. */
+export const FollowUpTextsSchema = z.strictObject({
+  /** On "has the person been told?" (§4 Recording). */
+  personNotTold: GuidanceTextSchema,
+  /** On "consent withdrawn: tell everyone you shared with" (§1). */
+  consentWithdrawn: GuidanceTextSchema,
+  /** On the weekly digest of open follow-ups. */
+  digest: GuidanceTextSchema,
+});
+
 export const OptionSchema = z.strictObject({ code: Id, label: Text, help: Text.optional() });
 
 export const QuestionSchema = z.strictObject({
@@ -148,6 +164,8 @@ export const RulePackSchema = z.strictObject({
   practiceSteps: z.array(CitedTextSchema),
   recordRequirements: z.array(RecordRequirementSchema),
   followUps: z.array(FollowUpSchema),
+  practiceReminders: z.array(PracticeReminderSchema).min(1),
+  followUpTexts: FollowUpTextsSchema,
   crossCutting: CrossCuttingSchema,
   derive: DerivationsSchema,
 });
@@ -175,6 +193,7 @@ const ENTRY_NAMES: Record<string, string> = {
   practiceSteps: 'practice step',
   recordRequirements: 'record requirement',
   followUps: 'follow-up',
+  practiceReminders: 'practice reminder',
   legalNotes: 'legal note',
   options: 'option',
   reasons: 'reason',

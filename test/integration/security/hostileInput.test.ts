@@ -13,7 +13,7 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CSV_COLUMNS } from '../../../src/bot/features/records/csv';
-import { SUBJECT_INFORMED_VERB } from '../../../src/bot/features/followUps/views';
+import { VERBS } from '../../../src/bot/kit/verbs';
 import { MAX_FORM_INPUT } from '../../../src/bot/features/questionnaire/state';
 import { MAX_MESSAGE_TEXT } from '../../../src/bot/userText';
 import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat, startBot, type BotHarness, type Card } from '../../support/botHarness';
@@ -144,11 +144,11 @@ describe('hostile input from a colleague in the same tenant', () => {
       const [decision] = await recordsFor('HOSTILE-FU-1');
       assert.ok(decision?.openFollowUps.includes('inform_subject_later'), 'the decision owes a "tell them later" follow-up');
 
-      const refused = await client.execute(SUBJECT_INFORMED_VERB, { r: decisionId, how: 'not_telling', why: 'ask alice at example dot com' });
+      const refused = await client.execute(VERBS.subjectInformed, { r: decisionId, how: 'not_telling', why: 'ask alice at example dot com' });
       assert.match(cardText(refused.value), /remove the contact details/);
       assert.equal((await recordsFor('HOSTILE-FU-1')).length, 1, 'nothing more recorded');
 
-      const saved = await client.execute(SUBJECT_INFORMED_VERB, { r: decisionId, how: 'not_telling', why: 'Telling\u202E them\u0000 would\u001B increase risk' });
+      const saved = await client.execute(VERBS.subjectInformed, { r: decisionId, how: 'not_telling', why: 'Telling\u202E them\u0000 would\u001B increase risk' });
       assert.match(cardText(saved.value), /Follow-up recorded/);
       const followUp = (await recordsFor('HOSTILE-FU-1')).find((r) => r.kind === 'follow_up_subject_informed');
       assert.equal(followUp?.subjectNotInformedReason, 'Telling them would increase risk');

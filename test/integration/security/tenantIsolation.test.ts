@@ -1,7 +1,8 @@
 /**
  * ALLOWED_TENANT_IDS: an activity from any other tenant gets no data — a message gets only "not
- * available to your organisation", a card action gets no card, an install gets no welcome — nothing
- * is written, and a warning names the tenant id but carries no personal data.
+ * available to your organisation", a card action gets no card, an install gets no welcome, and every
+ * other activity type (uninstall, members added or removed, typing, other invokes) goes through the
+ * same check — nothing is written, and a warning names the tenant id but carries no personal data.
  * Real restify + real Azurite; authentication is off here (no app id) so the tenant check alone is
  * what refuses.
  */
@@ -106,6 +107,25 @@ describe('security: tenant allow-list', () => {
     const res = await sendRefused(install, TENANT_B);
     assert.equal(res.status, 200);
     assert.deepEqual(repliesIn(res.body), []);
+  });
+
+  // Every activity type goes through the same tenant check, not only the ones that answer.
+  for (const [what, fields] of [
+    ['uninstalling the app', { type: 'installationUpdate', action: 'remove' }],
+    ['adding the bot to a conversation', { type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }] }],
+    ['removing the bot from a conversation', { type: 'conversationUpdate', membersRemoved: [{ id: '28:bot' }] }],
+    ['a typing indicator', { type: 'typing' }],
+  ] as const) {
+    it(`${what} in another tenant is refused and changes nothing`, async () => {
+      const res = await sendRefused(outsiderClient.activity({ ...fields, deliveryMode: 'expectReplies' }), TENANT_B);
+      assert.equal(res.status, 200);
+      assert.deepEqual(repliesIn(res.body), []);
+    });
+  }
+
+  it('an invoke other than a card action from another tenant is refused without a body', async () => {
+    const res = await sendRefused(outsiderClient.activity({ type: 'invoke', name: 'task/fetch', value: {} }), TENANT_B);
+    assert.equal(res.status, 403);
   });
 
   it('an activity that names no tenant at all is refused too', async () => {

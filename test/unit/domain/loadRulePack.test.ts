@@ -222,4 +222,34 @@ describe('loadRulePack', () => {
     });
     assert.throws(() => loadRulePack(raw), (err: RulePackError) => err.problems.length === 2);
   });
+
+  it('names a practice reminder with no citations, and one citing a section the guidance does not have', () => {
+    assertRejected(
+      packWith((p) => {
+        p.practiceReminders[0]!.citations = [];
+      }),
+      /practice reminder "verify-callers" \(practiceReminders\[0\]\) → citations: must cite at least one section/,
+    );
+    assertRejected(
+      packWith((p) => {
+        p.practiceReminders[0]!.citations = [{ section: '4', heading: 'Faxing' }];
+      }),
+      'practice reminder "verify-callers": cites section "4" heading "Faxing"',
+    );
+  });
+
+  it('names a follow-up text with no citations, and a duplicate practice reminder code', () => {
+    assertRejected(
+      packWith((p) => {
+        p.followUpTexts.personNotTold.citations = [];
+      }),
+      /followUpTexts → personNotTold → citations: must cite at least one section/,
+    );
+    assertRejected(
+      packWith((p) => {
+        p.practiceReminders.push({ ...p.practiceReminders[0]! });
+      }),
+      'practice reminder "verify-callers": duplicate code',
+    );
+  });
 });

@@ -14,10 +14,8 @@
  * never confirms that a case or record exists to someone with no part in it.
  */
 import type { StoredRecord } from '../../../storage/contract';
-import { isManager } from '../records/access';
+import { sameId } from '../../kit/ids';
 import type { Turn } from '../types';
-
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** A share: a decision that records information going to someone. */
 export function isShare(r: StoredRecord): boolean {
@@ -26,10 +24,6 @@ export function isShare(r: StoredRecord): boolean {
 
 export function recordedByMe(turn: Turn, r: StoredRecord): boolean {
   return sameId(r.decidedBy.aadObjectId, turn.identity.user.aadObjectId);
-}
-
-export function isManagerHere(turn: Turn): Promise<boolean> {
-  return isManager(turn.services, turn.identity.scope.tenantId, turn.identity.user.aadObjectId);
 }
 
 /**

@@ -17,15 +17,13 @@ import { IdempotencyKeyInUseError } from '../../../storage/errors';
 import { normaliseCaseReference } from '../../../storage/keys';
 import { errorFields } from '../../../logger';
 import type { AdaptiveCard } from '../../cards/templates';
-import { adaptiveAttachment } from '../../cards/attachment';
 import { plainCard, renderedOr } from '../../cards/fallback';
-import { CASE_REFERENCE_PATTERN } from '../questionnaire/recordForm';
-import { messageCard } from '../questionnaire/views';
+import { CASE_REFERENCE_PATTERN } from '../../kit/ids';
+import { messageCard } from '../../kit/messageCard';
+import { isManagerHere } from '../../kit/access';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
+import { VERBS } from '../../kit/verbs';
 import {
-  PARTY_INFORMED_VERB,
-  SUBJECT_INFORMED_VERB,
-  WITHDRAWAL_STATUS_VERB,
   followUpDoneCard,
   recipientText,
   subjectFollowUpCard,
@@ -33,7 +31,7 @@ import {
   type WithdrawalShare,
 } from './views';
 import { findContactDetail } from '../../contactDetails';
-import { isManagerHere, isShare, mayFollowUp, mayHandleWithdrawal, mySharesIn, recordedByMe } from './entitlement';
+import { isShare, mayFollowUp, mayHandleWithdrawal, mySharesIn, recordedByMe } from './entitlement';
 import { userTextSchema } from '../../userText';
 
 const RecordId = z.string().trim().regex(/^D-\d{8}-[0-9A-Z]{6}$/i).max(20);
@@ -170,8 +168,8 @@ function withdrawalResult(turn: Turn, withdrawal: StoredRecord, rows: readonly W
 }
 
 async function withdrawCommand(turn: Turn, args: string): Promise<void> {
-  const { ctx, identity, services } = turn;
-  const send = (c: AdaptiveCard) => ctx.sendActivity({ attachments: [adaptiveAttachment(c)] });
+  const { identity, services } = turn;
+  const send = (c: AdaptiveCard) => turn.reply({ card: c });
   if (identity.scope.conversationKind !== 'personal') {
     await send(messageCard('Please do this in a personal chat', 'Consent withdrawal lists who a case was shared with, so I only do it in a personal chat with you.', { style: 'warning' }));
     return;
@@ -335,8 +333,8 @@ export const followUpsFeature: BotFeature = {
     },
   ],
   actions: [
-    { verb: SUBJECT_INFORMED_VERB, handle: onSubjectInformed },
-    { verb: PARTY_INFORMED_VERB, handle: onPartyInformed },
-    { verb: WITHDRAWAL_STATUS_VERB, handle: onWithdrawalStatus },
+    { verb: VERBS.subjectInformed, handle: onSubjectInformed },
+    { verb: VERBS.partyInformed, handle: onPartyInformed },
+    { verb: VERBS.withdrawalStatus, handle: onWithdrawalStatus },
   ],
 };

@@ -4,27 +4,21 @@
  *  - "consent withdrawn: tell everyone you shared with" (§1), one "Told them" per recipient.
  * Channel versions leave out the case reference and recipient: everyone in the channel sees them.
  */
+import { rulePack } from '../../../domain';
 import type { StoredRecord } from '../../../storage/contract';
 import type { FollowUpTracker } from '../../../storage/reminderStore';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { formatLocal } from '../../../reminders/schedule';
-import { CHANNEL_CHOICES, RECIPIENT_AGENCY_CHOICES } from '../questionnaire/recordForm';
+import { CHANNEL_CHOICES, recipientTitle, titleOf } from '../../kit/choices';
+import { VERBS } from '../../kit/verbs';
 
-export const SUBJECT_INFORMED_VERB = 'followUp.subjectInformed';
-export const PARTY_INFORMED_VERB = 'followUp.partyInformed';
-export const WITHDRAWAL_STATUS_VERB = 'followUp.withdrawalStatus';
 
-const GUIDANCE_SUBJECT =
-  'The guidance (§4 Recording of Information Sought and Shared) requires the record of a share without consent to say whether the person was subsequently informed.';
-const GUIDANCE_WITHDRAWN =
-  'Consent can be withdrawn at any stage. All professional parties involved in the information exchange must be informed as soon as possible, and sharing should stop unless there is justification to continue without consent (§1).';
-
-const titleOf = (choices: ReadonlyArray<{ value: string; title: string }>, value: string | undefined) =>
-  choices.find((c) => c.value === value)?.title ?? value ?? '—';
+// The guidance lines are the rule pack's (followUpTexts), cited there.
+const GUIDANCE_SUBJECT = rulePack.followUpTexts.personNotTold.text;
+const GUIDANCE_WITHDRAWN = rulePack.followUpTexts.consentWithdrawn.text;
 
 export function recipientText(record: StoredRecord): string {
-  if (!record.recipientAgency) return 'Recipient not recorded';
-  return `${titleOf(RECIPIENT_AGENCY_CHOICES, record.recipientAgency)}${record.recipientRole ? ` — ${record.recipientRole}` : ''}`;
+  return recipientTitle(record) ?? 'Recipient not recorded';
 }
 
 function daysSince(iso: string, now: Date): number {
@@ -66,8 +60,8 @@ export function subjectFollowUpCard(
     hasNotice: Boolean(opts.notice),
     notice: opts.notice ?? '',
     why: opts.why ?? '',
-    toldData: { verb: SUBJECT_INFORMED_VERB, r: record.id, how: 'told' },
-    notTellingData: { verb: SUBJECT_INFORMED_VERB, r: record.id, how: 'not_telling' },
+    toldData: { verb: VERBS.subjectInformed, r: record.id, how: 'told' },
+    notTellingData: { verb: VERBS.subjectInformed, r: record.id, how: 'not_telling' },
   });
 }
 
@@ -97,13 +91,13 @@ export function withdrawalCard(withdrawal: StoredRecord, rows: readonly Withdraw
       facts: [
         { title: 'Shared', value: formatLocal(share.recordedAt) },
         { title: 'By', value: share.decidedBy.name || '—' },
-        { title: 'How', value: titleOf(CHANNEL_CHOICES, share.channel) },
+        { title: 'How', value: titleOf(CHANNEL_CHOICES, share.channel) ?? '—' },
         { title: 'Decision', value: share.id },
       ],
       done: Boolean(informed),
       doneText: informed ? `Told — recorded by ${informed.decidedBy.name || 'a colleague'} on ${formatLocal(informed.recordedAt)} (${informed.id})` : '',
-      toldData: { verb: PARTY_INFORMED_VERB, w: withdrawal.id, s: share.id },
+      toldData: { verb: VERBS.partyInformed, w: withdrawal.id, s: share.id },
     })),
-    refreshData: { verb: WITHDRAWAL_STATUS_VERB, w: withdrawal.id },
+    refreshData: { verb: VERBS.withdrawalStatus, w: withdrawal.id },
   });
 }

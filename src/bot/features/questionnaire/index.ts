@@ -9,6 +9,7 @@ import { IdempotencyKeyInUseError } from '../../../storage/errors';
 import { errorFields } from '../../../logger';
 import { plainCard, renderedOr } from '../../cards/fallback';
 import type { AdaptiveCard } from '../../cards/templates';
+import { VERBS } from '../../kit/verbs';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
 import { validateRecordForm, type RecordForm } from './recordForm';
 import {
@@ -20,7 +21,6 @@ import {
 } from './state';
 import { SHARED_CONVERSATION_NOTICE, cardFor, messageCard, outcomeCard, recordedCard } from './views';
 import { STALE_TITLE, SUPERSEDED_TEXT, isSuperseded, makeCurrent, newQuestionnaire } from './sessions';
-import { adaptiveAttachment } from '../../cards/attachment';
 
 function sharedNotice(turn: Turn): string | undefined {
   return turn.identity.scope.conversationKind === 'personal' ? undefined : SHARED_CONVERSATION_NOTICE;
@@ -99,20 +99,32 @@ async function onRestart(turn: Turn, data: Record<string, unknown>): Promise<Car
   return startOnClickedCard(turn);
 }
 
-async function onAnswer(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
-  const parsed = AnswerSubmissionSchema.safeParse(data);
-  if (!parsed.success) return invalidCard(turn, 'That answer could not be read.');
+/**
+ * Reads a card submission with `schema` and checks its questionnaire state: the submission, or
+ * the card to answer with (unreadable, someone else's, an older rule pack).
+ */
+function submission<T extends { s: QuestionnaireState }>(
+  turn: Turn,
+  schema: { safeParse(data: unknown): { success: true; data: T } | { success: false } },
+  data: Record<string, unknown>,
+  unreadable: string,
+): { ok: true; s: QuestionnaireState; data: T } | { ok: false; result: CardActionResult } {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) return { ok: false, result: invalidCard(turn, unreadable) };
   const checked = checkState(turn, parsed.data.s);
+  return checked.ok ? { ok: true, s: checked.s, data: parsed.data } : checked;
+}
+
+async function onAnswer(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
+  const checked = submission(turn, AnswerSubmissionSchema, data, 'That answer could not be read.');
   if (!checked.ok) return checked.result;
-  const { s } = checked;
-  if (parsed.data.q in s.a) return invalidCard(turn, 'That question had already been answered on this card.');
-  return step(turn, s, { ...s.a, [parsed.data.q]: parsed.data.answer });
+  const { s, data: parsed } = checked;
+  if (parsed.q in s.a) return invalidCard(turn, 'That question had already been answered on this card.');
+  return step(turn, s, { ...s.a, [parsed.q]: parsed.answer });
 }
 
 async function onBack(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
-  const parsed = StateOnlySubmissionSchema.safeParse(data);
-  if (!parsed.success) return invalidCard(turn, 'That card could not be read.');
-  const checked = checkState(turn, parsed.data.s);
+  const checked = submission(turn, StateOnlySubmissionSchema, data, 'That card could not be read.');
   if (!checked.ok) return checked.result;
   try {
     return step(turn, checked.s, back(rulePack, checked.s.a));
@@ -130,12 +142,10 @@ function openFollowUps(outcome: Outcome, form: RecordForm): FollowUpCode[] {
 }
 
 async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
-  const parsed = RecordSubmissionSchema.safeParse(data);
-  if (!parsed.success) return invalidCard(turn, 'That record request could not be read.');
-  const checked = checkState(turn, parsed.data.s);
+  const checked = submission(turn, RecordSubmissionSchema, data, 'That record request could not be read.');
   if (!checked.ok) return checked.result;
   const { s } = checked;
-  const k = parsed.data.k;
+  const k = checked.data.k;
 
   let outcome: Outcome;
   try {
@@ -229,16 +239,16 @@ export const questionnaireFeature: BotFeature = {
       match: commandMatcher('start', 'can i share', 'share', 'new', 'begin'),
       async handle(turn) {
         const s = newQuestionnaire(turn);
-        const sent = await turn.ctx.sendActivity({ attachments: [adaptiveAttachment(firstQuestionCard(turn, s))] });
-        await makeCurrent(turn, s, sent?.id);
+        const sentId = await turn.post({ card: firstQuestionCard(turn, s) });
+        await makeCurrent(turn, s, sentId);
       },
     },
   ],
   actions: [
-    { verb: 'start', handle: onStart },
-    { verb: 'restart', handle: onRestart },
-    { verb: 'answer', handle: onAnswer },
-    { verb: 'back', handle: onBack },
-    { verb: 'record', handle: onRecord },
+    { verb: VERBS.start, handle: onStart },
+    { verb: VERBS.restart, handle: onRestart },
+    { verb: VERBS.answer, handle: onAnswer },
+    { verb: VERBS.back, handle: onBack },
+    { verb: VERBS.record, handle: onRecord },
   ],
 };

@@ -5,51 +5,14 @@
  */
 import { z } from 'zod';
 import type { Outcome, RecordFieldCode } from '../../../domain/contract';
-import type { RecipientAgency, SubjectInformed } from '../../../storage/contract';
 import type { RecordFormInput } from './state';
+import { CHANNEL_CHOICES, CONSENT_STATUS_CHOICES, RECIPIENT_AGENCY_CHOICES, SUBJECT_INFORMED_CHOICES } from '../../kit/choices';
+import { CASE_REFERENCE_PATTERN } from '../../kit/ids';
 import { findContactDetail } from '../../contactDetails';
 import { userTextSchema } from '../../userText';
 
-export const CONSENT_STATUS_CHOICES = [
-  { value: 'sought_obtained', title: 'Sought and given' },
-  { value: 'sought_refused', title: 'Sought and refused' },
-  { value: 'not_sought', title: 'Not sought' },
-  { value: 'withdrawn', title: 'Given, then withdrawn' },
-] as const;
-
-export const RECIPIENT_AGENCY_CHOICES: ReadonlyArray<{ value: RecipientAgency; title: string }> = [
-  { value: 'childrens_social_care', title: "Children's social care" },
-  { value: 'police', title: 'Police' },
-  { value: 'health', title: 'Health' },
-  { value: 'school_or_education', title: 'School or education' },
-  { value: 'adult_social_care', title: 'Adult social care' },
-  { value: 'probation', title: 'Probation' },
-  { value: 'housing', title: 'Housing' },
-  { value: 'voluntary_sector', title: 'Voluntary sector' },
-  { value: 'same_organisation', title: 'Someone in my own organisation' },
-  { value: 'other', title: 'Other' },
-];
-
-export const CHANNEL_CHOICES = [
-  { value: 'phone', title: 'Phone' },
-  { value: 'email', title: 'Email' },
-  { value: 'secure_system', title: 'Secure electronic system' },
-  { value: 'fax', title: 'Fax' },
-  { value: 'in_person', title: 'In person' },
-  { value: 'post', title: 'Post' },
-] as const;
-
-export const SUBJECT_INFORMED_CHOICES: ReadonlyArray<{ value: SubjectInformed; title: string }> = [
-  { value: 'yes', title: 'Yes, they have been told' },
-  { value: 'will_inform', title: 'Not yet — they will be told' },
-  { value: 'not_informing', title: 'No — they will not be told (say why)' },
-  { value: 'not_applicable', title: 'Not applicable (nothing is being shared)' },
-];
-
 const values = <T extends { value: string }>(choices: ReadonlyArray<T>) =>
   choices.map((c) => c.value) as [T['value'], ...T['value'][]];
-
-export const CASE_REFERENCE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9/._-]{1,39}$/;
 
 /**
  * A free-text field: the length limit first (on the text as received, before any pattern runs),

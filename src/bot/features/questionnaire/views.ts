@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AnswerHeadline, EngineResult, Outcome, Progress, QuestionView } from '../../../domain/contract';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
+import { VERBS } from '../../kit/verbs';
+import { messageCard as kitMessageCard, type MessageStyle } from '../../kit/messageCard';
 import { citeText, citedItems, styleForDecision } from '../../cards/format';
 import type { StoredRecord } from '../../../storage/contract';
 import type { QuestionnaireState, RecordFormInput } from './state';
@@ -13,13 +15,15 @@ import {
   CONSENT_STATUS_CHOICES,
   RECIPIENT_AGENCY_CHOICES,
   SUBJECT_INFORMED_CHOICES,
-} from './recordForm';
+  recipientTitle,
+  titleOf,
+} from '../../kit/choices';
 
 /** Shown on cards in a group chat or channel: everyone there can see them. */
 export const SHARED_CONVERSATION_NOTICE =
   'Everyone in this conversation can see this card. For a particular case, ask me in a personal chat instead.';
 
-const restartData = (s: QuestionnaireState) => ({ verb: 'restart', s: { ...s, a: {} } });
+const restartData = (s: QuestionnaireState) => ({ verb: VERBS.restart, s: { ...s, a: {} } });
 
 /** An answer code as the form's initial value, only if the form offers it as a choice. */
 const prefill = (choices: ReadonlyArray<{ value: string }>, code: string | undefined) =>
@@ -56,8 +60,8 @@ export function questionCard(
     notice: notice ?? '',
     citationText: citeText(question.citations),
     canGoBack: Object.keys(s.a).length > 0,
-    nextData: { verb: 'answer', s, q: question.id },
-    backData: { verb: 'back', s },
+    nextData: { verb: VERBS.answer, s, q: question.id },
+    backData: { verb: VERBS.back, s },
     restartData: restartData(s),
   });
 }
@@ -102,8 +106,8 @@ export function outcomeCard(
       subjectInformed: SUBJECT_INFORMED_CHOICES,
     },
     // The idempotency key is minted once per outcome card and kept across retries of the same card.
-    recordData: { verb: 'record', s, k: opts.idempotencyKey ?? randomUUID() },
-    backData: { verb: 'back', s },
+    recordData: { verb: VERBS.record, s, k: opts.idempotencyKey ?? randomUUID() },
+    backData: { verb: VERBS.back, s },
     restartData: restartData(s),
   });
 }
@@ -115,17 +119,14 @@ export function cardFor(s: QuestionnaireState, result: EngineResult, notice?: st
     : outcomeCard(s, result.outcome, { notice });
 }
 
-const titleOf = (choices: ReadonlyArray<{ value: string; title: string }>, value: string | undefined) =>
-  choices.find((c) => c.value === value)?.title ?? '—';
-
 export function recordedCard(s: QuestionnaireState, record: StoredRecord, outcome: Outcome, alreadyRecorded: boolean): AdaptiveCard {
   const facts = [
     { title: 'Decision', value: outcome.title },
     { title: 'Case reference', value: record.caseReference },
-    { title: 'Consent', value: titleOf(CONSENT_STATUS_CHOICES, record.consentStatus) },
-    { title: 'Recipient', value: record.recipientAgency ? `${titleOf(RECIPIENT_AGENCY_CHOICES, record.recipientAgency)}${record.recipientRole ? ` — ${record.recipientRole}` : ''}` : '—' },
-    { title: 'Channel', value: titleOf(CHANNEL_CHOICES, record.channel) },
-    { title: 'Person told', value: titleOf(SUBJECT_INFORMED_CHOICES, record.subjectInformed) },
+    { title: 'Consent', value: titleOf(CONSENT_STATUS_CHOICES, record.consentStatus) ?? '—' },
+    { title: 'Recipient', value: recipientTitle(record) ?? '—' },
+    { title: 'Channel', value: titleOf(CHANNEL_CHOICES, record.channel) ?? '—' },
+    { title: 'Person told', value: titleOf(SUBJECT_INFORMED_CHOICES, record.subjectInformed) ?? '—' },
     { title: 'Recorded', value: `${record.recordedAt.slice(0, 16).replace('T', ' ')} UTC` },
     { title: 'Guidance', value: `Rule ${record.ruleId}, pack ${record.rulePackVersion}` },
   ];
@@ -142,16 +143,7 @@ export function recordedCard(s: QuestionnaireState, record: StoredRecord, outcom
   });
 }
 
-export function messageCard(
-  title: string,
-  text: string,
-  opts: { style?: 'default' | 'attention' | 'warning' | 'good'; restartFor?: QuestionnaireState } = {},
-): AdaptiveCard {
-  return renderCard('message', {
-    title,
-    text,
-    style: opts.style ?? 'default',
-    offerStart: Boolean(opts.restartFor),
-    restartData: opts.restartFor ? restartData(opts.restartFor) : {},
-  });
+/** The kit's message card, with a "Start again" button for questionnaire `restartFor` if given. */
+export function messageCard(title: string, text: string, opts: { style?: MessageStyle; restartFor?: QuestionnaireState } = {}): AdaptiveCard {
+  return kitMessageCard(title, text, { style: opts.style, restartData: opts.restartFor ? restartData(opts.restartFor) : undefined });
 }

@@ -1,19 +1,18 @@
 /** Small helpers shared by the records commands and actions. */
 import { StorageUnavailableError } from '../../../storage/contract';
-import { adaptiveAttachment } from '../../cards/attachment';
-import { messageCard } from '../questionnaire/views';
+import { messageCard, type MessageStyle } from '../../kit/messageCard';
 import type { CardActionResult, Turn } from '../types';
 
 /** The tenant and the actor always come from the activity, never from card data. */
 export const tenantOf = (turn: Turn) => turn.identity.scope.tenantId;
 export const actorOf = (turn: Turn) => turn.identity.user.aadObjectId;
 
-export function message(title: string, text: string, style: 'default' | 'attention' | 'warning' | 'good' = 'default'): CardActionResult {
-  return { card: messageCard(title, text, { style }) };
-}
+export const ONLY_MANAGERS =
+  'Only managers can look at other people’s decisions. You can see your own with **my decisions**. If you need manager access, ask your Teams administrator.';
+export const ONLY_ADMINS = 'Only administrators can change who is a manager.';
 
-export async function reply(turn: Turn, result: CardActionResult): Promise<void> {
-  await turn.ctx.sendActivity('card' in result ? { attachments: [adaptiveAttachment(result.card)] } : result.message);
+export function message(title: string, text: string, style: MessageStyle = 'default'): CardActionResult {
+  return { card: messageCard(title, text, { style }) };
 }
 
 /** Writes an audit entry; false when storage is down (the caller then shows nothing). */

@@ -9,8 +9,13 @@ import { DECISIONS, type DecisionCode } from '../../../domain/contract';
 import type { RecordQuery } from '../../../storage/contract';
 import { userTextSchema } from '../../userText';
 
-export const DEFAULT_PAGE_SIZE = 25;
-export const MAX_PAGE_SIZE = 50;
+/**
+ * Rows on one list card ("rows <n>"): a card must stay small enough for Teams to show. This is not
+ * a storage limit: a storage page can hold up to the store's MAX_PAGE_SIZE, which the CSV export
+ * reads by (records/export.ts).
+ */
+const DEFAULT_ROWS_PER_CARD = 25;
+export const MAX_ROWS_PER_CARD = 50;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -82,7 +87,7 @@ export const FILTER_HELP =
 export function parseFilterText(text: string, ctx: ParseContext, allowed: ReadonlySet<string> = KEYWORDS): ParsedFilter {
   const words = text.trim() === '' ? [] : text.trim().split(/\s+/);
   const raw: Record<string, string> = {};
-  let pageSize = DEFAULT_PAGE_SIZE;
+  let pageSize = DEFAULT_ROWS_PER_CARD;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!.toLowerCase();
     if (!KEYWORDS.has(word) || !allowed.has(word)) {
@@ -100,7 +105,7 @@ export function parseFilterText(text: string, ctx: ParseContext, allowed: Readon
     const key = word === 'by' || word === 'user' ? 'practitioner' : word === 'case' ? 'caseRef' : word;
     if (key === 'rows') {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 10 || n > MAX_PAGE_SIZE) return { ok: false, problem: `"rows" must be a whole number from 10 to ${MAX_PAGE_SIZE}.` };
+      if (!Number.isInteger(n) || n < 10 || n > MAX_ROWS_PER_CARD) return { ok: false, problem: `"rows" must be a whole number from 10 to ${MAX_ROWS_PER_CARD}.` };
       pageSize = n;
       continue;
     }
@@ -112,7 +117,7 @@ export function parseFilterText(text: string, ctx: ParseContext, allowed: Readon
 }
 
 /** Validates raw filter values (typed or from card inputs; blanks mean "any"). */
-export function validateFilter(raw: Record<string, string | undefined>, pageSize = DEFAULT_PAGE_SIZE): ParsedFilter {
+export function validateFilter(raw: Record<string, string | undefined>, pageSize = DEFAULT_ROWS_PER_CARD): ParsedFilter {
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== '').map(([k, v]) => [k, v!.trim()]));
   const parsed = FilterSchema.safeParse(cleaned);
   if (parsed.success) return { ok: true, filter: parsed.data, pageSize };

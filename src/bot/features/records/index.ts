@@ -2,7 +2,7 @@
  * Records: managers look at recent decisions (filtered, paged), whole cases and CSV exports;
  * every practitioner can list their own decisions; admins grant and revoke the manager role.
  *
- * Access control (see access.ts) is checked on every command and every card click. The tenant is
+ * Access control (src/bot/kit/access.ts) is checked on every command and every card click. The tenant is
  * always the activity's; card data is signed and still only trusted for "which page, which filter".
  * Every manager query, case lookup, export and role change is written to the audit table before
  * any result is shown; if the audit cannot be written, nothing is shown.
@@ -13,9 +13,10 @@
 import { StorageUnavailableError, type StoredRecord } from '../../../storage/contract';
 import { InvalidContinuationTokenError, InvalidQueryError } from '../../../storage/errors';
 import { commandMatcher, type BotFeature, type CardActionResult, type MessageCommand, type Turn } from '../types';
-import { ONLY_MANAGERS, isManager } from './access';
+import { isManager } from '../../kit/access';
 import { parseFilterText, toRecordQuery, validateFilter, type RecordFilter } from './filters';
 import { z } from 'zod';
+import { VERBS } from '../../kit/verbs';
 import {
   firstState,
   issueDownloadToken,
@@ -27,7 +28,7 @@ import {
   type CardState,
 } from './state';
 import { exportCard, listCard, privateViewCard } from './views';
-import { actorOf, audit, message, reply, tenantOf } from './common';
+import { ONLY_MANAGERS, actorOf, audit, message, tenantOf } from './common';
 import { grantCommand, listManagersCommand, revokeCommand } from './roles';
 
 const StateDataSchema = z.object({ state: z.string().min(1).max(40_000) });
@@ -131,15 +132,15 @@ async function showPage(turn: Turn, s: CardState): Promise<CardActionResult> {
 /** Text command → first page: in a personal chat the list itself, elsewhere a private (user-specific) view. */
 async function openList(turn: Turn, mode: CardState['m'], filter: RecordFilter, pageSize: number): Promise<void> {
   if (mode === 'manager' && !(await isManager(turn.services, tenantOf(turn), actorOf(turn)))) {
-    await reply(turn, message('Managers only', ONLY_MANAGERS, 'warning'));
+    await turn.reply(message('Managers only', ONLY_MANAGERS, 'warning'));
     return;
   }
   const s = firstState({ tenantId: tenantOf(turn), owner: actorOf(turn), mode, filter, pageSize });
   if (isShared(turn)) {
-    await reply(turn, { card: privateViewCard(titleFor(s), signState(turn.services.config, s), userMriOf(turn)) });
+    await turn.reply({ card: privateViewCard(titleFor(s), signState(turn.services.config, s), userMriOf(turn)) });
     return;
   }
-  await reply(turn, await showPage(turn, s));
+  await turn.reply(await showPage(turn, s));
 }
 
 function filterCommand(turn: Turn, args: string, allowed?: ReadonlySet<string>) {
@@ -155,7 +156,7 @@ const recentCommand: MessageCommand = {
   match: commandMatcher('recent decisions', 'recent records', 'recent'),
   async handle(turn, args) {
     const parsed = filterCommand(turn, args);
-    if (!parsed.ok) return reply(turn, message('Recent decisions', parsed.problem, 'warning'));
+    if (!parsed.ok) return turn.reply(message('Recent decisions', parsed.problem, 'warning'));
     await openList(turn, 'manager', parsed.filter, parsed.pageSize);
   },
 };
@@ -166,9 +167,9 @@ const caseCommand: MessageCommand = {
   hiddenFromHelp: true,
   match: commandMatcher('case'),
   async handle(turn, args) {
-    if (!args) return reply(turn, message('Case lookup', 'Say which case: **case** <reference>, e.g. "case CS-1234".', 'warning'));
+    if (!args) return turn.reply(message('Case lookup', 'Say which case: **case** <reference>, e.g. "case CS-1234".', 'warning'));
     const parsed = validateFilter({ caseRef: args });
-    if (!parsed.ok) return reply(turn, message('Case lookup', parsed.problem, 'warning'));
+    if (!parsed.ok) return turn.reply(message('Case lookup', parsed.problem, 'warning'));
     await openList(turn, 'manager', parsed.filter, parsed.pageSize);
   },
 };
@@ -179,7 +180,7 @@ const mineCommand: MessageCommand = {
   match: commandMatcher('my decisions', 'my records'),
   async handle(turn, args) {
     const parsed = filterCommand(turn, args, MINE_FILTERS);
-    if (!parsed.ok) return reply(turn, message('My decisions', parsed.problem, 'warning'));
+    if (!parsed.ok) return turn.reply(message('My decisions', parsed.problem, 'warning'));
     await openList(turn, 'mine', parsed.filter, parsed.pageSize);
   },
 };
@@ -187,7 +188,8 @@ const mineCommand: MessageCommand = {
 /**
  * CSV export. A Teams-appropriate way to hand over a file: a signed link, valid for 10 minutes,
  * for this tenant and this manager only, served by this bot (GET /downloads/decisions.csv,
- * src/http/downloads.ts), which re-checks the role, re-runs the query and streams the CSV.
+ * src/http/downloads.ts, with this feature's export service, export.ts, which re-checks the role
+ * and re-runs the query), which streams the CSV.
  * File-consent cards (the Teams way to *upload* a file to the user) work only in personal chat and
  * need OneDrive upload plumbing; a file attached to the message would sit in the chat history.
  * Links are only ever given in a personal chat: anyone holding one can use it until it expires.
@@ -216,8 +218,8 @@ const exportCommand: MessageCommand = {
   match: commandMatcher('export', 'export decisions', 'export records'),
   async handle(turn, args) {
     const parsed = filterCommand(turn, args.replace(/^(decisions|records)\b\s*/i, ''));
-    if (!parsed.ok) return reply(turn, message('Export', parsed.problem, 'warning'));
-    await reply(turn, await exportLink(turn, parsed.filter));
+    if (!parsed.ok) return turn.reply(message('Export', parsed.problem, 'warning'));
+    await turn.reply(await exportLink(turn, parsed.filter));
   },
 };
 
@@ -258,9 +260,9 @@ async function onExport(turn: Turn, data: Record<string, unknown>): Promise<Card
 export const recordsFeature: BotFeature = {
   commands: [mineCommand, recentCommand, caseCommand, exportCommand, grantCommand, revokeCommand, listManagersCommand],
   actions: [
-    { verb: 'records.page', handle: onPage },
-    { verb: 'records.apply', handle: onApply },
-    { verb: 'records.export', handle: onExport },
+    { verb: VERBS.recordsPage, handle: onPage },
+    { verb: VERBS.recordsApply, handle: onApply },
+    { verb: VERBS.recordsExport, handle: onExport },
   ],
 };
 

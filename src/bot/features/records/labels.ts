@@ -1,7 +1,7 @@
 /** Plain-words labels for the codes stored in records (used on cards; the CSV keeps the codes). */
 import type { DecisionCode, FollowUpCode } from '../../../domain/contract';
 import type { RecordKind } from '../../../storage/contract';
-import { CHANNEL_CHOICES, CONSENT_STATUS_CHOICES, RECIPIENT_AGENCY_CHOICES } from '../questionnaire/recordForm';
+import { CHANNEL_CHOICES, CONSENT_STATUS_CHOICES, RECIPIENT_AGENCY_CHOICES, titleOf } from '../../kit/choices';
 
 export const DECISION_LABELS: Record<DecisionCode, string> = {
   share_with_consent: 'Share with consent',
@@ -26,9 +26,6 @@ export const FOLLOW_UP_LABELS: Record<FollowUpCode, string> = {
   inform_subject_later: 'Tell the person',
   inform_all_parties_consent_withdrawn: 'Tell recipients consent was withdrawn',
 };
-
-const titleOf = (choices: ReadonlyArray<{ value: string; title: string }>, value: string | undefined): string | undefined =>
-  value === undefined ? undefined : (choices.find((c) => c.value === value)?.title ?? value);
 
 export const consentLabel = (code: string) => titleOf(CONSENT_STATUS_CHOICES, code) ?? code;
 export const agencyLabel = (code: string | undefined) => titleOf(RECIPIENT_AGENCY_CHOICES, code);

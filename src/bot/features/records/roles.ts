@@ -3,15 +3,26 @@
  * named in MANAGER_AAD_OBJECT_IDS). Every change is audited first: one that cannot be audited is
  * not made.
  */
-import { commandMatcher, type MessageCommand } from '../types';
-import { ONLY_ADMINS, isAdmin, membersOf, namesMember, normaliseAadId } from './access';
-import { actorOf, audit, message, reply, tenantOf } from './common';
+import { commandMatcher, type MessageCommand, type Turn } from '../types';
+import { isAdmin, membersOf, namesMember } from '../../kit/access';
+import { normaliseAadId } from '../../kit/ids';
+import { ONLY_ADMINS, actorOf, audit, message, tenantOf } from './common';
 import { aadObjectIdSchema } from './filters';
 import { managersCard } from './views';
 
-function roleTarget(args: string): string | undefined {
+/**
+ * For grant and revoke: the person the admin names, once the caller is known to be an admin; else
+ * undefined, with the refusal already sent.
+ */
+async function roleTarget(turn: Turn, args: string, title: string, command: string): Promise<string | undefined> {
+  if (!(await isAdmin(turn.services, tenantOf(turn), actorOf(turn)))) {
+    await turn.reply(message('Admins only', ONLY_ADMINS, 'warning'));
+    return undefined;
+  }
   const parsed = aadObjectIdSchema.safeParse(args.trim());
-  return parsed.success ? normaliseAadId(parsed.data) : undefined;
+  if (parsed.success) return normaliseAadId(parsed.data);
+  await turn.reply(message(title, `Give the person’s Microsoft Entra object id (a GUID): **${command}** <object id>.`, 'warning'));
+  return undefined;
 }
 
 export const grantCommand: MessageCommand = {
@@ -21,16 +32,15 @@ export const grantCommand: MessageCommand = {
   match: commandMatcher('grant manager'),
   async handle(turn, args) {
     const { services } = turn;
-    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
-    const target = roleTarget(args);
-    if (!target) return reply(turn, message('Grant manager', 'Give the person’s Microsoft Entra object id (a GUID): **grant manager** <object id>.', 'warning'));
+    const target = await roleTarget(turn, args, 'Grant manager', 'grant manager');
+    if (!target) return;
     const current = await services.stores.roles.getRole(tenantOf(turn), target);
-    if (current === 'admin') return reply(turn, message('Grant manager', `${target} is an admin, which already includes manager access.`));
+    if (current === 'admin') return turn.reply(message('Grant manager', `${target} is an admin, which already includes manager access.`));
     // Audited first: a role change that cannot be audited is not made.
-    if (!(await audit(turn, 'grant_manager', { target }, 1))) return reply(turn, message('Grant manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
+    if (!(await audit(turn, 'grant_manager', { target }, 1))) return turn.reply(message('Grant manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
     await services.stores.roles.grant(tenantOf(turn), target, 'manager', actorOf(turn));
     services.logger.info({ event: 'records.role_granted', target, role: 'manager' }, 'manager role granted');
-    await reply(turn, message('Manager added', `${target} is now a manager and can see every decision recorded in this organisation.`, 'good'));
+    await turn.reply(message('Manager added', `${target} is now a manager and can see every decision recorded in this organisation.`, 'good'));
   },
 };
 
@@ -41,20 +51,19 @@ export const revokeCommand: MessageCommand = {
   match: commandMatcher('revoke manager'),
   async handle(turn, args) {
     const { services } = turn;
-    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
-    const target = roleTarget(args);
-    if (!target) return reply(turn, message('Revoke manager', 'Give the person’s Microsoft Entra object id (a GUID): **revoke manager** <object id>.', 'warning'));
+    const target = await roleTarget(turn, args, 'Revoke manager', 'revoke manager');
+    if (!target) return;
     const viaConfig = namesMember(services.config.MANAGER_AAD_OBJECT_IDS, tenantOf(turn), target);
     const current = await services.stores.roles.getRole(tenantOf(turn), target);
     if (current !== 'manager') {
       const note = viaConfig ? ' They are a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.' : '';
-      return reply(turn, message('Revoke manager', `${target} has no manager role to revoke here.${note}`, 'warning'));
+      return turn.reply(message('Revoke manager', `${target} has no manager role to revoke here.${note}`, 'warning'));
     }
-    if (!(await audit(turn, 'revoke_manager', { target }, 1))) return reply(turn, message('Revoke manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
+    if (!(await audit(turn, 'revoke_manager', { target }, 1))) return turn.reply(message('Revoke manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
     await services.stores.roles.revoke(tenantOf(turn), target);
     services.logger.info({ event: 'records.role_revoked', target, role: 'manager' }, 'manager role revoked');
     const note = viaConfig ? ' They are still a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.' : '';
-    await reply(turn, message('Manager removed', `${target} is no longer a manager.${note}`, 'good'));
+    await turn.reply(message('Manager removed', `${target} is no longer a manager.${note}`, 'good'));
   },
 };
 
@@ -65,7 +74,7 @@ export const listManagersCommand: MessageCommand = {
   match: commandMatcher('list managers'),
   async handle(turn) {
     const { services } = turn;
-    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return reply(turn, message('Admins only', ONLY_ADMINS, 'warning'));
+    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return turn.reply(message('Admins only', ONLY_ADMINS, 'warning'));
     const grants = await services.stores.roles.list(tenantOf(turn));
     const rows = new Map<string, string>();
     // Only this tenant's configured managers: another tenant's are none of this admin's business.
@@ -75,6 +84,6 @@ export const listManagersCommand: MessageCommand = {
       rows.set(g.aadObjectId, rows.has(g.aadObjectId) ? `${rows.get(g.aadObjectId)}; ${how}` : how);
     }
     await audit(turn, 'list_managers', {}, rows.size);
-    await reply(turn, { card: managersCard([...rows].map(([id, source]) => ({ id, source }))) });
+    await turn.reply({ card: managersCard([...rows].map(([id, source]) => ({ id, source }))) });
   },
 };

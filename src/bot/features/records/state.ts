@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { signingSecretOf, type Config } from '../../../config';
-import { FilterSchema, MAX_PAGE_SIZE, type RecordFilter } from './filters';
+import { FilterSchema, MAX_ROWS_PER_CARD, type RecordFilter } from './filters';
 import { sign, verify, type Verified } from './signing';
 
 /**
@@ -27,7 +27,7 @@ export const CardStateSchema = z.strictObject({
   /** 'manager': any practitioner's records (managers only); 'mine': the owner's own records. */
   m: z.enum(['manager', 'mine']),
   f: FilterSchema,
-  n: z.number().int().min(1).max(MAX_PAGE_SIZE),
+  n: z.number().int().min(1).max(MAX_ROWS_PER_CARD),
   /** 1-based page number. */
   p: z.number().int().min(1).max(1_000_000),
   /** Store continuation token for this page; absent for the first page. */

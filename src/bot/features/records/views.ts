@@ -7,6 +7,7 @@
 import { DECISIONS } from '../../../domain/contract';
 import type { StoredRecord } from '../../../storage/contract';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
+import { VERBS } from '../../kit/verbs';
 import { describeFilter, type RecordFilter } from './filters';
 import { DECISION_LABELS, FOLLOW_UP_LABELS, KIND_LABELS, agencyLabel, channelLabel, consentLabel } from './labels';
 
@@ -90,14 +91,14 @@ export function listCard(m: ListCardModel): AdaptiveCard {
     outcomeChoices: OUTCOME_CHOICES,
     hasPrev: Boolean(m.prevState),
     prevTitle: m.prevIsFirst ? 'First page' : 'Previous',
-    prevData: { verb: 'records.page', state: m.prevState ?? '' },
+    prevData: { verb: VERBS.recordsPage, state: m.prevState ?? '' },
     hasNext: Boolean(m.nextState),
-    nextData: { verb: 'records.page', state: m.nextState ?? '' },
-    applyData: { verb: 'records.apply', state: m.queryState },
+    nextData: { verb: VERBS.recordsPage, state: m.nextState ?? '' },
+    applyData: { verb: VERBS.recordsApply, state: m.queryState },
     canExport: m.canExport,
-    exportData: { verb: 'records.export', state: m.queryState },
+    exportData: { verb: VERBS.recordsExport, state: m.queryState },
     hasRefresh: Boolean(m.privateTo),
-    refreshData: { verb: 'records.page', state: m.currentState },
+    refreshData: { verb: VERBS.recordsPage, state: m.currentState },
     refreshUser: m.privateTo ?? '',
   });
   return withoutNullRefresh(card);
@@ -105,7 +106,7 @@ export function listCard(m: ListCardModel): AdaptiveCard {
 
 /** Posted in a channel or group chat: Teams refreshes it into the list for the asker only (a user-specific view). */
 export function privateViewCard(title: string, state: string, userMri: string): AdaptiveCard {
-  return renderCard('records-private', { title, refreshData: { verb: 'records.page', state }, refreshUser: userMri });
+  return renderCard('records-private', { title, refreshData: { verb: VERBS.recordsPage, state }, refreshUser: userMri });
 }
 
 export function exportCard(opts: { url: string; filter: RecordFilter; expiresAt: Date; backState?: string }): AdaptiveCard {
@@ -114,7 +115,7 @@ export function exportCard(opts: { url: string; filter: RecordFilter; expiresAt:
     filterText: displayText(describeFilter(opts.filter), 400),
     expiresText: `${whenText(opts.expiresAt.toISOString())} UTC`,
     hasBack: Boolean(opts.backState),
-    backData: { verb: 'records.page', state: opts.backState ?? '' },
+    backData: { verb: VERBS.recordsPage, state: opts.backState ?? '' },
   });
 }
 

@@ -8,7 +8,7 @@
  */
 import { TurnContext, type Activity } from 'botbuilder';
 import type { ConversationMeta, StoredConversationReference } from '../../../storage/conversationStore';
-import { isTenantAllowed, kindOf, tenantIdOf } from '../../identity';
+import { kindOf } from '../../identity';
 import type { BotServices } from '../types';
 import { errorFields } from '../../../logger';
 
@@ -22,9 +22,14 @@ interface ChannelDataShape {
   channel?: { id?: string };
 }
 
-/** The reference and metadata to store for the conversation an activity came from. */
-export function conversationOf(activity: Partial<Activity>): { tenantId: string; reference: StoredConversationReference; meta: ConversationMeta } | undefined {
-  const tenantId = tenantIdOf(activity);
+/**
+ * The reference and metadata to store for the conversation an activity came from. `tenantId` is
+ * the one the turn pipeline read from the activity and checked against the allow-list.
+ */
+function conversationOf(
+  activity: Partial<Activity>,
+  tenantId: string | undefined,
+): { tenantId: string; reference: StoredConversationReference; meta: ConversationMeta } | undefined {
   if (!tenantId || !activity.conversation?.id || !activity.serviceUrl || !activity.recipient?.id || !activity.channelId) return undefined;
   const channelData = (activity.channelData ?? {}) as ChannelDataShape;
   const teamId = channelData.team?.id;
@@ -51,10 +56,13 @@ export function conversationOf(activity: Partial<Activity>): { tenantId: string;
   return { tenantId, reference, meta };
 }
 
-/** Saves the conversation's reference. `force` skips the once-per-day cache (install events). */
-export async function captureConversation(services: BotServices, ctx: TurnContext, force = false): Promise<void> {
-  const found = conversationOf(ctx.activity);
-  if (!found || !isTenantAllowed(services.config.ALLOWED_TENANT_IDS, found.tenantId)) return;
+/**
+ * Saves the conversation's reference. `force` skips the once-per-day cache (install events). Only
+ * called for activities the turn pipeline admitted, so the tenant is an allowed one.
+ */
+export async function captureConversation(services: BotServices, ctx: TurnContext, tenantId: string | undefined, force = false): Promise<void> {
+  const found = conversationOf(ctx.activity, tenantId);
+  if (!found) return;
   const key = `${found.tenantId}|${found.reference.conversation.id}`;
   const last = recentlySaved.get(key);
   if (!force && last !== undefined && Date.now() - last < REFRESH_MS) return;
@@ -68,8 +76,8 @@ export async function captureConversation(services: BotServices, ctx: TurnContex
 }
 
 /** The bot was uninstalled or removed: stop proactive sends there (every channel of the team, for a team). */
-export async function forgetConversation(services: BotServices, ctx: TurnContext, reason: string): Promise<void> {
-  const found = conversationOf(ctx.activity);
+export async function forgetConversation(services: BotServices, ctx: TurnContext, tenantId: string | undefined, reason: string): Promise<void> {
+  const found = conversationOf(ctx.activity, tenantId);
   if (!found) return;
   try {
     const ids = new Set([found.reference.conversation.id]);
@@ -86,7 +94,6 @@ export async function forgetConversation(services: BotServices, ctx: TurnContext
   }
 }
 
-/** The same allow-list the bot applies to every activity (checked quietly: the bot logs refusals). */
 /** True when the bot itself is among the members in a conversationUpdate list. */
 export function includesBot(ctx: TurnContext, members: ReadonlyArray<{ id: string }> | undefined): boolean {
   const botId = ctx.activity.recipient?.id;

@@ -12,18 +12,19 @@ import type { ScheduleKind } from '../../../storage/reminderStore';
 import { PRACTICE_TOPICS, findTopic } from '../../../reminders/practiceTopics';
 import { DEFAULT_TIMEZONE, formatLocal, nextRunAfter, parseSchedule } from '../../../reminders/schedule';
 import type { AdaptiveCard } from '../../cards/templates';
-import { adaptiveAttachment } from '../../cards/attachment';
-import { messageCard } from '../questionnaire/views';
-import { isManager } from '../records/access';
+import { messageCard } from '../../kit/messageCard';
+import { isManager } from '../../kit/access';
+import { sameId } from '../../kit/ids';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
 import { captureConversation } from './capture';
-import { CANCEL_REMINDER_VERB, describeReminder, reminderListCard } from './views';
+import { describeReminder, reminderListCard } from './views';
+import { VERBS } from '../../kit/verbs';
 
 const MAX_PER_CHANNEL = 20;
 const ReminderId = z.string().trim().toUpperCase().regex(/^R-[0-9A-Z]{5}$/);
 const CancelSchema = z.object({ id: ReminderId });
 
-const send = (turn: Turn, card: AdaptiveCard) => turn.ctx.sendActivity({ attachments: [adaptiveAttachment(card)] });
+const send = (turn: Turn, card: AdaptiveCard) => turn.reply({ card });
 
 function channelOf(turn: Turn): { conversationId: string; teamId: string; channelId: string } | undefined {
   const { scope } = turn.identity;
@@ -64,7 +65,7 @@ async function create(turn: Turn, kind: ScheduleKind, scheduleText: string, topi
     return;
   }
   // The scheduler posts to the channel through its stored reference: make sure it is there.
-  await captureConversation(turn.services, turn.ctx, true);
+  await captureConversation(turn.services, turn.ctx, turn.identity.scope.tenantId, true);
   const reminder = await stores.reminders.createSchedule({
     tenantId,
     kind,
@@ -93,7 +94,7 @@ async function cancel(turn: Turn, id: string): Promise<{ ok: boolean; text: stri
   const me = turn.identity.user.aadObjectId;
   const reminder = await turn.services.stores.reminders.getSchedule(tenantId, parsedId.data);
   if (!reminder || !reminder.active) return { ok: false, text: `There is no active reminder ${parsedId.data}.` };
-  if (reminder.createdBy.toLowerCase() !== me.toLowerCase() && !(await isManager(turn.services, tenantId, me))) {
+  if (!sameId(reminder.createdBy, me) && !(await isManager(turn.services, tenantId, me))) {
     return { ok: false, text: 'Only whoever set up this reminder, or a manager, can cancel it.' };
   }
   await turn.services.stores.reminders.cancelSchedule(tenantId, reminder.id, me);
@@ -155,5 +156,5 @@ export const remindersFeature: BotFeature = {
       },
     },
   ],
-  actions: [{ verb: CANCEL_REMINDER_VERB, handle: onCancel }],
+  actions: [{ verb: VERBS.cancelReminder, handle: onCancel }],
 };

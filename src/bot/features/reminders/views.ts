@@ -1,11 +1,12 @@
 /** Cards for scheduled channel reminders: practice reminders, the weekly digest, and the list. */
+import { rulePack } from '../../../domain';
 import type { StoredRecord } from '../../../storage/contract';
 import type { FollowUpTracker, ScheduledReminder } from '../../../storage/reminderStore';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
+import { VERBS } from '../../kit/verbs';
 import { findTopic } from '../../../reminders/practiceTopics';
 import { formatLocal } from '../../../reminders/schedule';
 
-export const CANCEL_REMINDER_VERB = 'reminder.cancel';
 
 export function describeReminder(r: ScheduledReminder): string {
   if (r.kind === 'weekly_digest') return 'Weekly digest of open follow-ups';
@@ -34,7 +35,7 @@ export function digestCard(r: ScheduledReminder, open: Array<{ tracker: FollowUp
         ? 'No follow-ups are open for decisions made in this team. Thank you.'
         : `${open.length} decision(s) made in this team shared information without consent and the person has not yet been recorded as told (${overdue.length} overdue). Each practitioner has a card in their personal chat to record it in one click.`,
     items,
-    guidance: 'Guidance §4 Recording: the record must say whether the person was subsequently informed.',
+    guidance: rulePack.followUpTexts.digest.text,
     id: r.id,
     schedule: r.scheduleText,
   });
@@ -50,7 +51,7 @@ export function reminderListCard(reminders: readonly ScheduledReminder[], notice
       what: describeReminder(r),
       schedule: `${r.scheduleText} (${r.timezone})`,
       next: formatLocal(r.nextRunAt, r.timezone),
-      cancelData: { verb: CANCEL_REMINDER_VERB, id: r.id },
+      cancelData: { verb: VERBS.cancelReminder, id: r.id },
     })),
   });
 }

@@ -12,11 +12,9 @@
  * grant access need not read safeguarding records); they can grant themselves the role, which is
  * audited like any other grant.
  */
-import type { TenantMember } from '../../../config';
-import type { BotServices } from '../types';
-
-/** AAD object ids are GUIDs; roles are stored under the lower-case form. */
-export const normaliseAadId = (id: string) => id.trim().toLowerCase();
+import type { TenantMember } from '../../config';
+import type { BotServices, Turn } from '../features/types';
+import { normaliseAadId } from './ids';
 
 type AccessServices = Pick<BotServices, 'config' | 'stores'>;
 
@@ -44,6 +42,7 @@ export async function isAdmin(services: AccessServices, tenantId: string, aadObj
   return (await services.stores.roles.getRole(tenantId, normaliseAadId(aadObjectId))) === 'admin';
 }
 
-export const ONLY_MANAGERS =
-  'Only managers can look at other people’s decisions. You can see your own with **my decisions**. If you need manager access, ask your Teams administrator.';
-export const ONLY_ADMINS = 'Only administrators can change who is a manager.';
+/** Whether the person taking this turn is a manager in its tenant (looked up now, never from card data). */
+export function isManagerHere(turn: Turn): Promise<boolean> {
+  return isManager(turn.services, turn.identity.scope.tenantId, turn.identity.user.aadObjectId);
+}

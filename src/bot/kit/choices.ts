@@ -1,0 +1,73 @@
+/**
+ * Display titles for the codes a record holds, and the choice lists the record form offers. The
+ * domain owns the codes (src/domain/rulePack/codes.ts); the bot owns only how they are worded, so
+ * each list below is derived from the domain's and cannot drift from it.
+ */
+import { CHANNEL_CODES, CONSENT_STATUSES, RECIPIENT_CODES, type ChannelCode, type RecipientCode } from '../../domain/rulePack/codes';
+import type { ConsentStatus } from '../../domain/contract';
+import type { SubjectInformed } from '../../storage/contract';
+
+export interface Choice<T extends string = string> {
+  value: T;
+  title: string;
+}
+
+const choicesOf = <T extends string>(codes: readonly T[], titles: Record<T, string>): ReadonlyArray<Choice<T>> =>
+  codes.map((value) => ({ value, title: titles[value] }));
+
+const CONSENT_STATUS_TITLES: Record<ConsentStatus, string> = {
+  sought_obtained: 'Sought and given',
+  sought_refused: 'Sought and refused',
+  not_sought: 'Not sought',
+  withdrawn: 'Given, then withdrawn',
+};
+
+const RECIPIENT_TITLES: Record<RecipientCode, string> = {
+  childrens_social_care: "Children's social care",
+  police: 'Police',
+  health: 'Health',
+  school_or_education: 'School or education',
+  adult_social_care: 'Adult social care',
+  probation: 'Probation',
+  housing: 'Housing',
+  voluntary_sector: 'Voluntary sector',
+  same_organisation: 'Someone in my own organisation',
+  other: 'Other',
+};
+
+const CHANNEL_TITLES: Record<ChannelCode, string> = {
+  phone: 'Phone',
+  email: 'Email',
+  secure_system: 'Secure electronic system',
+  fax: 'Fax',
+  in_person: 'In person',
+  post: 'Post',
+};
+
+const SUBJECT_INFORMED_TITLES: Record<SubjectInformed, string> = {
+  yes: 'Yes, they have been told',
+  will_inform: 'Not yet — they will be told',
+  not_informing: 'No — they will not be told (say why)',
+  not_applicable: 'Not applicable (nothing is being shared)',
+};
+const SUBJECT_INFORMED_CODES = ['yes', 'will_inform', 'not_informing', 'not_applicable'] as const satisfies readonly SubjectInformed[];
+
+export const CONSENT_STATUS_CHOICES = choicesOf(CONSENT_STATUSES, CONSENT_STATUS_TITLES);
+export const RECIPIENT_AGENCY_CHOICES = choicesOf(RECIPIENT_CODES, RECIPIENT_TITLES);
+export const CHANNEL_CHOICES = choicesOf(CHANNEL_CODES, CHANNEL_TITLES);
+export const SUBJECT_INFORMED_CHOICES = choicesOf(SUBJECT_INFORMED_CODES, SUBJECT_INFORMED_TITLES);
+
+/**
+ * The title of a code in a choice list; a code the list does not know is shown as itself (a record
+ * written by a newer version), and no code at all is undefined, so each card says how it shows "none".
+ */
+export function titleOf(choices: ReadonlyArray<Choice>, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return choices.find((c) => c.value === value)?.title ?? value;
+}
+
+/** "Police — duty sergeant": the agency's title and, if recorded, the role. */
+export function recipientTitle(record: { recipientAgency?: string; recipientRole?: string }): string | undefined {
+  if (!record.recipientAgency) return undefined;
+  return `${titleOf(RECIPIENT_AGENCY_CHOICES, record.recipientAgency)}${record.recipientRole ? ` — ${record.recipientRole}` : ''}`;
+}
