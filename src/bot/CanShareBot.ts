@@ -139,7 +139,7 @@ export class CanShareBot extends TeamsActivityHandler {
 
     const fallback = SubmitFallbackSchema.safeParse(ctx.activity.value);
     if (fallback.success) {
-      await turn.reply(await this.runAction(turn, fallback.data.verb, fallback.data));
+      await turn.reply(await this.runAction(turn, fallback.data.verb, fallback.data, 'fallback'));
       return;
     }
 
@@ -169,13 +169,15 @@ export class CanShareBot extends TeamsActivityHandler {
     });
   }
 
-  private async runAction(turn: Turn, verb: string, data: Record<string, unknown>): Promise<CardActionResult> {
+  private async runAction(turn: Turn, verb: string, data: Record<string, unknown>, path: 'invoke' | 'fallback'): Promise<CardActionResult> {
     const action = this.actions.get(verb);
     if (!action) {
       // The verb came from card data (user input): its length only, never the text.
       this.services.logger.warn({ event: 'card.unknown_verb', length: verb.length }, 'unknown card action');
       return { message: 'That button is not recognised — it may be from an older card. Type "help" to see what I can do.' };
     }
+    const refusal = privacyRefusal(action, turn, path);
+    if (refusal) return refusal;
     return action.handle(turn, data);
   }
 
@@ -198,7 +200,7 @@ export class CanShareBot extends TeamsActivityHandler {
     const { turn, problem } = this.turnFor(ctx);
     if (!turn) return invokeResponseFor({ message: problem ?? UNKNOWN_USER });
     try {
-      return invokeResponseFor(await this.runAction(turn, parsed.data.action.verb, parsed.data.action.data ?? {}));
+      return invokeResponseFor(await this.runAction(turn, parsed.data.action.verb, parsed.data.action.data ?? {}, 'invoke'));
     } catch (err) {
       this.services.logger.error({ event: 'card.action_failed', verb: parsed.data.action.verb, err: errorSummary(err) }, 'card action failed');
       return invokeResponseFor({
@@ -231,4 +233,22 @@ const BAD_INVOKE: AdaptiveCardInvokeResponse = {
 /** Error class, code and stack frames only: never the message (it can quote user input), the activity or its text. */
 export function errorSummary(err: unknown): LoggedError {
   return errorFields(err);
+}
+
+const PERSONAL_CHAT_ONLY: CardActionResult = {
+  card: messageCard(
+    'Please do this in a personal chat',
+    'This shows records only you should see, so I only show it in a personal chat with you. Open a chat with me and try there.',
+    { style: 'warning' },
+  ),
+};
+
+/**
+ * The action's privacy (see ActionPrivacy) against where its answer would be seen. Checked before
+ * the handler, so nothing is read from storage for an answer that could not be shown.
+ */
+function privacyRefusal(action: CardAction, turn: Turn, path: 'invoke' | 'fallback'): CardActionResult | undefined {
+  if (!action.privacy || turn.identity.scope.conversationKind === 'personal') return undefined;
+  if (action.privacy === 'personal-chat' || path === 'fallback') return PERSONAL_CHAT_ONLY;
+  return undefined;
 }

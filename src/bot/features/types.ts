@@ -46,8 +46,19 @@ export interface MessageCommand {
 /** What a card action returns: a card to replace the clicked one, or a short message that leaves it alone. */
 export type CardActionResult = { card: AdaptiveCard } | { message: string };
 
+/**
+ * Who may see what an action answers with, enforced by the turn pipeline before the handler runs:
+ *  - 'personal-chat': only in a personal chat (it shows who a case was shared with);
+ *  - 'asker-only': anywhere Teams shows the answer to the clicking user alone — an Action.Execute
+ *    answer in a user-specific view — but never through the Action.Submit fallback in a group chat
+ *    or channel, whose answer is a new message that everyone there sees.
+ * Unset: the answer may be seen by the conversation (the questionnaire's cards say so).
+ */
+export type ActionPrivacy = 'personal-chat' | 'asker-only';
+
 export interface CardAction {
   verb: Verb;
+  privacy?: ActionPrivacy;
   handle(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult>;
 }
 

@@ -334,7 +334,8 @@ export const followUpsFeature: BotFeature = {
   ],
   actions: [
     { verb: VERBS.subjectInformed, handle: onSubjectInformed },
-    { verb: VERBS.partyInformed, handle: onPartyInformed },
-    { verb: VERBS.withdrawalStatus, handle: onWithdrawalStatus },
+    // Both show who a case was shared with: like "withdraw consent", personal chat only.
+    { verb: VERBS.partyInformed, privacy: 'personal-chat', handle: onPartyInformed },
+    { verb: VERBS.withdrawalStatus, privacy: 'personal-chat', handle: onWithdrawalStatus },
   ],
 };

@@ -260,9 +260,10 @@ async function onExport(turn: Turn, data: Record<string, unknown>): Promise<Card
 export const recordsFeature: BotFeature = {
   commands: [mineCommand, recentCommand, caseCommand, exportCommand, grantCommand, revokeCommand, listManagersCommand],
   actions: [
-    { verb: VERBS.recordsPage, handle: onPage },
-    { verb: VERBS.recordsApply, handle: onApply },
-    { verb: VERBS.recordsExport, handle: onExport },
+    // Lists are shown to the asker alone (user-specific views in shared conversations).
+    { verb: VERBS.recordsPage, privacy: 'asker-only', handle: onPage },
+    { verb: VERBS.recordsApply, privacy: 'asker-only', handle: onApply },
+    { verb: VERBS.recordsExport, privacy: 'asker-only', handle: onExport },
   ],
 };
 
