@@ -34,12 +34,10 @@ export function mayFollowUp(turn: Turn, target: StoredRecord, manager: boolean):
   return manager || recordedByMe(turn, target);
 }
 
-/** The shares in a case's history that this user recorded, newest first (as byCase returns them). */
-export function mySharesIn(turn: Turn, history: readonly StoredRecord[]): StoredRecord[] {
-  return history.filter((r) => isShare(r) && recordedByMe(turn, r));
-}
-
-/** May record or view a withdrawal for the case whose history this is. */
-export function mayHandleWithdrawal(turn: Turn, history: readonly StoredRecord[], manager: boolean): boolean {
-  return manager || mySharesIn(turn, history).length > 0;
+/**
+ * May record or view a withdrawal for a case, given the shares this user recorded in it (read from
+ * their own records, caseHistory.ts — never from a window of the case that others can flood).
+ */
+export function mayHandleWithdrawal(mySharesInCase: readonly StoredRecord[], manager: boolean): boolean {
+  return manager || mySharesInCase.length > 0;
 }

@@ -31,7 +31,8 @@ import {
   type WithdrawalShare,
 } from './views';
 import { findContactDetail } from '../../contactDetails';
-import { isShare, mayFollowUp, mayHandleWithdrawal, mySharesIn, recordedByMe } from './entitlement';
+import { isShare, mayFollowUp, mayHandleWithdrawal, recordedByMe } from './entitlement';
+import { cappedNotice, mySharesInCase, readCase, type CaseHistory } from './caseHistory';
 import { userTextSchema } from '../../userText';
 
 const RecordId = z.string().trim().regex(/^D-\d{8}-[0-9A-Z]{6}$/i).max(20);
@@ -84,8 +85,9 @@ async function onSubjectInformed(turn: Turn, data: Record<string, unknown>): Pro
     if (problem) return card(subjectFollowUpCard(decision, undefined, audience, turn.services.now(), { notice: problem, why }));
   }
 
+  // The whole case (not byCase's newest window), so a long or flooded case cannot hide it.
   const findExisting = async () =>
-    (await stores.decisions.byCase(tenantId, decision.caseReference)).find((r) => r.kind === 'follow_up_subject_informed' && r.parentId === decision.id);
+    (await readCase(stores.decisions, tenantId, decision.caseReference)).records.find((r) => r.kind === 'follow_up_subject_informed' && r.parentId === decision.id);
   let existing = await findExisting();
   let followUp = existing;
   if (!followUp) {
@@ -145,19 +147,33 @@ async function onSubjectInformed(turn: Turn, data: Record<string, unknown>): Pro
 
 // ---- consent withdrawn ----------------------------------------------------------------------
 
-async function withdrawalRows(turn: Turn, withdrawal: StoredRecord, manager: boolean, history?: StoredRecord[]): Promise<{ rows: WithdrawalShare[]; hidden: number }> {
-  history ??= await turn.services.stores.decisions.byCase(withdrawal.scope.tenantId, withdrawal.caseReference);
+interface ListedShares {
+  rows: WithdrawalShare[];
+  hidden: number;
+  /** The case was longer than could be read: older shares may be missing (the card says so). */
+  capped: boolean;
+}
+
+async function withdrawalRows(turn: Turn, withdrawal: StoredRecord, manager: boolean, caseHistory?: CaseHistory): Promise<ListedShares> {
+  caseHistory ??= await readCase(turn.services.stores.decisions, withdrawal.scope.tenantId, withdrawal.caseReference);
+  const history = caseHistory.records;
   const informed = new Map<string, StoredRecord>();
   for (const r of history) {
     if (r.kind === 'follow_up_party_informed' && r.parentId && r.recordedAt >= withdrawal.recordedAt && !informed.has(r.parentId)) informed.set(r.parentId, r);
   }
   const shares = history.filter((r) => isShare(r) && r.recordedAt <= withdrawal.recordedAt).reverse(); // oldest first
   const visible = shares.filter((s) => manager || recordedByMe(turn, s));
-  return { rows: visible.map((share) => ({ share, informed: informed.get(share.id) })), hidden: shares.length - visible.length };
+  return { rows: visible.map((share) => ({ share, informed: informed.get(share.id) })), hidden: shares.length - visible.length, capped: caseHistory.capped };
 }
 
 function hiddenNotice(hidden: number): string | undefined {
   return hidden > 0 ? `${hidden} other share(s) on this case were recorded by colleagues; they or a manager will see them with "withdraw consent" too.` : undefined;
+}
+
+/** What the card must add to the list: shares of colleagues not shown, and a case too long to read whole. */
+function listNotice(listed: ListedShares): string | undefined {
+  const notes = [cappedNotice(listed.capped), hiddenNotice(listed.hidden)].filter((n) => n !== undefined);
+  return notes.length ? notes.join(' ') : undefined;
 }
 
 /** The withdrawal card, or — if it cannot be rendered — a plain card that still says what is recorded. */
@@ -181,22 +197,29 @@ async function withdrawCommand(turn: Turn, args: string): Promise<void> {
   }
   const tenantId = identity.scope.tenantId;
   try {
-    const history = await services.stores.decisions.byCase(tenantId, caseReference);
-    const manager = await isManagerHere(turn);
-    const decisions = history.filter((r) => r.kind === 'decision');
+    // Entitlement first, from the user's role and their own records in the case only: nothing of
+    // the case is read before it, so an unentitled user costs the same reads whether or not the
+    // case exists, and a flooded case cannot push their share out of view.
+    const [manager, myShares] = await Promise.all([isManagerHere(turn), mySharesInCase(turn, caseReference)]);
+    if (!mayHandleWithdrawal(myShares, manager)) {
+      await send(nothingToWithdrawCard(caseReference));
+      return;
+    }
+    const history = await readCase(services.stores.decisions, tenantId, caseReference);
+    const decisions = history.records.filter((r) => r.kind === 'decision');
     const latest = decisions[0];
     // A case with no decisions and a case this user has no part in get the same card.
-    if (!latest || !mayHandleWithdrawal(turn, history, manager)) {
+    if (!latest) {
       await send(nothingToWithdrawCard(caseReference));
       return;
     }
     // Typing the command again re-shows the open withdrawal rather than recording a second one.
-    let withdrawal = history.find((r) => r.kind === 'consent_withdrawn' && r.recordedAt >= latest.recordedAt);
+    let withdrawal = history.records.find((r) => r.kind === 'consent_withdrawn' && r.recordedAt >= latest.recordedAt);
     let created = false;
     if (!withdrawal) {
       // The withdrawal copies only what the actor may see: a manager, the latest decision; anyone
       // else, their own latest share (never a colleague's decision).
-      const basis = manager ? latest : mySharesIn(turn, history)[0]!;
+      const basis = manager ? latest : myShares[0]!;
       const input: NewRecord = {
         idempotencyKey: randomUUID(),
         kind: 'consent_withdrawn',
@@ -227,7 +250,7 @@ async function withdrawCommand(turn: Turn, args: string): Promise<void> {
       await send(plainCard('Consent withdrawn', [`The withdrawal is recorded as **${withdrawal.id}**.`, `The shares could not be listed just now. ${again}`], 'warning'));
       return;
     }
-    await send(withdrawalResult(turn, withdrawal, listed.rows, hiddenNotice(listed.hidden), again));
+    await send(withdrawalResult(turn, withdrawal, listed.rows, listNotice(listed), again));
   } catch (err) {
     if (!(err instanceof StorageUnavailableError)) throw err;
     services.logger.error({ event: 'followup.not_saved', err: errorFields(err) }, 'consent withdrawal could not be saved');
@@ -260,7 +283,7 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
   }
   const before = await withdrawalRows(turn, withdrawal, manager);
   if (before.rows.some((row) => row.share.id === share.id && row.informed)) {
-    return card(withdrawalResult(turn, withdrawal, before.rows, hiddenNotice(before.hidden) ?? `Already recorded: ${recipientText(share)} has been told.`, 'That recipient is recorded as told.'));
+    return card(withdrawalResult(turn, withdrawal, before.rows, listNotice(before) ?? `Already recorded: ${recipientText(share)} has been told.`, 'That recipient is recorded as told.'));
   }
   let informedId: string | undefined;
   try {
@@ -293,7 +316,7 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
       if (!(err instanceof StorageUnavailableError)) throw err;
       logger.error({ event: 'followup.not_saved', err: errorFields(err) }, 'party-informed could not be saved');
       return card(
-        withdrawalResult(turn, withdrawal, before.rows, `${NOT_SAVED}${before.hidden ? ` ${hiddenNotice(before.hidden)}` : ''}`, 'NOT SAVED: please press "Told them" again in a moment.'),
+        withdrawalResult(turn, withdrawal, before.rows, `${NOT_SAVED}${listNotice(before) ? ` ${listNotice(before)}` : ''}`, 'NOT SAVED: please press "Told them" again in a moment.'),
       );
     }
   }
@@ -307,7 +330,7 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
     logger.error({ event: 'followup.list_failed', err: errorFields(err) }, 'party-informed recorded but the withdrawal could not be listed');
     return card(plainCard('Consent withdrawn', [done, 'The list could not be refreshed just now; press Refresh in a moment.'], 'warning'));
   }
-  return card(withdrawalResult(turn, withdrawal, after.rows, hiddenNotice(after.hidden) ?? `Recorded: ${recipientText(share)} has been told.`, done));
+  return card(withdrawalResult(turn, withdrawal, after.rows, listNotice(after) ?? `Recorded: ${recipientText(share)} has been told.`, done));
 }
 
 async function onWithdrawalStatus(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -315,12 +338,12 @@ async function onWithdrawalStatus(turn: Turn, data: Record<string, unknown>): Pr
   if (!parsed.success) return { message: 'That button could not be read.' };
   const [withdrawal, manager] = await Promise.all([loadWithdrawal(turn, parsed.data.w), isManagerHere(turn)]);
   if (!withdrawal) return { message: WITHDRAWAL_NOT_FOUND };
-  const history = await turn.services.stores.decisions.byCase(withdrawal.scope.tenantId, withdrawal.caseReference);
   // Not "whoever recorded it": a withdrawal recorded before this check existed may have been
-  // recorded by someone with no share in the case.
-  if (!mayHandleWithdrawal(turn, history, manager)) return { message: WITHDRAWAL_NOT_FOUND };
-  const { rows, hidden } = await withdrawalRows(turn, withdrawal, manager, history);
-  return card(withdrawalResult(turn, withdrawal, rows, hiddenNotice(hidden), 'Type **withdraw consent** with the case reference to see the shares to tell.'));
+  // recorded by someone with no share in the case. Decided from the user's own records, before
+  // the case is read.
+  if (!mayHandleWithdrawal(manager ? [] : await mySharesInCase(turn, withdrawal.caseReference), manager)) return { message: WITHDRAWAL_NOT_FOUND };
+  const listed = await withdrawalRows(turn, withdrawal, manager);
+  return card(withdrawalResult(turn, withdrawal, listed.rows, listNotice(listed), 'Type **withdraw consent** with the case reference to see the shares to tell.'));
 }
 
 export const followUpsFeature: BotFeature = {

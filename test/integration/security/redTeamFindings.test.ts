@@ -1,0 +1,126 @@
+/**
+ * Findings of the independent red team (issue 12's re-attack), each over HTTP against the real
+ * restify server and a real Azurite, as a practitioner of an allowed tenant would send them.
+ *
+ *  F1  flooding a case hid a colleague's share from "withdraw consent";
+ *  F7  "withdraw consent" took longer for an existing case than for an unknown one (timing oracle);
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { TENANT_A, TeamsClient, cardOf, cardText, newUser, personalChat, startBot, type BotHarness, type TeamsUser } from '../../support/botHarness';
+import { executeActions, shareWithoutConsent } from '../reminders/support';
+import type { DecisionStore, NewRecord, StoredRecord } from '../../../src/storage/contract';
+import { MAX_CASE_ENTRIES, cappedNotice, readCase } from '../../../src/bot/features/followUps/caseHistory';
+
+let bot: BotHarness;
+const manager = newUser('Morgan Manager');
+const inPersonal = (user: TeamsUser) => new TeamsClient(bot.baseUrl, user, personalChat());
+
+/** A decision that is not a share (no recipient), as a flood of "do not share" records would be. */
+function notAShare(user: TeamsUser, caseReference: string): NewRecord {
+  const { recipientAgency: _a, recipientRole: _r, channel: _c, ...rest } = shareWithoutConsent({ user, conversation: personalChat(), caseReference, decision: 'do_not_share', openFollowUps: [] });
+  return { ...rest, subjectInformed: 'not_applicable' };
+}
+
+/** Records `count` entries with at most 8 in flight (Azurite on a shared 2-core machine). */
+async function recordMany(count: number, make: (i: number) => NewRecord): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < count) await bot.app.stores.decisions.record(make(next++));
+    }),
+  );
+}
+
+/** Every call the bot makes to the decision store while `run` runs (a spy: the real store still answers). */
+async function decisionCallsDuring(run: () => Promise<unknown>): Promise<string[]> {
+  const store = bot.app.stores.decisions as DecisionStore & Record<string, unknown>;
+  const calls: string[] = [];
+  const originals = { query: store.query, byCase: store.byCase };
+  store.query = (q, pageSize, token) => {
+    calls.push(`query ${JSON.stringify({ ...q, tenantId: undefined })}`);
+    return originals.query.call(store, q, pageSize, token);
+  };
+  store.byCase = (tenantId, caseReference) => {
+    calls.push(`byCase ${caseReference}`);
+    return originals.byCase.call(store, tenantId, caseReference);
+  };
+  try {
+    await run();
+  } finally {
+    Object.assign(store, originals);
+  }
+  return calls;
+}
+
+describe('red-team findings', () => {
+  before(async () => {
+    bot = await startBot();
+    await bot.app.stores.roles.grant(TENANT_A, manager.aadObjectId, 'manager');
+  });
+  after(async () => {
+    await bot?.stop();
+  });
+
+  describe('F1/F7: withdraw consent on a flooded case', () => {
+    const caseRef = `FLOOD-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const alice = newUser('Alice Sharer');
+    const mallory = newUser('Mallory Flooder');
+    let aliceShare: StoredRecord;
+
+    before(async () => {
+      aliceShare = (await bot.app.stores.decisions.record(shareWithoutConsent({ user: alice, conversation: personalChat(), caseReference: caseRef, recipientAgency: 'police' }))).record;
+      // More entries than byCase keeps (500), all newer than Alice's share, under the same case
+      // reference typed differently.
+      await recordMany(520, () => notAShare(mallory, caseRef.toLowerCase()));
+    });
+
+    it('the colleague whose share was pushed out of the newest 500 can still withdraw consent and sees their share', async () => {
+      const [reply] = await inPersonal(alice).say(`withdraw consent ${caseRef}`);
+      const card = cardOf(reply!);
+      assert.doesNotMatch(cardText(card), /No shares of yours/, 'Alice is entitled: she recorded a share in the case');
+      const told = executeActions(card).filter((a) => a.verb === 'followUp.partyInformed');
+      assert.deepEqual(told.map((a) => a.data.s), [aliceShare.id], 'her share is listed, with its "Told them" button');
+    });
+
+    it("a manager's withdrawal lists every share of the case, however many entries came after it", async () => {
+      const [reply] = await inPersonal(manager).say(`withdraw consent ${caseRef}`);
+      const card = cardOf(reply!);
+      const told = executeActions(card).filter((a) => a.verb === 'followUp.partyInformed');
+      assert.ok(told.some((a) => a.data.s === aliceShare.id), 'the oldest share is not silently left out of the §1 duty to tell');
+      assert.doesNotMatch(cardText(card), /could be read/, 'a case of ~520 entries is read whole: no cap notice');
+    });
+
+    it('an unentitled user gets the unknown-case answer after the same storage reads, never reading the case (F7)', async () => {
+      const outsider = newUser('Olly Outsider');
+      const client = inPersonal(outsider);
+      let onReal: unknown;
+      let onNone: unknown;
+      const realCalls = await decisionCallsDuring(async () => ([onReal] = await client.say(`withdraw consent ${caseRef}`)));
+      const noneCalls = await decisionCallsDuring(async () => ([onNone] = await client.say('withdraw consent NO-SUCH-CASE-7')));
+      const real = JSON.stringify(cardOf(onReal as Record<string, unknown>)).replaceAll(caseRef, '<case>');
+      assert.equal(real, JSON.stringify(cardOf(onNone as Record<string, unknown>)).replaceAll('NO-SUCH-CASE-7', '<case>'), 'the unknown-case card');
+      assert.match(real, /No shares of yours/);
+      assert.deepEqual(
+        realCalls.map((c) => c.replace(caseRef, '<case>')),
+        noneCalls.map((c) => c.replace('NO-SUCH-CASE-7', '<case>')),
+        'the same reads for a 521-entry case and an unknown one',
+      );
+      assert.deepEqual(realCalls, [`query ${JSON.stringify({ decidedBy: outsider.aadObjectId, caseReference: caseRef })}`], 'one query of the user’s own records, and no case history');
+    });
+
+    it('reading a case pages through it and says when it stopped at the limit', async () => {
+      const ref = `CAP-${randomUUID().slice(0, 8)}`;
+      await recordMany(7, () => notAShare(mallory, ref));
+      const whole = await readCase(bot.app.stores.decisions, TENANT_A, ref, 7);
+      assert.equal(whole.records.length, 7);
+      assert.equal(whole.capped, false);
+      const cut = await readCase(bot.app.stores.decisions, TENANT_A, ref, 5);
+      assert.deepEqual(cut.records.map((r) => r.id), whole.records.slice(0, 5).map((r) => r.id), 'the newest five');
+      assert.equal(cut.capped, true);
+      assert.match(cappedNotice(true) ?? '', new RegExp(`more than ${MAX_CASE_ENTRIES} entries`));
+      assert.equal(cappedNotice(false), undefined);
+    });
+  });
+});
