@@ -24,6 +24,8 @@ export interface CurrentQuestionnaire {
   sessionId: string;
   /** Absent when the message id was not known (e.g. replies delivered in the HTTP response). */
   card?: QuestionnaireCardRef;
+  /** When it started (ISO-8601), as stored; set by current(), ignored by replace() (it takes `at`). */
+  startedAt?: string;
 }
 
 const SessionEntitySchema = z.object({
@@ -58,7 +60,7 @@ export class TableQuestionnaireSessionStore extends TableStore implements Questi
     // An unreadable row counts as no current questionnaire: the next start overwrites it.
     const parsed = SessionEntitySchema.safeParse(entity);
     if (!parsed.success) return undefined;
-    const { sessionId, conversationId, activityId } = parsed.data;
-    return { sessionId, ...(conversationId && activityId ? { card: { conversationId, activityId } } : {}) };
+    const { sessionId, startedAt, conversationId, activityId } = parsed.data;
+    return { sessionId, startedAt, ...(conversationId && activityId ? { card: { conversationId, activityId } } : {}) };
   }
 }

@@ -4,11 +4,15 @@
  *
  *  F1  flooding a case hid a colleague's share from "withdraw consent";
  *  F7  "withdraw consent" took longer for an existing case than for an unknown one (timing oracle);
+ *  F2  a questionnaire started during a storage outage could never be recorded;
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { TENANT_A, TeamsClient, cardOf, cardText, newUser, personalChat, startBot, type BotHarness, type TeamsUser } from '../../support/botHarness';
+import net from 'node:net';
+import { TENANT_A, TeamsClient, cardOf, cardText, newUser, personalChat, startBot, type BotHarness, type Card, type TeamsUser } from '../../support/botHarness';
+import { azuriteConnectionString, startAzurite, type AzuriteHandle } from '../../support/azurite';
+import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerAll, recordIdOf } from '../robustness/support';
 import { executeActions, shareWithoutConsent } from '../reminders/support';
 import type { DecisionStore, NewRecord, StoredRecord } from '../../../src/storage/contract';
 import { MAX_CASE_ENTRIES, cappedNotice, readCase } from '../../../src/bot/features/followUps/caseHistory';
@@ -52,6 +56,44 @@ async function decisionCallsDuring(run: () => Promise<unknown>): Promise<string[
     Object.assign(store, originals);
   }
   return calls;
+}
+
+/**
+ * A TCP relay in front of Azurite that can drop every connection and refuse new ones: a storage
+ * outage the bot sees as connection failures, while Azurite itself keeps its data.
+ */
+async function outageSwitch(target: number): Promise<{ port: number; down(): void; up(): void; close(): Promise<void> }> {
+  let isDown = false;
+  const sockets = new Set<net.Socket>();
+  const track = (sock: net.Socket) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => sock.destroy());
+  };
+  const server = net.createServer((client) => {
+    track(client);
+    if (isDown) return void client.destroy();
+    const upstream = net.connect(target, '127.0.0.1');
+    track(upstream);
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    down() {
+      isDown = true;
+      for (const sock of sockets) sock.destroy();
+    },
+    up() {
+      isDown = false;
+    },
+    close: () => {
+      for (const sock of sockets) sock.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 describe('red-team findings', () => {
@@ -121,6 +163,68 @@ describe('red-team findings', () => {
       assert.equal(cut.capped, true);
       assert.match(cappedNotice(true) ?? '', new RegExp(`more than ${MAX_CASE_ENTRIES} entries`));
       assert.equal(cappedNotice(false), undefined);
+    });
+  });
+
+  describe('F2: a questionnaire started while storage is down', () => {
+    let azurite: AzuriteHandle;
+    let relay: Awaited<ReturnType<typeof outageSwitch>>;
+    let outageBot: BotHarness;
+
+    before(async () => {
+      azurite = await startAzurite();
+      relay = await outageSwitch(azurite.port);
+      outageBot = await startBot({ LOG_LEVEL: 'warn', AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(relay.port) }, { azurite });
+    });
+    after(async () => {
+      await outageBot?.stop();
+      await relay?.close();
+      await azurite?.stop();
+    });
+
+    const outcomeOf = async (client: TeamsClient): Promise<Card> => answerAll(client, cardOf((await client.say('start'))[0]!), SHARE_WITHOUT_ASKING);
+    const record = (client: TeamsClient, card: Card, caseReference: string) => client.click(card, 'Record this decision', { ...RECORD_FORM, caseReference });
+
+    it('can be recorded once storage is back, and the questionnaires it and later ones superseded still cannot', async () => {
+      const client = new TeamsClient(outageBot.baseUrl, newUser('Olive Outage'), personalChat());
+      const before = await outcomeOf(client); // its start is on record
+      relay.down();
+      let older: Card;
+      let newest: Card;
+      try {
+        // Questions need no storage: both run to the outcome while storage is down.
+        older = await outcomeOf(client);
+        newest = await outcomeOf(client);
+        assert.match(cardText(await record(client, newest, 'OUT-F2-1')), /NOT SAVED/);
+      } finally {
+        relay.up();
+      }
+      assert.ok(
+        outageBot.logs.some((l) => l.event === 'questionnaire.session_not_saved'),
+        'the starts really could not be written',
+      );
+
+      const recorded = await record(client, newest, 'OUT-F2-1');
+      assert.match(cardText(recorded), /Decision recorded/, 'the newest card is recorded, not called out of date');
+      const id = recordIdOf(recorded);
+      assert.ok(id && (await outageBot.app.stores.decisions.get(TENANT_A, id)), 'and it is stored');
+
+      for (const stale of [older, before]) {
+        const refused = await record(client, stale, 'OUT-F2-2');
+        assert.match(cardText(refused), /newer questionnaire/, 'a card superseded by the newest is still refused');
+      }
+      assert.equal((await outageBot.app.stores.decisions.byCase(TENANT_A, 'OUT-F2-2')).length, 0);
+    });
+
+    it('a card claiming a start time in the future does not pass for the newest', async () => {
+      const client = new TeamsClient(outageBot.baseUrl, newUser('Fred Future'), personalChat());
+      const old = await outcomeOf(client);
+      await outcomeOf(client); // the current one
+      const action = (old.actions ?? []).find((a) => a.title === 'Record this decision')!;
+      const data = action.data as { s: Record<string, unknown> };
+      const forged = { ...action, data: { ...data, s: { ...data.s, t: Date.now() + 24 * 3_600_000 } } };
+      const refused = await record(client, { ...old, actions: [forged] }, 'OUT-F2-3');
+      assert.match(cardText(refused), /newer questionnaire/);
     });
   });
 });

@@ -22,8 +22,14 @@ export const SUPERSEDED_TEXT =
   'You have started a newer questionnaire since this card, so it no longer counts and nothing on it was recorded. Carry on with your newest card.';
 
 export function newQuestionnaire(turn: Turn): QuestionnaireState {
-  return { v: RULE_PACK_VERSION, a: {}, o: turn.identity.user.aadObjectId, i: randomUUID() };
+  return { v: RULE_PACK_VERSION, a: {}, o: turn.identity.user.aadObjectId, i: randomUUID(), t: turn.services.now().getTime() };
 }
+
+/** When `s` started, as the session row records it (a card from before `t` existed: now). */
+const startOf = (turn: Turn, s: QuestionnaireState): Date => (s.t === undefined ? turn.services.now() : new Date(s.t));
+
+/** A card's start time a little ahead of the clock (instances' clocks differ) is believed; further is forged. */
+const CLOCK_SKEW_MS = 60_000;
 
 /** Makes `s` the user's current questionnaire, shown on message `cardActivityId`, and closes the previous card. */
 export async function makeCurrent(turn: Turn, s: QuestionnaireState, cardActivityId: string | undefined): Promise<void> {
@@ -31,7 +37,7 @@ export async function makeCurrent(turn: Turn, s: QuestionnaireState, cardActivit
   const card = cardActivityId && conversationId ? { conversationId, activityId: cardActivityId } : undefined;
   let previous;
   try {
-    previous = await turn.services.stores.sessions.replace(turn.identity.scope.tenantId, s.o, { sessionId: s.i, card }, turn.services.now());
+    previous = await turn.services.stores.sessions.replace(turn.identity.scope.tenantId, s.o, { sessionId: s.i, card }, startOf(turn, s));
   } catch (err) {
     if (!(err instanceof StorageUnavailableError)) throw err;
     turn.services.logger.warn({ event: 'questionnaire.session_not_saved' }, 'could not record the current questionnaire');
@@ -53,8 +59,27 @@ export async function makeCurrent(turn: Turn, s: QuestionnaireState, cardActivit
   }
 }
 
-/** True when the user has since started a newer questionnaire than the one on this card. */
+/**
+ * True when the user has since started a newer questionnaire than the one on this card.
+ *
+ * A questionnaire started while storage was down has no row of its own: the row still names the
+ * one before it (or none). Such a card is current when the row is older than the card's start —
+ * and it becomes the current one now, so a card it superseded while unrecorded stays unrecordable.
+ * A questionnaire started after it wrote a later row, so the older card is still refused.
+ */
 export async function isSuperseded(turn: Turn, s: QuestionnaireState): Promise<boolean> {
-  const current = await turn.services.stores.sessions.current(turn.identity.scope.tenantId, s.o);
-  return current !== undefined && current.sessionId !== s.i;
+  const { sessions } = turn.services.stores;
+  const tenantId = turn.identity.scope.tenantId;
+  const current = await sessions.current(tenantId, s.o);
+  if (current?.sessionId === s.i) return false;
+  if (current !== undefined && !startedBefore(current.startedAt, turn, s)) return true;
+  if (s.t !== undefined) await sessions.replace(tenantId, s.o, { sessionId: s.i }, new Date(s.t));
+  return false;
+}
+
+/** True when a stored start time is strictly earlier than card `s`'s (whose start is not in the future). */
+function startedBefore(storedStart: string | undefined, turn: Turn, s: QuestionnaireState): boolean {
+  const stored = storedStart === undefined ? NaN : Date.parse(storedStart);
+  if (s.t === undefined || Number.isNaN(stored)) return false;
+  return stored < s.t && s.t <= turn.services.now().getTime() + CLOCK_SKEW_MS;
 }

@@ -9,17 +9,60 @@ import { z } from 'zod';
 
 const code = z.string().min(1).max(64).regex(/^[a-z0-9_.-]+$/i);
 
-export const QuestionnaireStateSchema = z.object({
+/** A questionnaire has far fewer questions than this; more answers mean a forged card. */
+const MAX_ANSWERS = 60;
+/** Far more than the largest real state (60 answers of 64-character codes, and the ids). */
+const MAX_STATE_CHARS = 16_384;
+
+/**
+ * True for a plain object with at most `limit` own keys — counted without looking past the limit,
+ * so a forged card with tens of thousands of keys costs no more than one with `limit + 1`.
+ */
+function hasAtMostKeys(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  let n = 0;
+  for (const key in value) if (Object.hasOwn(value, key) && ++n > limit) return false;
+  return true;
+}
+
+/** The state's size when serialised, refusing (not measuring) anything cyclic or too deep. */
+function serialisedLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return Infinity;
+  }
+}
+
+/**
+ * The cheap checks run first (z.custom, before any per-key schema): otherwise zod would check every
+ * key of a forged `a` and build one issue per bad key before the answer limit applied — one card
+ * submission then held the event loop for hundreds of milliseconds.
+ */
+const boundedState = z.custom<Record<string, unknown>>(
+  (v) => hasAtMostKeys(v, 16) && hasAtMostKeys((v as { a?: unknown }).a ?? {}, MAX_ANSWERS) && serialisedLength(v) <= MAX_STATE_CHARS,
+  'questionnaire state too large',
+);
+
+const stateShape = z.object({
   /** Rule-pack version the answers were given under. */
   v: z.string().min(1).max(40),
   /** Answers so far: question id → option code. */
-  a: z.record(code, code).refine((a) => Object.keys(a).length <= 60, 'too many answers'),
+  a: z.record(code, code),
   /** AAD object id of the practitioner who started this questionnaire. */
   o: z.string().min(1).max(64),
   /** This questionnaire's id: a newer questionnaire by the same user supersedes this card. */
   i: z.uuid(),
+  /**
+   * When this questionnaire started (ms since the epoch). If storage was down then, its start was
+   * never written, and recording compares this with the stored row instead (sessions.ts).
+   * Optional: cards sent before it existed still work.
+   */
+  t: z.number().int().min(0).max(8.64e15).optional(),
 });
-export type QuestionnaireState = z.infer<typeof QuestionnaireStateSchema>;
+
+export const QuestionnaireStateSchema = boundedState.pipe(stateShape);
+export type QuestionnaireState = z.infer<typeof stateShape>;
 
 /** Data on the "Next" action, plus the answer Teams merges in from the ChoiceSet input. */
 export const AnswerSubmissionSchema = z.object({
