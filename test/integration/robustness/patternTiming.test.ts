@@ -17,6 +17,7 @@ import { allFeatures } from '../../../src/bot/features';
 import { neutraliseCell } from '../../../src/bot/features/records/csv';
 import { parseFilterText } from '../../../src/bot/features/records/filters';
 import { validateRecordForm } from '../../../src/bot/features/questionnaire/recordForm';
+import { AnswerSubmissionSchema } from '../../../src/bot/features/questionnaire/state';
 import { MAX_MESSAGE_TEXT, cleanUserText, commandTextOf } from '../../../src/bot/userText';
 import { parseSchedule } from '../../../src/reminders/schedule';
 import { evaluate, rulePack } from '../../../src/domain';
@@ -26,6 +27,8 @@ import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerAll } from './support';
 /** Generous for 2 shared cores: the old patterns took seconds on these inputs. */
 const PATTERN_BUDGET_MS = 100;
 const ANSWER_BUDGET_MS = 1000;
+/** Validating one card's state: a few ms when bounded; the unbounded schema took 55–125 ms here. */
+const STATE_BUDGET_MS = 25;
 const ROUNDS = 5;
 
 /** Inputs that drive backtracking patterns to their worst case, each `n` characters long. */
@@ -93,6 +96,21 @@ describe('timing: user-input patterns are linear and behind length limits', () =
     }
     console.log(`pattern timings on adversarial input:\n${rows.join('\n')}`);
     assert.deepEqual(slow, []);
+  });
+
+  it('card state with a whole body of invalid answer keys is refused at the cost of the limit (printed)', () => {
+    // The red team's shape: ~22,000 invalid keys in `a`, about 240 KB. zod used to check every key
+    // (one issue each) before the 60-answer limit applied.
+    const state = (n: number) => ({ v: 'v1', a: Object.fromEntries(Array.from({ length: n }, (_, i) => [`!${i.toString(36)}`, '!'])), o: 'owner', i: randomUUID() });
+    const rows: string[] = [];
+    for (const n of [61, 22_000]) {
+      const data = { s: state(n), q: 'route', answer: 'x' };
+      assert.equal(AnswerSubmissionSchema.safeParse(data).success, false);
+      const ms = Math.min(...[0, 1, 2].map(() => timed(() => AnswerSubmissionSchema.safeParse(data))));
+      rows.push(`  answer submission, ${String(n).padStart(6)} invalid answer keys: ${ms.toFixed(1).padStart(6)} ms of ${STATE_BUDGET_MS} (best of 3)`);
+      assert.ok(ms < STATE_BUDGET_MS, `${n} keys took ${ms.toFixed(1)} ms`);
+    }
+    console.log(`card state validation:\n${rows.join('\n')}`);
   });
 
   describe('over HTTP: another user is answered while worst-case bodies are in flight', () => {

@@ -5,6 +5,7 @@
  *  F1  flooding a case hid a colleague's share from "withdraw consent";
  *  F7  "withdraw consent" took longer for an existing case than for an unknown one (timing oracle);
  *  F2  a questionnaire started during a storage outage could never be recorded;
+ *  F5  a card whose state carried ~22,000 invalid answer keys held the event loop for 150–340 ms;
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -225,6 +226,27 @@ describe('red-team findings', () => {
       const forged = { ...action, data: { ...data, s: { ...data.s, t: Date.now() + 24 * 3_600_000 } } };
       const refused = await record(client, { ...old, actions: [forged] }, 'OUT-F2-3');
       assert.match(cardText(refused), /newer questionnaire/);
+    });
+  });
+
+  describe('F5: card state with tens of thousands of answer keys', () => {
+    it('is refused as unreadable, quickly, and a bounded-size state still works', async () => {
+      const user = newUser('Kay Keys');
+      const client = inPersonal(user);
+      const a = Object.fromEntries(Array.from({ length: 22_000 }, (_, i) => [`!${i.toString(36)}`, '!']));
+      const data = { s: { v: 'any', a, o: user.aadObjectId, i: randomUUID() }, q: 'route', answer: 'sharing_out' };
+      assert.ok(JSON.stringify(data).length > 200_000, 'a ~240 KB card submission');
+      const started = Date.now();
+      const res = await client.execute('answer', data);
+      const ms = Date.now() - started;
+      assert.match(JSON.stringify(res.value), /could not be read/);
+      console.log(`F5: a 22,000-key card state was answered in ${ms} ms (budget 100 ms; 143–337 ms before the fix)`);
+      assert.ok(ms < 100, `the whole request took ${ms} ms`);
+      // Just over the key limit, valid keys: refused the same way; a real card still steps on.
+      const over = Object.fromEntries(Array.from({ length: 61 }, (_, i) => [`q${i}`, 'x']));
+      assert.match(JSON.stringify((await client.execute('answer', { ...data, s: { ...data.s, a: over } })).value), /could not be read/);
+      const first = cardOf((await client.say('start'))[0]!);
+      assert.match(cardText(await client.click(first, 'Next', { answer: 'sharing_out' })), /question 2 of at most/);
     });
   });
 });
