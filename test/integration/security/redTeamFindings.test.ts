@@ -6,6 +6,7 @@
  *  F7  "withdraw consent" took longer for an existing case than for an unknown one (timing oracle);
  *  F2  a questionnaire started during a storage outage could never be recorded;
  *  F5  a card whose state carried ~22,000 invalid answer keys held the event loop for 150–340 ms;
+ *  F8  a forged "bot removed" conversationUpdate switched off reminders for every channel of a team.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import net from 'node:net';
 import { TENANT_A, TeamsClient, cardOf, cardText, newUser, personalChat, startBot, type BotHarness, type Card, type TeamsUser } from '../../support/botHarness';
 import { azuriteConnectionString, startAzurite, type AzuriteHandle } from '../../support/azurite';
 import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerAll, recordIdOf } from '../robustness/support';
-import { executeActions, shareWithoutConsent } from '../reminders/support';
+import { channelRoot, executeActions, referenceFor, shareWithoutConsent } from '../reminders/support';
 import type { DecisionStore, NewRecord, StoredRecord } from '../../../src/storage/contract';
 import { MAX_CASE_ENTRIES, cappedNotice, readCase } from '../../../src/bot/features/followUps/caseHistory';
 
@@ -247,6 +248,36 @@ describe('red-team findings', () => {
       assert.match(JSON.stringify((await client.execute('answer', { ...data, s: { ...data.s, a: over } })).value), /could not be read/);
       const first = cardOf((await client.say('start'))[0]!);
       assert.match(cardText(await client.click(first, 'Next', { answer: 'sharing_out' })), /question 2 of at most/);
+    });
+  });
+
+  describe('F8: "bot removed" events', () => {
+    const teamId = `19:team-${randomUUID()}@thread.tacv2`;
+    const general = channelRoot(teamId);
+    const other = channelRoot(teamId);
+    const member = newUser('Tess Teammate');
+    const active = async (c: { channelId: string }) => (await bot.app.stores.conversations.get(TENANT_A, c.channelId))?.active;
+    const update = (c: typeof general, extra: Record<string, unknown>) => {
+      const client = new TeamsClient(bot.baseUrl, member, c);
+      return client.post(client.activity({ type: 'conversationUpdate', ...extra }));
+    };
+
+    before(async () => {
+      for (const c of [general, other]) await bot.app.stores.conversations.upsert(TENANT_A, referenceFor('http://127.0.0.1:9/', c), { kind: 'channel', teamId, channelId: c.channelId });
+    });
+
+    it('only the bot itself being removed from the team switches off every channel of it', async () => {
+      // Someone else removed from the team: nothing changes.
+      assert.ok((await update(general, { membersRemoved: [{ id: member.id }], channelData: { tenant: { id: TENANT_A }, team: { id: teamId }, eventType: 'teamMemberRemoved' } })).status < 300);
+      assert.deepEqual([await active(general), await active(other)], [true, true]);
+
+      // A conversationUpdate naming the bot but no team-level event: that conversation only.
+      assert.ok((await update(general, { membersRemoved: [{ id: '28:bot' }] })).status < 300);
+      assert.deepEqual([await active(general), await active(other)], [false, true], 'the other channel keeps its reminders');
+
+      // Teams' event for the bot removed from the team: the whole team.
+      assert.ok((await update(other, { membersRemoved: [{ id: '28:bot' }], channelData: { tenant: { id: TENANT_A }, team: { id: teamId }, eventType: 'teamMemberRemoved' } })).status < 300);
+      assert.deepEqual([await active(general), await active(other)], [false, false]);
     });
   });
 });

@@ -20,6 +20,23 @@ const recentlySaved = new Map<string, number>();
 interface ChannelDataShape {
   team?: { id?: string };
   channel?: { id?: string };
+  eventType?: string;
+}
+
+/**
+ * True when the activity says the bot has left the whole team, not one conversation of it: the team
+ * was deleted, the bot (the activity's recipient, never just any member) was removed from the team
+ * (Teams' conversationUpdate, eventType "teamMemberRemoved"), or the app was uninstalled from it.
+ * Anything else — e.g. a conversationUpdate naming the bot with no such event type — stops sends in
+ * that one conversation only, so one forged or odd event cannot silence every channel of a team.
+ */
+function leavesWholeTeam(activity: Partial<Activity>): boolean {
+  const eventType = (activity.channelData as ChannelDataShape | undefined)?.eventType;
+  if (activity.type === 'installationUpdate') return true;
+  if (activity.type !== 'conversationUpdate') return false;
+  if (eventType === 'teamDeleted' || eventType === 'teamHardDeleted') return true;
+  const botId = activity.recipient?.id;
+  return eventType === 'teamMemberRemoved' && Boolean(botId && activity.membersRemoved?.some((m) => m.id === botId));
 }
 
 /**
@@ -81,7 +98,7 @@ export async function forgetConversation(services: BotServices, ctx: TurnContext
   if (!found) return;
   try {
     const ids = new Set([found.reference.conversation.id]);
-    if (found.meta.teamId) {
+    if (found.meta.teamId && leavesWholeTeam(ctx.activity)) {
       for await (const c of services.stores.conversations.listActive(found.tenantId)) if (c.teamId === found.meta.teamId) ids.add(c.conversationId);
     }
     for (const id of ids) {
