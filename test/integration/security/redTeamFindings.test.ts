@@ -6,6 +6,7 @@
  *  F7  "withdraw consent" took longer for an existing case than for an unknown one (timing oracle);
  *  F2  a questionnaire started during a storage outage could never be recorded;
  *  F5  a card whose state carried ~22,000 invalid answer keys held the event loop for 150–340 ms;
+ *  F6  a forged replyToId made the bot overwrite another user's message with "out of date";
  *  F8  a forged "bot removed" conversationUpdate switched off reminders for every channel of a team.
  */
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +14,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { TENANT_A, TeamsClient, cardOf, cardText, newUser, personalChat, startBot, type BotHarness, type Card, type TeamsUser } from '../../support/botHarness';
+import { startFakeConnector } from '../../support/fakeConnector';
 import { azuriteConnectionString, startAzurite, type AzuriteHandle } from '../../support/azurite';
 import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerAll, recordIdOf } from '../robustness/support';
 import { channelRoot, executeActions, referenceFor, shareWithoutConsent } from '../reminders/support';
@@ -278,6 +280,37 @@ describe('red-team findings', () => {
       // Teams' event for the bot removed from the team: the whole team.
       assert.ok((await update(other, { membersRemoved: [{ id: '28:bot' }], channelData: { tenant: { id: TENANT_A }, team: { id: teamId }, eventType: 'teamMemberRemoved' } })).status < 300);
       assert.deepEqual([await active(general), await active(other)], [false, false]);
+    });
+  });
+
+  describe('F6: a forged replyToId on a card action', () => {
+    it('never makes the bot overwrite a message it did not send for that user', async () => {
+      const connector = await startFakeConnector();
+      try {
+        const group = { id: `19:${randomUUID()}@thread.v2`, conversationType: 'groupChat' as const, tenantId: TENANT_A };
+        const attacker = new TeamsClient(bot.baseUrl, newUser('Ada Attacker'), group, connector.serviceUrl);
+        const victimMessage = 'victim-card-message-1';
+        const startAgain = async () => {
+          assert.ok((await attacker.post(attacker.activity({ type: 'message', text: 'start' }))).status < 300);
+          await connector.waitFor(() => connector.postsTo(group.id).length > 0, 5000, 'the new card to be sent');
+        };
+
+        // "Start" from a card with no questionnaire state, naming the victim's message as the card.
+        await attacker.execute('start', {}, { replyToId: victimMessage });
+        await startAgain();
+        // "Start over" with unreadable state, and with the attacker's own valid state.
+        await attacker.execute('restart', { s: 'garbage' }, { replyToId: victimMessage });
+        await startAgain();
+        const own = (connector.postsTo(group.id).at(-1)!.activity.attachments as Array<{ content: { actions: Array<{ data?: { s?: unknown } }> } }>)[0]!.content.actions.find((a) => a.data?.s)!.data!.s;
+        await attacker.execute('restart', { s: own }, { replyToId: victimMessage });
+        await startAgain();
+
+        await new Promise((r) => setTimeout(r, 200));
+        assert.deepEqual(connector.updates.filter((u) => u.activityId === victimMessage), [], 'the victim’s message is never updated');
+        assert.ok(connector.updates.every((u) => /^activity-/.test(u.activityId)), 'only messages the bot sent are closed');
+      } finally {
+        await connector.stop();
+      }
     });
   });
 });

@@ -20,7 +20,7 @@ import {
   type QuestionnaireState,
 } from './state';
 import { SHARED_CONVERSATION_NOTICE, cardFor, messageCard, outcomeCard, recordedCard } from './views';
-import { STALE_TITLE, SUPERSEDED_TEXT, isSuperseded, makeCurrent, newQuestionnaire } from './sessions';
+import { STALE_TITLE, SUPERSEDED_TEXT, isSuperseded, makeCurrent, newQuestionnaire, ownCardId } from './sessions';
 
 function sharedNotice(turn: Turn): string | undefined {
   return turn.identity.scope.conversationKind === 'personal' ? undefined : SHARED_CONVERSATION_NOTICE;
@@ -34,7 +34,7 @@ function firstQuestionCard(turn: Turn, s: QuestionnaireState): AdaptiveCard {
 /** A new questionnaire on the clicked card (Start, Start over): it replaces that card in place. */
 async function startOnClickedCard(turn: Turn): Promise<CardActionResult> {
   const s = newQuestionnaire(turn);
-  await makeCurrent(turn, s, turn.ctx.activity.replyToId);
+  await makeCurrent(turn, s, await ownCardId(turn, turn.ctx.activity.replyToId));
   return { card: firstQuestionCard(turn, s) };
 }
 

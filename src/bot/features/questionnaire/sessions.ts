@@ -60,6 +60,26 @@ export async function makeCurrent(turn: Turn, s: QuestionnaireState, cardActivit
 }
 
 /**
+ * The message a clicked card's invoke names (replyToId), kept only when the bot itself recorded
+ * that message as this user's current card in this conversation — an id it learnt from its own
+ * send. replyToId is whatever the client sends: stored unchecked, a forged one would make the bot
+ * later overwrite someone else's message with "out of date". A card the bot never learnt the id
+ * of is simply not closed later; recording from it is refused all the same.
+ */
+export async function ownCardId(turn: Turn, claimed: string | undefined): Promise<string | undefined> {
+  if (!claimed) return undefined;
+  let current;
+  try {
+    current = await turn.services.stores.sessions.current(turn.identity.scope.tenantId, turn.identity.user.aadObjectId);
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    return undefined;
+  }
+  const card = current?.card;
+  return card && card.conversationId === turn.ctx.activity.conversation?.id && card.activityId === claimed ? claimed : undefined;
+}
+
+/**
  * True when the user has since started a newer questionnaire than the one on this card.
  *
  * A questionnaire started while storage was down has no row of its own: the row still names the
