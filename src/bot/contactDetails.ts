@@ -6,11 +6,16 @@
  * bot records it. This is the one check every free-text field uses.
  *
  * The text is first brought to one form, so that disguises do not get past:
+ *  - "@" and "." written encoded ("%40", "&#64;", "&commat;", "%2E", "&period;…") decoded;
  *  - NFKC (full-width, mathematical and circled digits, "＠", "．"), lower case;
  *  - invisible characters removed (zero-width, bidi and other format characters, combining marks);
- *  - every kind of white space becomes one space, every dash and minus sign "-";
+ *  - every kind of white space becomes one space (blank-looking letters too: U+2800 braille blank,
+ *    the Hangul fillers), every dash and minus sign "-";
  *  - in a word that holds digits, the letters o / i / l are read as 0 / 1 / 1 ("O77OO 9OO l23");
- *  - for email addresses, "(at)", "[at]", " at " become "@", and "(dot)", " dot " become ".".
+ *  - for email addresses, "(at)", "[at]", " at " become "@", and "(dot)", " dot " become ".";
+ *    three or more single characters spaced out ("j s m i t h @ g m a i l . c o m") are joined;
+ *  - for phone numbers, number words are read as digits ("zero seven seven", "double oh",
+ *    "nine hundred"); "oh" counts as a zero only next to real digits, like the letter o.
  *
  * Then two scans, each a single pass over the text (no backtracking patterns, so a hostile text
  * of any length costs linear time; callers also cap the length first, see userText.ts):
@@ -39,17 +44,60 @@ export function findContactDetail(text: string): ContactDetail | undefined {
 /** Every replace below is a single character class (or a bounded literal): linear time. */
 function scanForm(text: string): string {
   return text
+    .replace(ENCODED_MARK, (m) => (DECODED_DOT.has(m.toLowerCase()) ? '.' : '@'))
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\p{Cf}\p{Mn}\p{Me}]/gu, '')
-    .replace(/[\p{Cc}\p{Z}]+/gu, ' ')
+    .replace(/[\p{Cc}\p{Z}\u115F\u1160\u2800\u3164\uFFA0]+/gu, ' ')
     .replace(/[\p{Pd}\u2212\u2043\u02D7]/gu, '-')
     .replace(/[\u00B7\u2022\u2027\u2219\u30FB\u3002]/g, '.');
 }
 
+/** "@" and "." percent- or HTML-encoded (fixed literals only: linear). */
+const ENCODED_MARK = /%40|%2e|&#64;|&#x40;|&commat;|&#46;|&#x2e;|&period;/gi;
+const DECODED_DOT = new Set(['%2e', '&#46;', '&#x2e;', '&period;']);
+
 /** For phone numbers only (an address may well be "li1@…"): letters standing in for digits read as digits. */
 function phoneForm(form: string): string {
-  return form.replace(/[\p{L}\p{N}]+/gu, readConfusableDigits);
+  return readNumberWords(form).replace(/[\p{L}\p{N}]+/gu, readConfusableDigits);
+}
+
+const NUMBER_WORDS = new Map([
+  ['zero', '0'], ['nought', '0'], ['oh', 'o'], ['one', '1'], ['two', '2'], ['three', '3'], ['four', '4'],
+  ['five', '5'], ['six', '6'], ['seven', '7'], ['eight', '8'], ['nine', '9'],
+]);
+const REPEATS = new Map([['double', 2], ['treble', 3], ['triple', 3]]);
+
+/**
+ * Spoken digits as digits, word by word (one pass): "zero seven seven" → "0 7 7", "double oh" →
+ * "oo" (zeros only next to real digits, as for the letter o), "nine hundred" → "9 00". Words on
+ * their own stay short runs: "seven children", "one or two" and "at ten past nine" are no number.
+ */
+function readNumberWords(form: string): string {
+  const words = form.split(' ');
+  const out: string[] = [];
+  for (let k = 0; k < words.length; k++) {
+    const raw = words[k]!;
+    // "… one two three." — the sentence's full stop (or comma) stays, after the digit.
+    const stop = raw.length > 1 && END_PUNCTUATION.has(raw[raw.length - 1]!) ? raw[raw.length - 1]! : '';
+    const word = stop ? raw.slice(0, -1) : raw;
+    if (stop && NUMBER_WORDS.has(word)) {
+      out.push(NUMBER_WORDS.get(word)! + stop);
+      continue;
+    }
+    const times = REPEATS.get(word);
+    const next = words[k + 1];
+    const nextDigit = next === undefined ? undefined : (NUMBER_WORDS.get(next) ?? (/^[0-9o]$/.test(next) ? next : undefined));
+    if (times !== undefined && nextDigit !== undefined) {
+      out.push(nextDigit.repeat(times));
+      k++;
+    } else if (word === 'hundred' && /[0-9]$/.test(out[out.length - 1] ?? '')) {
+      out.push('00');
+    } else {
+      out.push(NUMBER_WORDS.get(word) ?? raw);
+    }
+  }
+  return out.join(' ');
 }
 
 const DIGIT = /^\p{Nd}$/u;
@@ -76,12 +124,42 @@ function readConfusableDigits(word: string): string {
 const SPELLED_AT = '\u0001';
 
 function emailForm(form: string): string {
-  return form
+  return joinSpacedCharacters(form)
     .replace(/@+/g, '@')
     .replace(/ ?[([{<] ?(?:at|@) ?[)\]}>] ?/g, '@')
     .replace(/ ?[([{<] ?(?:dot|\.) ?[)\]}>] ?/g, '.')
     .replace(/ (?:dot|\.) /g, '.')
     .replace(/ @ | @|@ | at /g, SPELLED_AT);
+}
+
+/**
+ * "j s m i t h @ g m a i l . c o m" → "jsmith@gmail.com", with its "@" counted as spelled out (so
+ * it needs a well-known domain suffix, like " @ "): three or more single characters in a row, each
+ * separated by one space. Fewer ("Child A at…") are left alone; "a b c" becomes "abc", harmlessly.
+ */
+const END_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', ')']);
+
+function joinSpacedCharacters(form: string): string {
+  const out: string[] = [];
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length >= 3) out.push(run.join('').replace(/@/g, SPELLED_AT));
+    else out.push(...run);
+    run = [];
+  };
+  for (const word of form.split(' ')) {
+    if (word.length === 1) run.push(word);
+    else if (run.length > 0 && word.length === 2 && END_PUNCTUATION.has(word[1]!)) {
+      // The last letter of a sentence ("… n e t."): part of the run, and its end.
+      run.push(word);
+      flush();
+    } else {
+      flush();
+      out.push(word);
+    }
+  }
+  flush();
+  return out.join(' ');
 }
 
 /** Domain suffixes that a spelled-out "at" must end in (not English words: "at home. It was…" stays prose). */

@@ -25,8 +25,12 @@ export const MAX_MESSAGE_ENTITIES = 100;
 
 // Single characters only (one class, no quantifier over groups): each replace is linear.
 const LINE_BREAKS = /\r\n?|[\v\f\u0085\u2028\u2029]/g;
-/** Cc (controls), Cf (format: zero-width, bidi controls, soft hyphen, BOM…) and Cs (a lone surrogate half). */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
+/**
+ * Cc (controls), Cf (format: zero-width, bidi controls, soft hyphen, BOM…), Cs (a lone surrogate
+ * half), and the letters that render as blank space (U+2800 braille blank, the Hangul fillers
+ * U+115F, U+1160, U+3164, U+FFA0): used to hide text or split numbers unseen.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\u115F\u1160\u2800\u3164\uFFA0]/gu;
 
 export interface CleanOptions {
   /** Keep tabs and line breaks (normalised to "\n"); otherwise they become spaces. */

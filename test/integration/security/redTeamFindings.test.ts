@@ -5,6 +5,7 @@
  *  F1  flooding a case hid a colleague's share from "withdraw consent";
  *  F7  "withdraw consent" took longer for an existing case than for an unknown one (timing oracle);
  *  F2  a questionnaire started during a storage outage could never be recorded;
+ *  F4  contact details disguised as spaced letters, encoded "@", blank letters or number words got in;
  *  F5  a card whose state carried ~22,000 invalid answer keys held the event loop for 150–340 ms;
  *  F6  a forged replyToId made the bot overwrite another user's message with "out of date";
  *  F8  a forged "bot removed" conversationUpdate switched off reminders for every channel of a team.
@@ -16,7 +17,7 @@ import net from 'node:net';
 import { TENANT_A, TeamsClient, cardOf, cardText, newUser, personalChat, startBot, type BotHarness, type Card, type TeamsUser } from '../../support/botHarness';
 import { startFakeConnector } from '../../support/fakeConnector';
 import { azuriteConnectionString, startAzurite, type AzuriteHandle } from '../../support/azurite';
-import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerAll, recordIdOf } from '../robustness/support';
+import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerAll, recordIdOf, stateFor } from '../robustness/support';
 import { channelRoot, executeActions, referenceFor, shareWithoutConsent } from '../reminders/support';
 import type { DecisionStore, NewRecord, StoredRecord } from '../../../src/storage/contract';
 import { MAX_CASE_ENTRIES, cappedNotice, readCase } from '../../../src/bot/features/followUps/caseHistory';
@@ -310,6 +311,34 @@ describe('red-team findings', () => {
         assert.ok(connector.updates.every((u) => /^activity-/.test(u.activityId)), 'only messages the bot sent are closed');
       } finally {
         await connector.stop();
+      }
+    });
+  });
+
+  describe('F4: disguised contact details in the record form', () => {
+    const disguises = [
+      'j s m i t h @ g m a i l . c o m',
+      'j.smith%40nhs.net',
+      'j.smith&#64;nhs.net',
+      'j.smith&#x40;nhs.net',
+      'j.smith&commat;nhs&period;net',
+      '07700\u2800900\u2800123',
+      'zero seven seven zero zero 900123',
+      'oh seven seven double oh nine hundred one two three',
+    ];
+
+    it('each red-team disguise is refused and nothing is recorded; near misses are recorded', async () => {
+      const user = newUser('Dee Disguise');
+      const client = inPersonal(user);
+      const submit = (informationOutline: string, caseReference: string) =>
+        client.execute('record', { s: stateFor(user.aadObjectId, SHARE_WITHOUT_ASKING), k: randomUUID(), ...RECORD_FORM, informationOutline, caseReference });
+      for (const [n, text] of disguises.entries()) {
+        const res = await submit(text, `F4-${n}`);
+        assert.match(cardText(res.value), /Not recorded yet — please check: Outline: remove the (email address|phone number)/, text);
+        assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, `F4-${n}`)).length, 0, text);
+      }
+      for (const [n, text] of ['seven children at home', 'rang at ten past nine, one or two times', 'options a b c discussed'].entries()) {
+        assert.match(cardText((await submit(text, `F4-OK-${n}`)).value), /Decision recorded/, text);
       }
     });
   });

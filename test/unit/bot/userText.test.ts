@@ -18,6 +18,10 @@ describe('userText: one sanitiser for typed text', () => {
     assert.equal(cleanUserText('\u202Ereh\u202C \u001B[31mred\u0000'), 'reh [31mred');
   });
 
+  it('removes the letters that render blank (braille blank, Hangul fillers) used to split numbers unseen', () => {
+    assert.equal(cleanUserText('07700\u2800900\u3164123\u115F4\u1160\uFFA05'), '0770090012345');
+  });
+
   it('keeps tab and line breaks (as \\n) only in multi-line text', () => {
     assert.equal(cleanUserText('a\r\nb\rc\u2028d\te\u0085f', { multiline: true }), 'a\nb\nc\nd\te\nf');
     assert.equal(cleanUserText('a\r\nb\rc\u2028d\te'), 'a b c d e');
