@@ -452,10 +452,12 @@ export class MemoryReminderStore implements ReminderStore {
 export class MemoryQuestionnaireSessionStore implements QuestionnaireSessionStore {
   private readonly current_ = new Map<string, CurrentQuestionnaire>();
 
-  async replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire): Promise<CurrentQuestionnaire | undefined> {
+  async replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire, at: Date): Promise<CurrentQuestionnaire | undefined> {
     const key = JSON.stringify([tenantId, aadObjectId]);
     const previous = this.current_.get(key);
-    this.current_.set(key, copy(next));
+    // As the Table store: the start time is `at`, whatever `next.startedAt` says.
+    const { startedAt: _ignored, ...rest } = next;
+    this.current_.set(key, { ...copy(rest), startedAt: at.toISOString() });
     return previous && copy(previous);
   }
 

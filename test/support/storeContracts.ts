@@ -282,8 +282,12 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         assert.equal(await sessions.current('t-sess', user), undefined);
         assert.equal(await sessions.replace('t-sess', user, { sessionId: 'q-1' }, at), undefined);
         const card = { conversationId: 'a:chat', activityId: 'act-2' };
-        assert.deepEqual(await sessions.replace('t-sess', user, { sessionId: 'q-2', card }, at), { sessionId: 'q-1' });
-        assert.deepEqual(await sessions.current('t-sess', user), { sessionId: 'q-2', card });
+        const later = new Date('2026-11-02T09:05:00.000Z');
+        assert.deepEqual(await sessions.replace('t-sess', user, { sessionId: 'q-2', card, startedAt: '2000-01-01T00:00:00.000Z' }, later), {
+          sessionId: 'q-1',
+          startedAt: at.toISOString(),
+        });
+        assert.deepEqual(await sessions.current('t-sess', user), { sessionId: 'q-2', card, startedAt: later.toISOString() });
         assert.equal(await sessions.current('t-sess-other', user), undefined);
         assert.equal(await sessions.current('t-sess', `${user}-other`), undefined);
       });
