@@ -37,12 +37,17 @@ export interface RecordRowView {
 export function rowView(r: StoredRecord): RecordRowView {
   const decision = DECISION_LABELS[r.decision] ?? r.decision;
   const kind = r.kind === 'decision' ? '' : `↳ ${KIND_LABELS[r.kind] ?? r.kind}${r.parentId ? ` (of ${r.parentId})` : ''}: `;
+  // A correction says what it corrects and why, beside the original it is listed with.
+  const corrects =
+    r.kind === 'correction'
+      ? ` · corrects ${(r.correctedFields ?? []).join(', ') || '—'}${r.correctionReason ? ` — “${displayText(r.correctionReason, 80)}”` : ''}`
+      : '';
   const agency = agencyLabel(r.recipientAgency);
   const recipient = agency ? `${agency}${r.recipientRole ? ` — ${displayText(r.recipientRole, 60)}` : ''}` : '—';
   const channel = channelLabel(r.channel);
   return {
     when: `${whenText(r.recordedAt)} · ${r.id}`,
-    outcome: `${kind}**${decision}** · ${consentLabel(r.consentStatus)}`,
+    outcome: `${kind}**${decision}** · ${consentLabel(r.consentStatus)}${corrects}`,
     sharedWith: channel ? `${recipient} · ${channel}` : recipient,
     by: displayText(r.decidedBy.name || 'Unknown', 60),
     followUps: r.openFollowUps.length ? r.openFollowUps.map((c) => FOLLOW_UP_LABELS[c] ?? c).join('; ') : 'None',
