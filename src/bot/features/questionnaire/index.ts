@@ -12,6 +12,7 @@ import type { AdaptiveCard } from '../../cards/templates';
 import { VERBS } from '../../kit/verbs';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
 import { validateRecordForm, type RecordForm } from './recordForm';
+import { onCorrectionOpen, onCorrectionSave } from './corrections';
 import {
   AnswerSubmissionSchema,
   RecordFormInputSchema,
@@ -158,7 +159,7 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
   }
 
   const values = RecordFormInputSchema.parse(pickStrings(data));
-  const form = validateRecordForm(values, outcome);
+  const form = validateRecordForm(values, outcome, turn.services.now());
   if (!form.ok)
     return { card: outcomeCard(s, outcome, { idempotencyKey: k, values, notice: `Not recorded yet — please check: ${form.problems.join(' ')}` }) };
 
@@ -180,6 +181,12 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     subjectInformed: form.form.subjectInformed,
     subjectNotInformedReason: form.form.subjectNotInformedReason,
     caseReference: form.form.caseReference,
+    purpose: form.form.purpose,
+    purposeDetail: form.form.purposeDetail,
+    riskOfNotSharing: form.form.riskOfNotSharing,
+    reasonForNotSharing: form.form.reasonForNotSharing,
+    deciderRole: form.form.deciderRole,
+    reviewBy: form.form.reviewBy,
     openFollowUps: openFollowUps(outcome, form.form),
   };
   let saved: RecordResult;
@@ -250,5 +257,7 @@ export const questionnaireFeature: BotFeature = {
     { verb: VERBS.answer, handle: onAnswer },
     { verb: VERBS.back, handle: onBack },
     { verb: VERBS.record, handle: onRecord },
+    { verb: VERBS.correctionOpen, handle: onCorrectionOpen },
+    { verb: VERBS.correctionSave, handle: onCorrectionSave },
   ],
 };
