@@ -123,11 +123,21 @@ describe('records: a practitioner’s correction of their own record', () => {
     assert.deepEqual(idsOf(mine), [correction.id, id]);
     assert.match(cardText(mine), new RegExp(`Correction by its practitioner \\(of ${id}\\)`));
     assert.match(cardText(mine), /corrects channel — “The information went by phone/);
+    assert.deepEqual(cardProblems(mine), []);
+    // Its decisions (not the correction) can be chosen for a further correction, from the list itself.
+    const chooser = findInput(mine, 'r');
+    assert.ok(chooser, 'my decisions offers a correction');
+    assert.deepEqual((chooser.choices as Array<{ value: string }>).map((c) => c.value), [id]);
+    const button = findExecute(mine, 'Correct the chosen record');
+    assert.ok(button, 'beside the chooser');
+    const again = await aliceChat().execute(String(button.verb), { ...(button.data as Record<string, unknown>), r: id });
+    assert.match(cardText(again.value), new RegExp(`Correct record ${id}`));
 
     // A manager's case view shows both.
     const caseView = await say(new TeamsClient(bot.baseUrl, manager, personalChat()), 'case CSC-CORR-OWN');
     assert.deepEqual(idsOf(caseView), [correction.id, id]);
     assert.match(cardText(caseView), /corrects channel/);
+    assert.equal(findInput(caseView, 'r'), undefined, 'a manager is not offered corrections of others’ records');
 
     // The CSV: the correction is its own row, linked to its parent.
     const [header, ...rows] = await exportCase('CSC-CORR-OWN');
@@ -236,6 +246,41 @@ describe('records: a practitioner’s correction of their own record', () => {
     assert.deepEqual(correction?.correctedFields, ['purpose', 'reviewBy']);
   });
 });
+
+function findInput(card: unknown, id: string): Record<string, unknown> | undefined {
+  if (Array.isArray(card)) {
+    for (const n of card) {
+      const found = findInput(n, id);
+      if (found) return found;
+    }
+  } else if (card && typeof card === 'object') {
+    const o = card as Record<string, unknown>;
+    if (o.id === id && typeof o.type === 'string' && o.type.startsWith('Input.')) return o;
+    for (const v of Object.values(o)) {
+      const found = findInput(v, id);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** An Action.Execute anywhere on the card (an ActionSet in the body too), by title. */
+function findExecute(card: unknown, title: string): Record<string, unknown> | undefined {
+  if (Array.isArray(card)) {
+    for (const n of card) {
+      const found = findExecute(n, title);
+      if (found) return found;
+    }
+  } else if (card && typeof card === 'object') {
+    const o = card as Record<string, unknown>;
+    if (o.type === 'Action.Execute' && o.title === title) return o;
+    for (const v of Object.values(o)) {
+      const found = findExecute(v, title);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
 
 function res200Card(res: { type: string }): boolean {
   return res.type === 'application/vnd.microsoft.card.adaptive';
