@@ -75,4 +75,37 @@ describe('feature: questionnaire → outcome → record', () => {
     assert.match(cardText(await client.click(fresh, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-FEAT-STALE' })), /Decision recorded/);
     assert.equal((await bot.stores.decisions.byCase(TENANT_A, 'CSC-FEAT-STALE')).length, 1);
   });
+  it('records the new fields, and corrects the record with a linked correction that leaves the original as it was', async () => {
+    const user = newUser();
+    const client = new TeamsClient(bot.baseUrl, user, personalChat());
+    const { card: outcome } = await answerAll(client, await say(client, 'start'), SHARE_WITHOUT_ASKING);
+    const recorded = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-FEAT-CORR' });
+    const id = recordedId(recorded);
+    const original = await bot.stores.decisions.get(TENANT_A, id);
+    assert.equal(original?.purpose, 'safeguarding_child');
+    assert.equal(original?.deciderRole, 'designated_safeguarding_lead');
+    assert.equal(original?.reviewBy, RECORD_FORM.reviewBy);
+
+    const form = await client.click(recorded, 'Correct this record');
+    const done = await client.click(form, 'Add this correction', {
+      consentStatus: 'not_sought',
+      subjectInformed: 'will_inform',
+      reviewBy: RECORD_FORM.reviewBy!,
+      riskOfNotSharing: RECORD_FORM.riskOfNotSharing!,
+      reasonsWithoutConsent: RECORD_FORM.reasonsWithoutConsent!,
+      recipientAgency: 'childrens_social_care',
+      recipientRole: 'duty social worker',
+      channel: 'secure_system',
+      informationOutline: RECORD_FORM.informationOutline!,
+      purpose: 'safeguarding_child',
+      deciderRole: 'social_worker',
+      correctionReason: 'I chose the wrong role.',
+    });
+    assert.match(cardText(done), /Correction recorded/);
+    const history = await bot.stores.decisions.byCase(TENANT_A, 'CSC-FEAT-CORR');
+    assert.deepEqual(history.map((r) => r.kind), ['correction', 'decision']);
+    assert.deepEqual(history[0]!.correctedFields, ['deciderRole']);
+    assert.equal(history[0]!.parentId, id);
+    assert.deepEqual(history[1], original);
+  });
 });
