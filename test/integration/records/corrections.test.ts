@@ -215,9 +215,13 @@ describe('records: a practitioner’s correction of their own record', () => {
     }
     assert.equal(await partitionRowCount(), before, 'nothing was written');
     assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-BOB')).length, 1);
-    // Bob himself may correct it.
+    // Bob himself may correct it — in a personal chat: the form shows the record's free text.
     const own = await new TeamsClient(bot.baseUrl, bob, personalChat()).execute('record.correct.open', { r: seededBob.id });
     assert.equal(res200Card(own), true);
+    const group = { id: `19:${seededBob.id}@thread.v2`, conversationType: 'groupChat' as const, tenantId: TENANT_A };
+    const inGroup = await new TeamsClient(bot.baseUrl, bob, group).execute('record.correct.open', { r: seededBob.id });
+    assert.equal(inGroup.value, 'For privacy, records are corrected in a personal chat with me: open one and type **my decisions**.');
+    assert.equal(await partitionRowCount(), before);
   });
 
   it('records written before the new fields still list, show in the case view, correct and export', async () => {

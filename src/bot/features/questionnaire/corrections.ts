@@ -102,7 +102,15 @@ export function correctionCard(target: StoredRecord, now: Date, opts: { key?: st
   });
 }
 
+/**
+ * The correction form shows the record's free text, so it is only ever opened in a personal chat
+ * (answered before any lookup, so it says nothing about the record either).
+ */
+const PERSONAL_ONLY = 'For privacy, records are corrected in a personal chat with me: open one and type **my decisions**.';
+const isShared = (turn: Turn) => turn.identity.scope.conversationKind !== 'personal';
+
 export async function onCorrectionOpen(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
+  if (isShared(turn)) return { message: PERSONAL_ONLY };
   const parsed = OpenSchema.safeParse(data);
   if (!parsed.success) return { message: CORRECTION_NOT_FOUND };
   const target = await myDecision(turn, parsed.data.r);
@@ -142,6 +150,7 @@ function pickStrings(data: Record<string, unknown>): Record<string, string> {
 }
 
 export async function onCorrectionSave(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
+  if (isShared(turn)) return { message: PERSONAL_ONLY };
   const parsed = SaveSchema.safeParse(data);
   if (!parsed.success) return { message: CORRECTION_NOT_FOUND };
   const { logger } = turn.services;

@@ -146,13 +146,24 @@ export function outcomeCard(
 }
 
 /** The next card for an engine result: a question or the outcome. */
-export function cardFor(s: QuestionnaireState, result: EngineResult, notice?: string): AdaptiveCard {
+export function cardFor(s: QuestionnaireState, result: EngineResult, notice?: string, now?: Date): AdaptiveCard {
   return result.kind === 'question'
     ? questionCard(s, result.question, result.progress, notice, result.answer)
-    : outcomeCard(s, result.outcome, { notice });
+    : outcomeCard(s, result.outcome, { notice, now });
 }
 
-export function recordedCard(s: QuestionnaireState, record: StoredRecord, outcome: Outcome, alreadyRecorded: boolean): AdaptiveCard {
+/**
+ * The confirmation. `shared`: the card is in a group chat or channel, where everyone sees it — then
+ * it carries no free text (the case-notes text holds the reasons and outline) and no correction
+ * form is opened from it; both are for a personal chat.
+ */
+export function recordedCard(
+  s: QuestionnaireState,
+  record: StoredRecord,
+  outcome: Outcome,
+  alreadyRecorded: boolean,
+  opts: { shared?: boolean } = {},
+): AdaptiveCard {
   const facts = [
     { title: 'Decision', value: outcome.title },
     { title: 'Case reference', value: record.caseReference },
@@ -175,7 +186,8 @@ export function recordedCard(s: QuestionnaireState, record: StoredRecord, outcom
       .filter((f) => record.openFollowUps.includes(f.code))
       .map((f) => ({ text: f.text, cites: citeText(f.citations) })),
     safetyLine: outcome.safetyLines[0] ?? '',
-    caseNotes: caseNotesText(record, outcome),
+    personal: !opts.shared,
+    caseNotes: opts.shared ? '' : caseNotesText(record, outcome),
     correctData: { verb: VERBS.correctionOpen, r: record.id },
     restartData: restartData(s),
   });
