@@ -5,7 +5,7 @@
  */
 import { CHANNEL_CODES, CONSENT_STATUSES, RECIPIENT_CODES, type ChannelCode, type RecipientCode } from '../../domain/rulePack/codes';
 import type { ConsentStatus } from '../../domain/contract';
-import type { DeciderRole, SharingPurpose, SubjectInformed } from '../../storage/contract';
+import type { CorrectableField, DeciderRole, SharingPurpose, SubjectInformed } from '../../storage/contract';
 import { DECIDER_ROLES, SHARING_PURPOSES } from '../../storage/recordSchemas';
 
 export interface Choice<T extends string = string> {
@@ -72,6 +72,24 @@ const DECIDER_ROLE_TITLES: Record<DeciderRole, string> = {
   police_officer: 'Police officer',
   early_help_worker: 'Early help or family support worker',
   other: 'Other',
+};
+
+/** How each field a correction may change is named to people (records list, correction card). */
+export const CORRECTABLE_FIELD_TITLES: Record<CorrectableField, string> = {
+  consentStatus: 'consent',
+  reasonsWithoutConsent: 'reasons without consent',
+  recipientAgency: 'recipient agency',
+  recipientRole: 'recipient role',
+  channel: 'channel',
+  informationOutline: 'outline',
+  subjectInformed: 'person told',
+  subjectNotInformedReason: 'why not told',
+  purpose: 'purpose',
+  purposeDetail: 'purpose detail',
+  riskOfNotSharing: 'risk of not sharing',
+  reasonForNotSharing: 'reason for not sharing',
+  deciderRole: 'decider’s role',
+  reviewBy: 'review date',
 };
 
 export const PURPOSE_CHOICES = choicesOf(SHARING_PURPOSES, PURPOSE_TITLES);

@@ -132,10 +132,20 @@ describe('records: a practitioner’s correction of their own record', () => {
     assert.ok(button, 'beside the chooser');
     const again = await aliceChat().execute(String(button.verb), { ...(button.data as Record<string, unknown>), r: id });
     assert.match(cardText(again.value), new RegExp(`Correct record ${id}`));
+    // The form shows the record as it now stands (with the correction), and a further correction
+    // is compared with that: only what changes again is named.
+    const now = formValues(again.value);
+    assert.equal(now.channel, 'phone');
+    const second = await aliceChat().click(again.value as Card, 'Add this correction', { ...now, deciderRole: 'teacher', correctionReason: 'Wrong role too.' });
+    assert.match(cardText(second), /Corrected: decider’s role\./);
+    const latest = (await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-OWN'))[0]!;
+    assert.deepEqual(latest.correctedFields, ['deciderRole']);
+    assert.equal(latest.channel, 'phone', 'the earlier correction is carried forward');
+    assert.equal(latest.parentId, id);
 
     // A manager's case view shows both.
     const caseView = await say(new TeamsClient(bot.baseUrl, manager, personalChat()), 'case CSC-CORR-OWN');
-    assert.deepEqual(idsOf(caseView), [correction.id, id]);
+    assert.deepEqual(idsOf(caseView), [latest.id, correction.id, id]);
     assert.match(cardText(caseView), /corrects channel/);
     assert.equal(findInput(caseView, 'r'), undefined, 'a manager is not offered corrections of others’ records');
 

@@ -21,6 +21,7 @@ import { messageCard } from '../../kit/messageCard';
 import { sameId } from '../../kit/ids';
 import { VERBS } from '../../kit/verbs';
 import {
+  CORRECTABLE_FIELD_TITLES,
   CHANNEL_CHOICES,
   CONSENT_STATUS_CHOICES,
   DECIDER_ROLE_CHOICES,
@@ -74,8 +75,12 @@ function valuesOf(r: StoredRecord): CorrectionInput {
 }
 
 /** The correction form for `target`, pre-filled with its values (or those just submitted). `now` sets the review window. */
-export function correctionCard(target: StoredRecord, now: Date, opts: { key?: string; values?: CorrectionInput; notice?: string } = {}): AdaptiveCard {
-  const v = { ...valuesOf(target), ...(opts.values ?? {}) };
+export function correctionCard(
+  target: StoredRecord,
+  now: Date,
+  opts: { base?: StoredRecord; key?: string; values?: CorrectionInput; notice?: string } = {},
+): AdaptiveCard {
+  const v = { ...valuesOf(opts.base ?? target), ...(opts.values ?? {}) };
   const form: Record<string, string> = { correctionReason: v.correctionReason ?? '', reviewMin: dayAfter(now, 0), reviewMax: dayAfter(now, MAX_REVIEW_DAYS) };
   for (const f of CORRECTABLE_FIELDS) form[f] = v[f] ?? '';
   return renderCard('correction', {
@@ -115,19 +120,23 @@ export async function onCorrectionOpen(turn: Turn, data: Record<string, unknown>
   if (!parsed.success) return { message: CORRECTION_NOT_FOUND };
   const target = await myDecision(turn, parsed.data.r);
   if (!target) return { message: CORRECTION_NOT_FOUND };
-  return { card: correctionCard(target, turn.services.now()) };
+  return { card: correctionCard(target, turn.services.now(), { base: await currentOf(turn, target) }) };
 }
 
 type Checked = { ok: true; fields: CorrectableField[]; values: Partial<NewRecord>; reason: string } | { ok: false; problems: string[] };
 
-/** The correction's reason and values, checked like the record form, against the target record. */
-function checkCorrection(target: StoredRecord, submitted: CorrectionInput, now: Date): Checked {
-  const parsed = CorrectionSchema.safeParse(submitted);
+/**
+ * The correction's reason and values, checked like the record form. `base` is the record as it
+ * stands (its latest correction, or the decision itself): the fields that differ from it are the
+ * ones corrected. A field the submission leaves out keeps its value; a blank one is cleared.
+ */
+function checkCorrection(target: StoredRecord, base: StoredRecord, submitted: CorrectionInput, now: Date): Checked {
+  const parsed = CorrectionSchema.safeParse({ ...valuesOf(base), ...submitted });
   if (!parsed.success) return { ok: false, problems: [...new Set(parsed.error.issues.map((i) => i.message))] };
   const form = parsed.data;
   const problems: string[] = [];
   if (!form.correctionReason) problems.push('Reason: say why you are correcting the record.');
-  const fields = CORRECTABLE_FIELDS.filter((f) => (form[f] ?? undefined) !== (target[f] ?? undefined));
+  const fields = CORRECTABLE_FIELDS.filter((f) => (form[f] ?? undefined) !== (base[f] ?? undefined));
   if (problems.length === 0 && fields.length === 0) problems.push('Nothing was changed: change the values that were wrong, then add the correction.');
   if (form.subjectInformed === 'not_informing' && !form.subjectNotInformedReason) problems.push('Why not told: say why the person will not be told.');
   if (form.purpose === 'other' && !form.purposeDetail) problems.push('Purpose: say in a few words what the purpose is.');
@@ -149,6 +158,12 @@ function pickStrings(data: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
+/** The record as it stands: its latest correction (newest first from byCase), or the decision itself. */
+async function currentOf(turn: Turn, target: StoredRecord): Promise<StoredRecord> {
+  const history = await turn.services.stores.decisions.byCase(target.scope.tenantId, target.caseReference);
+  return history.find((r) => r.kind === 'correction' && r.parentId === target.id) ?? target;
+}
+
 export async function onCorrectionSave(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   if (isShared(turn)) return { message: PERSONAL_ONLY };
   const parsed = SaveSchema.safeParse(data);
@@ -157,10 +172,12 @@ export async function onCorrectionSave(turn: Turn, data: Record<string, unknown>
   // Entitlement first, against the record as stored now: nothing below may answer an outsider.
   const target = await myDecision(turn, parsed.data.r);
   if (!target) return { message: CORRECTION_NOT_FOUND };
-  const submitted = (CorrectionInputSchema.parse(pickStrings(data)) ?? {}) as CorrectionInput;
+  const submitted = CorrectionInputSchema.parse(pickStrings(data));
   const key = parsed.data.k;
-  const checked = checkCorrection(target, submitted, turn.services.now());
-  if (!checked.ok) return { card: correctionCard(target, turn.services.now(), { key, values: submitted, notice: `Not recorded yet — please check: ${checked.problems.join(' ')}` }) };
+  const base = await currentOf(turn, target);
+  const checked = checkCorrection(target, base, submitted, turn.services.now());
+  if (!checked.ok)
+    return { card: correctionCard(target, turn.services.now(), { base, key, values: submitted, notice: `Not recorded yet — please check: ${checked.problems.join(' ')}` }) };
 
   const { id: _id, recordedAt: _at, idempotencyKey: _key, ...original } = target;
   const correction: NewRecord = {
@@ -182,35 +199,17 @@ export async function onCorrectionSave(turn: Turn, data: Record<string, unknown>
   try {
     saved = await turn.services.stores.decisions.record(correction, { idempotencyScope: `correction:${target.id}` });
   } catch (err) {
-    if (err instanceof IdempotencyKeyInUseError) return { card: correctionCard(target, turn.services.now(), { values: submitted, notice: 'Not recorded yet: this form had already been used. Press "Add this correction" to add it.' }) };
+    if (err instanceof IdempotencyKeyInUseError) return { card: correctionCard(target, turn.services.now(), { base, values: submitted, notice: 'Not recorded yet: this form had already been used. Press "Add this correction" to add it.' }) };
     if (!(err instanceof StorageUnavailableError)) throw err;
     logger.error({ event: 'correction.not_saved', err: errorFields(err) }, 'correction could not be saved');
-    return { card: correctionCard(target, turn.services.now(), { key, values: submitted, notice: NOT_SAVED }) };
+    return { card: correctionCard(target, turn.services.now(), { base, key, values: submitted, notice: NOT_SAVED }) };
   }
   const { record, created } = saved;
   logger.info({ event: 'correction.recorded', recordId: record.id, parentId: target.id, fields: checked.fields, created }, 'correction recorded');
   const title = created ? 'Correction recorded' : 'Correction already recorded';
   const text = `Recorded as ${record.id}, beside record ${target.id} (which is kept as it was). It shows with the original in **my decisions** and in a manager's case view.`;
-  const fields = record.correctedFields?.map((f) => FIELD_LABELS[f]).join(', ') ?? '';
+  const fields = record.correctedFields?.map((f) => CORRECTABLE_FIELD_TITLES[f]).join(', ') ?? '';
   return {
     card: renderedOr(logger, 'message', () => messageCard(title, `${text}\n\nCorrected: ${fields}.`, { style: 'good' }), () => plainCard(title, [text])),
   };
 }
-
-/** How each correctable field is named to the practitioner. */
-const FIELD_LABELS: Record<CorrectableField, string> = {
-  consentStatus: 'consent',
-  reasonsWithoutConsent: 'reasons without consent',
-  recipientAgency: 'recipient agency',
-  recipientRole: 'recipient role',
-  channel: 'channel',
-  informationOutline: 'outline',
-  subjectInformed: 'person told',
-  subjectNotInformedReason: 'why not told',
-  purpose: 'purpose',
-  purposeDetail: 'purpose detail',
-  riskOfNotSharing: 'risk of not sharing',
-  reasonForNotSharing: 'reason for not sharing',
-  deciderRole: 'your role',
-  reviewBy: 'review date',
-};

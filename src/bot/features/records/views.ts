@@ -9,6 +9,7 @@ import type { StoredRecord } from '../../../storage/contract';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { VERBS } from '../../kit/verbs';
 import { sameId } from '../../kit/ids';
+import { CORRECTABLE_FIELD_TITLES } from '../../kit/choices';
 import { describeFilter, type RecordFilter } from './filters';
 import { DECISION_LABELS, FOLLOW_UP_LABELS, KIND_LABELS, agencyLabel, channelLabel, consentLabel } from './labels';
 
@@ -41,7 +42,7 @@ export function rowView(r: StoredRecord): RecordRowView {
   // A correction says what it corrects and why, beside the original it is listed with.
   const corrects =
     r.kind === 'correction'
-      ? ` · corrects ${(r.correctedFields ?? []).join(', ') || '—'}${r.correctionReason ? ` — “${displayText(r.correctionReason, 80)}”` : ''}`
+      ? ` · corrects ${(r.correctedFields ?? []).map((f) => CORRECTABLE_FIELD_TITLES[f] ?? f).join(', ') || '—'}${r.correctionReason ? ` — “${displayText(r.correctionReason, 80)}”` : ''}`
       : '';
   const agency = agencyLabel(r.recipientAgency);
   const recipient = agency ? `${agency}${r.recipientRole ? ` — ${displayText(r.recipientRole, 60)}` : ''}` : '—';
