@@ -41,12 +41,10 @@ const input = z
   .string()
   .transform((s) => (s.length > MAX_FORM_INPUT ? s.slice(0, MAX_FORM_INPUT) : s))
   .optional();
+const INPUT_IDS = [...CORRECTABLE_FIELDS, 'correctionReason'] as const;
 /** The correction form's inputs as received (cut to a bound before anything else runs on them). */
-const CorrectionInputSchema = z.object({
-  correctionReason: input,
-  ...Object.fromEntries(CORRECTABLE_FIELDS.map((f) => [f, input])),
-}) as unknown as z.ZodType<Partial<Record<CorrectableField | 'correctionReason', string>>>;
-type CorrectionInput = Partial<Record<CorrectableField | 'correctionReason', string>>;
+const CorrectionInputSchema = z.object(Object.fromEntries(INPUT_IDS.map((f) => [f, input])) as Record<(typeof INPUT_IDS)[number], typeof input>);
+type CorrectionInput = z.infer<typeof CorrectionInputSchema>;
 
 const CorrectionSchema = FormSchema.omit({ caseReference: true }).extend({
   correctionReason: z.preprocess(blankToUndefined, freeText('Reason for the correction', 500).optional()),
@@ -81,7 +79,11 @@ export function correctionCard(
   opts: { base?: StoredRecord; key?: string; values?: CorrectionInput; notice?: string } = {},
 ): AdaptiveCard {
   const v = { ...valuesOf(opts.base ?? target), ...(opts.values ?? {}) };
-  const form: Record<string, string> = { correctionReason: v.correctionReason ?? '', reviewMin: dayAfter(now, 0), reviewMax: dayAfter(now, MAX_REVIEW_DAYS) };
+  const today = dayAfter(now, 0);
+  // A review date already recorded may have passed: it stays acceptable unchanged (a changed one
+  // must be from today), so the date input does not refuse the form for it.
+  const reviewMin = v.reviewBy && v.reviewBy < today ? v.reviewBy : today;
+  const form: Record<string, string> = { correctionReason: v.correctionReason ?? '', reviewMin, reviewMax: dayAfter(now, MAX_REVIEW_DAYS) };
   for (const f of CORRECTABLE_FIELDS) form[f] = v[f] ?? '';
   return renderCard('correction', {
     record: { id: target.id },
