@@ -22,8 +22,17 @@ import {
 /** The guidance the rule pack is built from, named once for the notes. */
 const GUIDANCE = 'Information Sharing and Confidentiality (2015), §4 Recording of Information Sought and Shared';
 
-/** One line per recorded value; recorded text is flattened to a single line so the summary stays compact. */
-const line = (label: string, value: string | undefined) => (value ? [`${label}: ${value.replace(/\s*[\r\n]+\s*/g, ' ')}`] : []);
+/**
+ * One line per recorded value; recorded text is flattened to a single line so the summary stays
+ * compact (split on line breaks, then trimmed: linear-time, on text the record form has bounded).
+ */
+const oneLine = (text: string) =>
+  text
+    .split(/\r\n|\r|\n/)
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join(' ');
+const line = (label: string, value: string | undefined) => (value ? [`${label}: ${oneLine(value)}`] : []);
 
 export function caseNotesText(record: StoredRecord, outcome: Outcome): string {
   const purpose = titleOf(PURPOSE_CHOICES, record.purpose);
