@@ -168,7 +168,7 @@ describe('records: a practitioner’s correction of their own record', () => {
     assert.equal(col(origRow, 'risk_of_not_sharing'), RECORD_FORM.riskOfNotSharing);
   });
 
-  it('a double-clicked "Add this correction" records one correction', async () => {
+  it('a double-clicked or retried "Add this correction" records one correction', async () => {
     const client = aliceChat();
     const { card: recorded } = await recordViaQuestionnaire(client, 'CSC-CORR-DOUBLE');
     const form = await client.click(recorded, 'Correct this record');
@@ -178,6 +178,11 @@ describe('records: a practitioner’s correction of their own record', () => {
     assert.match(cardText(b), /Correction (already )?recorded/);
     const corrections = (await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-DOUBLE')).filter((r) => r.kind === 'correction');
     assert.equal(corrections.length, 1);
+    // Pressed once more later (a retry): the same correction, said so, nothing more written.
+    const retry = await client.click(form, 'Add this correction', inputs);
+    assert.match(cardText(retry), /Correction already recorded/);
+    assert.match(cardText(retry), new RegExp(corrections[0]!.id));
+    assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-DOUBLE')).filter((r) => r.kind === 'correction').length, 1);
   });
 
   it('refuses a correction without a reason, without a change, or with contact details, and writes nothing', async () => {

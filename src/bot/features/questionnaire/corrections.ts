@@ -122,7 +122,7 @@ export async function onCorrectionOpen(turn: Turn, data: Record<string, unknown>
   if (!parsed.success) return { message: CORRECTION_NOT_FOUND };
   const target = await myDecision(turn, parsed.data.r);
   if (!target) return { message: CORRECTION_NOT_FOUND };
-  return { card: correctionCard(target, turn.services.now(), { base: await currentOf(turn, target) }) };
+  return { card: correctionCard(target, turn.services.now(), { base: (await currentOf(turn, target)).base }) };
 }
 
 type Checked = { ok: true; fields: CorrectableField[]; values: Partial<NewRecord>; reason: string } | { ok: false; problems: string[] };
@@ -161,9 +161,22 @@ function pickStrings(data: Record<string, unknown>): Record<string, string> {
 }
 
 /** The record as it stands: its latest correction (newest first from byCase), or the decision itself. */
-async function currentOf(turn: Turn, target: StoredRecord): Promise<StoredRecord> {
+async function currentOf(turn: Turn, target: StoredRecord, key?: string): Promise<{ base: StoredRecord; replay?: StoredRecord }> {
   const history = await turn.services.stores.decisions.byCase(target.scope.tenantId, target.caseReference);
-  return history.find((r) => r.kind === 'correction' && r.parentId === target.id) ?? target;
+  const corrections = history.filter((r) => r.kind === 'correction' && r.parentId === target.id);
+  // The same form pressed again (a double click, a retry): the correction it already made, which
+  // must not become the base it is compared with ("nothing changed").
+  const replay = key === undefined ? undefined : corrections.find((r) => r.idempotencyKey === key);
+  return { base: corrections.find((r) => r !== replay) ?? target, ...(replay ? { replay } : {}) };
+}
+
+function doneCard(turn: Turn, target: StoredRecord, record: StoredRecord, created: boolean): CardActionResult {
+  const title = created ? 'Correction recorded' : 'Correction already recorded';
+  const text = `Recorded as ${record.id}, beside record ${target.id} (which is kept as it was). It shows with the original in **my decisions** and in a manager's case view.`;
+  const fields = record.correctedFields?.map((f) => CORRECTABLE_FIELD_TITLES[f]).join(', ') ?? '';
+  return {
+    card: renderedOr(turn.services.logger, 'message', () => messageCard(title, `${text}\n\nCorrected: ${fields}.`, { style: 'good' }), () => plainCard(title, [text])),
+  };
 }
 
 export async function onCorrectionSave(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -176,7 +189,8 @@ export async function onCorrectionSave(turn: Turn, data: Record<string, unknown>
   if (!target) return { message: CORRECTION_NOT_FOUND };
   const submitted = CorrectionInputSchema.parse(pickStrings(data));
   const key = parsed.data.k;
-  const base = await currentOf(turn, target);
+  const { base, replay } = await currentOf(turn, target, key);
+  if (replay) return doneCard(turn, target, replay, false);
   const checked = checkCorrection(target, base, submitted, turn.services.now());
   if (!checked.ok)
     return { card: correctionCard(target, turn.services.now(), { base, key, values: submitted, notice: `Not recorded yet — please check: ${checked.problems.join(' ')}` }) };
@@ -208,10 +222,5 @@ export async function onCorrectionSave(turn: Turn, data: Record<string, unknown>
   }
   const { record, created } = saved;
   logger.info({ event: 'correction.recorded', recordId: record.id, parentId: target.id, fields: checked.fields, created }, 'correction recorded');
-  const title = created ? 'Correction recorded' : 'Correction already recorded';
-  const text = `Recorded as ${record.id}, beside record ${target.id} (which is kept as it was). It shows with the original in **my decisions** and in a manager's case view.`;
-  const fields = record.correctedFields?.map((f) => CORRECTABLE_FIELD_TITLES[f]).join(', ') ?? '';
-  return {
-    card: renderedOr(logger, 'message', () => messageCard(title, `${text}\n\nCorrected: ${fields}.`, { style: 'good' }), () => plainCard(title, [text])),
-  };
+  return doneCard(turn, target, record, created);
 }
