@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat } from '../support/botHarness';
 import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerFor } from '../support/scenarios';
 import { answerAll, recordedId, say, startFeatureBot, type FeatureBot } from './support';
+import { StorageUnavailableError } from '../../src/storage/contract';
 
 describe('feature: questionnaire → outcome → record', () => {
   let bot: FeatureBot;
@@ -107,5 +108,21 @@ describe('feature: questionnaire → outcome → record', () => {
     assert.deepEqual(history[0]!.correctedFields, ['deciderRole']);
     assert.equal(history[0]!.parentId, id);
     assert.deepEqual(history[1], original);
+
+    // The store unreachable while reading: NOT SAVED, as a message (the form and its text stay), nothing written.
+    const again = await client.click(recorded, 'Correct this record');
+    const byCase = bot.stores.decisions.byCase.bind(bot.stores.decisions);
+    bot.stores.decisions.byCase = async () => {
+      throw new StorageUnavailableError('simulated outage');
+    };
+    try {
+      const action = findAction(again, 'Add this correction');
+      const res = await client.execute(String(action.verb), { ...(action.data as Record<string, unknown>), consentStatus: 'not_sought', subjectInformed: 'yes', correctionReason: 'Told them.' });
+      assert.equal(res.type, 'application/vnd.microsoft.activity.message');
+      assert.match(String(res.value), /^NOT SAVED/);
+    } finally {
+      bot.stores.decisions.byCase = byCase;
+    }
+    assert.equal((await bot.stores.decisions.byCase(TENANT_A, 'CSC-FEAT-CORR')).length, 2);
   });
 });

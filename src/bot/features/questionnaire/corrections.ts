@@ -184,12 +184,22 @@ export async function onCorrectionSave(turn: Turn, data: Record<string, unknown>
   const parsed = SaveSchema.safeParse(data);
   if (!parsed.success) return { message: CORRECTION_NOT_FOUND };
   const { logger } = turn.services;
-  // Entitlement first, against the record as stored now: nothing below may answer an outsider.
-  const target = await myDecision(turn, parsed.data.r);
-  if (!target) return { message: CORRECTION_NOT_FOUND };
-  const submitted = CorrectionInputSchema.parse(pickStrings(data));
   const key = parsed.data.k;
-  const { base, replay } = await currentOf(turn, target, key);
+  let target: StoredRecord | undefined;
+  let current: Awaited<ReturnType<typeof currentOf>>;
+  try {
+    // Entitlement first, against the record as stored now: nothing below may answer an outsider.
+    target = await myDecision(turn, parsed.data.r);
+    if (!target) return { message: CORRECTION_NOT_FOUND };
+    current = await currentOf(turn, target, key);
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    logger.error({ event: 'correction.not_saved', err: errorFields(err) }, 'correction could not be saved');
+    // A message, so the form (and what was typed on it) stays as it is.
+    return { message: NOT_SAVED };
+  }
+  const { base, replay } = current;
+  const submitted = CorrectionInputSchema.parse(pickStrings(data));
   if (replay) return doneCard(turn, target, replay, false);
   const checked = checkCorrection(target, base, submitted, turn.services.now());
   if (!checked.ok)
