@@ -28,7 +28,9 @@ export type RecordKind =
   /** consent withdrawn for a case: recorded against the case reference */
   | 'consent_withdrawn'
   /** a recipient was told consent was withdrawn */
-  | 'follow_up_party_informed';
+  | 'follow_up_party_informed'
+  /** the practitioner's own correction of their record: the corrected values, and why */
+  | 'correction';
 
 export type RecipientAgency =
   | 'childrens_social_care'
@@ -43,6 +45,44 @@ export type RecipientAgency =
   | 'other';
 
 export type SubjectInformed = 'yes' | 'will_inform' | 'not_informing' | 'not_applicable';
+
+/** Why the information is (or would be) shared: a short code, never free text. */
+export type SharingPurpose =
+  | 'safeguarding_child'
+  | 's17_s47_check'
+  | 'prevent_detect_crime'
+  | 'disclosure_scheme'
+  | 'continuity_of_care'
+  | 'other';
+
+/** The fields a correction may carry new values for (the record's identity and case stay as they were). */
+export type CorrectableField =
+  | 'consentStatus'
+  | 'reasonsWithoutConsent'
+  | 'recipientAgency'
+  | 'recipientRole'
+  | 'channel'
+  | 'informationOutline'
+  | 'subjectInformed'
+  | 'subjectNotInformedReason'
+  | 'purpose'
+  | 'purposeDetail'
+  | 'riskOfNotSharing'
+  | 'reasonForNotSharing'
+  | 'deciderRole'
+  | 'reviewBy';
+
+/** The decider's role (never their name: the Entra object id is in decidedBy). */
+export type DeciderRole =
+  | 'designated_safeguarding_lead'
+  | 'social_worker'
+  | 'teacher'
+  | 'health_visitor'
+  | 'school_nurse'
+  | 'gp_or_health_professional'
+  | 'police_officer'
+  | 'early_help_worker'
+  | 'other';
 
 export interface Practitioner {
   /** AAD object id (stable across display-name changes). */
@@ -90,6 +130,22 @@ export interface NewRecord {
   subjectNotInformedReason?: string;
   /** The agency's own case reference (no names). */
   caseReference: string;
+  /** The purpose of the sharing (absent on records written before it was asked). */
+  purpose?: SharingPurpose;
+  /** A few words on the purpose, optional ("other" needs them). No names. */
+  purposeDetail?: string;
+  /** Share without consent: the risk to the child or others if it were not shared. */
+  riskOfNotSharing?: string;
+  /** Decision not to share: the reason for not sharing. */
+  reasonForNotSharing?: string;
+  /** The decider's role, not their name. */
+  deciderRole?: DeciderRole;
+  /** The person was not told: when that will be reviewed (YYYY-MM-DD, UTC day). */
+  reviewBy?: string;
+  /** kind 'correction': why the practitioner corrected their record. */
+  correctionReason?: string;
+  /** kind 'correction': which fields it corrects (their values are this entry's own). */
+  correctedFields?: CorrectableField[];
   /** Follow-ups the outcome requires that are still open when this entry is written. */
   openFollowUps: FollowUpCode[];
 }

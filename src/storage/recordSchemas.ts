@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DECISIONS } from '../domain/contract';
-import type { NewRecord, StoredRecord } from './contract';
+import type { CorrectableField, NewRecord, StoredRecord } from './contract';
 
 /** Free text is bounded so a record always fits one 64 KiB entity property (32K UTF-16 chars). */
 const freeText = z.string().max(4000);
@@ -17,7 +17,47 @@ export const RECORD_KINDS = [
   'follow_up_subject_informed',
   'consent_withdrawn',
   'follow_up_party_informed',
+  'correction',
 ] as const;
+
+export const SHARING_PURPOSES = [
+  'safeguarding_child',
+  's17_s47_check',
+  'prevent_detect_crime',
+  'disclosure_scheme',
+  'continuity_of_care',
+  'other',
+] as const;
+
+export const DECIDER_ROLES = [
+  'designated_safeguarding_lead',
+  'social_worker',
+  'teacher',
+  'health_visitor',
+  'school_nurse',
+  'gp_or_health_professional',
+  'police_officer',
+  'early_help_worker',
+  'other',
+] as const;
+
+/** Fields a correction may carry new values for (contract.ts CorrectableField). */
+export const CORRECTABLE_FIELDS = [
+  'consentStatus',
+  'reasonsWithoutConsent',
+  'recipientAgency',
+  'recipientRole',
+  'channel',
+  'informationOutline',
+  'subjectInformed',
+  'subjectNotInformedReason',
+  'purpose',
+  'purposeDetail',
+  'riskOfNotSharing',
+  'reasonForNotSharing',
+  'deciderRole',
+  'reviewBy',
+] as const satisfies readonly CorrectableField[];
 
 export const RECIPIENT_AGENCIES = [
   'childrens_social_care',
@@ -58,6 +98,14 @@ export const newRecordSchema = z.object({
   subjectNotInformedReason: freeText.optional(),
   // Must contain something other than whitespace: the case index is keyed on it.
   caseReference: z.string().max(200).regex(/\S/u, 'must not be blank'),
+  purpose: z.enum(SHARING_PURPOSES).optional(),
+  purposeDetail: z.string().max(500).optional(),
+  riskOfNotSharing: freeText.optional(),
+  reasonForNotSharing: freeText.optional(),
+  deciderRole: z.enum(DECIDER_ROLES).optional(),
+  reviewBy: z.iso.date().optional(),
+  correctionReason: freeText.optional(),
+  correctedFields: z.array(z.enum(CORRECTABLE_FIELDS)).max(CORRECTABLE_FIELDS.length).optional(),
   openFollowUps: z.array(z.enum(['inform_subject_later', 'inform_all_parties_consent_withdrawn'])).max(20),
 });
 

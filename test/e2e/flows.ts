@@ -13,7 +13,7 @@ import { evaluate, rulePack, type DecisionCode } from '../../src/domain';
 import type { StoredRecord } from '../../src/storage/contract';
 import { TableRoleStore } from '../../src/storage/roleStore';
 import type { Playground } from '../support/playground';
-import { SHARE_WITHOUT_ASKING } from '../support/scenarios';
+import { SHARE_WITHOUT_ASKING, dayFromToday } from '../support/scenarios';
 import { progressLine } from '../../src/bot/features/questionnaire/views';
 
 /** The Playground's signed-in user (its default mock "Alex Wilber"). */
@@ -122,7 +122,11 @@ export async function fillAndRecord(pg: Playground, caseReference: string, opts:
   await pg.chooseOption("Children's social care", { input: 'Who receives it (agency)' });
   await pg.fillInput('Their role', 'duty social worker');
   await pg.fillInput('What is shared, in outline', 'School attendance this term and the concerns raised');
+  await pg.fillInput('The risk if this were not shared', 'The child would stay at risk of significant harm at home');
   await pg.chooseOption('Not yet — they will be told', { input: 'Has the person been told' });
+  // Not told yet: when that is reviewed is required (from today to 90 days ahead).
+  await pg.fillDate('If they have not been told: when you will review that', dayFromToday(30));
+  await pg.chooseOption('Designated safeguarding lead', { input: 'Your role' });
   await pg.clickOnCard('Record this decision');
   const recorded = await pg.waitForCardText('Decision recorded');
   if (opts.screenshot) await pg.screenshot(opts.screenshot);

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat } from '../support/botHarness';
 import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerFor } from '../support/scenarios';
 import { answerAll, recordedId, say, startFeatureBot, type FeatureBot } from './support';
+import { StorageUnavailableError } from '../../src/storage/contract';
 
 describe('feature: questionnaire → outcome → record', () => {
   let bot: FeatureBot;
@@ -74,5 +75,54 @@ describe('feature: questionnaire → outcome → record', () => {
     const { card: fresh } = await answerAll(client, second, SHARE_WITHOUT_ASKING);
     assert.match(cardText(await client.click(fresh, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-FEAT-STALE' })), /Decision recorded/);
     assert.equal((await bot.stores.decisions.byCase(TENANT_A, 'CSC-FEAT-STALE')).length, 1);
+  });
+  it('records the new fields, and corrects the record with a linked correction that leaves the original as it was', async () => {
+    const user = newUser();
+    const client = new TeamsClient(bot.baseUrl, user, personalChat());
+    const { card: outcome } = await answerAll(client, await say(client, 'start'), SHARE_WITHOUT_ASKING);
+    const recorded = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-FEAT-CORR' });
+    const id = recordedId(recorded);
+    const original = await bot.stores.decisions.get(TENANT_A, id);
+    assert.equal(original?.purpose, 'safeguarding_child');
+    assert.equal(original?.deciderRole, 'designated_safeguarding_lead');
+    assert.equal(original?.reviewBy, RECORD_FORM.reviewBy);
+
+    const form = await client.click(recorded, 'Correct this record');
+    const done = await client.click(form, 'Add this correction', {
+      consentStatus: 'not_sought',
+      subjectInformed: 'will_inform',
+      reviewBy: RECORD_FORM.reviewBy!,
+      riskOfNotSharing: RECORD_FORM.riskOfNotSharing!,
+      reasonsWithoutConsent: RECORD_FORM.reasonsWithoutConsent!,
+      recipientAgency: 'childrens_social_care',
+      recipientRole: 'duty social worker',
+      channel: 'secure_system',
+      informationOutline: RECORD_FORM.informationOutline!,
+      purpose: 'safeguarding_child',
+      deciderRole: 'social_worker',
+      correctionReason: 'I chose the wrong role.',
+    });
+    assert.match(cardText(done), /Correction recorded/);
+    const history = await bot.stores.decisions.byCase(TENANT_A, 'CSC-FEAT-CORR');
+    assert.deepEqual(history.map((r) => r.kind), ['correction', 'decision']);
+    assert.deepEqual(history[0]!.correctedFields, ['deciderRole']);
+    assert.equal(history[0]!.parentId, id);
+    assert.deepEqual(history[1], original);
+
+    // The store unreachable while reading: NOT SAVED, as a message (the form and its text stay), nothing written.
+    const again = await client.click(recorded, 'Correct this record');
+    const byCase = bot.stores.decisions.byCase.bind(bot.stores.decisions);
+    bot.stores.decisions.byCase = async () => {
+      throw new StorageUnavailableError('simulated outage');
+    };
+    try {
+      const action = findAction(again, 'Add this correction');
+      const res = await client.execute(String(action.verb), { ...(action.data as Record<string, unknown>), consentStatus: 'not_sought', subjectInformed: 'yes', correctionReason: 'Told them.' });
+      assert.equal(res.type, 'application/vnd.microsoft.activity.message');
+      assert.match(String(res.value), /^NOT SAVED/);
+    } finally {
+      bot.stores.decisions.byCase = byCase;
+    }
+    assert.equal((await bot.stores.decisions.byCase(TENANT_A, 'CSC-FEAT-CORR')).length, 2);
   });
 });

@@ -364,6 +364,37 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         assert.deepEqual(await store.byCase(tenantId, '   '), []);
       });
 
+      test('a correction is a linked entity with its reason and corrected values, written with its index rows; the original is unchanged', async () => {
+        const decision = (
+          await store.record(
+            newRecord({ scope: { tenantId }, caseReference: 'CS-CORR', purpose: 'safeguarding_child', deciderRole: 'teacher', reviewBy: '2026-12-20', riskOfNotSharing: 'Harm at home.' }),
+          )
+        ).record;
+        const before = (await subject.rowKeys(tenantId)).length;
+        const { record: correction } = await store.record(
+          newRecord({
+            scope: { tenantId },
+            kind: 'correction',
+            parentId: decision.id,
+            caseReference: 'CS-CORR',
+            channel: 'phone',
+            purpose: 'prevent_detect_crime',
+            correctionReason: 'Wrong purpose and channel.',
+            correctedFields: ['purpose', 'channel'],
+            openFollowUps: [],
+          }),
+        );
+        assert.equal((await subject.rowKeys(tenantId)).length, before + ENTITIES_PER_RECORD, 'record, marker and every index row');
+        assert.deepEqual(await store.get(tenantId, correction.id), correction);
+        assert.deepEqual(await store.get(tenantId, decision.id), decision, 'the original is unchanged');
+        assert.equal(decision.reviewBy, '2026-12-20');
+        assert.deepEqual(ids(await store.byCase(tenantId, 'CS-CORR')), [correction.id, decision.id]);
+        // The new fields are checked like the old ones.
+        await assert.rejects(store.record(newRecord({ scope: { tenantId }, purpose: 'gossip' as never })), InvalidRecordError);
+        await assert.rejects(store.record(newRecord({ scope: { tenantId }, reviewBy: '20-12-2026' })), InvalidRecordError);
+        await assert.rejects(store.record(newRecord({ scope: { tenantId }, correctedFields: ['caseReference' as never] })), InvalidRecordError);
+      });
+
       test('a parentId that does not exist (or belongs to another tenant) is refused', async () => {
         await assert.rejects(store.record(newRecord({ scope: { tenantId }, kind: 'follow_up_party_informed', parentId: 'D-20261126-AAAAAA' })), InvalidRecordError);
         const other = (await store.record(newRecord({ scope: { tenantId: 'cases-other' } }))).record;

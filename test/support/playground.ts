@@ -248,6 +248,12 @@ export class Playground {
     await card.getByRole('textbox', { name: labelPattern(label) }).fill(value, { timeout: STEP_TIMEOUT_MS });
   }
 
+  /** Fills an Input.Date found by its label (the renderer's <input type="date"> takes YYYY-MM-DD). */
+  async fillDate(label: string | RegExp, value: string, opts: { card?: Locator } = {}): Promise<void> {
+    const card = opts.card ?? this.latestCard();
+    await card.getByLabel(labelPattern(label)).fill(value, { timeout: STEP_TIMEOUT_MS });
+  }
+
   /** Count of the Playground's log-panel entries for invokes, e.g. "invoke 200". */
   private invokeLog(): Locator {
     return this.page.getByText(/^invoke \d{3}$/);

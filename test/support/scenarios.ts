@@ -24,8 +24,17 @@ export const SHARE_WITHOUT_ASKING = {
 /** The same answers, for lookups by a question id only known at run time. */
 export const answerFor = (questionId: string): string | undefined => (SHARE_WITHOUT_ASKING as Readonly<Record<string, string>>)[questionId];
 
+/** The UTC day `days` from today (YYYY-MM-DD), as the record form's date input sends it. */
+export const dayFromToday = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
 /** What §4 Recording requires for that share, as a practitioner would fill it in (no names). */
 export const RECORD_FORM: Readonly<Record<string, string>> = {
+  purpose: 'safeguarding_child',
+  purposeDetail: '',
+  riskOfNotSharing: 'The child would stay at risk of significant harm at home without a referral.',
+  deciderRole: 'designated_safeguarding_lead',
+  // Not told yet: when that is reviewed is required (from today to 90 days ahead).
+  reviewBy: dayFromToday(30),
   caseReference: 'CSC-2026-0042',
   consentStatus: 'not_sought',
   reasonsWithoutConsent: 'Asking the parent would put the child at increased risk of significant harm.',

@@ -5,7 +5,8 @@
  */
 import { CHANNEL_CODES, CONSENT_STATUSES, RECIPIENT_CODES, type ChannelCode, type RecipientCode } from '../../domain/rulePack/codes';
 import type { ConsentStatus } from '../../domain/contract';
-import type { SubjectInformed } from '../../storage/contract';
+import type { CorrectableField, DeciderRole, SharingPurpose, SubjectInformed } from '../../storage/contract';
+import { DECIDER_ROLES, SHARING_PURPOSES } from '../../storage/recordSchemas';
 
 export interface Choice<T extends string = string> {
   value: T;
@@ -52,6 +53,47 @@ const SUBJECT_INFORMED_TITLES: Record<SubjectInformed, string> = {
 };
 const SUBJECT_INFORMED_CODES = ['yes', 'will_inform', 'not_informing', 'not_applicable'] as const satisfies readonly SubjectInformed[];
 
+const PURPOSE_TITLES: Record<SharingPurpose, string> = {
+  safeguarding_child: 'Safeguarding a child at risk of harm',
+  s17_s47_check: 'A child in need (s.17) or child protection (s.47) check',
+  prevent_detect_crime: 'Preventing or detecting crime',
+  disclosure_scheme: 'A disclosure scheme request',
+  continuity_of_care: 'Continuity of care or coordinating services',
+  other: 'Other (say what)',
+};
+
+const DECIDER_ROLE_TITLES: Record<DeciderRole, string> = {
+  designated_safeguarding_lead: 'Designated safeguarding lead',
+  social_worker: 'Social worker',
+  teacher: 'Teacher',
+  health_visitor: 'Health visitor',
+  school_nurse: 'School nurse',
+  gp_or_health_professional: 'GP or other health professional',
+  police_officer: 'Police officer',
+  early_help_worker: 'Early help or family support worker',
+  other: 'Other',
+};
+
+/** How each field a correction may change is named to people (records list, correction card). */
+export const CORRECTABLE_FIELD_TITLES: Record<CorrectableField, string> = {
+  consentStatus: 'consent',
+  reasonsWithoutConsent: 'reasons without consent',
+  recipientAgency: 'recipient agency',
+  recipientRole: 'recipient role',
+  channel: 'channel',
+  informationOutline: 'outline',
+  subjectInformed: 'person told',
+  subjectNotInformedReason: 'why not told',
+  purpose: 'purpose',
+  purposeDetail: 'purpose detail',
+  riskOfNotSharing: 'risk of not sharing',
+  reasonForNotSharing: 'reason for not sharing',
+  deciderRole: 'decider’s role',
+  reviewBy: 'review date',
+};
+
+export const PURPOSE_CHOICES = choicesOf(SHARING_PURPOSES, PURPOSE_TITLES);
+export const DECIDER_ROLE_CHOICES = choicesOf(DECIDER_ROLES, DECIDER_ROLE_TITLES);
 export const CONSENT_STATUS_CHOICES = choicesOf(CONSENT_STATUSES, CONSENT_STATUS_TITLES);
 export const RECIPIENT_AGENCY_CHOICES = choicesOf(RECIPIENT_CODES, RECIPIENT_TITLES);
 export const CHANNEL_CHOICES = choicesOf(CHANNEL_CODES, CHANNEL_TITLES);

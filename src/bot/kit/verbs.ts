@@ -11,6 +11,8 @@ export const VERBS = {
   answer: 'answer',
   back: 'back',
   record: 'record',
+  correctionOpen: 'record.correct.open',
+  correctionSave: 'record.correct.save',
   // records
   recordsPage: 'records.page',
   recordsApply: 'records.apply',

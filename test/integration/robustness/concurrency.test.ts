@@ -63,6 +63,9 @@ describe('robustness: 50 concurrent questionnaires', () => {
           informationOutline: 'An outline, with no names.',
           subjectInformed: 'yes',
           subjectNotInformedReason: '',
+          // Required for a share without consent and for a decision not to share (issue 16).
+          riskOfNotSharing: 'The risk recorded under load by the concurrency test.',
+          reasonForNotSharing: 'The reason recorded under load by the concurrency test.',
         });
         requests++;
         const id = recordIdOf(recorded);

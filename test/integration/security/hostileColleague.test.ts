@@ -6,7 +6,8 @@
  *  - record with a colleague's idempotency key (issue 12, item 2): refused without revealing the
  *    colleague's record, and the submitter's own decision is still recorded;
  *  - withdraw consent / follow-up verbs on a colleague's case and records (item 3): the same answer
- *    as for a case or record that does not exist, nothing written, nothing copied;
+ *    as for a case or record that does not exist, nothing written, nothing copied; the same for
+ *    "Correct this record" on a colleague's record (issue 16), by a colleague or a manager;
  *  - template syntax in user text (item 4): the card renders it as text, tells the truth about
  *    what was saved, and nothing the user typed reaches the logs.
  */
@@ -284,6 +285,35 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       }
       assert.equal((await historyOf(caseRef)).length, before, 'nothing was written to the case');
       assert.deepEqual((await recordsBy(mallory)).filter((r) => r.caseReference.startsWith('HC-CASE-3')), [], 'nothing copied into her own records');
+    });
+
+    it('correcting a colleague’s record: the button data from her group-chat card, and a manager too, get the not-found answer and write nothing', async () => {
+      // Alice records in the group chat: everyone there sees her record id. Her card there carries
+      // no case-notes text (it holds her free text) and no correction button.
+      const outcome = await outcomeCard(inGroup(alice));
+      const recorded = await inGroup(alice).click(outcome, 'Record this decision', formFor('HC-CORR-1', 'duty officer'));
+      const id = recordIdOf(recorded);
+      assert.ok(id);
+      assert.ok(!JSON.stringify(recorded).includes(RECORD_FORM.reasonsWithoutConsent!), 'no free text on the shared card');
+      assert.ok(!(recorded.actions ?? []).some((a) => a.title === 'Correct this record'));
+      assert.match(cardText(recorded), /shown only when you record in a personal chat/);
+      const openData = { verb: 'record.correct.open', r: id };
+      const saveData = { verb: 'record.correct.save', r: id, k: randomUUID(), ...RECORD_FORM, channel: 'email', correctionReason: 'Overwriting a colleague.' };
+      const before = (await historyOf('HC-CORR-1')).length;
+      for (const client of [inGroup(mallory), inPersonal(mallory), inPersonal(manager)]) {
+        for (const [verb, data, none] of [
+          ['record.correct.open', openData, { ...openData, r: NO_SUCH_ID }],
+          ['record.correct.save', saveData, { ...saveData, r: NO_SUCH_ID }],
+        ] as const) {
+          assert.deepEqual(await answerTo(client, verb, data), await answerTo(client, verb, none), `${verb} by ${client.user.name}`);
+          assert.deepEqual(await submitFallback(client, verb, data), await submitFallback(client, verb, none), `${verb} through the Action.Submit fallback`);
+        }
+      }
+      assert.equal((await historyOf('HC-CORR-1')).length, before, 'nothing was written to the case');
+      assert.deepEqual((await recordsBy(mallory)).filter((r) => r.kind === 'correction'), [], 'no correction in her name');
+      // Alice herself still can.
+      const form = await executeForCard(inPersonal(alice), 'record.correct.open', openData);
+      assert.match(cardText(form), new RegExp(`Correct record ${id}`));
     });
 
     it('a withdrawal an outsider recorded before this check existed lets her mark nothing and see nothing', async () => {

@@ -38,7 +38,15 @@ describe('contact details: the disguise corpus', () => {
     const result = evaluate(rulePack, SHARE_WITHOUT_ASKING);
     assert.equal(result.kind, 'outcome');
     const outcome = result.outcome;
-    const fields = { reasonsWithoutConsent: 1000, recipientRole: 80, informationOutline: 500, subjectNotInformedReason: 500 } as const;
+    const fields = {
+      reasonsWithoutConsent: 1000,
+      recipientRole: 80,
+      informationOutline: 500,
+      subjectNotInformedReason: 500,
+      purposeDetail: 200,
+      riskOfNotSharing: 1000,
+      reasonForNotSharing: 1000,
+    } as const;
     const base = { ...RECORD_FORM, subjectInformed: 'not_informing', subjectNotInformedReason: 'Telling them would put the child at risk.' };
     assert.ok(validateRecordForm(base, outcome).ok);
     for (const [field, max] of Object.entries(fields)) {

@@ -15,6 +15,38 @@ import { cardProblems } from '../../support/cardValidation';
 import { plainCard, renderedOr } from '../../../src/bot/cards/fallback';
 import { oneAnswerSetPerRule } from '../../support/paths';
 import { cardText } from '../../support/botHarness';
+import { correctionCard } from '../../../src/bot/features/questionnaire/corrections';
+
+/** Teams refuses a message over about 28 KB; a card should stay well under it. */
+const CARD_BUDGET_BYTES = 20_000;
+const bytes = (card: unknown) => Buffer.byteLength(JSON.stringify(card), 'utf8');
+const inputIds = (card: unknown): string[] => {
+  const ids: string[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (typeof o.type === 'string' && o.type.startsWith('Input.')) ids.push(String(o.id));
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return ids;
+};
+const inputOf = (card: unknown, id: string): Record<string, unknown> | undefined => {
+  let found: Record<string, unknown> | undefined;
+  const walk = (n: unknown) => {
+    if (found) return;
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (o.id === id && typeof o.type === 'string' && o.type.startsWith('Input.')) found = o;
+      else Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+};
 
 const state = (a: Record<string, string> = {}) => ({ v: RULE_PACK_VERSION, a, o: 'aad-user-1', i: '0b9d7c1e-3f47-4a8e-9b1d-2c5e6f7a8b90' });
 const outcomes = oneAnswerSetPerRule(rulePack);
@@ -154,6 +186,109 @@ describe('card templates', () => {
     };
     const card = recordedCard(state(answers), record, outcome, false);
     assert.deepEqual(cardProblems(card), []);
+    assert.match(cardText(card), /D-20261126-7F3KQ2/);
+  });
+
+  it('the record form asks the purpose (pre-filled), the decider’s role and the review date, and the risk or reason where they apply', () => {
+    const now = new Date('2026-11-27T09:00:00Z');
+    for (const { answers, outcome } of outcomes.values()) {
+      const card = outcomeCard(state(answers), outcome, { now });
+      assert.deepEqual(cardProblems(card), [], outcome.ruleId);
+      assert.ok(bytes(card) < CARD_BUDGET_BYTES, `${outcome.ruleId}: ${bytes(card)} bytes`);
+      const ids = inputIds(card);
+      for (const id of ['purpose', 'purposeDetail', 'deciderRole', 'reviewBy']) assert.ok(ids.includes(id), `${outcome.ruleId}: asks ${id}`);
+      assert.equal(ids.includes('reasonForNotSharing'), outcome.decision === 'do_not_share', `${outcome.ruleId}: reason for not sharing`);
+      if (outcome.decision === 'share_without_consent_justified') assert.ok(ids.includes('riskOfNotSharing'), `${outcome.ruleId}: risk of not sharing`);
+      const review = inputOf(card, 'reviewBy')!;
+      assert.equal(review.type, 'Input.Date');
+      assert.equal(review.min, '2026-11-27');
+      assert.equal(review.max, '2027-02-25');
+    }
+    const grounds = [...outcomes.values()].find((o) => o.answers.grounds === 'significant_harm_evidence');
+    assert.ok(grounds, 'some case gives significant harm as its grounds');
+    assert.equal(inputOf(outcomeCard(state(grounds.answers), grounds.outcome), 'purpose')!.value, 'safeguarding_child', 'the purpose is pre-filled from the answers');
+  });
+
+  it('the recorded card carries a plain case-notes summary of what the record holds, and a correction button', () => {
+    const { answers, outcome } = [...outcomes.values()].find((o) => o.outcome.decision === 'share_without_consent_justified') ?? anyOutcome();
+    const record: StoredRecord = {
+      id: 'D-20261126-7F3KQ2',
+      recordedAt: '2026-11-26T10:15:00.000Z',
+      idempotencyKey: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11',
+      kind: 'decision',
+      scope: { tenantId: 't', conversationId: 'c', conversationKind: 'personal' },
+      decidedBy: { aadObjectId: 'aad-user-1', name: 'Alex Named-Person' },
+      rulePackVersion: RULE_PACK_VERSION,
+      ruleId: outcome.ruleId,
+      decision: outcome.decision,
+      answers,
+      consentStatus: 'not_sought',
+      reasonsWithoutConsent: 'Asking would increase the risk.\nSecond line.',
+      recipientAgency: 'police',
+      recipientRole: 'public protection officer',
+      channel: 'secure_system',
+      subjectInformed: 'will_inform',
+      caseReference: 'CSC-2026-0042',
+      purpose: 'safeguarding_child',
+      riskOfNotSharing: 'The child would stay at risk.',
+      deciderRole: 'designated_safeguarding_lead',
+      reviewBy: '2026-12-20',
+      openFollowUps: ['inform_subject_later'],
+    };
+    const card = recordedCard(state(answers), record, outcome, false);
+    assert.deepEqual(cardProblems(card), []);
+    assert.ok(bytes(card) < CARD_BUDGET_BYTES, `${bytes(card)} bytes`);
+    const notes = inputOf(card, 'caseNotes')!;
+    assert.equal(notes.isMultiline, true);
+    const text = String(notes.value);
+    assert.match(text, /^Information-sharing decision, record D-20261126-7F3KQ2 \(recorded 2026-11-26 10:15 UTC\)$/m);
+    for (const line of [
+      'Case reference: CSC-2026-0042',
+      `Decision: ${outcome.title}`,
+      'Purpose: Safeguarding a child at risk of harm',
+      'Consent: Not sought',
+      'Reasons for sharing without consent: Asking would increase the risk. Second line.',
+      'Risk if not shared: The child would stay at risk.',
+      'Shared with: Police — public protection officer',
+      'How: Secure electronic system',
+      'Review by: 2026-12-20',
+      'Decided by (role): Designated safeguarding lead',
+    ])
+      assert.ok(text.split('\n').includes(line), `case notes have "${line}"`);
+    for (const reason of outcome.reasons) assert.ok(text.includes(reason.text), 'each reason is in the notes');
+    assert.match(text, /§\d/);
+    assert.doesNotMatch(text, /Alex|Named-Person|aad-user-1/, 'no name or user id');
+    assert.doesNotMatch(text, /\*\*|_\(/, 'plain text, no markdown');
+    // Every button leaves the notes input out, so the text is never submitted anywhere.
+    for (const action of card.actions as Array<Record<string, unknown>>) assert.equal(action.associatedInputs, 'none');
+    const correct = (card.actions as Array<Record<string, unknown>>).find((a) => a.title === 'Correct this record')!;
+    assert.deepEqual(correct.data, { verb: 'record.correct.open', r: 'D-20261126-7F3KQ2' });
+  });
+
+  it('the correction card is valid, labelled, small, and pre-filled with the record’s values', () => {
+    const record: StoredRecord = {
+      id: 'D-20261126-7F3KQ2',
+      recordedAt: '2026-11-26T10:15:00.000Z',
+      idempotencyKey: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11',
+      kind: 'decision',
+      scope: { tenantId: 't', conversationId: 'c', conversationKind: 'personal' },
+      decidedBy: { aadObjectId: 'aad-user-1', name: 'A Practitioner' },
+      rulePackVersion: RULE_PACK_VERSION,
+      ruleId: 'r',
+      decision: 'do_not_share',
+      answers: {},
+      consentStatus: 'sought_refused',
+      subjectInformed: 'not_applicable',
+      reasonForNotSharing: 'No concern at the level that would justify it.',
+      caseReference: 'CSC-2026-0042',
+      openFollowUps: [],
+    };
+    const card = correctionCard(record, new Date('2026-11-27T09:00:00Z'), { notice: 'Not recorded yet' });
+    assert.deepEqual(cardProblems(card), []);
+    assert.ok(bytes(card) < CARD_BUDGET_BYTES, `${bytes(card)} bytes`);
+    assert.equal(inputOf(card, 'reasonForNotSharing')!.value, record.reasonForNotSharing);
+    assert.equal(inputOf(card, 'consentStatus')!.value, 'sought_refused');
+    assert.equal(inputOf(card, 'correctionReason')!.isRequired, true);
     assert.match(cardText(card), /D-20261126-7F3KQ2/);
   });
 

@@ -14,6 +14,7 @@ import { VERBS } from '../../../src/bot/kit/verbs';
 import type { AdaptiveCard } from '../../../src/bot/cards/templates';
 import { cardFor, messageCard, outcomeCard, recordedCard } from '../../../src/bot/features/questionnaire/views';
 import { exportCard, listCard, privateViewCard } from '../../../src/bot/features/records/views';
+import { correctionCard } from '../../../src/bot/features/questionnaire/corrections';
 import { subjectFollowUpCard, withdrawalCard } from '../../../src/bot/features/followUps/views';
 import { reminderListCard } from '../../../src/bot/features/reminders/views';
 import type { StoredRecord } from '../../../src/storage/contract';
@@ -110,6 +111,7 @@ function renderedCards(): Array<[string, AdaptiveCard]> {
       }),
     ],
     ['records-private', privateViewCard('Recent decisions', 's', '29:user')],
+    ['correction', correctionCard(sampleRecord(), new Date('2026-11-27T09:00:00Z'))],
     ['records-export', exportCard({ url: 'https://bot.example/downloads/decisions.csv?token=x', filter: {}, expiresAt: new Date(), backState: 'b' })],
   ];
 }

@@ -22,6 +22,7 @@ import {
   StateOnlySubmissionSchema,
 } from '../../../src/bot/features/questionnaire/state';
 import { validateRecordForm } from '../../../src/bot/features/questionnaire/recordForm';
+import { dayFromToday } from '../../support/scenarios';
 import { CASES } from '../domain/practitionerCases';
 
 const RUNS = 300;
@@ -66,6 +67,12 @@ function validForm(outcome: Outcome): Record<string, string> {
     informationOutline: 'The disclosure made today, in outline.',
     subjectInformed: 'yes',
     subjectNotInformedReason: '',
+    purpose: 'safeguarding_child',
+    purposeDetail: 'referral after a disclosure',
+    riskOfNotSharing: 'The child would stay at risk of significant harm.',
+    reasonForNotSharing: 'The concern does not reach the threshold.',
+    deciderRole: 'designated_safeguarding_lead',
+    reviewBy: dayFromToday(30),
   };
 }
 
@@ -160,7 +167,7 @@ describe('fuzz: card submissions and the engine', () => {
   });
 
   it('validateRecordForm never throws on arbitrary string inputs', () => {
-    const fields = ['caseReference', 'consentStatus', 'reasonsWithoutConsent', 'recipientAgency', 'recipientRole', 'channel', 'informationOutline', 'subjectInformed', 'subjectNotInformedReason'];
+    const fields = ['caseReference', 'consentStatus', 'reasonsWithoutConsent', 'recipientAgency', 'recipientRole', 'channel', 'informationOutline', 'subjectInformed', 'subjectNotInformedReason', 'purpose', 'purposeDetail', 'riskOfNotSharing', 'reasonForNotSharing', 'deciderRole', 'reviewBy'];
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...fields), fc.string({ maxLength: 1200 })), fc.nat(outcomes.length - 1), (input, o) => {
         const result = validateRecordForm(RecordFormInputSchema.parse(input), outcomes[o]!);
@@ -170,7 +177,15 @@ describe('fuzz: card submissions and the engine', () => {
     );
   });
 
-  const FREE_TEXT = ['reasonsWithoutConsent', 'recipientRole', 'informationOutline', 'subjectNotInformedReason'] as const;
+  const FREE_TEXT = [
+    'reasonsWithoutConsent',
+    'recipientRole',
+    'informationOutline',
+    'subjectNotInformedReason',
+    'purposeDetail',
+    'riskOfNotSharing',
+    'reasonForNotSharing',
+  ] as const;
   const filler = fc.string({ maxLength: 30 }).map((s) => s.replace(/[@\d]/g, 'x'));
   /**
    * A phone number as people type it: 10–16 digits starting with 0 (or 8 or more after a "+") in groups of 3–5, ASCII

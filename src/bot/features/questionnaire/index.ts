@@ -12,6 +12,7 @@ import type { AdaptiveCard } from '../../cards/templates';
 import { VERBS } from '../../kit/verbs';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
 import { validateRecordForm, type RecordForm } from './recordForm';
+import { onCorrectionOpen, onCorrectionSave } from './corrections';
 import {
   AnswerSubmissionSchema,
   RecordFormInputSchema,
@@ -28,7 +29,7 @@ function sharedNotice(turn: Turn): string | undefined {
 
 /** The first question card of questionnaire `s`. */
 function firstQuestionCard(turn: Turn, s: QuestionnaireState): AdaptiveCard {
-  return cardFor(s, evaluate(rulePack, s.a), sharedNotice(turn));
+  return cardFor(s, evaluate(rulePack, s.a), sharedNotice(turn), turn.services.now());
 }
 
 /** A new questionnaire on the clicked card (Start, Start over): it replaces that card in place. */
@@ -76,7 +77,7 @@ function invalidCard(turn: Turn, reason: string): CardActionResult {
 function step(turn: Turn, s: QuestionnaireState, answers: Answers): CardActionResult {
   try {
     const next = { ...s, a: { ...answers } };
-    return { card: cardFor(next, evaluate(rulePack, next.a), sharedNotice(turn)) };
+    return { card: cardFor(next, evaluate(rulePack, next.a), sharedNotice(turn), turn.services.now()) };
   } catch (err) {
     if (err instanceof InvalidAnswersError) {
       // A question id from the card is logged only if it is one of ours (card data is user input).
@@ -158,9 +159,9 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
   }
 
   const values = RecordFormInputSchema.parse(pickStrings(data));
-  const form = validateRecordForm(values, outcome);
+  const form = validateRecordForm(values, outcome, turn.services.now());
   if (!form.ok)
-    return { card: outcomeCard(s, outcome, { idempotencyKey: k, values, notice: `Not recorded yet — please check: ${form.problems.join(' ')}` }) };
+    return { card: outcomeCard(s, outcome, { now: turn.services.now(), idempotencyKey: k, values, notice: `Not recorded yet — please check: ${form.problems.join(' ')}` }) };
 
   const record: NewRecord = {
     idempotencyKey: k,
@@ -180,6 +181,12 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     subjectInformed: form.form.subjectInformed,
     subjectNotInformedReason: form.form.subjectNotInformedReason,
     caseReference: form.form.caseReference,
+    purpose: form.form.purpose,
+    purposeDetail: form.form.purposeDetail,
+    riskOfNotSharing: form.form.riskOfNotSharing,
+    reasonForNotSharing: form.form.reasonForNotSharing,
+    deciderRole: form.form.deciderRole,
+    reviewBy: form.form.reviewBy,
     openFollowUps: openFollowUps(outcome, form.form),
   };
   let saved: RecordResult;
@@ -195,12 +202,13 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     if (err instanceof IdempotencyKeyInUseError) {
       turn.services.logger.warn({ event: 'decision.idempotency_key_refused' }, 'record key belongs to another submission; offered a fresh card');
       // A fresh key (none passed): one press on this card records the user's own decision.
-      return { card: outcomeCard(s, outcome, { values, notice: KEY_IN_USE_NOTICE }) };
+      return { card: outcomeCard(s, outcome, { now: turn.services.now(), values, notice: KEY_IN_USE_NOTICE }) };
     }
     if (!(err instanceof StorageUnavailableError)) throw err;
     turn.services.logger.error({ event: 'decision.not_saved', err: errorFields(err) }, 'decision could not be saved');
     return {
       card: outcomeCard(s, outcome, {
+        now: turn.services.now(),
         idempotencyKey: k,
         values,
         notice: 'NOT SAVED: the records store could not be reached, so this decision has not been recorded. Your answers are still on this card — press "Record this decision" again in a moment.',
@@ -213,7 +221,7 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     'decision recorded',
   );
   // The record is saved: whatever happens to the card now, the user is told so, with its id.
-  const card = renderedOr(turn.services.logger, 'recorded', () => recordedCard(s, stored, outcome, !created), () =>
+  const card = renderedOr(turn.services.logger, 'recorded', () => recordedCard(s, stored, outcome, !created, { shared: sharedNotice(turn) !== undefined }), () =>
     plainCard(created ? 'Decision recorded' : 'Decision already recorded', [
       `Record id: **${stored.id}** — quote it in your case notes.`,
       created ? 'The details are saved; type **my decisions** to see them.' : 'This decision had already been recorded; nothing was saved twice.',
@@ -250,5 +258,7 @@ export const questionnaireFeature: BotFeature = {
     { verb: VERBS.answer, handle: onAnswer },
     { verb: VERBS.back, handle: onBack },
     { verb: VERBS.record, handle: onRecord },
+    { verb: VERBS.correctionOpen, handle: onCorrectionOpen },
+    { verb: VERBS.correctionSave, handle: onCorrectionSave },
   ],
 };

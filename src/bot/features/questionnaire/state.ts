@@ -102,5 +102,11 @@ export const RecordFormInputSchema = z.object({
   informationOutline: formInput,
   subjectInformed: formInput,
   subjectNotInformedReason: formInput,
+  purpose: formInput,
+  purposeDetail: formInput,
+  riskOfNotSharing: formInput,
+  reasonForNotSharing: formInput,
+  deciderRole: formInput,
+  reviewBy: formInput,
 });
 export type RecordFormInput = z.infer<typeof RecordFormInputSchema>;

@@ -13,11 +13,15 @@ import type { QuestionnaireState, RecordFormInput } from './state';
 import {
   CHANNEL_CHOICES,
   CONSENT_STATUS_CHOICES,
+  DECIDER_ROLE_CHOICES,
+  PURPOSE_CHOICES,
   RECIPIENT_AGENCY_CHOICES,
   SUBJECT_INFORMED_CHOICES,
   recipientTitle,
   titleOf,
 } from '../../kit/choices';
+import { MAX_REVIEW_DAYS, dayAfter } from './recordForm';
+import { caseNotesText } from './caseNotes';
 
 /** Shown on cards in a group chat or channel: everyone there can see them. */
 export const SHARED_CONVERSATION_NOTICE =
@@ -66,13 +70,29 @@ export function questionCard(
   });
 }
 
+/**
+ * The purpose the answers already tell (pre-filled, still editable): a check, a disclosure-scheme
+ * enquiry, or the grounds the practitioner gave for sharing. Nothing is guessed from other answers.
+ */
+export function purposeFromAnswers(a: Readonly<Record<string, string>>): string {
+  if (a.route === 'making_checks') return 's17_s47_check';
+  if (a.route === 'offending_history_enquiry' || a.disclosure_scheme !== undefined) return 'disclosure_scheme';
+  const grounds = a.grounds ?? a.adult_grounds;
+  if (grounds === 'serious_crime') return 'prevent_detect_crime';
+  if (grounds === 'significant_harm_evidence' || grounds === 'significant_harm_reasonable_cause' || grounds === 'prevent_serious_harm')
+    return 'safeguarding_child';
+  if (grounds === 'no_specific_concern') return 'continuity_of_care';
+  return '';
+}
+
 export function outcomeCard(
   s: QuestionnaireState,
   outcome: Outcome,
-  opts: { idempotencyKey?: string; notice?: string; values?: RecordFormInput } = {},
+  opts: { idempotencyKey?: string; notice?: string; values?: RecordFormInput; now?: Date } = {},
 ): AdaptiveCard {
   const fields = new Set(outcome.mustRecord.map((r) => r.field));
   const values = opts.values ?? {};
+  const now = opts.now ?? new Date();
   return renderCard('outcome', {
     outcome,
     style: styleForDecision(outcome.decision),
@@ -88,6 +108,11 @@ export function outcomeCard(
       askRecipient: fields.has('recipient'),
       askChannel: fields.has('channel'),
       askOutline: fields.has('informationOutline'),
+      // Asked wherever the reasons for sharing without consent are (required when consent was not given).
+      askRiskOfNotSharing: fields.has('reasonsWithoutConsent') || outcome.decision === 'share_without_consent_justified',
+      askReasonForNotSharing: outcome.decision === 'do_not_share',
+      reviewMin: dayAfter(now, 0),
+      reviewMax: dayAfter(now, MAX_REVIEW_DAYS),
       caseReference: values.caseReference ?? '',
       consentStatus: values.consentStatus ?? outcome.consentStatus,
       reasonsWithoutConsent: values.reasonsWithoutConsent ?? '',
@@ -98,8 +123,16 @@ export function outcomeCard(
       informationOutline: values.informationOutline ?? '',
       subjectInformed: values.subjectInformed ?? '',
       subjectNotInformedReason: values.subjectNotInformedReason ?? '',
+      purpose: values.purpose ?? prefill(PURPOSE_CHOICES, purposeFromAnswers(s.a) || undefined),
+      purposeDetail: values.purposeDetail ?? '',
+      riskOfNotSharing: values.riskOfNotSharing ?? '',
+      reasonForNotSharing: values.reasonForNotSharing ?? '',
+      deciderRole: values.deciderRole ?? '',
+      reviewBy: values.reviewBy ?? '',
     },
     choices: {
+      purpose: PURPOSE_CHOICES,
+      deciderRole: DECIDER_ROLE_CHOICES,
       consentStatus: CONSENT_STATUS_CHOICES,
       recipientAgency: RECIPIENT_AGENCY_CHOICES,
       channel: CHANNEL_CHOICES,
@@ -113,20 +146,34 @@ export function outcomeCard(
 }
 
 /** The next card for an engine result: a question or the outcome. */
-export function cardFor(s: QuestionnaireState, result: EngineResult, notice?: string): AdaptiveCard {
+export function cardFor(s: QuestionnaireState, result: EngineResult, notice?: string, now?: Date): AdaptiveCard {
   return result.kind === 'question'
     ? questionCard(s, result.question, result.progress, notice, result.answer)
-    : outcomeCard(s, result.outcome, { notice });
+    : outcomeCard(s, result.outcome, { notice, now });
 }
 
-export function recordedCard(s: QuestionnaireState, record: StoredRecord, outcome: Outcome, alreadyRecorded: boolean): AdaptiveCard {
+/**
+ * The confirmation. `shared`: the card is in a group chat or channel, where everyone sees it — then
+ * it carries no free text (the case-notes text holds the reasons and outline) and no correction
+ * form is opened from it; both are for a personal chat.
+ */
+export function recordedCard(
+  s: QuestionnaireState,
+  record: StoredRecord,
+  outcome: Outcome,
+  alreadyRecorded: boolean,
+  opts: { shared?: boolean } = {},
+): AdaptiveCard {
   const facts = [
     { title: 'Decision', value: outcome.title },
     { title: 'Case reference', value: record.caseReference },
     { title: 'Consent', value: titleOf(CONSENT_STATUS_CHOICES, record.consentStatus) ?? '—' },
     { title: 'Recipient', value: recipientTitle(record) ?? '—' },
     { title: 'Channel', value: titleOf(CHANNEL_CHOICES, record.channel) ?? '—' },
+    { title: 'Purpose', value: titleOf(PURPOSE_CHOICES, record.purpose) ?? '—' },
+    { title: 'Your role', value: titleOf(DECIDER_ROLE_CHOICES, record.deciderRole) ?? '—' },
     { title: 'Person told', value: titleOf(SUBJECT_INFORMED_CHOICES, record.subjectInformed) ?? '—' },
+    ...(record.reviewBy ? [{ title: 'Review by', value: record.reviewBy }] : []),
     { title: 'Recorded', value: `${record.recordedAt.slice(0, 16).replace('T', ' ')} UTC` },
     { title: 'Guidance', value: `Rule ${record.ruleId}, pack ${record.rulePackVersion}` },
   ];
@@ -139,6 +186,9 @@ export function recordedCard(s: QuestionnaireState, record: StoredRecord, outcom
       .filter((f) => record.openFollowUps.includes(f.code))
       .map((f) => ({ text: f.text, cites: citeText(f.citations) })),
     safetyLine: outcome.safetyLines[0] ?? '',
+    personal: !opts.shared,
+    caseNotes: opts.shared ? '' : caseNotesText(record, outcome),
+    correctData: { verb: VERBS.correctionOpen, r: record.id },
     restartData: restartData(s),
   });
 }

@@ -32,6 +32,14 @@ export const CSV_COLUMNS = [
   'decided_by_aad_object_id',
   'team_id',
   'open_follow_ups',
+  'purpose',
+  'purpose_detail',
+  'risk_of_not_sharing',
+  'reason_for_not_sharing',
+  'decider_role',
+  'review_by',
+  'correction_reason',
+  'corrected_fields',
 ] as const;
 
 const RAW_FORMULA_START = /^[\t\r]/;
@@ -77,6 +85,15 @@ export function csvRow(r: StoredRecord): string[] {
     r.decidedBy.aadObjectId,
     r.scope.teamId ?? '',
     r.openFollowUps.join(';'),
+    // Added later: blank on records written before these were asked.
+    r.purpose ?? '',
+    r.purposeDetail ?? '',
+    r.riskOfNotSharing ?? '',
+    r.reasonForNotSharing ?? '',
+    r.deciderRole ?? '',
+    r.reviewBy ?? '',
+    r.correctionReason ?? '',
+    (r.correctedFields ?? []).join(';'),
   ];
   return cells.map(exportText);
 }

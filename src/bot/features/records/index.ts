@@ -124,6 +124,8 @@ async function showPage(turn: Turn, s: CardState): Promise<CardActionResult> {
       prevState: prev ? signState(services.config, prev.state) : undefined,
       prevIsFirst: prev?.isFirst,
       canExport: s.m === 'manager' && !isShared(turn),
+      // Corrections are offered on one's own decisions only (and re-checked against the record on click).
+      correctableBy: s.m === 'mine' ? actor : undefined,
       privateTo: isShared(turn) ? userMriOf(turn) : undefined,
     }),
   };

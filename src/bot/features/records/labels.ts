@@ -20,6 +20,7 @@ export const KIND_LABELS: Record<RecordKind, string> = {
   follow_up_subject_informed: 'Follow-up: person told',
   consent_withdrawn: 'Consent withdrawn',
   follow_up_party_informed: 'Follow-up: recipient told consent was withdrawn',
+  correction: 'Correction by its practitioner',
 };
 
 export const FOLLOW_UP_LABELS: Record<FollowUpCode, string> = {

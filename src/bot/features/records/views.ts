@@ -8,6 +8,8 @@ import { DECISIONS } from '../../../domain/contract';
 import type { StoredRecord } from '../../../storage/contract';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { VERBS } from '../../kit/verbs';
+import { sameId } from '../../kit/ids';
+import { CORRECTABLE_FIELD_TITLES } from '../../kit/choices';
 import { describeFilter, type RecordFilter } from './filters';
 import { DECISION_LABELS, FOLLOW_UP_LABELS, KIND_LABELS, agencyLabel, channelLabel, consentLabel } from './labels';
 
@@ -37,12 +39,17 @@ export interface RecordRowView {
 export function rowView(r: StoredRecord): RecordRowView {
   const decision = DECISION_LABELS[r.decision] ?? r.decision;
   const kind = r.kind === 'decision' ? '' : `↳ ${KIND_LABELS[r.kind] ?? r.kind}${r.parentId ? ` (of ${r.parentId})` : ''}: `;
+  // A correction says what it corrects and why, beside the original it is listed with.
+  const corrects =
+    r.kind === 'correction'
+      ? ` · corrects ${(r.correctedFields ?? []).map((f) => CORRECTABLE_FIELD_TITLES[f] ?? f).join(', ') || '—'}${r.correctionReason ? ` — “${displayText(r.correctionReason, 80)}”` : ''}`
+      : '';
   const agency = agencyLabel(r.recipientAgency);
   const recipient = agency ? `${agency}${r.recipientRole ? ` — ${displayText(r.recipientRole, 60)}` : ''}` : '—';
   const channel = channelLabel(r.channel);
   return {
     when: `${whenText(r.recordedAt)} · ${r.id}`,
-    outcome: `${kind}**${decision}** · ${consentLabel(r.consentStatus)}`,
+    outcome: `${kind}**${decision}** · ${consentLabel(r.consentStatus)}${corrects}`,
     sharedWith: channel ? `${recipient} · ${channel}` : recipient,
     by: displayText(r.decidedBy.name || 'Unknown', 60),
     followUps: r.openFollowUps.length ? r.openFollowUps.map((c) => FOLLOW_UP_LABELS[c] ?? c).join('; ') : 'None',
@@ -63,6 +70,8 @@ export interface ListCardModel {
   /** The same list from its first page (for Apply and Export, which do not need the position). */
   queryState: string;
   canExport: boolean;
+  /** "My decisions": the viewer's Entra id, so their own decisions can be chosen for a correction. */
+  correctableBy?: string;
   /** In a channel or group chat: the Teams user id (MRI) the list is privately shown to. */
   privateTo?: string;
 }
@@ -71,6 +80,7 @@ export const OUTCOME_CHOICES = DECISIONS.map((code) => ({ title: DECISION_LABELS
 
 export function listCard(m: ListCardModel): AdaptiveCard {
   const first = (m.page - 1) * m.pageSize + 1;
+  const correctable = m.items.filter((r) => r.kind === 'decision' && m.correctableBy !== undefined && sameId(r.decidedBy.aadObjectId, m.correctableBy));
   const card = renderCard('records-list', {
     title: m.title,
     filterText: displayText(describeFilter(m.filter), 400),
@@ -81,6 +91,11 @@ export function listCard(m: ListCardModel): AdaptiveCard {
         : 'No decisions match.',
     hasRows: m.items.length > 0,
     rows: m.items.map(rowView),
+    // "My decisions": one compact chooser for the viewer's own decisions (a button per row would
+    // make a full page of rows too big for a Teams message). Re-checked against the record on click.
+    hasCorrectable: correctable.length > 0,
+    correctChoices: correctable.map((r) => ({ title: `${r.id} · ${whenText(r.recordedAt)}`, value: r.id })),
+    correctData: { verb: VERBS.correctionOpen },
     hasPrivateNote: Boolean(m.privateTo),
     inputs: {
       outcome: m.filter.outcome ?? '',
