@@ -23,7 +23,12 @@ function featureBoundary(name) {
           patterns: [
             RESTIFY_ONLY_IN_HTTP,
             {
-              group: others.flatMap((other) => [`../${other}`, `../${other}/**`, `**/features/${other}`, `**/features/${other}/**`]),
+              group: others.flatMap((other) => [
+                `../${other}`,
+                `../${other}/**`,
+                `**/features/${other}`,
+                `**/features/${other}/**`,
+              ]),
               message: `Features do not import each other: move what ${name} shares with another feature into src/bot/kit, or inject it from the composition root.`,
             },
           ],
@@ -56,7 +61,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['botbuilder', 'botbuilder-*', 'botframework-*'],
-              message: 'botbuilder is imported only in src/http, src/bot and src/reminders/botSender.ts (see docs/agents-sdk-migration.md).',
+              message:
+                'botbuilder is imported only in src/http, src/bot and src/reminders/botSender.ts (see docs/agents-sdk-migration.md).',
             },
             RESTIFY_ONLY_IN_HTTP,
           ],
@@ -77,7 +83,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/bot/features', '**/bot/features/**'], message: 'src/http imports no feature: take a service from src/app.ts instead.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/bot/features', '**/bot/features/**'],
+              message: 'src/http imports no feature: take a service from src/app.ts instead.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -91,7 +104,24 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@azure/data-tables', '@azure/data-tables/*'], message: '@azure/data-tables is imported only in src/storage.' }] },
+        {
+          patterns: [
+            {
+              group: ['@azure/data-tables', '@azure/data-tables/*'],
+              message: '@azure/data-tables is imported only in src/storage.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Lines under 120 characters (Prettier wraps code at 120). A user-facing string or template is
+    // kept whole, so the text a practitioner sees can be found with one search; comments are not.
+    rules: {
+      'max-len': [
+        'error',
+        { code: 120, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreUrls: true, ignoreRegExpLiterals: true },
       ],
     },
   },

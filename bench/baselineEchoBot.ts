@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   if (mode === 'upsert') {
     const conn = process.env.AZURE_STORAGE_CONNECTION_STRING;
     if (!conn) throw new Error('AZURE_STORAGE_CONNECTION_STRING is required for upsert mode');
-    table = TableClient.fromConnectionString(conn, process.env.BENCH_TABLE ?? 'benchecho', { allowInsecureConnection: conn.includes('http://') });
+    table = TableClient.fromConnectionString(conn, process.env.BENCH_TABLE ?? 'benchecho', {
+      allowInsecureConnection: conn.includes('http://'),
+    });
     try {
       await table.createTable();
     } catch (err) {
@@ -32,7 +34,11 @@ async function main(): Promise<void> {
   const bot = new ActivityHandler();
   bot.onMessage(async (ctx, next) => {
     const text = ctx.activity.text ?? '';
-    if (table) await table.upsertEntity({ partitionKey: 'bench', rowKey: ctx.activity.id ?? String(Math.random()), text }, 'Replace');
+    if (table)
+      await table.upsertEntity(
+        { partitionKey: 'bench', rowKey: ctx.activity.id ?? String(Math.random()), text },
+        'Replace',
+      );
     await ctx.sendActivity(`echo: ${text}`);
     await next();
   });

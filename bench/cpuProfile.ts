@@ -48,7 +48,10 @@ export interface Window {
 /** Now, on the clock V8's profiles use (see Window). */
 export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
-/** "node_modules/@azure/core-rest-pipeline/…" → "@azure/core-rest-pipeline"; "src/bot/…" → "src/bot"; node internals → "node:…". */
+/**
+ * "node_modules/@azure/core-rest-pipeline/…" → "@azure/core-rest-pipeline"; "src/bot/…" → "src/bot"; node internals →
+ * "node:…".
+ */
 export function packageOf(url: string): string {
   if (!url) return '(native/V8)';
   if (url.startsWith('node:')) return 'node internals';
@@ -62,7 +65,9 @@ export function packageOf(url: string): string {
   return path.basename(url);
 }
 
-/** Summarises `file`; with `window`, only the samples taken inside it (e.g. the measured run, not start-up or warm-up). */
+/**
+ * Summarises `file`; with `window`, only the samples taken inside it (e.g. the measured run, not start-up or warm-up).
+ */
 export function summariseProfile(file: string, top = 25, window?: Window): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -82,7 +87,8 @@ export function summariseProfile(file: string, top = 25, window?: Window): Profi
   const fn = new Map<string, { name: string; where: string; us: number }>();
   const pkg = new Map<string, number>();
   const ours = new Map<string, { name: string; where: string; us: number }>();
-  const whereOf = (url: string, lineNumber: number) => (url ? `${url.replace(/^file:\/\//, '').replace(/^.*?\/(node_modules|src)\//, '$1/')}:${lineNumber + 1}` : '');
+  const whereOf = (url: string, lineNumber: number) =>
+    url ? `${url.replace(/^file:\/\//, '').replace(/^.*?\/(node_modules|src)\//, '$1/')}:${lineNumber + 1}` : '';
   for (const [id, us] of selfUs) {
     const node = byId.get(id);
     if (!node) continue;
@@ -133,11 +139,17 @@ export function formatProfile(s: ProfileSummary, label: string): string {
   const lines = [
     `CPU profile (${label}): ${(s.totalMs / 1000).toFixed(1)} s sampled${s.window ? ' (measured run only)' : ''}, ${(s.idleShare * 100).toFixed(0)}% idle; shares below are of busy time`,
     '  by package (self time):',
-    ...s.packages.map((p) => `    ${(p.share * 100).toFixed(1).padStart(5)}%  ${p.ms.toFixed(0).padStart(6)} ms  ${p.name}`),
+    ...s.packages.map(
+      (p) => `    ${(p.share * 100).toFixed(1).padStart(5)}%  ${p.ms.toFixed(0).padStart(6)} ms  ${p.name}`,
+    ),
     '  top functions (self time):',
-    ...s.functions.map((f) => `    ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}  ${f.where}`),
+    ...s.functions.map(
+      (f) => `    ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}  ${f.where}`,
+    ),
     '  our functions (src/), inclusive of what they call synchronously (awaited work shows under the runtime instead):',
-    ...s.ours.map((f) => `    ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}  ${f.where}`),
+    ...s.ours.map(
+      (f) => `    ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}  ${f.where}`,
+    ),
   ];
   return lines.join('\n');
 }

@@ -114,7 +114,10 @@ export async function runFanoutBench(partial: Partial<FanoutBenchOptions> = {}):
       for (let i = 1; i < sorted.length; i++) minGap = Math.min(minGap, sorted[i]! - sorted[i - 1]!);
     }
     const expected = options.conversations + 2 * hot.length;
-    const maxGlobal = maxInWindow(posts.map((p) => p.at), 1000);
+    const maxGlobal = maxInWindow(
+      posts.map((p) => p.at),
+      1000,
+    );
     const sent = results.reduce((n, r) => n + r.counts.sent, 0);
     return {
       options,
@@ -126,7 +129,9 @@ export async function runFanoutBench(partial: Partial<FanoutBenchOptions> = {}):
       minGapSameConversationMs: Number.isFinite(minGap) ? Math.round(minGap) : 0,
       duplicates: posts.length - sent,
       missing: expected - posts.length,
-      withinLimits: maxGlobal <= Math.floor(options.globalPerSecond) && maxPerConversation <= Math.max(1, Math.floor(options.perConversationPerSecond)),
+      withinLimits:
+        maxGlobal <= Math.floor(options.globalPerSecond) &&
+        maxPerConversation <= Math.max(1, Math.floor(options.perConversationPerSecond)),
     };
   } finally {
     connector.stop();
@@ -137,8 +142,12 @@ export async function runFanoutBench(partial: Partial<FanoutBenchOptions> = {}):
 type Arrival = Pick<RecordedPost, 'conversationId' | 'status' | 'at'>;
 
 /** The fake connector in a child process (this same file, run with --connector-child). */
-async function startConnectorProcess(latencyMs: number): Promise<{ serviceUrl: string; collect(): Promise<Arrival[]>; stop(): void }> {
-  const child: ChildProcess = fork(__filename, ['--connector-child', String(latencyMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function startConnectorProcess(
+  latencyMs: number,
+): Promise<{ serviceUrl: string; collect(): Promise<Arrival[]>; stop(): void }> {
+  const child: ChildProcess = fork(__filename, ['--connector-child', String(latencyMs)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const serviceUrl = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { serviceUrl: string }).serviceUrl));
     child.once('exit', (code) => reject(new Error(`connector process exited (${code})`)));
@@ -157,7 +166,14 @@ async function startConnectorProcess(latencyMs: number): Promise<{ serviceUrl: s
 async function connectorChild(latencyMs: number): Promise<void> {
   const connector = await startFakeConnector({ latencyMs, keepBodies: false });
   process.on('message', (m) => {
-    if (m === 'collect') process.send?.({ posts: connector.posts.map(({ conversationId, status, at }) => ({ conversationId, status, at: performance.timeOrigin + at })) });
+    if (m === 'collect')
+      process.send?.({
+        posts: connector.posts.map(({ conversationId, status, at }) => ({
+          conversationId,
+          status,
+          at: performance.timeOrigin + at,
+        })),
+      });
   });
   process.send?.({ serviceUrl: connector.serviceUrl });
 }

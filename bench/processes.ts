@@ -70,7 +70,13 @@ const POLL_MS = 10;
  * `node [nodeArgs] <entry> [args]` on a free port (PORT, HOST=127.0.0.1); resolves once GET /healthz
  * answers 200, timing spawn → healthy with a 10 ms poll.
  */
-export async function startServer(opts: { entry: string; args?: string[]; nodeArgs?: string[]; env: Record<string, string>; timeoutMs?: number }): Promise<BenchServer> {
+export async function startServer(opts: {
+  entry: string;
+  args?: string[];
+  nodeArgs?: string[];
+  env: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<BenchServer> {
   const port = await freePort();
   const t0 = performance.now();
   const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.entry, ...(opts.args ?? [])], {
@@ -88,12 +94,16 @@ export async function startServer(opts: { entry: string; args?: string[]; nodeAr
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = t0 + (opts.timeoutMs ?? 30_000);
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${opts.entry} exited (${child.exitCode ?? child.signalCode}):\n${out}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${opts.entry} exited (${child.exitCode ?? child.signalCode}):\n${out}`);
     if (performance.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${opts.entry} did not become healthy in time:\n${out}`);
     }
-    const healthy = await fetch(`${baseUrl}/healthz`).then((r) => r.status === 200, () => false);
+    const healthy = await fetch(`${baseUrl}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (healthy) break;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }

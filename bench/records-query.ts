@@ -113,7 +113,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-export async function runRecordsQueryBench(partial: Partial<RecordsQueryBenchOptions> = {}): Promise<RecordsQueryBenchResult> {
+export async function runRecordsQueryBench(
+  partial: Partial<RecordsQueryBenchOptions> = {},
+): Promise<RecordsQueryBenchResult> {
   const options = { ...DEFAULT_RECORDS_BENCH, ...partial };
   const started = performance.now();
   const seeding: SeedPhase[] = [];
@@ -151,7 +153,10 @@ async function runBackend(
   const random = prng(42);
   const span = options.months * 30 * 24 * 3600_000;
   // Random times across the window: concurrent writers each take a fresh one.
-  const store = new TableDecisionStore(client, { now: () => new Date(END - Math.floor(random() * span)), callTimeoutMs: 60_000 });
+  const store = new TableDecisionStore(client, {
+    now: () => new Date(END - Math.floor(random() * span)),
+    callTimeoutMs: 60_000,
+  });
   const cases = Math.max(1, Math.floor(sizes[sizes.length - 1]! / 4));
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   /** Case references actually written, so every lookup is of a real case. */
@@ -166,8 +171,17 @@ async function runBackend(
     return {
       idempotencyKey: `bench-${n}`,
       kind: 'decision',
-      scope: { tenantId: TENANT, conversationId: `${teamId(team)};messageid=1`, conversationKind: 'channel', teamId: teamId(team), channelId: teamId(team) },
-      decidedBy: { aadObjectId: aadOf(Math.floor(random() * options.practitioners)), name: `Practitioner ${n % options.practitioners}` },
+      scope: {
+        tenantId: TENANT,
+        conversationId: `${teamId(team)};messageid=1`,
+        conversationKind: 'channel',
+        teamId: teamId(team),
+        channelId: teamId(team),
+      },
+      decidedBy: {
+        aadObjectId: aadOf(Math.floor(random() * options.practitioners)),
+        name: `Practitioner ${n % options.practitioners}`,
+      },
       rulePackVersion: '2026.11',
       ruleId: 'R-BENCH',
       decision: pick(DECISIONS),
@@ -198,7 +212,9 @@ async function runBackend(
         seeded++;
         if (performance.now() - lastReport > 10_000) {
           lastReport = performance.now();
-          console.log(`  … ${seeded.toLocaleString('en-GB')} records (${Math.round((seeded - from) / ((lastReport - phaseStart) / 1000))}/s)`);
+          console.log(
+            `  … ${seeded.toLocaleString('en-GB')} records (${Math.round((seeded - from) / ((lastReport - phaseStart) / 1000))}/s)`,
+          );
         }
       }
     };
@@ -212,9 +228,16 @@ async function runBackend(
     const page = async (q: RecordQuery) => (await store.query(q, options.pageSize)).items.length;
     const kinds: Array<{ kind: string; run: () => Promise<number> }> = [
       { kind: 'recent, tenant-wide', run: () => page({ tenantId: TENANT }) },
-      { kind: 'recent, by team', run: () => page({ tenantId: TENANT, teamId: teamId(Math.floor(random() * options.teams)) }) },
+      {
+        kind: 'recent, by team',
+        run: () => page({ tenantId: TENANT, teamId: teamId(Math.floor(random() * options.teams)) }),
+      },
       { kind: 'recent, by outcome', run: () => page({ tenantId: TENANT, decision: pick(DECISIONS) }) },
-      { kind: 'team + outcome (residual filter)', run: () => page({ tenantId: TENANT, teamId: teamId(Math.floor(random() * options.teams)), decision: pick(DECISIONS) }) },
+      {
+        kind: 'team + outcome (residual filter)',
+        run: () =>
+          page({ tenantId: TENANT, teamId: teamId(Math.floor(random() * options.teams)), decision: pick(DECISIONS) }),
+      },
       { kind: 'case lookup (byCase)', run: async () => (await store.byCase(TENANT, pick(seededCases))).length },
     ];
     for (const { kind, run } of kinds) {
@@ -271,7 +294,8 @@ class SortedTable {
       return JSON.parse(JSON.stringify(a[1])) as Entity;
     });
     for (const e of creates) {
-      if (this.partition(e.partitionKey).byKey.has(e.rowKey)) throw new RestError('The specified entity already exists.', { statusCode: 409 });
+      if (this.partition(e.partitionKey).byKey.has(e.rowKey))
+        throw new RestError('The specified entity already exists.', { statusCode: 409 });
     }
     for (const e of creates) {
       const p = this.partition(e.partitionKey);
@@ -300,7 +324,10 @@ class SortedTable {
             const page = this.page(conditions, Math.min(settings.maxPageSize ?? 1000, 1000), token);
             token = page.continuationToken;
             done = token === undefined;
-            return { done: false as const, value: Object.assign(page.rows, { continuationToken: page.continuationToken }) };
+            return {
+              done: false as const,
+              value: Object.assign(page.rows, { continuationToken: page.continuationToken }),
+            };
           },
         };
       },
@@ -330,7 +357,8 @@ class SortedTable {
     const rows: Entity[] = [];
     for (let i = lowerBound(p.rows, lower); i < p.rows.length; i++) {
       const e = p.rows[i]!;
-      if (rk.some((c) => (c.op === 'lt' && e.rowKey >= c.value) || (c.op === 'le' && e.rowKey > c.value))) return { rows };
+      if (rk.some((c) => (c.op === 'lt' && e.rowKey >= c.value) || (c.op === 'le' && e.rowKey > c.value)))
+        return { rows };
       this.examined++;
       if (rk.some((c) => c.op === 'gt' && e.rowKey <= c.value)) continue;
       if (residual.every((c) => String(e[c.field]) === c.value)) {
@@ -357,7 +385,8 @@ function parseFilter(filter: string): Condition[] {
     out.push({ field: m[1]!, op: m[2] as Condition['op'], value: m[3]!.replace(/''/g, "'") });
     if (clause.lastIndex >= filter.length) break;
   }
-  if (clause.lastIndex < filter.length && out.length === 0) throw new Error(`SortedTable cannot parse filter: ${filter}`);
+  if (clause.lastIndex < filter.length && out.length === 0)
+    throw new Error(`SortedTable cannot parse filter: ${filter}`);
   return out;
 }
 
@@ -386,7 +415,8 @@ export function formatRecordsQueryBench(result: RecordsQueryBenchResult): string
     ),
     '',
     ...result.seeding.map(
-      (s) => `seeding (${s.backend}) up to ${s.size.toLocaleString('en-GB')} records: ${Math.round(s.recordsPerSecond).toLocaleString('en-GB')} records/s (${s.seconds.toFixed(1)} s)`,
+      (s) =>
+        `seeding (${s.backend}) up to ${s.size.toLocaleString('en-GB')} records: ${Math.round(s.recordsPerSecond).toLocaleString('en-GB')} records/s (${s.seconds.toFixed(1)} s)`,
     ),
     `total ${result.totalSeconds.toFixed(0)} s`,
   ];

@@ -59,11 +59,23 @@ import { BASELINE_ENTRY, BOT_ENTRY, buildAll, cpuMsOf, startServer, type BenchSe
 const TENANT = '11111111-1111-4111-8111-111111111111';
 type User = { id: string; aadObjectId: string; name: string };
 /** Answers the questionnaire and records decisions. */
-const PRACTITIONER: User = { id: '29:bench-user', aadObjectId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', name: 'Bench Practitioner' };
+const PRACTITIONER: User = {
+  id: '29:bench-user',
+  aadObjectId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+  name: 'Bench Practitioner',
+};
 /** Sends "start" over and over (each start makes a new questionnaire current, so not the recording user). */
-const STARTER: User = { id: '29:bench-starter', aadObjectId: 'aaaaaaaa-bbbb-4ccc-8ddd-000000000001', name: 'Bench Starter' };
+const STARTER: User = {
+  id: '29:bench-starter',
+  aadObjectId: 'aaaaaaaa-bbbb-4ccc-8ddd-000000000001',
+  name: 'Bench Starter',
+};
 /** A manager through MANAGER_AAD_OBJECT_IDS (src/bot/features/records/access.ts). */
-const MANAGER: User = { id: '29:bench-manager', aadObjectId: 'aaaaaaaa-bbbb-4ccc-8ddd-000000000002', name: 'Bench Manager' };
+const MANAGER: User = {
+  id: '29:bench-manager',
+  aadObjectId: 'aaaaaaaa-bbbb-4ccc-8ddd-000000000002',
+  name: 'Bench Manager',
+};
 /** Records the practitioner has before the list scenarios: more than one page of 25. */
 const SEED_RECORDS = 60;
 
@@ -85,7 +97,9 @@ const ONLY = (() => {
   return i >= 0 ? new Set((process.argv[i + 1] ?? '').split(',')) : undefined;
 })();
 /** `--bot-node-arg=--flag` (repeatable): node options for the bot children, for experiments. */
-const BOT_NODE_ARGS = process.argv.filter((a) => a.startsWith('--bot-node-arg=')).map((a) => a.slice('--bot-node-arg='.length));
+const BOT_NODE_ARGS = process.argv
+  .filter((a) => a.startsWith('--bot-node-arg='))
+  .map((a) => a.slice('--bot-node-arg='.length));
 
 function activity(from: User, extra: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -102,13 +116,27 @@ function activity(from: User, extra: Record<string, unknown>): Record<string, un
 }
 
 const headers = { 'content-type': 'application/json' };
-const messageBody = (from: User, text: string) => JSON.stringify(activity(from, { type: 'message', text, deliveryMode: 'expectReplies' }));
+const messageBody = (from: User, text: string) =>
+  JSON.stringify(activity(from, { type: 'message', text, deliveryMode: 'expectReplies' }));
 const invokeBody = (verb: string, data: Record<string, unknown>) =>
-  JSON.stringify(activity(PRACTITIONER, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', id: 'bench-action', verb, data } } }));
+  JSON.stringify(
+    activity(PRACTITIONER, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', id: 'bench-action', verb, data } },
+    }),
+  );
 
-/** The practitioner's questionnaire state as the bot issues it (a "start" message; the bot records it as their current one). */
+/**
+ * The practitioner's questionnaire state as the bot issues it (a "start" message; the bot records it as their current
+ * one).
+ */
 async function startQuestionnaire(baseUrl: string): Promise<CardState> {
-  const res = await fetch(`${baseUrl}/api/messages`, { method: 'POST', headers, body: messageBody(PRACTITIONER, 'start') });
+  const res = await fetch(`${baseUrl}/api/messages`, {
+    method: 'POST',
+    headers,
+    body: messageBody(PRACTITIONER, 'start'),
+  });
   if (res.status !== 200) throw new Error(`"start" got HTTP ${res.status}`);
   const body = (await res.json()) as { activities: Array<Record<string, unknown>> };
   return stateOf(cardOf(body.activities[0]!));
@@ -128,20 +156,31 @@ const KEY_PLACEHOLDER = '00000000-0000-4000-8000-00000000beef';
 /** The record step with a placeholder key; each request swaps in a fresh UUID. */
 function recordBodyTemplate(base: CardState): string {
   const { given } = pathAnswers(SHARE_WITHOUT_ASKING);
-  return invokeBody('record', { verb: 'record', s: withAnswers(base, given), k: KEY_PLACEHOLDER, ...RECORD_FORM, caseReference: 'BENCH-0001' });
+  return invokeBody('record', {
+    verb: 'record',
+    s: withAnswers(base, given),
+    k: KEY_PLACEHOLDER,
+    ...RECORD_FORM,
+    caseReference: 'BENCH-0001',
+  });
 }
 
 /** One request, checked: the benchmark must measure real work, not a refusal card. */
 async function expectCard(baseUrl: string, body: string, text: RegExp): Promise<void> {
   const res = await fetch(`${baseUrl}/api/messages`, { method: 'POST', headers, body });
   const json = JSON.stringify(await res.json());
-  if (res.status !== 200 || !text.test(json)) throw new Error(`bench request did not give the expected card (${text}): HTTP ${res.status} ${json.slice(0, 300)}`);
+  if (res.status !== 200 || !text.test(json))
+    throw new Error(`bench request did not give the expected card (${text}): HTTP ${res.status} ${json.slice(0, 300)}`);
 }
 
-/** SEED_RECORDS real decisions by the practitioner, through the bot (so "my decisions" and "recent decisions" list real rows). */
+/**
+ * SEED_RECORDS real decisions by the practitioner, through the bot (so "my decisions" and "recent decisions" list real
+ * rows).
+ */
 async function seedRecords(baseUrl: string): Promise<void> {
   const template = recordBodyTemplate(await startQuestionnaire(baseUrl));
-  for (let i = 0; i < SEED_RECORDS; i++) await expectCard(baseUrl, template.replace(KEY_PLACEHOLDER, randomUUID()), /Decision recorded/);
+  for (let i = 0; i < SEED_RECORDS; i++)
+    await expectCard(baseUrl, template.replace(KEY_PLACEHOLDER, randomUUID()), /Decision recorded/);
 }
 
 type BaselineKind = 'echo' | 'upsert';
@@ -281,7 +320,8 @@ async function measureRecord(
       },
     ],
   };
-  const settle = () => new Promise((res) => setTimeout(res, 1000)); // requests cut off when a run stops still finish server-side
+  // requests cut off when a run stops still finish server-side
+  const settle = () => new Promise((res) => setTimeout(res, 1000));
   let before: Awaited<ReturnType<typeof census>> | undefined;
   let after: Awaited<ReturnType<typeof census>> | undefined;
   const m = await measure(name, load, server, azPid, {
@@ -299,7 +339,8 @@ async function measureRecord(
   if (!before || !after) throw new Error('census missing');
 
   let missing = 0;
-  for (const k of acked) if (!after.markerRowKeys.has(markerRowKeyOf(k)) || (after.recordsByKey.get(k) ?? 0) !== 1) missing++;
+  for (const k of acked)
+    if (!after.markerRowKeys.has(markerRowKeyOf(k)) || (after.recordsByKey.get(k) ?? 0) !== 1) missing++;
   let duplicates = 0;
   for (const n of after.recordsByKey.values()) if (n > 1) duplicates += n - 1;
   // Records written in this run for keys never sent in it (there should be none).
@@ -335,8 +376,18 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { key: 'echo', name: 'baseline: bare echo bot', server: 'baseline-echo', prepare: async (url) => post(url, messageBody(PRACTITIONER, 'hello bench')) },
-  { key: 'upsert', name: 'baseline + 1 upsertEntity', server: 'baseline-upsert', prepare: async (url) => post(url, messageBody(PRACTITIONER, 'hello bench')) },
+  {
+    key: 'echo',
+    name: 'baseline: bare echo bot',
+    server: 'baseline-echo',
+    prepare: async (url) => post(url, messageBody(PRACTITIONER, 'hello bench')),
+  },
+  {
+    key: 'upsert',
+    name: 'baseline + 1 upsertEntity',
+    server: 'baseline-upsert',
+    prepare: async (url) => post(url, messageBody(PRACTITIONER, 'hello bench')),
+  },
   {
     key: 'start',
     name: 'start (first question card)',
@@ -391,15 +442,25 @@ const mb = (kb: number | undefined) => (kb === undefined ? 'n/a' : `${(kb / 1024
 async function benchBot(): Promise<boolean> {
   const profile = flag('profile');
   const profileDir = profile ? mkdtempSync(path.join(os.tmpdir(), 'canshare-prof-')) : undefined;
-  if (!flag('no-build')) console.log(`Built dist/ (npm run build + tsc -p tsconfig.bench.json) in ${fmt(buildAll() / 1000, 1)} s`);
-  for (const entry of [BOT_ENTRY, BASELINE_ENTRY]) if (!existsSync(entry)) throw new Error(`${entry} is missing: run without --no-build`);
+  if (!flag('no-build'))
+    console.log(`Built dist/ (npm run build + tsc -p tsconfig.bench.json) in ${fmt(buildAll() / 1000, 1)} s`);
+  for (const entry of [BOT_ENTRY, BASELINE_ENTRY])
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run without --no-build`);
   console.log(
     `Bot benchmark on Node ${process.versions.node} (servers: plain node on the compiled dist/): ${DURATION_S} s per scenario, ${CONNECTIONS} connections, ` +
-      `${WARMUP_S} s warm-up; loopback; ${os.cpus().length} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      `${WARMUP_S} s warm-up; loopback; ${os.cpus().length} cores; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
   );
   const scenarios = SCENARIOS.filter((sc) => sc.server !== 'bot' || !ONLY || ONLY.has(sc.key));
   // "my decisions" seeds the records that "recent decisions" lists.
-  if (ONLY?.has('recent') && !ONLY.has('mine')) scenarios.splice(scenarios.findIndex((sc) => sc.key === 'recent'), 0, SCENARIOS.find((sc) => sc.key === 'mine')!);
+  if (ONLY?.has('recent') && !ONLY.has('mine'))
+    scenarios.splice(
+      scenarios.findIndex((sc) => sc.key === 'recent'),
+      0,
+      SCENARIOS.find((sc) => sc.key === 'mine')!,
+    );
   if (BOT_NODE_ARGS.length > 0) console.log(`Bot children run with ${BOT_NODE_ARGS.join(' ')}`);
   const azurite = await startAzurite();
   const rows: Measured[] = [];
@@ -417,15 +478,23 @@ async function benchBot(): Promise<boolean> {
       RETENTION_PURGE_ENABLED: 'false',
       MANAGER_AAD_OBJECT_IDS: `${TENANT}:${MANAGER.aadObjectId}`,
       ALLOWED_TENANT_IDS: TENANT,
-      // A fresh compile cache (src/compileCache.ts): the first bot child starts cold, as after a deploy; later ones warm.
+      // A fresh compile cache (src/compileCache.ts): the first bot child starts cold, as after a deploy; later ones
+      // warm.
       NODE_COMPILE_CACHE: mkdtempSync(path.join(os.tmpdir(), 'canshare-compile-cache-')),
     };
     for (const sc of scenarios) {
-      const nodeArgs = sc.server !== 'bot' ? [] : [...BOT_NODE_ARGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, sc.key)] : [])];
+      const nodeArgs =
+        sc.server !== 'bot'
+          ? []
+          : [...BOT_NODE_ARGS, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.join(profileDir, sc.key)] : [])];
       const server =
         sc.server === 'bot'
           ? await startServer({ entry: BOT_ENTRY, nodeArgs, env: botEnv })
-          : await startServer({ entry: BASELINE_ENTRY, args: [sc.server === 'baseline-upsert' ? 'upsert' : 'echo'], env: storage });
+          : await startServer({
+              entry: BASELINE_ENTRY,
+              args: [sc.server === 'baseline-upsert' ? 'upsert' : 'echo'],
+              env: storage,
+            });
       try {
         let m: Awaited<ReturnType<typeof measure>>;
         if (sc.record) {
@@ -433,7 +502,13 @@ async function benchBot(): Promise<boolean> {
           m = rec.m;
           check = rec.check;
         } else m = await measure(sc.name, await sc.prepare!(server.baseUrl), server, azPid);
-        rows.push({ ...m, vs: sc.vs, startMs: server.startMs, startCpuMs: server.startCpuMs, peakRssKb: server.peakRssKb() });
+        rows.push({
+          ...m,
+          vs: sc.vs,
+          startMs: server.startMs,
+          startCpuMs: server.startCpuMs,
+          peakRssKb: server.peakRssKb(),
+        });
         process.stdout.write(`  ${sc.name}: ${fmt(m.rps)} req/s, p99 ${fmt(m.p99)} ms\n`);
       } catch (err) {
         process.stderr.write(`${sc.name} failed; server output:\n${server.output()}\n`);
@@ -452,7 +527,12 @@ async function benchBot(): Promise<boolean> {
   }
 
   // Figures from a busy machine are not comparable with a quiet one's: say how busy it was.
-  console.log(`\nLoad average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (${os.cpus().length} cores)`);
+  console.log(
+    `\nLoad average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (${os.cpus().length} cores)`,
+  );
   const byKey = new Map(scenarios.map((sc, i) => [sc.key, rows[i]!]));
   const row = (key: string) => byKey.get(key);
   const base: Record<BaselineKind, Measured> = { echo: row('echo')!, upsert: row('upsert')! };
@@ -474,7 +554,9 @@ async function benchBot(): Promise<boolean> {
     console.log(
       `Record run: ${check.sent} sent, ${check.acknowledged} answered "Decision recorded", ${check.notSaved} "NOT SAVED", ${check.other} other; ` +
         `table +${check.recordsAdded} records / +${check.markersAdded} markers; acknowledged but missing ${check.missing}, duplicates ${check.duplicates}, strays ${check.strays}` +
-        (check.recordsAdded > check.acknowledged ? ` (${check.recordsAdded - check.acknowledged} written for requests cut off when the run stopped; ≤ ${CONNECTIONS} expected)` : ''),
+        (check.recordsAdded > check.acknowledged
+          ? ` (${check.recordsAdded - check.acknowledged} written for requests cut off when the run stopped; ≤ ${CONNECTIONS} expected)`
+          : ''),
     );
   }
 
@@ -490,11 +572,21 @@ async function benchBot(): Promise<boolean> {
   const botRows = rows.filter((_, i) => scenarios[i]!.server === 'bot');
   type Target = { name: string; ok: boolean };
   const targets: Target[] = [];
-  if (step) targets.push({ name: `questionnaire step p99 ≤ 1.3 × bare-echo p99 (${fmt(step.p99)} ≤ ${fmt(1.3 * base.echo.p99, 1)} ms)`, ok: step.p99 <= 1.3 * base.echo.p99 });
+  if (step)
+    targets.push({
+      name: `questionnaire step p99 ≤ 1.3 × bare-echo p99 (${fmt(step.p99)} ≤ ${fmt(1.3 * base.echo.p99, 1)} ms)`,
+      ok: step.p99 <= 1.3 * base.echo.p99,
+    });
   if (rec) {
     targets.push(
-      { name: `record p99 ≤ 3 × baseline+upsert p99 (${fmt(rec.p99)} ≤ ${fmt(3 * base.upsert.p99, 1)} ms)`, ok: rec.p99 <= 3 * base.upsert.p99 },
-      { name: `record throughput ≥ 25 % of baseline+upsert (${fmt(rec.rps)} ≥ ${fmt(0.25 * base.upsert.rps)} req/s)`, ok: rec.rps >= 0.25 * base.upsert.rps },
+      {
+        name: `record p99 ≤ 3 × baseline+upsert p99 (${fmt(rec.p99)} ≤ ${fmt(3 * base.upsert.p99, 1)} ms)`,
+        ok: rec.p99 <= 3 * base.upsert.p99,
+      },
+      {
+        name: `record throughput ≥ 25 % of baseline+upsert (${fmt(rec.rps)} ≥ ${fmt(0.25 * base.upsert.rps)} req/s)`,
+        ok: rec.rps >= 0.25 * base.upsert.rps,
+      },
       { name: `bot CPU per record ≤ 1.5 ms (${fmt(rec.serverCpuMs, 2)} ms)`, ok: rec.serverCpuMs <= 1.5 },
       {
         name: 'no silent loss: every acknowledged record stored exactly once, 2xx = acknowledged',
@@ -514,7 +606,10 @@ async function benchBot(): Promise<boolean> {
     const peakRss = Math.max(...botRows.map((r) => r.peakRssKb ?? Infinity));
     const slowestStart = Math.max(...botRows.map((r) => r.startMs));
     targets.push(
-      { name: `peak RSS of the bot ≤ 200 MB (largest of the bot children: ${mb(peakRss)} MB)`, ok: peakRss <= 200 * 1024 },
+      {
+        name: `peak RSS of the bot ≤ 200 MB (largest of the bot children: ${mb(peakRss)} MB)`,
+        ok: peakRss <= 200 * 1024,
+      },
       {
         name: `start → healthy /healthz ≤ 2 s (slowest bot child: ${fmt(slowestStart)} ms; first start, empty compile cache: ${fmt(botRows[0]!.startMs)} ms)`,
         ok: slowestStart <= 2000,
@@ -545,13 +640,17 @@ async function main(): Promise<void> {
       if (mod.runRecordsQueryBench) {
         console.log('\n== records-query benchmark (bench/records-query.ts) ==');
         const result = await mod.runRecordsQueryBench();
-        console.log(mod.formatRecordsQueryBench ? mod.formatRecordsQueryBench(result as never) : JSON.stringify(result, null, 2));
+        console.log(
+          mod.formatRecordsQueryBench ? mod.formatRecordsQueryBench(result as never) : JSON.stringify(result, null, 2),
+        );
       } else console.log('bench/records-query.ts exports no runRecordsQueryBench: skipped');
     } else console.log('bench/records-query.ts not present: skipped');
   }
   if (all || flag('fanout')) {
     if (existsSync(path.join(__dirname, 'fanout.ts'))) {
-      const mod = (await import('./fanout.js')) as { runFanoutBench?: () => Promise<{ withinLimits?: boolean; duplicates?: number; missing?: number }> };
+      const mod = (await import('./fanout.js')) as {
+        runFanoutBench?: () => Promise<{ withinLimits?: boolean; duplicates?: number; missing?: number }>;
+      };
       if (mod.runFanoutBench) {
         console.log('\n== fan-out benchmark (bench/fanout.ts) ==');
         const r = await mod.runFanoutBench();

@@ -40,11 +40,20 @@ const total = counts.map((c) => c.total);
 const longest = counts.filter((c) => c.toAnswer === Math.max(...toAnswer));
 
 console.log(`Rule pack ${rulePack.metadata.version}: ${counts.length} practitioner cases`);
-console.log(`Questions to the answer: median ${median(toAnswer)}, max ${Math.max(...toAnswer)}, mean ${(toAnswer.reduce((a, b) => a + b, 0) / toAnswer.length).toFixed(1)}`);
+console.log(
+  `Questions to the answer: median ${median(toAnswer)}, max ${Math.max(...toAnswer)}, mean ${(toAnswer.reduce((a, b) => a + b, 0) / toAnswer.length).toFixed(1)}`,
+);
 console.log(`Questions in all (incl. tailoring after the answer): median ${median(total)}, max ${Math.max(...total)}`);
-console.log(`Longest to the answer (${Math.max(...toAnswer)}): ${longest.map((c) => c.name).slice(0, 5).join('; ')}`);
+console.log(
+  `Longest to the answer (${Math.max(...toAnswer)}): ${longest
+    .map((c) => c.name)
+    .slice(0, 5)
+    .join('; ')}`,
+);
 // Over every complete path of the pack, not just the cases (the walk only; no outcomes built).
-const decisionQuestions = rulePack.questions.filter((q) => (q as { phase?: string }).phase !== 'tailor').map((q) => q.id);
+const decisionQuestions = rulePack.questions
+  .filter((q) => (q as { phase?: string }).phase !== 'tailor')
+  .map((q) => q.id);
 let paths = 0;
 let longestPath = 0;
 for (const answers of completePaths(rulePack)) {

@@ -108,7 +108,9 @@ async function main(): Promise<void> {
     const azurite = await startAzurite(port, { location, cwd: root, onSpawn: supervise });
     connectionString = azurite.connectionString;
     storage = `Azurite on port ${port} (data in ${path.relative(root, location)}/)`;
-    say(`Azurite table service on http://127.0.0.1:${port}/devstoreaccount1 (data in ${path.relative(root, location)})`);
+    say(
+      `Azurite table service on http://127.0.0.1:${port}/devstoreaccount1 (data in ${path.relative(root, location)})`,
+    );
   }
   if (shuttingDown) return;
 
@@ -116,12 +118,16 @@ async function main(): Promise<void> {
   const wantedBotPort = Number(process.env.PORT ?? 3978);
   const botPort = await findFreePort(wantedBotPort);
   if (botPort !== wantedBotPort) say(`port ${wantedBotPort} is taken: the bot uses ${botPort}.`);
-  const bot = await startBot(botPort, { ...process.env, AZURE_STORAGE_CONNECTION_STRING: connectionString }, {
-    cwd: root,
-    entry: process.env.BOT_ENTRY ?? 'src/index.ts',
-    onSpawn: supervise,
-    formatLine: prettyLogLines(),
-  });
+  const bot = await startBot(
+    botPort,
+    { ...process.env, AZURE_STORAGE_CONNECTION_STRING: connectionString },
+    {
+      cwd: root,
+      entry: process.env.BOT_ENTRY ?? 'src/index.ts',
+      onSpawn: supervise,
+      formatLine: prettyLogLines(),
+    },
+  );
   say(`bot healthy at ${bot.healthUrl}`);
   if (shuttingDown) return;
 
@@ -134,10 +140,12 @@ async function main(): Promise<void> {
   });
 
   const line = '─'.repeat(64);
-  console.log(`\n${line}\n  Open the Teams Playground:  ${playground.url}\n` +
-    `  Bot endpoint:               ${bot.endpoint}\n` +
-    `  Storage:                    ${storage}\n` +
-    `  Ctrl-C (or kill -TERM ${process.pid}) stops everything.\n${line}\n`);
+  console.log(
+    `\n${line}\n  Open the Teams Playground:  ${playground.url}\n` +
+      `  Bot endpoint:               ${bot.endpoint}\n` +
+      `  Storage:                    ${storage}\n` +
+      `  Ctrl-C (or kill -TERM ${process.pid}) stops everything.\n${line}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -73,7 +73,10 @@ async function main(): Promise<void> {
   const problems = validatePackage({ manifest, files, schema: schema.schema, botDomain: env.BOT_DOMAIN?.trim() });
   const schemaNote = `official v${schema.version} schema ${path.relative(PROJECT_ROOT, schema.file)}`;
   if (problems.length) {
-    fail([`The Teams app manifest is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}; checked with the ${schemaNote}):`, formatProblems(problems)]);
+    fail([
+      `The Teams app manifest is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}; checked with the ${schemaNote}):`,
+      formatProblems(problems),
+    ]);
   }
 
   const outDir = path.resolve(PROJECT_ROOT, argValue('--out') ?? 'build');

@@ -40,7 +40,9 @@ function e2eFiles(): string[] {
     console.error(`REQUIRE_E2E=1 but no Chromium at ${chromiumPath}: install the Debian 'chromium' package.`);
     process.exit(1);
   }
-  console.log(`No Chromium at ${chromiumPath}: the browser e2e suite is left out (set REQUIRE_E2E=1 to make this an error).`);
+  console.log(
+    `No Chromium at ${chromiumPath}: the browser e2e suite is left out (set REQUIRE_E2E=1 to make this an error).`,
+  );
   return [];
 }
 
@@ -85,7 +87,12 @@ const isFeature = under('feature');
 const all =
   requested.length > 0
     ? requested
-    : [...testFilesUnder('test/unit'), ...testFilesUnder('test/feature'), ...testFilesUnder('test/integration'), ...e2eFiles()];
+    : [
+        ...testFilesUnder('test/unit'),
+        ...testFilesUnder('test/feature'),
+        ...testFilesUnder('test/integration'),
+        ...e2eFiles(),
+      ];
 if (all.length === 0) {
   console.error('No test files found.');
   process.exit(1);
@@ -102,7 +109,9 @@ const results = batches.map((b) => {
   const started = process.hrtime.bigint();
   const result = run(b.files, b.concurrency);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  timings.push(`${b.name}: ${result.passed} passed, ${result.failed} failed in ${seconds.toFixed(1)} s (${b.files.length} files)`);
+  timings.push(
+    `${b.name}: ${result.passed} passed, ${result.failed} failed in ${seconds.toFixed(1)} s (${b.files.length} files)`,
+  );
   return result;
 });
 const passed = results.reduce((n, r) => n + r.passed, 0);

@@ -31,7 +31,12 @@ import {
 import { BotFrameworkSender } from './reminders/botSender';
 import type { ProactiveSender } from './reminders/sender';
 import { cardComposer } from './bot/reminderComposer';
-import { createRetentionSystem, retentionSettingsFrom, type RetentionSettings, type RetentionSystem } from './retention';
+import {
+  createRetentionSystem,
+  retentionSettingsFrom,
+  type RetentionSettings,
+  type RetentionSystem,
+} from './retention';
 
 export interface App {
   config: Config;
@@ -54,8 +59,20 @@ export interface AppOptions {
   logger?: Logger;
   features?: readonly BotFeature[];
   now?: () => Date;
-  /** Reminder scheduler: `false` disables it (also REMINDERS_ENABLED=false); or override settings, the sender, the instance id. */
-  reminders?: false | { settings?: Partial<Omit<ReminderSettings, 'limits' | 'scheduler'>> & { limits?: Partial<ReminderSettings['limits']>; scheduler?: Partial<ReminderSettings['scheduler']> }; sender?: ProactiveSender; owner?: string };
+  /**
+   * Reminder scheduler: `false` disables it (also REMINDERS_ENABLED=false); or override settings, the sender, the
+   * instance id.
+   */
+  reminders?:
+    | false
+    | {
+        settings?: Partial<Omit<ReminderSettings, 'limits' | 'scheduler'>> & {
+          limits?: Partial<ReminderSettings['limits']>;
+          scheduler?: Partial<ReminderSettings['scheduler']>;
+        };
+        sender?: ProactiveSender;
+        owner?: string;
+      };
   /**
    * Stores to run on instead of Table storage (the feature tests pass in-memory ones). The tables
    * are then not created and the bot and the reminder scheduler never use the clients in `tables`;
@@ -63,7 +80,10 @@ export interface AppOptions {
    * schedule is off under NODE_ENV=test).
    */
   stores?: BotStores & SchedulingStores;
-  /** Retention purge: `false` disables the schedule (also RETENTION_PURGE_ENABLED=false); or override settings, the instance id. */
+  /**
+   * Retention purge: `false` disables the schedule (also RETENTION_PURGE_ENABLED=false); or override settings, the
+   * instance id.
+   */
   retention?: false | { settings?: Partial<RetentionSettings>; owner?: string };
 }
 
@@ -95,7 +115,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     scheduler: { ...envSettings.scheduler, ...reminderOptions?.settings?.scheduler },
   };
   const reminders = createReminderSystem({
-    scheduling: injected ?? (await tableSchedulingStores(config.AZURE_STORAGE_CONNECTION_STRING, tables, reminderSettings, logger)),
+    scheduling:
+      injected ??
+      (await tableSchedulingStores(config.AZURE_STORAGE_CONNECTION_STRING, tables, reminderSettings, logger)),
     reminders: stores.reminders,
     conversations: stores.conversations,
     decisions: stores.decisions,
@@ -106,7 +128,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     owner: reminderOptions?.owner,
     settings: reminderSettings,
   });
-  // Like reminders: off by default under NODE_ENV=test (tests opt in), on otherwise; RETENTION_PURGE_ENABLED overrides both.
+  // Like reminders: off by default under NODE_ENV=test (tests opt in), on otherwise; RETENTION_PURGE_ENABLED overrides
+  // both.
   const retentionEnv = retentionSettingsFrom(config);
   const retentionOptions = options.retention === false ? undefined : options.retention;
   const retention = createRetentionSystem({

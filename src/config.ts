@@ -15,7 +15,12 @@ const csv = (item: z.ZodType<string, string>) =>
   z
     .string()
     .optional()
-    .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      (s ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(item));
 
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -27,7 +32,8 @@ export const DEV_STORAGE_CONNECTION_STRING = 'UseDevelopmentStorage=true';
  * machine, so a production deployment using them would hold records under a key anyone knows.
  */
 export const EMULATOR_ACCOUNT_NAME = 'devstoreaccount1';
-export const EMULATOR_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const EMULATOR_ACCOUNT_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 /** Signs links and card state outside production when SIGNING_SECRET is unset; refused in production. */
 export const DEVELOPMENT_SIGNING_SECRET = 'local-development-signing-secret-not-for-production-use';
@@ -62,7 +68,12 @@ const tenantMember = z.string().transform((entry, ctx): TenantMember => {
 const tenantMembers = z
   .string()
   .optional()
-  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(tenantMember));
 
 /** `key=value;…` pairs of a storage connection string, keys lower-cased. */
@@ -82,10 +93,13 @@ export function developmentStorageProblem(s: string): string | undefined {
     return 'must name a real storage account when NODE_ENV=production (not UseDevelopmentStorage=true)';
   if (parts.get('accountname')?.toLowerCase() === EMULATOR_ACCOUNT_NAME)
     return `must name a real storage account when NODE_ENV=production (not the emulator's ${EMULATOR_ACCOUNT_NAME})`;
-  if (parts.get('accountkey') === EMULATOR_ACCOUNT_KEY) return "must not use the storage emulator's well-known account key when NODE_ENV=production";
-  if (parts.get('defaultendpointsprotocol')?.toLowerCase() === 'http') return 'must use https when NODE_ENV=production (DefaultEndpointsProtocol=http)';
+  if (parts.get('accountkey') === EMULATOR_ACCOUNT_KEY)
+    return "must not use the storage emulator's well-known account key when NODE_ENV=production";
+  if (parts.get('defaultendpointsprotocol')?.toLowerCase() === 'http')
+    return 'must use https when NODE_ENV=production (DefaultEndpointsProtocol=http)';
   for (const [key, value] of parts) {
-    if (key.endsWith('endpoint') && /^http:/i.test(value)) return 'must use https:// endpoints when NODE_ENV=production';
+    if (key.endsWith('endpoint') && /^http:/i.test(value))
+      return 'must use https:// endpoints when NODE_ENV=production';
   }
   return undefined;
 }
@@ -106,7 +120,8 @@ const EnvSchema = z
       .min(1)
       .default(DEV_STORAGE_CONNECTION_STRING)
       .refine((s) => s === DEV_STORAGE_CONNECTION_STRING || /(^|;)(TableEndpoint|AccountName)=/i.test(s), {
-        message: 'must be an Azure Storage connection string (with AccountName=… or TableEndpoint=…) or UseDevelopmentStorage=true',
+        message:
+          'must be an Azure Storage connection string (with AccountName=… or TableEndpoint=…) or UseDevelopmentStorage=true',
       }),
     /** Tenants whose activities are served; empty = any tenant (only allowed outside production). */
     ALLOWED_TENANT_IDS: csv(guid.or(z.literal('*'))),
@@ -130,33 +145,60 @@ const EnvSchema = z
     SIGNING_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
     RETENTION_DAYS: z.coerce.number().int().min(30).max(36_500).default(2_557),
     /** How long after a share without consent before reminding that the subject has not been told. */
-    FOLLOW_UP_REMINDER_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
+    FOLLOW_UP_REMINDER_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(72),
     /**
      * OpenID metadata document listing the keys that sign the Bot Framework channel's tokens.
      * Unset = the public cloud's (login.botframework.com). Only for a cloud whose channel publishes
      * its keys elsewhere, or for tests with a local stand-in; must be https:// in production.
      */
-    BOT_OPENID_METADATA_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+    BOT_OPENID_METADATA_URL: z.preprocess(
+      emptyAsUndefined,
+      z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
     // In production every request must be authenticated, so the app credentials are mandatory.
-    if (!env.MICROSOFT_APP_ID) ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_ID'], message: 'is required when NODE_ENV=production' });
+    if (!env.MICROSOFT_APP_ID)
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_ID'], message: 'is required when NODE_ENV=production' });
     if (!env.MICROSOFT_APP_PASSWORD && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI')
-      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'is required when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MICROSOFT_APP_PASSWORD'],
+        message: 'is required when NODE_ENV=production',
+      });
     if (env.ALLOWED_TENANT_IDS.length === 0)
-      ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: "is required when NODE_ENV=production (list tenant ids, or '*' to allow any)" });
-    if (!env.SIGNING_SECRET) ctx.addIssue({ code: 'custom', path: ['SIGNING_SECRET'], message: 'is required when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALLOWED_TENANT_IDS'],
+        message: "is required when NODE_ENV=production (list tenant ids, or '*' to allow any)",
+      });
+    if (!env.SIGNING_SECRET)
+      ctx.addIssue({ code: 'custom', path: ['SIGNING_SECRET'], message: 'is required when NODE_ENV=production' });
     // The emulator's account and key are published, and http would carry the key's signatures and
     // every record in clear: neither belongs in production.
     const storageProblem = developmentStorageProblem(env.AZURE_STORAGE_CONNECTION_STRING);
-    if (storageProblem) ctx.addIssue({ code: 'custom', path: ['AZURE_STORAGE_CONNECTION_STRING'], message: storageProblem });
+    if (storageProblem)
+      ctx.addIssue({ code: 'custom', path: ['AZURE_STORAGE_CONNECTION_STRING'], message: storageProblem });
     // The development secret is in this repository, so anyone could sign links and card state with it.
     if (env.SIGNING_SECRET === DEVELOPMENT_SIGNING_SECRET)
-      ctx.addIssue({ code: 'custom', path: ['SIGNING_SECRET'], message: 'must not be the development secret from the repository when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SIGNING_SECRET'],
+        message: 'must not be the development secret from the repository when NODE_ENV=production',
+      });
     // Signing keys fetched over plain http could be swapped in transit, and then any token would pass.
     if (env.BOT_OPENID_METADATA_URL && !/^https:\/\//i.test(env.BOT_OPENID_METADATA_URL))
-      ctx.addIssue({ code: 'custom', path: ['BOT_OPENID_METADATA_URL'], message: 'must be an https:// URL when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOT_OPENID_METADATA_URL'],
+        message: 'must be an https:// URL when NODE_ENV=production',
+      });
   })
   .superRefine((env, ctx) => {
     // A configured manager or admin of a tenant the bot does not serve is a typo, or a grant to the wrong organisation.
@@ -169,7 +211,11 @@ const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.MICROSOFT_APP_TYPE === 'SingleTenant' && env.MICROSOFT_APP_ID && !env.MICROSOFT_APP_TENANT_ID)
-      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: 'is required when MICROSOFT_APP_TYPE=SingleTenant' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MICROSOFT_APP_TENANT_ID'],
+        message: 'is required when MICROSOFT_APP_TYPE=SingleTenant',
+      });
   });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const app = await createApp(config, { logger });
   const port = await app.listen();
-  logger.info({ event: 'server.listening', port, authenticated: Boolean(config.MICROSOFT_APP_ID) }, `bot listening on port ${port}`);
+  logger.info(
+    { event: 'server.listening', port, authenticated: Boolean(config.MICROSOFT_APP_ID) },
+    `bot listening on port ${port}`,
+  );
 
   const shutdown = (signal: string) => {
     logger.info({ event: 'server.stopping', signal }, 'stopping');

@@ -30,7 +30,8 @@ function roundedRect(x0: number, y0: number, x1: number, y1: number, r: number):
 }
 
 function triangle(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): Shape {
-  const sign = (px: number, py: number, qx: number, qy: number, rx: number, ry: number) => (px - rx) * (qy - ry) - (qx - rx) * (py - ry);
+  const sign = (px: number, py: number, qx: number, qy: number, rx: number, ry: number) =>
+    (px - rx) * (qy - ry) - (qx - rx) * (py - ry);
   return (x, y) => {
     const d1 = sign(x, y, ax, ay, bx, by);
     const d2 = sign(x, y, bx, by, cx, cy);

@@ -45,7 +45,8 @@ export type Manifest = Record<string, unknown>;
 
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A DNS host name: labels of letters, digits and hyphens; a leading `*.` wildcard label is allowed in validDomains. */
-const HOSTNAME_RE = /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const HOSTNAME_RE =
+  /^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 const PLACEHOLDER_RE = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -176,7 +177,11 @@ export function renderManifest(
     }
     return { manifest: manifest as Manifest, text, problems: [] };
   } catch (err) {
-    return { problems: [{ path: '$', message: `the manifest is not valid JSON after substitution: ${(err as Error).message}` }] };
+    return {
+      problems: [
+        { path: '$', message: `the manifest is not valid JSON after substitution: ${(err as Error).message}` },
+      ],
+    };
   }
 }
 
@@ -200,7 +205,9 @@ export function officialSchemaDir(): string {
   try {
     pkgJson = require.resolve(`${APP_MANIFEST_PACKAGE}/package.json`, { paths: [PROJECT_ROOT] });
   } catch {
-    throw new Error(`${APP_MANIFEST_PACKAGE} is not installed; it ships Microsoft's Teams manifest schemas (run npm ci)`);
+    throw new Error(
+      `${APP_MANIFEST_PACKAGE} is not installed; it ships Microsoft's Teams manifest schemas (run npm ci)`,
+    );
   }
   return path.join(path.dirname(pkgJson), 'build', 'json-schemas', 'teams');
 }
@@ -225,13 +232,22 @@ export function loadManifestSchema(version: string = MANIFEST_VERSION): LoadedSc
   const file = officialSchemaPath(version);
   if (!existsSync(file)) {
     const dir = officialSchemaDir();
-    const have = existsSync(dir) ? readdirSync(dir).filter((d) => /^v\d/.test(d)).sort().join(', ') : 'none';
-    throw new Error(`${APP_MANIFEST_PACKAGE} has no Teams manifest schema for v${version} (expected ${file}; it has: ${have})`);
+    const have = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((d) => /^v\d/.test(d))
+          .sort()
+          .join(', ')
+      : 'none';
+    throw new Error(
+      `${APP_MANIFEST_PACKAGE} has no Teams manifest schema for v${version} (expected ${file}; it has: ${have})`,
+    );
   }
   const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const constVersion = asRecord(asRecord(schema.properties).manifestVersion).const;
   if (constVersion !== version) {
-    throw new Error(`${file} is not the v${version} manifest schema (its manifestVersion is ${JSON.stringify(constVersion)})`);
+    throw new Error(
+      `${file} is not the v${version} manifest schema (its manifestVersion is ${JSON.stringify(constVersion)})`,
+    );
   }
   return { schema, version, file };
 }
@@ -245,7 +261,9 @@ export function jsonPointerToPath(pointer: string): string {
       .split('/')
       .slice(1)
       .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`))
+      .map((seg) =>
+        /^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`,
+      )
       .join('')
   );
 }
@@ -323,10 +341,14 @@ export function validateTeamsRules(manifest: Manifest): Problem[] {
   const problems: Problem[] = [];
 
   const leftovers = JSON.stringify(manifest).match(/\$\{\{[^}]*\}\}/g);
-  if (leftovers) problems.push({ path: '$', message: `has unsubstituted placeholders: ${[...new Set(leftovers)].join(', ')}` });
+  if (leftovers)
+    problems.push({ path: '$', message: `has unsubstituted placeholders: ${[...new Set(leftovers)].join(', ')}` });
 
   if (manifest.manifestVersion !== MANIFEST_VERSION) {
-    problems.push({ path: '$.manifestVersion', message: `must be "${MANIFEST_VERSION}" (the schema version this project validates against)` });
+    problems.push({
+      path: '$.manifestVersion',
+      message: `must be "${MANIFEST_VERSION}" (the schema version this project validates against)`,
+    });
   }
   const schemaUrl = str(manifest.$schema);
   if (schemaUrl && schemaUrlVersion(schemaUrl) !== MANIFEST_VERSION) {
@@ -336,7 +358,8 @@ export function validateTeamsRules(manifest: Manifest): Problem[] {
     });
   }
   if (!isGuid(manifest.id)) problems.push({ path: '$.id', message: 'must be a GUID (the Teams app id)' });
-  if (!SEMVER_RE.test(str(manifest.version) ?? '')) problems.push({ path: '$.version', message: 'must be a version like 1.2.3' });
+  if (!SEMVER_RE.test(str(manifest.version) ?? ''))
+    problems.push({ path: '$.version', message: 'must be a version like 1.2.3' });
 
   const name = asRecord(manifest.name);
   tooLong(problems, '$.name.short', name.short, LIMITS.nameShort);
@@ -361,26 +384,34 @@ export function validateTeamsRules(manifest: Manifest): Problem[] {
   bots.forEach((botValue, b) => {
     const bot = asRecord(botValue);
     const at = `$.bots[${b}]`;
-    if (!isGuid(bot.botId)) problems.push({ path: `${at}.botId`, message: 'must be a GUID (the Microsoft App ID of the bot)' });
+    if (!isGuid(bot.botId))
+      problems.push({ path: `${at}.botId`, message: 'must be a GUID (the Microsoft App ID of the bot)' });
     const scopes = asArray(bot.scopes).map(String);
     for (const need of REQUIRED_BOT_SCOPES) {
       if (!scopes.includes(need)) problems.push({ path: `${at}.scopes`, message: `is missing the "${need}" scope` });
     }
     if (bot.supportsFiles !== true) {
-      problems.push({ path: `${at}.supportsFiles`, message: 'must be true (CSV export sends a file in personal chat)' });
+      problems.push({
+        path: `${at}.supportsFiles`,
+        message: 'must be true (CSV export sends a file in personal chat)',
+      });
     }
     const covered = new Set<string>();
     asArray(bot.commandLists).forEach((listValue, l) => {
       const list = asRecord(listValue);
       const lat = `${at}.commandLists[${l}]`;
       for (const s of asArray(list.scopes).map(String)) {
-        if (!scopes.includes(s)) problems.push({ path: `${lat}.scopes`, message: `names "${s}", which is not one of the bot's scopes` });
+        if (!scopes.includes(s))
+          problems.push({ path: `${lat}.scopes`, message: `names "${s}", which is not one of the bot's scopes` });
         if (covered.has(s)) problems.push({ path: `${lat}.scopes`, message: `"${s}" already has a command list` });
         covered.add(s);
       }
       const commands = asArray(list.commands);
       if (commands.length > LIMITS.commandsPerList) {
-        problems.push({ path: `${lat}.commands`, message: `has ${commands.length} commands; Teams shows at most ${LIMITS.commandsPerList}` });
+        problems.push({
+          path: `${lat}.commands`,
+          message: `has ${commands.length} commands; Teams shows at most ${LIMITS.commandsPerList}`,
+        });
       }
       const titles = new Set<string>();
       commands.forEach((cmdValue, c) => {
@@ -399,7 +430,8 @@ export function validateTeamsRules(manifest: Manifest): Problem[] {
       });
     });
     for (const s of scopes) {
-      if (!covered.has(s)) problems.push({ path: `${at}.commandLists`, message: `has no command list for the "${s}" scope` });
+      if (!covered.has(s))
+        problems.push({ path: `${at}.commandLists`, message: `has no command list for the "${s}" scope` });
     }
   });
 
@@ -407,10 +439,14 @@ export function validateTeamsRules(manifest: Manifest): Problem[] {
   domains.forEach((d, i) => {
     const at = `$.validDomains[${i}]`;
     const s = str(d) ?? '';
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) problems.push({ path: at, message: `must be a host name without a scheme (got ${JSON.stringify(s)})` });
-    else if (/:\d*$/.test(s) || /:\d+\//.test(s)) problems.push({ path: at, message: `must not include a port (got ${JSON.stringify(s)})` });
-    else if (/[/?#]/.test(s)) problems.push({ path: at, message: `must not include a path (got ${JSON.stringify(s)})` });
-    else if (!isHostname(s)) problems.push({ path: at, message: `is not a valid host name (got ${JSON.stringify(s)})` });
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s))
+      problems.push({ path: at, message: `must be a host name without a scheme (got ${JSON.stringify(s)})` });
+    else if (/:\d*$/.test(s) || /:\d+\//.test(s))
+      problems.push({ path: at, message: `must not include a port (got ${JSON.stringify(s)})` });
+    else if (/[/?#]/.test(s))
+      problems.push({ path: at, message: `must not include a path (got ${JSON.stringify(s)})` });
+    else if (!isHostname(s))
+      problems.push({ path: at, message: `is not a valid host name (got ${JSON.stringify(s)})` });
   });
   return problems;
 }
@@ -441,7 +477,10 @@ export function validateIcon(kind: IconKind, bytes: Buffer | undefined, label: s
   const size = ICON_SIZES[kind];
   const problems: Problem[] = [];
   if (png.width !== size || png.height !== size) {
-    problems.push({ path: label, message: `is ${png.width}×${png.height}; the ${kind} icon must be exactly ${size}×${size} pixels` });
+    problems.push({
+      path: label,
+      message: `is ${png.width}×${png.height}; the ${kind} icon must be exactly ${size}×${size} pixels`,
+    });
   }
   if (kind === 'outline') {
     let coloured = 0;
@@ -461,7 +500,10 @@ export function validateIcon(kind: IconKind, bytes: Buffer | undefined, label: s
       }
     }
     if (coloured) {
-      problems.push({ path: label, message: `must be white on transparent only: ${coloured} pixel(s) have colour, first at ${first}` });
+      problems.push({
+        path: label,
+        message: `must be white on transparent only: ${coloured} pixel(s) have colour, first at ${first}`,
+      });
     }
     if (!opaqueWhite) problems.push({ path: label, message: 'has no white pixels, so it would be invisible' });
   } else {
@@ -506,7 +548,10 @@ export function validatePackage({ manifest, files, schema, botDomain }: PackageI
 }
 
 /** Zip with manifest.json and the two icons at the root, nothing else. */
-export async function buildZip(manifest: Manifest, files: Readonly<Record<string, Buffer | undefined>>): Promise<Buffer> {
+export async function buildZip(
+  manifest: Manifest,
+  files: Readonly<Record<string, Buffer | undefined>>,
+): Promise<Buffer> {
   // A fixed date keeps the zip byte-for-byte reproducible for the same inputs.
   const date = new Date(Date.UTC(2020, 0, 1));
   const zip = new JSZip();
@@ -534,9 +579,13 @@ export function parseEnvFile(text: string): Record<string, string> {
     if (!line || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
     if (eq <= 0) continue;
-    const key = line.slice(0, eq).trim().replace(/^export\s+/, '');
+    const key = line
+      .slice(0, eq)
+      .trim()
+      .replace(/^export\s+/, '');
     let value = line.slice(eq + 1).trim();
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = value.slice(1, -1);
+    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))
+      value = value.slice(1, -1);
     out[key] = value;
   }
   return out;

@@ -178,11 +178,16 @@ export function startProcess(opts: StartOptions): ManagedProcess {
       return new Promise((resolve, reject) => {
         const watcher = { pattern, resolve: (m: RegExpMatchArray) => finish(() => resolve(m)) };
         const timer = setTimeout(
-          () => finish(() => reject(new Error(`${opts.name}: no output matching ${pattern} within ${timeoutMs} ms\n${proc.tail()}`))),
+          () =>
+            finish(() =>
+              reject(new Error(`${opts.name}: no output matching ${pattern} within ${timeoutMs} ms\n${proc.tail()}`)),
+            ),
           timeoutMs,
         );
         void exited.then((info) =>
-          finish(() => reject(new Error(`${opts.name} exited (${describeExit(info)}) before printing ${pattern}\n${proc.tail()}`))),
+          finish(() =>
+            reject(new Error(`${opts.name} exited (${describeExit(info)}) before printing ${pattern}\n${proc.tail()}`)),
+          ),
         );
         let done = false;
         function finish(fn: () => void) {
@@ -279,11 +284,15 @@ async function poll(what: string, check: () => Promise<boolean>, opts: WaitOptio
   for (;;) {
     if (opts.proc && !opts.proc.isRunning()) {
       const info = await opts.proc.exited;
-      throw new Error(`${opts.proc.name} exited (${describeExit(info)}) while waiting for ${what}:\n${opts.proc.tail()}`);
+      throw new Error(
+        `${opts.proc.name} exited (${describeExit(info)}) while waiting for ${what}:\n${opts.proc.tail()}`,
+      );
     }
     if (await check()) return;
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${opts.proc ? `:\n${opts.proc.tail()}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${opts.proc ? `:\n${opts.proc.tail()}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -359,7 +368,10 @@ export interface ServiceOptions {
 }
 
 /** Azurite's table service on 127.0.0.1:port: on disk under `location` (stopped with SIGINT), or in memory. */
-export async function startAzurite(port: number, opts: ServiceOptions & { location?: string; timeoutMs?: number } = {}) {
+export async function startAzurite(
+  port: number,
+  opts: ServiceOptions & { location?: string; timeoutMs?: number } = {},
+) {
   const proc = startProcess({
     name: opts.name ?? 'azurite',
     command: process.execPath,
@@ -425,7 +437,12 @@ export async function startBot(
 export async function startPlayground(
   port: number,
   endpoint: string,
-  opts: ServiceOptions & { logFile: string; conversationId?: string; timeoutMs?: number; extraArgs?: readonly string[] },
+  opts: ServiceOptions & {
+    logFile: string;
+    conversationId?: string;
+    timeoutMs?: number;
+    extraArgs?: readonly string[];
+  },
 ) {
   const proc = startProcess({
     name: opts.name ?? 'playground',

@@ -7,7 +7,13 @@
  * whose `reply` is the one way a card or message is sent. Features never see an activity from a
  * tenant that is not allowed or from a user without an Entra identity.
  */
-import { TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type InvokeResponse } from 'botbuilder';
+import {
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type InvokeResponse,
+} from 'botbuilder';
 import { z } from 'zod';
 import { isTenantAllowed, readActivity, type ActivityFacts, type Identity } from './identity';
 import { commandTextOf } from './userText';
@@ -16,7 +22,15 @@ import { welcomeCard } from './features/welcome';
 import { captureConversation, forgetConversation, includesBot } from './features/reminders/capture';
 import { messageCard } from './kit/messageCard';
 import { errorFields, type LoggedError } from '../logger';
-import { commandMatcher, type BotFeature, type BotServices, type CardAction, type CardActionResult, type MessageCommand, type Turn } from './features/types';
+import {
+  commandMatcher,
+  type BotFeature,
+  type BotServices,
+  type CardAction,
+  type CardActionResult,
+  type MessageCommand,
+  type Turn,
+} from './features/types';
 
 const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
 const NOT_AVAILABLE = 'This bot is not available to your organisation.';
@@ -40,7 +54,9 @@ const InvokeValueSchema = z.object({
 
 /** A card or a message as an outgoing activity (the one way the bot sends either). */
 async function send(ctx: TurnContext, result: CardActionResult): Promise<string | undefined> {
-  const sent = await ctx.sendActivity('card' in result ? { attachments: [adaptiveAttachment(result.card)] } : result.message);
+  const sent = await ctx.sendActivity(
+    'card' in result ? { attachments: [adaptiveAttachment(result.card)] } : result.message,
+  );
   return sent?.id;
 }
 
@@ -82,11 +98,13 @@ export class CanShareBot extends TeamsActivityHandler {
       await next();
     });
     this.onMembersAdded(async (ctx, next) => {
-      if (includesBot(ctx, ctx.activity.membersAdded)) await captureConversation(this.services, ctx, this.factsOf(ctx).tenantId, true);
+      if (includesBot(ctx, ctx.activity.membersAdded))
+        await captureConversation(this.services, ctx, this.factsOf(ctx).tenantId, true);
       await next();
     });
     this.onMembersRemoved(async (ctx, next) => {
-      if (includesBot(ctx, ctx.activity.membersRemoved)) await forgetConversation(this.services, ctx, this.factsOf(ctx).tenantId, 'bot_removed');
+      if (includesBot(ctx, ctx.activity.membersRemoved))
+        await forgetConversation(this.services, ctx, this.factsOf(ctx).tenantId, 'bot_removed');
       await next();
     });
   }
@@ -99,7 +117,10 @@ export class CanShareBot extends TeamsActivityHandler {
   protected override async onTurnActivity(ctx: TurnContext): Promise<void> {
     const facts = readActivity(ctx.activity);
     if (!isTenantAllowed(this.services.config.ALLOWED_TENANT_IDS, facts.tenantId)) {
-      this.services.logger.warn({ event: 'tenant.refused', tenantId: facts.tenantId ?? null, type: ctx.activity.type }, 'activity from a tenant that is not allowed');
+      this.services.logger.warn(
+        { event: 'tenant.refused', tenantId: facts.tenantId ?? null, type: ctx.activity.type },
+        'activity from a tenant that is not allowed',
+      );
       await this.refuseTenant(ctx);
       return;
     }
@@ -112,7 +133,9 @@ export class CanShareBot extends TeamsActivityHandler {
       await send(ctx, { message: NOT_AVAILABLE });
     } else if (ctx.activity.type === 'invoke') {
       const refusal: InvokeResponse =
-        ctx.activity.name === 'adaptiveCard/action' ? { status: 200, body: invokeResponseFor({ message: NOT_AVAILABLE }) } : { status: 403 };
+        ctx.activity.name === 'adaptiveCard/action'
+          ? { status: 200, body: invokeResponseFor({ message: NOT_AVAILABLE }) }
+          : { status: 403 };
       await ctx.sendActivity({ type: 'invokeResponse', value: refusal });
     }
   }
@@ -165,16 +188,26 @@ export class CanShareBot extends TeamsActivityHandler {
     // Never echo the text back into logs: it may contain personal data.
     this.services.logger.info({ event: 'message.unknown_command', length: text.length }, 'unrecognised message');
     await turn.reply({
-      card: messageCard('I did not recognise that', 'Type **start** to ask "can I share?", or **help** to see everything I can do.'),
+      card: messageCard(
+        'I did not recognise that',
+        'Type **start** to ask "can I share?", or **help** to see everything I can do.',
+      ),
     });
   }
 
-  private async runAction(turn: Turn, verb: string, data: Record<string, unknown>, path: 'invoke' | 'fallback'): Promise<CardActionResult> {
+  private async runAction(
+    turn: Turn,
+    verb: string,
+    data: Record<string, unknown>,
+    path: 'invoke' | 'fallback',
+  ): Promise<CardActionResult> {
     const action = this.actions.get(verb);
     if (!action) {
       // The verb came from card data (user input): its length only, never the text.
       this.services.logger.warn({ event: 'card.unknown_verb', length: verb.length }, 'unknown card action');
-      return { message: 'That button is not recognised — it may be from an older card. Type "help" to see what I can do.' };
+      return {
+        message: 'That button is not recognised — it may be from an older card. Type "help" to see what I can do.',
+      };
     }
     const refusal = privacyRefusal(action, turn, path);
     if (refusal) return refusal;
@@ -194,19 +227,31 @@ export class CanShareBot extends TeamsActivityHandler {
     return super.onInvokeActivity(ctx);
   }
 
-  protected override async onAdaptiveCardInvoke(ctx: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+  protected override async onAdaptiveCardInvoke(
+    ctx: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const parsed = InvokeValueSchema.safeParse(invokeValue);
     if (!parsed.success) return BAD_INVOKE;
     const { turn, problem } = this.turnFor(ctx);
     if (!turn) return invokeResponseFor({ message: problem ?? UNKNOWN_USER });
     try {
-      return invokeResponseFor(await this.runAction(turn, parsed.data.action.verb, parsed.data.action.data ?? {}, 'invoke'));
+      return invokeResponseFor(
+        await this.runAction(turn, parsed.data.action.verb, parsed.data.action.data ?? {}, 'invoke'),
+      );
     } catch (err) {
-      this.services.logger.error({ event: 'card.action_failed', verb: parsed.data.action.verb, err: errorSummary(err) }, 'card action failed');
+      this.services.logger.error(
+        { event: 'card.action_failed', verb: parsed.data.action.verb, err: errorSummary(err) },
+        'card action failed',
+      );
       return invokeResponseFor({
-        card: messageCard('Something went wrong', 'Sorry — that did not work, and nothing was recorded. Please try again, or type "start" to begin again.', {
-          style: 'attention',
-        }),
+        card: messageCard(
+          'Something went wrong',
+          'Sorry — that did not work, and nothing was recorded. Please try again, or type "start" to begin again.',
+          {
+            style: 'attention',
+          },
+        ),
       });
     }
   }

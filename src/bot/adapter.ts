@@ -3,7 +3,14 @@
  * valid Bot Framework token; without one (local development only — config refuses it in
  * production) requests are accepted unauthenticated.
  */
-import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type TurnContext } from 'botbuilder';
+import {
+  CallerIdConstants,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  StatusCodes,
+  type Activity,
+  type TurnContext,
+} from 'botbuilder';
 // botbuilder's own dependency (pinned to the same version); it does not re-export these.
 import { AuthenticationConstants, AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../config';
@@ -54,10 +61,15 @@ class ChannelAuthentication extends ConfigurationBotFrameworkAuthentication {
       return await super.authenticateRequest(activity, authHeader);
     } catch (err) {
       const refused =
-        err instanceof Error && JWT_ERROR_NAMES.has(err.name) ? new AuthenticationError(`Unauthorized. ${err.message}`, StatusCodes.UNAUTHORIZED) : err;
+        err instanceof Error && JWT_ERROR_NAMES.has(err.name)
+          ? new AuthenticationError(`Unauthorized. ${err.message}`, StatusCodes.UNAUTHORIZED)
+          : err;
       if (refused instanceof AuthenticationError) {
         // The reason's text can quote the token's claims (attacker-chosen): log its class only.
-        this.logger.warn({ event: 'auth.refused', reason: errorFields(err).type, channelId: activity.channelId }, 'request refused: invalid or missing token');
+        this.logger.warn(
+          { event: 'auth.refused', reason: errorFields(err).type, channelId: activity.channelId },
+          'request refused: invalid or missing token',
+        );
       }
       throw refused;
     }
@@ -65,20 +77,31 @@ class ChannelAuthentication extends ConfigurationBotFrameworkAuthentication {
 }
 
 export function createAdapter(config: Config, logger: Logger): CloudAdapter {
-  const auth = new ChannelAuthentication({
-    MicrosoftAppId: config.MICROSOFT_APP_ID,
-    MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD,
-    MicrosoftAppType: config.MICROSOFT_APP_TYPE,
-    MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID,
-    ...openIdOverride(config.BOT_OPENID_METADATA_URL),
-  }, logger);
+  const auth = new ChannelAuthentication(
+    {
+      MicrosoftAppId: config.MICROSOFT_APP_ID,
+      MicrosoftAppPassword: config.MICROSOFT_APP_PASSWORD,
+      MicrosoftAppType: config.MICROSOFT_APP_TYPE,
+      MicrosoftAppTenantId: config.MICROSOFT_APP_TENANT_ID,
+      ...openIdOverride(config.BOT_OPENID_METADATA_URL),
+    },
+    logger,
+  );
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ event: 'turn.error', activityType: context.activity.type, err: errorSummary(error) }, 'unhandled turn error');
+    logger.error(
+      { event: 'turn.error', activityType: context.activity.type, err: errorSummary(error) },
+      'unhandled turn error',
+    );
     try {
-      await context.sendActivity('Sorry — something went wrong on my side, and nothing was recorded. Please try again.');
+      await context.sendActivity(
+        'Sorry — something went wrong on my side, and nothing was recorded. Please try again.',
+      );
     } catch (sendError) {
-      logger.error({ event: 'turn.error_reply_failed', err: errorSummary(sendError) }, 'could not send the error reply');
+      logger.error(
+        { event: 'turn.error_reply_failed', err: errorSummary(sendError) },
+        'could not send the error reply',
+      );
     }
   };
   return adapter;

@@ -63,10 +63,24 @@ function phoneForm(form: string): string {
 }
 
 const NUMBER_WORDS = new Map([
-  ['zero', '0'], ['nought', '0'], ['oh', 'o'], ['one', '1'], ['two', '2'], ['three', '3'], ['four', '4'],
-  ['five', '5'], ['six', '6'], ['seven', '7'], ['eight', '8'], ['nine', '9'],
+  ['zero', '0'],
+  ['nought', '0'],
+  ['oh', 'o'],
+  ['one', '1'],
+  ['two', '2'],
+  ['three', '3'],
+  ['four', '4'],
+  ['five', '5'],
+  ['six', '6'],
+  ['seven', '7'],
+  ['eight', '8'],
+  ['nine', '9'],
 ]);
-const REPEATS = new Map([['double', 2], ['treble', 3], ['triple', 3]]);
+const REPEATS = new Map([
+  ['double', 2],
+  ['treble', 3],
+  ['triple', 3],
+]);
 
 /**
  * Spoken digits as digits, word by word (one pass): "zero seven seven" → "0 7 7", "double oh" →
@@ -87,7 +101,8 @@ function readNumberWords(form: string): string {
     }
     const times = REPEATS.get(word);
     const next = words[k + 1];
-    const nextDigit = next === undefined ? undefined : (NUMBER_WORDS.get(next) ?? (/^[0-9o]$/.test(next) ? next : undefined));
+    const nextDigit =
+      next === undefined ? undefined : (NUMBER_WORDS.get(next) ?? (/^[0-9o]$/.test(next) ? next : undefined));
     if (times !== undefined && nextDigit !== undefined) {
       out.push(nextDigit.repeat(times));
       k++;
@@ -164,8 +179,34 @@ function joinSpacedCharacters(form: string): string {
 
 /** Domain suffixes that a spelled-out "at" must end in (not English words: "at home. It was…" stays prose). */
 const WELL_KNOWN_SUFFIXES = new Set([
-  'com', 'net', 'org', 'uk', 'gov', 'nhs', 'ac', 'sch', 'edu', 'mil', 'int', 'info', 'biz', 'io', 'eu', 'ie', 'scot', 'wales',
-  'cymru', 'london', 'police', 'email', 'mail', 'online', 'app', 'dev', 'cloud', 'co',
+  'com',
+  'net',
+  'org',
+  'uk',
+  'gov',
+  'nhs',
+  'ac',
+  'sch',
+  'edu',
+  'mil',
+  'int',
+  'info',
+  'biz',
+  'io',
+  'eu',
+  'ie',
+  'scot',
+  'wales',
+  'cymru',
+  'london',
+  'police',
+  'email',
+  'mail',
+  'online',
+  'app',
+  'dev',
+  'cloud',
+  'co',
 ]);
 
 const LOCAL_CHAR = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]$/u;
@@ -269,7 +310,9 @@ function hasPhoneNumber(s: string): boolean {
         if (endRun()) return true;
         afterLetters = !digits;
       } else {
-        const tooLong = separatorCount > MAX_SEPARATOR_RUN || (separatorCount > 1 && [...separators].some((c) => LONE_SEPARATORS.has(c)));
+        const tooLong =
+          separatorCount > MAX_SEPARATOR_RUN ||
+          (separatorCount > 1 && [...separators].some((c) => LONE_SEPARATORS.has(c)));
         if (run.length > 0 && tooLong && endRun()) return true;
         if (run.length === 0) {
           group.before = '';
@@ -307,7 +350,8 @@ function hasPhoneNumber(s: string): boolean {
 /** A run of digits as a group; a word of letter o's on its own as zeros; anything else ends a number. */
 function groupOf(token: string, before: string, wholeWord: boolean): Group | undefined {
   if (isDigit(token[0]!)) return { digits: token, real: true, before };
-  if (wholeWord && token.length <= 5 && /^o+$/.test(token)) return { digits: '0'.repeat(token.length), real: false, before };
+  if (wholeWord && token.length <= 5 && /^o+$/.test(token))
+    return { digits: '0'.repeat(token.length), real: false, before };
   return undefined;
 }
 
@@ -315,7 +359,7 @@ function groupOf(token: string, before: string, wholeWord: boolean): Group | und
 function isPhoneRun(run: Group[], plus: boolean): boolean {
   let count = 0;
   let segmentPlus = plus;
-  for (let k = 0; k < run.length; ) {
+  for (let k = 0; k < run.length;) {
     const skip = dateOrTimeAt(run, k);
     if (skip > 0) {
       if (enoughDigits(count, segmentPlus)) return true;
@@ -344,7 +388,8 @@ function dateOrTimeAt(run: Group[], k: number): number {
   const [a, b, c] = [run[k], run[k + 1], run[k + 2]];
   if (!a?.real || !b?.real) return 0;
   if (c?.real && ['.', '/', '-'].includes(b.before) && c.before === b.before) {
-    const dayMonth = (d: Group, m: Group) => len(d) <= 2 && len(m) <= 2 && num(d) >= 1 && num(d) <= 31 && num(m) >= 1 && num(m) <= 12;
+    const dayMonth = (d: Group, m: Group) =>
+      len(d) <= 2 && len(m) <= 2 && num(d) >= 1 && num(d) <= 31 && num(m) >= 1 && num(m) <= 12;
     if ((len(c) === 2 || len(c) === 4) && (dayMonth(a, b) || dayMonth(b, a))) return 3;
     if (len(a) === 4 && len(c) <= 2 && dayMonth(c, b)) return 3;
   }

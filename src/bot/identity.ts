@@ -24,9 +24,18 @@ const ActivityIdentitySchema = z.object({
   }),
   channelData: z
     .object({
-      tenant: z.object({ id: z.string().max(64) }).partial().optional(),
-      team: z.object({ id: z.string().max(1024) }).partial().optional(),
-      channel: z.object({ id: z.string().max(1024) }).partial().optional(),
+      tenant: z
+        .object({ id: z.string().max(64) })
+        .partial()
+        .optional(),
+      team: z
+        .object({ id: z.string().max(1024) })
+        .partial()
+        .optional(),
+      channel: z
+        .object({ id: z.string().max(1024) })
+        .partial()
+        .optional(),
     })
     .partial()
     .optional(),
@@ -58,7 +67,10 @@ export interface ActivityFacts {
   identity: IdentityResult;
 }
 
-const UNREADABLE: IdentityResult = { ok: false, problem: 'The message did not say who sent it or from which conversation.' };
+const UNREADABLE: IdentityResult = {
+  ok: false,
+  problem: 'The message did not say who sent it or from which conversation.',
+};
 
 /** One zod parse per activity: the tenant for the allow-list and the identity for the features. */
 export function readActivity(activity: Partial<Activity>): ActivityFacts {
@@ -71,7 +83,10 @@ export function readActivity(activity: Partial<Activity>): ActivityFacts {
 function identityFrom(a: z.infer<typeof ActivityIdentitySchema>, tenantId: string | undefined): IdentityResult {
   if (!tenantId) return { ok: false, problem: 'The message did not say which organisation (tenant) it came from.' };
   if (!a.from.aadObjectId)
-    return { ok: false, problem: 'Your Microsoft Entra identity was not included with the message, so nothing can be recorded for you.' };
+    return {
+      ok: false,
+      problem: 'Your Microsoft Entra identity was not included with the message, so nothing can be recorded for you.',
+    };
   const kind = kindOf(a.conversation.conversationType);
   return {
     ok: true,

@@ -10,7 +10,10 @@ import { adaptiveAttachment } from './cards/attachment';
 import { subjectFollowUpCard } from './features/followUps/views';
 import { digestCard, practiceCard } from './features/reminders/views';
 
-const message = (card: AdaptiveCard, summary: string): OutgoingMessage => ({ summary, attachments: [adaptiveAttachment(card)] });
+const message = (card: AdaptiveCard, summary: string): OutgoingMessage => ({
+  summary,
+  attachments: [adaptiveAttachment(card)],
+});
 
 export const cardComposer: ReminderComposer = {
   practice(reminder) {

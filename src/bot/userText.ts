@@ -73,9 +73,7 @@ const MessageTextSchema = z.object({
   recipient: z.object({ id: z.string().max(1024).optional() }).nullish(),
 });
 
-export type CommandText =
-  | { ok: true; text: string }
-  | { ok: false; reason: 'malformed' | 'too_long'; problem: string };
+export type CommandText = { ok: true; text: string } | { ok: false; reason: 'malformed' | 'too_long'; problem: string };
 
 const MALFORMED =
   'I could not read that message: its text or mentions were not in the form Teams sends. Please type your message again, or type **help**.';
@@ -134,5 +132,8 @@ export function stripTags(text: string): string {
 }
 
 function collapseSpace(text: string): string {
-  return text.replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -12,7 +12,11 @@ export interface ConditionContext {
 
 const NO_CONTEXT: ConditionContext = {};
 
-export function conditionHolds(condition: Condition, answers: Answers, context: ConditionContext = NO_CONTEXT): boolean {
+export function conditionHolds(
+  condition: Condition,
+  answers: Answers,
+  context: ConditionContext = NO_CONTEXT,
+): boolean {
   if ('q' in condition) {
     // Own-property check: answers come from card data, so "constructor" etc. must not match.
     const code = Object.hasOwn(answers, condition.q) ? answers[condition.q] : undefined;
@@ -21,7 +25,8 @@ export function conditionHolds(condition: Condition, answers: Answers, context: 
   if ('answered' in condition) return Object.hasOwn(answers, condition.answered);
   if ('all' in condition) return condition.all.every((c) => conditionHolds(c, answers, context));
   if ('any' in condition) return condition.any.some((c) => conditionHolds(c, answers, context));
-  if ('decision' in condition) return context.decision !== undefined && (condition.decision as string[]).includes(context.decision);
+  if ('decision' in condition)
+    return context.decision !== undefined && (condition.decision as string[]).includes(context.decision);
   return !conditionHolds(condition.not, answers, context);
 }
 

@@ -8,7 +8,10 @@
  * replayed against the rule pack version it was made under.
  */
 
-/** A reference to a section of the local guidance, e.g. { section: '4', heading: 'Routine Checks - s.17 & 47 Enquiries' }. */
+/**
+ * A reference to a section of the local guidance, e.g. { section: '4', heading: 'Routine Checks - s.17 & 47 Enquiries'
+ * }.
+ */
 export interface Citation {
   /** Section number as the guidance numbers it: '1' … '7', or '5.1', '5.2', '5.3'. */
   section: string;

@@ -14,7 +14,9 @@ function toQuestionView(q: Question): QuestionView {
   const view: QuestionView = {
     id: q.id,
     text: q.text,
-    options: q.options.map((o) => (o.help ? { code: o.code, label: o.label, help: o.help } : { code: o.code, label: o.label })),
+    options: q.options.map((o) =>
+      o.help ? { code: o.code, label: o.label, help: o.help } : { code: o.code, label: o.label },
+    ),
     citations: q.citations.map((c) => ({ section: c.section, heading: c.heading })),
   };
   if (q.help) view.help = q.help;
@@ -71,7 +73,8 @@ export function back(pack: RulePack, answers: Answers): Answers {
  * Sets (or changes) one answer and drops any later answers the change has taken off the path — for
  * a card that would let the practitioner change an earlier answer (none does yet: Back undoes the
  * last answer instead). The question must be on the path.
- * @throws InvalidAnswersError if the question is unknown, the code is not one of its options, or the question is not on the path.
+ * @throws InvalidAnswersError if the question is unknown, the code is not one of its options, or the question is not on
+ * the path.
  * @internal Not on the domain's public surface (src/domain/index.ts); the engine's unit tests use it.
  */
 export function answerQuestion(pack: RulePack, answers: Answers, questionId: string, code: string): Answers {
@@ -79,7 +82,8 @@ export function answerQuestion(pack: RulePack, answers: Answers, questionId: str
   // Keep only answers to questions before this one; then re-add later answers that are still on the path.
   const index = pack.questions.findIndex((q) => q.id === questionId);
   const earlier: Record<string, string> = {};
-  for (const q of pack.questions.slice(0, Math.max(index, 0))) if (Object.hasOwn(valid, q.id)) earlier[q.id] = valid[q.id] as string;
+  for (const q of pack.questions.slice(0, Math.max(index, 0)))
+    if (Object.hasOwn(valid, q.id)) earlier[q.id] = valid[q.id] as string;
   const next = validateAnswers(pack, { ...earlier, [questionId]: code });
   const result: Record<string, string> = { ...next };
   const position = new Map(pack.questions.map((q, i) => [q.id, i]));

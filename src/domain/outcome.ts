@@ -3,7 +3,16 @@
  * pack applies to every outcome by its own condition (crossCutting). Pure.
  */
 import { conditionHolds, type ConditionContext } from './conditions';
-import type { AnswerHeadline, Answers, Citation, CitedText, ConsentStatus, FollowUpRequirement, Outcome, RecordRequirement } from './contract';
+import type {
+  AnswerHeadline,
+  Answers,
+  Citation,
+  CitedText,
+  ConsentStatus,
+  FollowUpRequirement,
+  Outcome,
+  RecordRequirement,
+} from './contract';
 import type { Condition, PackCitedText, Rule, RulePack } from './rulePack/schema';
 
 const applies = (appliesWhen: Condition | undefined, answers: Answers, context: ConditionContext) =>
@@ -68,9 +77,24 @@ function planOf(pack: RulePack, rule: Rule): RulePlan {
     const conditions: PackCitedText[] = [...rule.conditions];
     for (const c of cross.conditions) if (!conditions.some((t) => t.id === c.id)) conditions.push(c);
     plan = {
-      steps: candidates(pack.practiceSteps, (p) => p.id, rule.practiceSteps, cross.practiceSteps.map((p) => ({ id: p.step, when: p.when }))),
-      records: candidates(pack.recordRequirements, (r) => r.field, rule.mustRecord, cross.mustRecord.map((r) => ({ id: r.field, when: r.when }))),
-      followUps: candidates(pack.followUps, (f) => f.code, rule.followUps, cross.followUps.map((f) => ({ id: f.code, when: f.when }))),
+      steps: candidates(
+        pack.practiceSteps,
+        (p) => p.id,
+        rule.practiceSteps,
+        cross.practiceSteps.map((p) => ({ id: p.step, when: p.when })),
+      ),
+      records: candidates(
+        pack.recordRequirements,
+        (r) => r.field,
+        rule.mustRecord,
+        cross.mustRecord.map((r) => ({ id: r.field, when: r.when })),
+      ),
+      followUps: candidates(
+        pack.followUps,
+        (f) => f.code,
+        rule.followUps,
+        cross.followUps.map((f) => ({ id: f.code, when: f.when })),
+      ),
       conditions,
     };
     plans.set(rule, plan);
@@ -78,8 +102,15 @@ function planOf(pack: RulePack, rule: Rule): RulePlan {
   return plan;
 }
 
-/** The candidates that apply: listed by the rule or by a cross-cutting entry that holds, and their own appliesWhen holds. */
-function applying<T extends { appliesWhen?: Condition | undefined }>(list: readonly Candidate<T>[], answers: Answers, context: ConditionContext): T[] {
+/**
+ * The candidates that apply: listed by the rule or by a cross-cutting entry that holds, and their own appliesWhen
+ * holds.
+ */
+function applying<T extends { appliesWhen?: Condition | undefined }>(
+  list: readonly Candidate<T>[],
+  answers: Answers,
+  context: ConditionContext,
+): T[] {
   const result: T[] = [];
   for (const c of list) {
     if (!c.own && !c.crossWhen.some((w) => conditionHolds(w, answers, context))) continue;
@@ -109,14 +140,17 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-const copyCitations = (citations: readonly Citation[]) => citations.map((c) => ({ section: c.section, heading: c.heading }));
+const copyCitations = (citations: readonly Citation[]) =>
+  citations.map((c) => ({ section: c.section, heading: c.heading }));
 
 function toCitedText(t: PackCitedText): CitedText {
   return viewOf(t, () => ({ id: t.id, text: t.text, citations: copyCitations(t.citations) }));
 }
 
 export function consentStatusOf(pack: RulePack, answers: Answers): ConsentStatus {
-  return pack.derive.consentStatus.find((d) => conditionHolds(d.when, answers))?.status ?? pack.derive.consentStatusDefault;
+  return (
+    pack.derive.consentStatus.find((d) => conditionHolds(d.when, answers))?.status ?? pack.derive.consentStatusDefault
+  );
 }
 
 export function matchingRule(pack: RulePack, answers: Answers): Rule {
@@ -185,7 +219,13 @@ export function buildOutcome(pack: RulePack, answers: Answers): Outcome {
     followUps,
     consentStatus: consentStatusOf(pack, answers),
     safetyLines: [...pack.safetyLines],
-    citations: collectCitations(pack, [...reasonItems, ...conditionItems, ...stepItems, ...recordItems, ...followUpItems]),
+    citations: collectCitations(pack, [
+      ...reasonItems,
+      ...conditionItems,
+      ...stepItems,
+      ...recordItems,
+      ...followUpItems,
+    ]),
   };
   if (channel !== undefined) outcome.channel = channel;
   if (recipient !== undefined) outcome.recipient = recipient;

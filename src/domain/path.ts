@@ -64,7 +64,12 @@ export function walkPath(pack: RulePack, answers: Answers): PathWalk {
  * thousand prefixes in all, so its results are cached per pack (answers are validated first, so the
  * cache holds only real prefixes); the tailoring phase has at most a few hundred completions.
  */
-export function longestRemaining(pack: RulePack, answers: Record<string, string>, from: number, phase: Question['phase']): number {
+export function longestRemaining(
+  pack: RulePack,
+  answers: Record<string, string>,
+  from: number,
+  phase: Question['phase'],
+): number {
   if (phase === 'tailor') return longest(pack, answers, from, phase, decisionContext(pack, answers));
   let cache = decideCaches.get(pack);
   if (!cache) {
@@ -81,7 +86,13 @@ export function longestRemaining(pack: RulePack, answers: Record<string, string>
 }
 const decideCaches = new WeakMap<RulePack, Map<string, number>>();
 
-function longest(pack: RulePack, answers: Record<string, string>, from: number, phase: Question['phase'], context: ConditionContext): number {
+function longest(
+  pack: RulePack,
+  answers: Record<string, string>,
+  from: number,
+  phase: Question['phase'],
+  context: ConditionContext,
+): number {
   for (let i = from; i < pack.questions.length; i++) {
     const question = pack.questions[i] as Question;
     if (question.phase !== phase) {
@@ -112,7 +123,8 @@ export function* completePaths(pack: RulePack): Generator<Readonly<Record<string
       const question = pack.questions[i] as Question;
       let ctx = context;
       if (question.phase === 'tailor' && !ctx) ctx = decisionContext(pack, answers);
-      if (question.askWhen && !conditionHolds(question.askWhen, answers, question.phase === 'tailor' ? ctx : {})) continue;
+      if (question.askWhen && !conditionHolds(question.askWhen, answers, question.phase === 'tailor' ? ctx : {}))
+        continue;
       for (const option of question.options) {
         answers[question.id] = option.code;
         yield* from(i + 1, ctx);

@@ -42,13 +42,20 @@ function refuse(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-export function registerDownloadRoutes<Job extends { jti: string }>(server: Server, services: DownloadServices<Job>): void {
+export function registerDownloadRoutes<Job extends { jti: string }>(
+  server: Server,
+  services: DownloadServices<Job>,
+): void {
   server.get(DOWNLOAD_PATH, async (req, res) => {
     const raw = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
     const checked = services.exports.check(raw);
     if (!checked.ok) {
       services.logger.warn({ event: 'download.refused', reason: checked.reason }, 'CSV download refused');
-      refuse(res, 403, 'This download link is not valid or has expired. Ask the bot for a new one (type "export" in a personal chat).');
+      refuse(
+        res,
+        403,
+        'This download link is not valid or has expired. Ask the bot for a new one (type "export" in a personal chat).',
+      );
       return;
     }
     const { job } = checked;
@@ -62,14 +69,22 @@ export function registerDownloadRoutes<Job extends { jti: string }>(server: Serv
       await streamCsv(services, res as unknown as ServerResponse, job);
     } catch (err) {
       const unavailable = err instanceof StorageUnavailableError;
-      services.logger.error({ event: 'download.failed', jti, unavailable, err: (err as Error).name }, 'CSV download failed');
-      if (!res.headersSent) refuse(res, unavailable ? 503 : 500, 'The export could not be made. Please try again in a moment.');
+      services.logger.error(
+        { event: 'download.failed', jti, unavailable, err: (err as Error).name },
+        'CSV download failed',
+      );
+      if (!res.headersSent)
+        refuse(res, unavailable ? 503 : 500, 'The export could not be made. Please try again in a moment.');
       else res.destroy();
     }
   });
 }
 
-async function streamCsv<Job extends { jti: string }>(services: DownloadServices<Job>, res: ServerResponse, job: Job): Promise<void> {
+async function streamCsv<Job extends { jti: string }>(
+  services: DownloadServices<Job>,
+  res: ServerResponse,
+  job: Job,
+): Promise<void> {
   const pages = services.exports.pages(job)[Symbol.asyncIterator]();
   // The first page is fetched before any header is sent, so an outage is still a clean 503.
   let page = await pages.next();

@@ -54,7 +54,10 @@ export function requestGuards(limits: BodyLimits, logger: Logger, opts: { requir
     if (!opts.requireBearer || req.method !== 'POST' || req.getRoute()?.path !== '/api/messages') return next();
     // Only the presence of a token is checked here; CloudAdapter validates it once the body is read.
     if (/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) return next();
-    logger.warn({ event: 'auth.refused', reason: 'no bearer token (refused before reading the body)' }, 'request refused: invalid or missing token');
+    logger.warn(
+      { event: 'auth.refused', reason: 'no bearer token (refused before reading the body)' },
+      'request refused: invalid or missing token',
+    );
     refuse(res, 401, 'Unauthorized: a Bot Framework bearer token is required.', { 'www-authenticate': 'Bearer' });
     return next(false);
   };
@@ -86,7 +89,10 @@ export function requestGuards(limits: BodyLimits, logger: Logger, opts: { requir
     const timer = setTimeout(() => {
       release();
       cutShort.add(req);
-      logger.warn({ event: 'http.body_timeout', path: req.path(), timeoutMs: limits.bodyTimeoutMs }, 'request refused: body too slow');
+      logger.warn(
+        { event: 'http.body_timeout', path: req.path(), timeoutMs: limits.bodyTimeoutMs },
+        'request refused: body too slow',
+      );
       refuse(res, 408, 'The request body did not arrive in time.');
       // Destroying the socket frees what was buffered; restify's reader then stops (and afterBody stops the chain).
       if (res.writableFinished) req.socket.destroy();

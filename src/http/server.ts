@@ -40,7 +40,11 @@ export function createHttpServer(opts: HttpServerOptions): Server {
   server.server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.server.requestTimeout = HEADERS_TIMEOUT_MS + opts.bodyTimeoutMs + 1_000;
   (server.server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval = 1_000;
-  const limits: BodyLimits = { maxBodyBytes: opts.maxBodyBytes, bodyTimeoutMs: opts.bodyTimeoutMs, maxBodiesInFlight: opts.maxBodiesInFlight };
+  const limits: BodyLimits = {
+    maxBodyBytes: opts.maxBodyBytes,
+    bodyTimeoutMs: opts.bodyTimeoutMs,
+    maxBodiesInFlight: opts.maxBodiesInFlight,
+  };
   const guards = requestGuards(limits, opts.logger, { requireBearer: opts.requireBearer });
   // Bodies are read before authentication, so only plain JSON is taken: restify counts gzip bodies'
   // compressed bytes against maxBodySize (a small "zip bomb" would be inflated in full), and the
@@ -96,5 +100,10 @@ export function createHttpServer(opts: HttpServerOptions): Server {
 }
 
 function isActivityBody(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { type?: unknown }).type === 'string';
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    !Array.isArray(body) &&
+    typeof (body as { type?: unknown }).type === 'string'
+  );
 }

@@ -113,13 +113,25 @@ export class DeliveryEngine {
 
   /** Sends `targets` for one run, skipping every conversation that already has a final delivery. */
   async deliverRun(runId: string, targets: readonly DeliveryTarget[], signal?: AbortSignal): Promise<RunResult> {
-    const counts: Record<TargetResult, number> = { sent: 0, already: 0, gone: 0, failed: 0, unknown: 0, rejected: 0, busy: 0, aborted: 0 };
+    const counts: Record<TargetResult, number> = {
+      sent: 0,
+      already: 0,
+      gone: 0,
+      failed: 0,
+      unknown: 0,
+      rejected: 0,
+      busy: 0,
+      aborted: 0,
+    };
     const seen = new Set<string>();
     const unique = targets.filter((t) => !seen.has(t.conversationId) && seen.add(t.conversationId));
     const results = await Promise.all(
       unique.map((target) =>
         this.deliverOne(runId, target, signal).catch((err: unknown) => {
-          this.deps.logger.error({ event: 'reminder.delivery_error', runId, err: errorFields(err) }, 'delivery failed unexpectedly');
+          this.deps.logger.error(
+            { event: 'reminder.delivery_error', runId, err: errorFields(err) },
+            'delivery failed unexpectedly',
+          );
           return 'failed' as const;
         }),
       ),
@@ -133,38 +145,42 @@ export class DeliveryEngine {
   async stop(): Promise<void> {
     await this.slots.stop({ dropWaitingJobs: false }).catch(() => undefined);
     await this.rate.stop({ dropWaitingJobs: false }).catch(() => undefined);
-    for (const limiter of this.perConversation.limiters()) await limiter.limiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
+    for (const limiter of this.perConversation.limiters())
+      await limiter.limiter.stop({ dropWaitingJobs: false }).catch(() => undefined);
   }
 
   private async deliverOne(runId: string, target: DeliveryTarget, signal?: AbortSignal): Promise<TargetResult> {
     let claim: DeliveryClaim | undefined;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) return this.abandon(claim, 'aborted');
-      const step = await this.perConversation.key(target.conversationId).schedule(async (): Promise<{ skip: TargetResult } | { outcome: SendOutcome }> => {
-        if (signal?.aborted) return { skip: 'aborted' };
-        const wait = (this.lastSendAt.get(target.conversationId) ?? -Infinity) + this.perConversationGapMs - performance.now();
-        if (wait > 0 && !(await sleep(wait, signal))) return { skip: 'aborted' };
-        // Claim inside a bounded slot (so storage is not flooded), then wait only for the rate gate
-        // (at most `globalMaxConcurrent` claims wait there), then send: a crash can leave at most
-        // the sends in flight ambiguous, and the HTTP sends themselves are what the rate spaces.
-        return this.slots.schedule(async () => {
-          if (signal?.aborted) return { skip: 'aborted' as const };
-          if (!claim) {
-            const c = await this.deps.deliveries.claim(runId, target.conversationId, this.deps.owner);
-            if (!c.claimed) return { skip: skipResult(c.state) };
-            claim = c.claim;
-          }
-          return this.rate.schedule(async () => {
+      const step = await this.perConversation
+        .key(target.conversationId)
+        .schedule(async (): Promise<{ skip: TargetResult } | { outcome: SendOutcome }> => {
+          if (signal?.aborted) return { skip: 'aborted' };
+          const wait =
+            (this.lastSendAt.get(target.conversationId) ?? -Infinity) + this.perConversationGapMs - performance.now();
+          if (wait > 0 && !(await sleep(wait, signal))) return { skip: 'aborted' };
+          // Claim inside a bounded slot (so storage is not flooded), then wait only for the rate gate
+          // (at most `globalMaxConcurrent` claims wait there), then send: a crash can leave at most
+          // the sends in flight ambiguous, and the HTTP sends themselves are what the rate spaces.
+          return this.slots.schedule(async () => {
             if (signal?.aborted) return { skip: 'aborted' as const };
-            // Both rates are measured where the request leaves (see SendOptions.beforeRequest).
-            const beforeRequest = async () => {
-              await this.globalWindow();
-              this.noteSend(target.conversationId);
-            };
-            return { outcome: await this.deps.sender.send(target.reference, target.message, { beforeRequest }) };
+            if (!claim) {
+              const c = await this.deps.deliveries.claim(runId, target.conversationId, this.deps.owner);
+              if (!c.claimed) return { skip: skipResult(c.state) };
+              claim = c.claim;
+            }
+            return this.rate.schedule(async () => {
+              if (signal?.aborted) return { skip: 'aborted' as const };
+              // Both rates are measured where the request leaves (see SendOptions.beforeRequest).
+              const beforeRequest = async () => {
+                await this.globalWindow();
+                this.noteSend(target.conversationId);
+              };
+              return { outcome: await this.deps.sender.send(target.reference, target.message, { beforeRequest }) };
+            });
           });
         });
-      });
       if ('skip' in step) return step.skip === 'aborted' ? this.abandon(claim, 'aborted') : step.skip;
       const outcome = step.outcome;
       const c = claim as DeliveryClaim | undefined;
@@ -177,27 +193,42 @@ export class DeliveryEngine {
       const status = outcome.status;
       if (outcome.gone) {
         await this.deps.deliveries.finish(c, 'gone', { status });
-        this.deps.logger.warn({ event: 'reminder.conversation_gone', runId, status }, 'bot no longer in the conversation; deactivating it');
+        this.deps.logger.warn(
+          { event: 'reminder.conversation_gone', runId, status },
+          'bot no longer in the conversation; deactivating it',
+        );
         await this.deps.events?.onGone?.(target, status);
         return 'gone';
       }
       if (outcome.ambiguous) {
         await this.deps.deliveries.finish(c, 'unknown', {});
-        this.deps.logger.warn({ event: 'reminder.delivery_ambiguous', runId, code: outcome.code }, 'send may or may not have arrived; not retrying');
+        this.deps.logger.warn(
+          { event: 'reminder.delivery_ambiguous', runId, code: outcome.code },
+          'send may or may not have arrived; not retrying',
+        );
         return 'unknown';
       }
       if (!outcome.retryable) {
         await this.deps.deliveries.finish(c, 'rejected', { status });
-        this.deps.logger.warn({ event: 'reminder.delivery_rejected', runId, status, code: outcome.code }, 'connector refused the message');
+        this.deps.logger.warn(
+          { event: 'reminder.delivery_rejected', runId, status, code: outcome.code },
+          'connector refused the message',
+        );
         return 'rejected';
       }
       if (attempt >= this.limits.maxAttempts) {
         await this.deps.deliveries.finish(c, 'failed', { status });
-        this.deps.logger.warn({ event: 'reminder.delivery_gave_up', runId, status, attempts: attempt }, 'still failing after the last attempt; left for a later pass');
+        this.deps.logger.warn(
+          { event: 'reminder.delivery_gave_up', runId, status, attempts: attempt },
+          'still failing after the last attempt; left for a later pass',
+        );
         return 'failed';
       }
       const wait = this.backoff(attempt, outcome.retryAfterMs);
-      this.deps.logger.info({ event: 'reminder.delivery_retry', runId, status, attempt, waitMs: wait }, 'send not accepted; retrying');
+      this.deps.logger.info(
+        { event: 'reminder.delivery_retry', runId, status, attempt, waitMs: wait },
+        'send not accepted; retrying',
+      );
       if (!(await sleep(wait, signal))) return this.abandon(claim, 'aborted');
     }
   }
@@ -216,7 +247,11 @@ export class DeliveryEngine {
       await previous;
       if (this.recentSends.length >= limit) {
         // A window a little longer than 1 s absorbs jitter between starting a send and its arrival.
-        const wait = this.recentSends[this.recentSends.length - limit]! + 1000 + this.limits.rateWindowMarginMs - performance.now();
+        const wait =
+          this.recentSends[this.recentSends.length - limit]! +
+          1000 +
+          this.limits.rateWindowMarginMs -
+          performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       }
       this.recentSends.push(performance.now());

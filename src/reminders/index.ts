@@ -13,7 +13,12 @@ import { createDeliveriesTableClient, TableDeliveryStore } from '../storage/deli
 import { TableLeaseStore } from '../storage/leaseStore';
 import type { Tables } from '../storage/tableClients';
 import { DEFAULT_LIMITS, DeliveryEngine, type DeliveryLimits } from './delivery';
-import { DEFAULT_SCHEDULER_OPTIONS, ReminderScheduler, type ReminderComposer, type SchedulerOptions } from './scheduler';
+import {
+  DEFAULT_SCHEDULER_OPTIONS,
+  ReminderScheduler,
+  type ReminderComposer,
+  type SchedulerOptions,
+} from './scheduler';
 import type { ProactiveSender } from './sender';
 import { errorFields } from '../logger';
 
@@ -23,7 +28,10 @@ export interface ReminderSettings {
   scheduler: SchedulerOptions;
 }
 
-/** Reminder settings from the config (src/schedulerConfig.ts) on top of the defaults; off by default under NODE_ENV=test. */
+/**
+ * Reminder settings from the config (src/schedulerConfig.ts) on top of the defaults; off by default under
+ * NODE_ENV=test.
+ */
 export function reminderSettingsFrom(c: Config): ReminderSettings {
   return {
     enabled: c.REMINDERS_ENABLED ?? c.NODE_ENV !== 'test',
@@ -103,9 +111,14 @@ export function createReminderSystem(deps: {
     limits: deps.settings.limits,
     events: {
       async onGone(target, status) {
-        await deps.conversations.markInactive(target.tenantId, target.conversationId, status === 404 ? '404_not_found' : '403_forbidden').catch((err: unknown) => {
-          deps.logger.warn({ event: 'conversation.deactivate_failed', err: errorFields(err) }, 'could not mark the conversation inactive');
-        });
+        await deps.conversations
+          .markInactive(target.tenantId, target.conversationId, status === 404 ? '404_not_found' : '403_forbidden')
+          .catch((err: unknown) => {
+            deps.logger.warn(
+              { event: 'conversation.deactivate_failed', err: errorFields(err) },
+              'could not mark the conversation inactive',
+            );
+          });
       },
     },
   });
@@ -133,7 +146,10 @@ export function createReminderSystem(deps: {
       if (!deps.settings.enabled || started) return;
       started = true;
       scheduler.start();
-      deps.logger.info({ event: 'reminder.scheduler_started', owner, tick: deps.settings.scheduler.tickCron }, 'reminder scheduler started');
+      deps.logger.info(
+        { event: 'reminder.scheduler_started', owner, tick: deps.settings.scheduler.tickCron },
+        'reminder scheduler started',
+      );
     },
     async stop() {
       await scheduler.stop();

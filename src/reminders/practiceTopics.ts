@@ -21,14 +21,26 @@ export const PRACTICE_TOPICS: readonly PracticeTopic[] = rulePack.practiceRemind
 }));
 
 const ALIASES: Record<string, string> = {
-  callers: 'verify-callers', 'verify-caller': 'verify-callers', verify: 'verify-callers', 'call-back': 'verify-callers',
-  email: 'secure-email', 'secure-mail': 'secure-email',
-  consent: 'record-consent', recording: 'record-consent',
-  phone: 'record-phone', fax: 'fax-check', withdrawal: 'consent-withdrawn', 'need-to-know': 'proportionality', marking: 'protective-marking',
+  callers: 'verify-callers',
+  'verify-caller': 'verify-callers',
+  verify: 'verify-callers',
+  'call-back': 'verify-callers',
+  email: 'secure-email',
+  'secure-mail': 'secure-email',
+  consent: 'record-consent',
+  recording: 'record-consent',
+  phone: 'record-phone',
+  fax: 'fax-check',
+  withdrawal: 'consent-withdrawn',
+  'need-to-know': 'proportionality',
+  marking: 'protective-marking',
 };
 
 export function findTopic(input: string): PracticeTopic | undefined {
-  const key = input.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const key = input
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   const code = ALIASES[key] ?? key;
   return PRACTICE_TOPICS.find((t) => t.code === code);
 }

@@ -10,7 +10,16 @@ const MIN_INTERVAL_MS = 60 * 60 * 1000;
 
 const DAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
 const DAY_ALIASES: Record<string, string> = {
-  sunday: 'sun', monday: 'mon', tuesday: 'tue', tues: 'tue', wednesday: 'wed', thursday: 'thu', thur: 'thu', thurs: 'thu', friday: 'fri', saturday: 'sat',
+  sunday: 'sun',
+  monday: 'mon',
+  tuesday: 'tue',
+  tues: 'tue',
+  wednesday: 'wed',
+  thursday: 'thu',
+  thur: 'thu',
+  thurs: 'thu',
+  friday: 'fri',
+  saturday: 'sat',
 };
 
 export type ParsedSchedule = { ok: true; cron: string; text: string } | { ok: false; problem: string };
@@ -23,7 +32,11 @@ function time(text: string): { h: number; m: number } | undefined {
 /** Turns what the user typed into a cron pattern (5 fields), or explains what is wrong. */
 export function parseSchedule(input: string, timezone = DEFAULT_TIMEZONE): ParsedSchedule {
   const text = input.trim().toLowerCase().replace(/\s+/g, ' ');
-  if (text === '') return { ok: false, problem: 'Say when, e.g. "weekly mon 09:00", "daily 09:00", "weekdays 08:30" or a cron pattern like "0 9 * * 1".' };
+  if (text === '')
+    return {
+      ok: false,
+      problem: 'Say when, e.g. "weekly mon 09:00", "daily 09:00", "weekdays 08:30" or a cron pattern like "0 9 * * 1".',
+    };
   let cron: string | undefined;
   const words = text.split(' ');
   const [first, second, third] = words;
@@ -41,7 +54,10 @@ export function parseSchedule(input: string, timezone = DEFAULT_TIMEZONE): Parse
   } else if (words.length === 5) {
     cron = words.join(' ');
   } else {
-    return { ok: false, problem: `I could not read "${input.trim().slice(0, 60)}" as a schedule. Use e.g. "weekly mon 09:00", "daily 09:00", "weekdays 08:30" or a 5-field cron pattern.` };
+    return {
+      ok: false,
+      problem: `I could not read "${input.trim().slice(0, 60)}" as a schedule. Use e.g. "weekly mon 09:00", "daily 09:00", "weekdays 08:30" or a 5-field cron pattern.`,
+    };
   }
   let job: Cron;
   try {
@@ -73,5 +89,13 @@ export function nextRunAfter(cron: string, after: Date, timezone = DEFAULT_TIMEZ
 /** "Mon 2 Mar 2026, 09:00" in the timezone (for cards). */
 export function formatLocal(at: Date | string, timezone = DEFAULT_TIMEZONE): string {
   const d = typeof at === 'string' ? new Date(at) : at;
-  return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(d);
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: timezone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(d);
 }

@@ -24,8 +24,17 @@ import { errorFields } from '../logger';
 /** Builds the messages (cards); supplied by the bot layer so this engine stays transport-free. */
 export interface ReminderComposer {
   practice(reminder: ScheduledReminder): OutgoingMessage | undefined;
-  digest(reminder: ScheduledReminder, open: Array<{ tracker: FollowUpTracker; record?: StoredRecord }>, now: Date): OutgoingMessage;
-  followUp(record: StoredRecord, tracker: FollowUpTracker, audience: 'personal' | 'channel', now: Date): OutgoingMessage;
+  digest(
+    reminder: ScheduledReminder,
+    open: Array<{ tracker: FollowUpTracker; record?: StoredRecord }>,
+    now: Date,
+  ): OutgoingMessage;
+  followUp(
+    record: StoredRecord,
+    tracker: FollowUpTracker,
+    audience: 'personal' | 'channel',
+    now: Date,
+  ): OutgoingMessage;
 }
 
 export interface SchedulerOptions {
@@ -90,7 +99,13 @@ export class ReminderScheduler {
 
   constructor(private readonly deps: SchedulerDeps) {
     this.options = { ...DEFAULT_SCHEDULER_OPTIONS, ...deps.options };
-    this.job = new LeasedJob({ name: 'reminder', leases: deps.leases, logger: deps.logger, leaseTtlMs: this.options.leaseTtlMs, owner: deps.owner });
+    this.job = new LeasedJob({
+      name: 'reminder',
+      leases: deps.leases,
+      logger: deps.logger,
+      leaseTtlMs: this.options.leaseTtlMs,
+      owner: deps.owner,
+    });
   }
 
   get owner(): string {
@@ -138,7 +153,10 @@ export class ReminderScheduler {
     await pool(due, this.options.runConcurrency, async (item) => {
       if (this.stopped) return;
       const outcome = await this.runItem(item, now, cache).catch((err: unknown) => {
-        this.deps.logger.error({ event: 'reminder.run_failed', item: item.type, err: errorFields(err) }, 'reminder run failed');
+        this.deps.logger.error(
+          { event: 'reminder.run_failed', item: item.type, err: errorFields(err) },
+          'reminder run failed',
+        );
         return 'skipped' as const;
       });
       if (outcome === 'skipped') result.skipped++;
@@ -185,7 +203,8 @@ export class ReminderScheduler {
         if (!from || readTo > from) await this.deps.reminders.setWatermark(tenantId, readTo);
       }
     }
-    if (discovered > 0) this.deps.logger.info({ event: 'reminder.followups_discovered', count: discovered }, 'follow-ups to track');
+    if (discovered > 0)
+      this.deps.logger.info({ event: 'reminder.followups_discovered', count: discovered }, 'follow-ups to track');
     return discovered;
   }
 
@@ -202,8 +221,18 @@ export class ReminderScheduler {
   }
 
   /** One run under its lease: plan, fan out, then move the item on (or leave the run for a later pass). */
-  private async sendRun(run: LeasedRun, runId: string, item: ReminderItem, now: Date, cache: TickCache): Promise<RunResult | 'closed'> {
-    if (run.takeover) this.deps.logger.info({ event: 'reminder.run_takeover', runId, generation: run.generation }, 'taking over an unfinished run');
+  private async sendRun(
+    run: LeasedRun,
+    runId: string,
+    item: ReminderItem,
+    now: Date,
+    cache: TickCache,
+  ): Promise<RunResult | 'closed'> {
+    if (run.takeover)
+      this.deps.logger.info(
+        { event: 'reminder.run_takeover', runId, generation: run.generation },
+        'taking over an unfinished run',
+      );
     const plan = await this.plan(item, now, cache);
     if (plan === 'closed') {
       await run.complete();
@@ -212,7 +241,11 @@ export class ReminderScheduler {
     const result = await this.deps.engine.deliverRun(runId, plan, run.signal);
     if (!run.held) return result;
     if (result.complete || run.generation >= this.options.maxRunPasses) {
-      if (!result.complete) this.deps.logger.warn({ event: 'reminder.run_closed_incomplete', runId, counts: result.counts }, 'closing a run with undelivered messages');
+      if (!result.complete)
+        this.deps.logger.warn(
+          { event: 'reminder.run_closed_incomplete', runId, counts: result.counts },
+          'closing a run with undelivered messages',
+        );
       await this.advance(item, item.nextRunAt, now);
       await run.complete();
     } else if (!this.stopped) {
@@ -220,7 +253,10 @@ export class ReminderScheduler {
       await run.release();
     }
     // When stopping, the lease is simply left to expire (as after a crash).
-    this.deps.logger.info({ event: 'reminder.run_done', runId, counts: result.counts, complete: result.complete }, 'reminder run finished');
+    this.deps.logger.info(
+      { event: 'reminder.run_done', runId, counts: result.counts, complete: result.complete },
+      'reminder run finished',
+    );
     return result;
   }
 
@@ -244,7 +280,10 @@ export class ReminderScheduler {
     if (item.type === 'schedule') {
       const channel = await conversations.get(item.tenantId, item.conversationId);
       if (!channel?.active) {
-        this.deps.logger.warn({ event: 'reminder.channel_gone', reminderId: item.id }, 'reminder channel no longer reachable; cancelling');
+        this.deps.logger.warn(
+          { event: 'reminder.channel_gone', reminderId: item.id },
+          'reminder channel no longer reachable; cancelling',
+        );
         await reminders.cancelSchedule(item.tenantId, item.id, 'system:channel_inactive');
         return 'closed';
       }
@@ -252,7 +291,11 @@ export class ReminderScheduler {
       if (item.kind === 'practice') message = composer.practice(item);
       else {
         const open = await reminders.listOpenFollowUps(item.tenantId, item.teamId);
-        const withRecords = await Promise.all(open.slice(0, 30).map(async (tracker) => ({ tracker, record: await decisions.get(item.tenantId, tracker.id) })));
+        const withRecords = await Promise.all(
+          open
+            .slice(0, 30)
+            .map(async (tracker) => ({ tracker, record: await decisions.get(item.tenantId, tracker.id) })),
+        );
         message = composer.digest(item, withRecords, now);
       }
       return message ? [targetOf(channel, message)] : 'closed';
@@ -269,19 +312,32 @@ export class ReminderScheduler {
       return 'closed';
     }
     const targets: DeliveryTarget[] = [];
-    const personal = await cache.personalChat(item.tenantId, item.practitionerAad, item.conversationKind === 'personal' ? item.conversationId : undefined);
+    const personal = await cache.personalChat(
+      item.tenantId,
+      item.practitionerAad,
+      item.conversationKind === 'personal' ? item.conversationId : undefined,
+    );
     if (personal) targets.push(targetOf(personal, composer.followUp(record, item, 'personal', now)));
     if (item.teamId) {
       const channel = await cache.channel(item.tenantId, item.teamId, item.channelId);
       if (channel) targets.push(targetOf(channel, composer.followUp(record, item, 'channel', now)));
     }
-    if (targets.length === 0) this.deps.logger.warn({ event: 'reminder.followup_unreachable', recordId: record.id }, 'no conversation to remind the practitioner in');
+    if (targets.length === 0)
+      this.deps.logger.warn(
+        { event: 'reminder.followup_unreachable', recordId: record.id },
+        'no conversation to remind the practitioner in',
+      );
     return targets;
   }
 }
 
 function targetOf(conversation: StoredConversation, message: OutgoingMessage): DeliveryTarget {
-  return { tenantId: conversation.tenantId, conversationId: conversation.conversationId, reference: conversation.reference, message };
+  return {
+    tenantId: conversation.tenantId,
+    conversationId: conversation.conversationId,
+    reference: conversation.reference,
+    message,
+  };
 }
 
 /** Per-tick lookups of a tenant's conversations (one partition scan per tenant per tick). */
@@ -303,15 +359,27 @@ class TickCache {
     return list;
   }
 
-  async personalChat(tenantId: string, aadObjectId: string, preferredId?: string): Promise<StoredConversation | undefined> {
+  async personalChat(
+    tenantId: string,
+    aadObjectId: string,
+    preferredId?: string,
+  ): Promise<StoredConversation | undefined> {
     const list = await this.all(tenantId);
-    const mine = list.filter((c) => c.kind === 'personal' && c.reference.user?.aadObjectId?.toLowerCase() === aadObjectId.toLowerCase());
-    return mine.find((c) => c.conversationId === preferredId) ?? (preferredId ? list.find((c) => c.conversationId === preferredId) : undefined) ?? mine[0];
+    const mine = list.filter(
+      (c) => c.kind === 'personal' && c.reference.user?.aadObjectId?.toLowerCase() === aadObjectId.toLowerCase(),
+    );
+    return (
+      mine.find((c) => c.conversationId === preferredId) ??
+      (preferredId ? list.find((c) => c.conversationId === preferredId) : undefined) ??
+      mine[0]
+    );
   }
 
   /** The channel the decision was made in (its root), else any channel the bot knows in that team. */
   async channel(tenantId: string, teamId: string, channelId?: string): Promise<StoredConversation | undefined> {
     const list = (await this.all(tenantId)).filter((c) => c.kind === 'channel' && c.teamId === teamId);
-    return (channelId ? list.find((c) => c.conversationId === channelId || c.channelId === channelId) : undefined) ?? list[0];
+    return (
+      (channelId ? list.find((c) => c.conversationId === channelId || c.channelId === channelId) : undefined) ?? list[0]
+    );
   }
 }

@@ -56,5 +56,12 @@ export function outcomeForStatus(status: number | undefined, retryAfterMs?: numb
   if (status !== undefined && status >= 200 && status < 300) return { ok: true };
   const gone = status === 403 || status === 404;
   const retryable = status === undefined || status === 429 || status === 408 || status >= 500;
-  return { ok: false, ...(status === undefined ? {} : { status }), retryable, gone, ...(retryAfterMs === undefined ? {} : { retryAfterMs }), ...(code ? { code } : {}) };
+  return {
+    ok: false,
+    ...(status === undefined ? {} : { status }),
+    retryable,
+    gone,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(code ? { code } : {}),
+  };
 }

@@ -8,11 +8,26 @@ import { given } from '../schedulerConfig';
 import { TableLeaseStore } from '../storage/leaseStore';
 import { TableRetentionPurge } from '../storage/retention';
 import type { Tables } from '../storage/tableClients';
-import { DEFAULT_RETENTION_SETTINGS, RetentionJob, type PurgeRunResult, type RetentionSettings, type RunOptions } from './job';
+import {
+  DEFAULT_RETENTION_SETTINGS,
+  RetentionJob,
+  type PurgeRunResult,
+  type RetentionSettings,
+  type RunOptions,
+} from './job';
 
-export { DEFAULT_RETENTION_SETTINGS, RetentionJob, type PurgeRunResult, type RetentionSettings, type RunOptions } from './job';
+export {
+  DEFAULT_RETENTION_SETTINGS,
+  RetentionJob,
+  type PurgeRunResult,
+  type RetentionSettings,
+  type RunOptions,
+} from './job';
 
-/** Retention settings from the config (src/schedulerConfig.ts) on top of the defaults; off by default under NODE_ENV=test. */
+/**
+ * Retention settings from the config (src/schedulerConfig.ts) on top of the defaults; off by default under
+ * NODE_ENV=test.
+ */
 export function retentionSettingsFrom(c: Config): RetentionSettings {
   return {
     ...DEFAULT_RETENTION_SETTINGS,
@@ -48,7 +63,10 @@ export function createRetentionSystem(deps: {
   now: () => Date;
   owner?: string;
 }): RetentionSystem {
-  const purge = new TableRetentionPurge({ decisions: deps.tables.decisions, audit: deps.tables.audit }, { logger: deps.logger });
+  const purge = new TableRetentionPurge(
+    { decisions: deps.tables.decisions, audit: deps.tables.audit },
+    { logger: deps.logger },
+  );
   const job = new RetentionJob({
     purge,
     // The lease store keeps the wall clock (its default): lease expiry is compared across instances.
@@ -69,7 +87,12 @@ export function createRetentionSystem(deps: {
       started = true;
       job.start();
       deps.logger.info(
-        { event: 'retention.scheduler_started', cron: deps.settings.cron, timezone: deps.settings.timezone, retentionDays: deps.settings.retentionDays },
+        {
+          event: 'retention.scheduler_started',
+          cron: deps.settings.cron,
+          timezone: deps.settings.timezone,
+          retentionDays: deps.settings.retentionDays,
+        },
         'retention purge scheduled',
       );
     },

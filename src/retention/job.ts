@@ -76,7 +76,13 @@ export class RetentionJob {
     if (!Number.isInteger(deps.settings.retentionDays) || deps.settings.retentionDays < 1) {
       throw new RangeError('retentionDays must be a positive integer');
     }
-    this.job = new LeasedJob({ name: 'retention', leases: deps.leases, logger: deps.logger, leaseTtlMs: deps.settings.leaseTtlMs, owner: deps.owner });
+    this.job = new LeasedJob({
+      name: 'retention',
+      leases: deps.leases,
+      logger: deps.logger,
+      leaseTtlMs: deps.settings.leaseTtlMs,
+      owner: deps.owner,
+    });
   }
 
   get owner(): string {
@@ -85,7 +91,8 @@ export class RetentionJob {
 
   start(): void {
     const { cron, timezone } = this.deps.settings;
-    this.job.start(cron, () => this.runRetentionPurge().catch(() => undefined), { timezone }); // failures are already logged
+    // failures are already logged
+    this.job.start(cron, () => this.runRetentionPurge().catch(() => undefined), { timezone });
   }
 
   /** Stops the schedule, asks a running purge to stop after the record in hand, and waits for it. */
@@ -109,11 +116,18 @@ export class RetentionJob {
     if (this.job.stopped) return { ran: false, runKey, reason: 'stopped' };
     const outcome = await this.job.run(runKey, (run) => this.purge(run, now, options));
     if (outcome.ran) return { ran: true, runKey, ...outcome.value };
-    this.deps.logger.info({ event: 'retention.purge_skipped', reason: outcome.reason }, 'retention purge run handled by another instance');
+    this.deps.logger.info(
+      { event: 'retention.purge_skipped', reason: outcome.reason },
+      'retention purge run handled by another instance',
+    );
     return { ran: false, runKey, reason: outcome.reason };
   }
 
-  private async purge(run: LeasedRun, now: Date, options: RunOptions): Promise<{ counts: PurgeCounts; durationMs: number }> {
+  private async purge(
+    run: LeasedRun,
+    now: Date,
+    options: RunOptions,
+  ): Promise<{ counts: PurgeCounts; durationMs: number }> {
     const { settings, logger } = this.deps;
     const started = Date.now();
     const cutoff = retentionCutoff(now, settings.retentionDays);

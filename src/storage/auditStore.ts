@@ -56,7 +56,8 @@ export class TableAuditStore extends TableStore implements AuditStore {
     if (!parsed.success) throw new InvalidRecordError(`audit entry rejected: ${describeIssues(parsed.error)}`);
     const entry = parsed.data;
     const filter = JSON.stringify(entry.filter);
-    if (filter.length > MAX_FILTER_JSON_CHARS) throw new InvalidRecordError('audit entry rejected: filter is too large');
+    if (filter.length > MAX_FILTER_JSON_CHARS)
+      throw new InvalidRecordError('audit entry rejected: filter is too large');
     await this.call('write audit entry', (abortSignal) =>
       this.client.createEntity(
         {
@@ -74,7 +75,8 @@ export class TableAuditStore extends TableStore implements AuditStore {
 
   /** The most recent `limit` entries (1–1000), newest first. */
   async list(tenantId: string, limit = 100): Promise<AuditEntry[]> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError('limit must be an integer from 1 to 1000');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new RangeError('limit must be an integer from 1 to 1000');
     const { rows } = await scanRange({
       client: this.client,
       partitionKey: encodeKeyPart(tenantId),

@@ -15,7 +15,13 @@ import type { ClaimResult, DeliveryClaim, DeliveryState } from './deliveryStore'
 import type { PurgeCounts, PurgeLimits } from './retention';
 import type { AcquireResult, Lease } from './leaseStore';
 import type { CurrentQuestionnaire } from './questionnaireSessionStore';
-import type { FollowUpTracker, NewFollowUpTracker, NewScheduledReminder, ReminderItem, ScheduledReminder } from './reminderStore';
+import type {
+  FollowUpTracker,
+  NewFollowUpTracker,
+  NewScheduledReminder,
+  ReminderItem,
+  ScheduledReminder,
+} from './reminderStore';
 import type { Role, RoleGrant } from './roleStore';
 
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
@@ -261,7 +267,12 @@ export interface ReminderStore {
   /** Every active item (any tenant) whose next run is at or before `at`. */
   due(at: Date): AsyncGenerator<ReminderItem>;
   /** Moves an item past the run at `runAt` (conditional on nextRunAt still being runAt). */
-  advance(item: ReminderItem, runAt: string, nextRunAt: string | undefined, opts?: { countReminder?: boolean }): Promise<boolean>;
+  advance(
+    item: ReminderItem,
+    runAt: string,
+    nextRunAt: string | undefined,
+    opts?: { countReminder?: boolean },
+  ): Promise<boolean>;
   getWatermark(tenantId: string): Promise<string | undefined>;
   setWatermark(tenantId: string, readTo: string): Promise<void>;
 }
@@ -269,7 +280,12 @@ export interface ReminderStore {
 /** Which questionnaire is a practitioner's current one, and which message shows it. */
 export interface QuestionnaireSessionStore {
   /** Makes `next` the user's current questionnaire; returns the one it supersedes, if any. */
-  replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire, at: Date): Promise<CurrentQuestionnaire | undefined>;
+  replace(
+    tenantId: string,
+    aadObjectId: string,
+    next: CurrentQuestionnaire,
+    at: Date,
+  ): Promise<CurrentQuestionnaire | undefined>;
   /** The user's current questionnaire, if any. */
   current(tenantId: string, aadObjectId: string): Promise<CurrentQuestionnaire | undefined>;
 }
@@ -289,7 +305,11 @@ export interface LeaseStore {
 export interface DeliveryStore {
   claim(runId: string, conversationId: string, owner: string): Promise<ClaimResult>;
   /** Records what the connector said. False when the row was changed by someone else. */
-  finish(claim: DeliveryClaim, state: Exclude<DeliveryState, 'sending'>, info?: { status?: number; activityId?: string }): Promise<boolean>;
+  finish(
+    claim: DeliveryClaim,
+    state: Exclude<DeliveryState, 'sending'>,
+    info?: { status?: number; activityId?: string },
+  ): Promise<boolean>;
 }
 
 /** The retention purge: deletes entries recorded before the cutoff, within the run's limits. */

@@ -80,13 +80,17 @@ const conversationEntitySchema = metaSchema.extend({
 export const INACTIVE_REASON_CHARS = 200;
 
 export class TableConversationStore extends TableStore implements ConversationStore {
-
   /** Saves (or refreshes) the reference and marks the conversation active again. */
-  async upsert(tenantId: string, reference: StoredConversationReference, meta: ConversationMeta): Promise<StoredConversation> {
+  async upsert(
+    tenantId: string,
+    reference: StoredConversationReference,
+    meta: ConversationMeta,
+  ): Promise<StoredConversation> {
     const ref = conversationReferenceSchema.safeParse(reference);
     if (!ref.success) throw new InvalidRecordError(`conversation reference rejected: ${describeIssues(ref.error)}`);
     const checkedMeta = metaSchema.safeParse(meta);
-    if (!checkedMeta.success) throw new InvalidRecordError(`conversation meta rejected: ${describeIssues(checkedMeta.error)}`);
+    if (!checkedMeta.success)
+      throw new InvalidRecordError(`conversation meta rejected: ${describeIssues(checkedMeta.error)}`);
     if (!tenantId || (ref.data.conversation.tenantId !== undefined && ref.data.conversation.tenantId !== tenantId)) {
       throw new InvalidRecordError('conversation reference belongs to a different tenant');
     }

@@ -47,10 +47,16 @@ export interface MarkerBinding {
 export const normaliseMinter = (aadObjectId: string): string => aadObjectId.trim().toLowerCase();
 
 /** The whole write for one record: record row, idempotency marker and every index row — one transaction. */
-export function recordTransaction(record: StoredRecord, extraCaseKeys: readonly string[] = [], idempotencyScope?: string): TransactionAction[] {
+export function recordTransaction(
+  record: StoredRecord,
+  extraCaseKeys: readonly string[] = [],
+  idempotencyScope?: string,
+): TransactionAction[] {
   const json = JSON.stringify(record);
   if (json.length > MAX_RECORD_JSON_CHARS) {
-    throw new InvalidRecordError(`record is too large to store (${json.length} characters; limit ${MAX_RECORD_JSON_CHARS})`);
+    throw new InvalidRecordError(
+      `record is too large to store (${json.length} characters; limit ${MAX_RECORD_JSON_CHARS})`,
+    );
   }
   const partitionKey = tenantPartitionKey(record.scope.tenantId);
   const columns = {
@@ -122,7 +128,10 @@ export function recordFromEntity(table: string, entity: Record<string, unknown>)
   const record = storedRecordSchema.safeParse(json);
   if (!record.success) throw new CorruptEntityError(table, where, describeIssues(record.error));
   // Defence in depth: a row copied into the wrong partition must never surface in another tenant.
-  if (tenantPartitionKey(record.data.scope.tenantId) !== row.data.partitionKey || record.data.id !== row.data.recordId) {
+  if (
+    tenantPartitionKey(record.data.scope.tenantId) !== row.data.partitionKey ||
+    record.data.id !== row.data.recordId
+  ) {
     throw new CorruptEntityError(table, where, 'record does not belong to this row (tenant or id mismatch)');
   }
   return record.data;
@@ -141,5 +150,7 @@ export function markerFromEntity(table: string, entity: Record<string, unknown>)
     throw new CorruptEntityError(table, describeRow(entity.partitionKey, entity.rowKey), describeIssues(marker.error));
   }
   const { recordId, mintedBy, boundTo } = marker.data;
-  return mintedBy === undefined ? { recordId } : { recordId, binding: { mintedBy, ...(boundTo !== undefined ? { boundTo } : {}) } };
+  return mintedBy === undefined
+    ? { recordId }
+    : { recordId, binding: { mintedBy, ...(boundTo !== undefined ? { boundTo } : {}) } };
 }

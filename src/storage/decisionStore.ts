@@ -5,7 +5,15 @@
  * every list is a single RowKey-range scan of one index, newest first.
  */
 import { odata, type TableClient } from '@azure/data-tables';
-import type { DecisionStore, NewRecord, Page, RecordOptions, RecordQuery, RecordResult, StoredRecord } from './contract';
+import type {
+  DecisionStore,
+  NewRecord,
+  Page,
+  RecordOptions,
+  RecordQuery,
+  RecordResult,
+  StoredRecord,
+} from './contract';
 import { decodeToken, encodeToken, queryFingerprint } from './continuationToken';
 import {
   idempotencyRowKey,
@@ -15,7 +23,13 @@ import {
   tenantPartitionKey,
   type IndexName,
 } from './decisionKeys';
-import { markerFromEntity, normaliseMinter, recordFromEntity, recordTransaction, type Marker } from './decisionEntities';
+import {
+  markerFromEntity,
+  normaliseMinter,
+  recordFromEntity,
+  recordTransaction,
+  type Marker,
+} from './decisionEntities';
 import { IdempotencyKeyInUseError, InvalidQueryError, InvalidRecordError } from './errors';
 import { newRecordId, normaliseCaseReference, normaliseRecordId } from './keys';
 import { describeIssues, newRecordSchema, recordOptionsSchema } from './recordSchemas';
@@ -112,14 +126,19 @@ export class TableDecisionStore extends TableStore implements DecisionStore {
     const marker = await this.readMarker(tenantId, input.idempotencyKey);
     if (!marker) return undefined;
     const me = normaliseMinter(input.decidedBy.aadObjectId);
-    if (marker.binding && (marker.binding.mintedBy !== me || marker.binding.boundTo !== scope)) throw new IdempotencyKeyInUseError();
+    if (marker.binding && (marker.binding.mintedBy !== me || marker.binding.boundTo !== scope))
+      throw new IdempotencyKeyInUseError();
     const record = await this.markedRecord(tenantId, marker.recordId);
     if (normaliseMinter(record.decidedBy.aadObjectId) !== me) throw new IdempotencyKeyInUseError();
     return record;
   }
 
   private async readMarker(tenantId: string, idempotencyKey: string): Promise<Marker | undefined> {
-    const entity = await this.pointRead(tenantPartitionKey(tenantId), idempotencyRowKey(idempotencyKey), 'idempotency lookup');
+    const entity = await this.pointRead(
+      tenantPartitionKey(tenantId),
+      idempotencyRowKey(idempotencyKey),
+      'idempotency lookup',
+    );
     return entity && this.checked(() => markerFromEntity(this.client.tableName, entity));
   }
 
@@ -172,7 +191,10 @@ export class TableDecisionStore extends TableStore implements DecisionStore {
       operation: 'records by case',
     });
     if (result.resume) {
-      this.logger.warn({ tenantId, limit: this.byCaseLimit }, 'byCase truncated: the case has more entries than the limit');
+      this.logger.warn(
+        { tenantId, limit: this.byCaseLimit },
+        'byCase truncated: the case has more entries than the limit',
+      );
     }
     return result.rows.map((row) => this.validated(row));
   }

@@ -76,7 +76,8 @@ export class TableDeliveryStore extends TableStore implements DeliveryStore {
     const inserted = await this.conditional('claim delivery', [409], (abortSignal) =>
       this.client.createEntity({ ...keys, state: 'sending', owner, attempts: 1, updatedAt: now }, { abortSignal }),
     );
-    if (inserted.ok) return { claimed: true, claim: { runId, conversationId, owner, attempts: 1, etag: inserted.value.etag ?? '' } };
+    if (inserted.ok)
+      return { claimed: true, claim: { runId, conversationId, owner, attempts: 1, etag: inserted.value.etag ?? '' } };
     const existing = await this.read(keys.partitionKey, keys.rowKey);
     if (!existing) return { claimed: false, state: 'sending' };
     // 'failed': definitely not delivered. 'sending' by this very owner: our own claim whose insert
@@ -86,7 +87,14 @@ export class TableDeliveryStore extends TableStore implements DeliveryStore {
       const attempts = existing.attempts + 1;
       const reclaimed = await this.conditional('reclaim delivery', [412], (abortSignal) =>
         this.client.updateEntity(
-          { ...keys, state: 'sending', owner, attempts, updatedAt: now, ...(existing.lastStatus === undefined ? {} : { lastStatus: existing.lastStatus }) },
+          {
+            ...keys,
+            state: 'sending',
+            owner,
+            attempts,
+            updatedAt: now,
+            ...(existing.lastStatus === undefined ? {} : { lastStatus: existing.lastStatus }),
+          },
           'Replace',
           { etag: existing.etag, abortSignal },
         ),
@@ -104,7 +112,11 @@ export class TableDeliveryStore extends TableStore implements DeliveryStore {
   }
 
   /** Step 2: record what the connector said. False when the row was changed by someone else. */
-  async finish(claim: DeliveryClaim, state: Exclude<DeliveryState, 'sending'>, info: { status?: number; activityId?: string } = {}): Promise<boolean> {
+  async finish(
+    claim: DeliveryClaim,
+    state: Exclude<DeliveryState, 'sending'>,
+    info: { status?: number; activityId?: string } = {},
+  ): Promise<boolean> {
     const keys = { partitionKey: encodeKeyPart(claim.runId), rowKey: encodeKeyPart(claim.conversationId) };
     const finished = await this.conditional('finish delivery', [412, 404], (abortSignal) =>
       this.client.updateEntity(
@@ -124,7 +136,12 @@ export class TableDeliveryStore extends TableStore implements DeliveryStore {
     return finished.ok;
   }
 
-  private async write(keys: { partitionKey: string; rowKey: string }, existing: DeliveryEntity, state: DeliveryState, etag: string): Promise<void> {
+  private async write(
+    keys: { partitionKey: string; rowKey: string },
+    existing: DeliveryEntity,
+    state: DeliveryState,
+    etag: string,
+  ): Promise<void> {
     await this.call('mark delivery', (abortSignal) =>
       this.client.updateEntity(
         { ...keys, state, owner: existing.owner, attempts: existing.attempts, updatedAt: this.wallClock() },
@@ -141,7 +158,15 @@ export class TableDeliveryStore extends TableStore implements DeliveryStore {
     // Unreadable: treat as final ('unknown') so it is never sent again.
     return parsed.success
       ? parsed.data
-      : { partitionKey, rowKey, state: 'unknown', owner: '', attempts: 0, updatedAt: 0, etag: String(entity.etag ?? '*') };
+      : {
+          partitionKey,
+          rowKey,
+          state: 'unknown',
+          owner: '',
+          attempts: 0,
+          updatedAt: 0,
+          etag: String(entity.etag ?? '*'),
+        };
   }
 
   private wallClock(): number {

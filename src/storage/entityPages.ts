@@ -17,7 +17,10 @@ export async function* entityPages(
   do {
     const page = await guarded(operation, async () => {
       const pages = client
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter, ...(select ? { select } : {}) }, abortSignal: signal() })
+        .listEntities<Record<string, unknown>>({
+          queryOptions: { filter, ...(select ? { select } : {}) },
+          abortSignal: signal(),
+        })
         .byPage({ maxPageSize, continuationToken });
       const next = await pages.next();
       return next.done ? undefined : next.value;

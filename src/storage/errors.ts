@@ -73,7 +73,9 @@ export function statusOf(err: unknown): number | undefined {
 export function wrapStorageError(err: unknown, operation: string): unknown {
   if (err instanceof StorageUnavailableError) return err;
   if (isRestError(err)) {
-    const detail = err.statusCode ? `HTTP ${err.statusCode}${err.code ? ` ${err.code}` : ''}` : (err.code ?? 'network error');
+    const detail = err.statusCode
+      ? `HTTP ${err.statusCode}${err.code ? ` ${err.code}` : ''}`
+      : (err.code ?? 'network error');
     return new StorageUnavailableError(`Table storage unavailable during ${operation} (${detail})`, { cause: err });
   }
   if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {

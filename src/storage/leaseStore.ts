@@ -42,7 +42,9 @@ export type AcquireResult =
 
 type LeaseEntity = z.infer<typeof leaseEntitySchema>;
 
-/** Every write after acquiring is ETag-conditional: 412 (someone else wrote) or 404 (deleted) means the lease is lost. */
+/**
+ * Every write after acquiring is ETag-conditional: 412 (someone else wrote) or 404 (deleted) means the lease is lost.
+ */
 const LOST = [412, 404] as const;
 
 export class TableLeaseStore extends TableStore implements LeaseStore {
@@ -50,23 +52,40 @@ export class TableLeaseStore extends TableStore implements LeaseStore {
     const rowKey = encodeKeyPart(key);
     const expiresAt = this.wallClock() + ttlMs;
     const inserted = await this.conditional('acquire lease', [409], (abortSignal) =>
-      this.client.createEntity({ partitionKey: PARTITION, rowKey, owner, expiresAt, generation: 1, completed: false }, { abortSignal }),
+      this.client.createEntity(
+        { partitionKey: PARTITION, rowKey, owner, expiresAt, generation: 1, completed: false },
+        { abortSignal },
+      ),
     );
-    if (inserted.ok) return { acquired: true, takeover: false, lease: { key, owner, expiresAt, generation: 1, etag: inserted.value.etag ?? '' } };
+    if (inserted.ok)
+      return {
+        acquired: true,
+        takeover: false,
+        lease: { key, owner, expiresAt, generation: 1, etag: inserted.value.etag ?? '' },
+      };
     const current = await this.read(rowKey);
     if (!current) return this.acquire(key, owner, ttlMs); // deleted in between: try the insert again
     if (current.completed) return { acquired: false, reason: 'completed', owner: current.owner };
-    if (current.owner !== owner && current.expiresAt > this.wallClock()) return { acquired: false, reason: 'held', owner: current.owner };
+    if (current.owner !== owner && current.expiresAt > this.wallClock())
+      return { acquired: false, reason: 'held', owner: current.owner };
     const generation = (current.generation ?? 1) + 1;
     const replaced = await this.conditional('take over lease', [412], (abortSignal) =>
-      this.client.updateEntity({ partitionKey: PARTITION, rowKey, owner, expiresAt, generation, completed: false }, 'Replace', {
-        etag: current.etag,
-        abortSignal,
-      }),
+      this.client.updateEntity(
+        { partitionKey: PARTITION, rowKey, owner, expiresAt, generation, completed: false },
+        'Replace',
+        {
+          etag: current.etag,
+          abortSignal,
+        },
+      ),
     );
     // 412: another instance took it between our read and our write. It wins.
     if (!replaced.ok) return { acquired: false, reason: 'held' };
-    return { acquired: true, takeover: current.owner !== owner, lease: { key, owner, expiresAt, generation, etag: replaced.value.etag ?? '' } };
+    return {
+      acquired: true,
+      takeover: current.owner !== owner,
+      lease: { key, owner, expiresAt, generation, etag: replaced.value.etag ?? '' },
+    };
   }
 
   /** Extends a lease we hold. Returns the renewed lease, or undefined when it was lost (someone took over). */
@@ -90,7 +109,13 @@ export class TableLeaseStore extends TableStore implements LeaseStore {
   private overwrite(lease: Lease, state: { expiresAt: number; completed: boolean }, operation: string) {
     return this.conditional(operation, LOST, (abortSignal) =>
       this.client.updateEntity(
-        { partitionKey: PARTITION, rowKey: encodeKeyPart(lease.key), owner: lease.owner, generation: lease.generation, ...state },
+        {
+          partitionKey: PARTITION,
+          rowKey: encodeKeyPart(lease.key),
+          owner: lease.owner,
+          generation: lease.generation,
+          ...state,
+        },
         'Replace',
         { etag: lease.etag, abortSignal },
       ),

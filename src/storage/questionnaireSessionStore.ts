@@ -36,7 +36,12 @@ const SessionEntitySchema = z.object({
 });
 
 export class TableQuestionnaireSessionStore extends TableStore implements QuestionnaireSessionStore {
-  async replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire, at: Date): Promise<CurrentQuestionnaire | undefined> {
+  async replace(
+    tenantId: string,
+    aadObjectId: string,
+    next: CurrentQuestionnaire,
+    at: Date,
+  ): Promise<CurrentQuestionnaire | undefined> {
     const previous = await this.current(tenantId, aadObjectId);
     await this.call('start questionnaire', (abortSignal) =>
       this.client.upsertEntity(
@@ -55,7 +60,11 @@ export class TableQuestionnaireSessionStore extends TableStore implements Questi
   }
 
   async current(tenantId: string, aadObjectId: string): Promise<CurrentQuestionnaire | undefined> {
-    const entity = await this.pointRead(encodeKeyPart(tenantId), encodeKeyPart(aadObjectId), 'read current questionnaire');
+    const entity = await this.pointRead(
+      encodeKeyPart(tenantId),
+      encodeKeyPart(aadObjectId),
+      'read current questionnaire',
+    );
     if (!entity) return undefined;
     // An unreadable row counts as no current questionnaire: the next start overwrites it.
     const parsed = SessionEntitySchema.safeParse(entity);

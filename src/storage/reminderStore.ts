@@ -69,7 +69,10 @@ export interface FollowUpTracker extends Schedulable {
 export type ReminderItem = ScheduledReminder | FollowUpTracker;
 
 export type NewScheduledReminder = Omit<ScheduledReminder, 'type' | 'id' | 'active' | 'createdAt' | 'cancelledBy'>;
-export type NewFollowUpTracker = Omit<FollowUpTracker, 'type' | 'active' | 'remindersSent' | 'closedReason' | 'nextRunAt'>;
+export type NewFollowUpTracker = Omit<
+  FollowUpTracker,
+  'type' | 'active' | 'remindersSent' | 'closedReason' | 'nextRunAt'
+>;
 
 const iso = z.iso.datetime();
 const id = z.string().min(1).max(500);
@@ -133,7 +136,10 @@ export class TableReminderStore extends TableStore implements ReminderStore {
       const checked = scheduleEntitySchema.safeParse({ itemType: 'schedule', ...columns });
       if (!checked.success) throw new InvalidRecordError(`reminder rejected: ${describeIssues(checked.error)}`);
       const created = await this.conditional('create reminder', [409], (abortSignal) =>
-        this.client.createEntity({ partitionKey: encodeKeyPart(input.tenantId), rowKey: scheduleRowKey(reminder.id), ...checked.data }, { abortSignal }),
+        this.client.createEntity(
+          { partitionKey: encodeKeyPart(input.tenantId), rowKey: scheduleRowKey(reminder.id), ...checked.data },
+          { abortSignal },
+        ),
       );
       if (created.ok) return reminder;
       // 409: the random id is taken; try another.
@@ -150,7 +156,11 @@ export class TableReminderStore extends TableStore implements ReminderStore {
 
   /** Active reminders of one tenant, optionally of one channel. */
   async listSchedules(tenantId: string, conversationId?: string): Promise<ScheduledReminder[]> {
-    const items = await this.activeRows(tenantId, SCHEDULE_PREFIX, conversationId === undefined ? undefined : odata`conversationId eq ${conversationId}`);
+    const items = await this.activeRows(
+      tenantId,
+      SCHEDULE_PREFIX,
+      conversationId === undefined ? undefined : odata`conversationId eq ${conversationId}`,
+    );
     const out = items.filter((item): item is ScheduledReminder => item.type === 'schedule');
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
@@ -173,10 +183,19 @@ export class TableReminderStore extends TableStore implements ReminderStore {
   /** Starts tracking a follow-up; a second call for the same record is a no-op (returns false). */
   async ensureFollowUp(input: NewFollowUpTracker): Promise<boolean> {
     const { tenantId, id: recordId, ...rest } = input;
-    const checked = followUpEntitySchema.safeParse({ itemType: 'followup', ...rest, remindersSent: 0, nextRunAt: input.dueAt, active: true });
+    const checked = followUpEntitySchema.safeParse({
+      itemType: 'followup',
+      ...rest,
+      remindersSent: 0,
+      nextRunAt: input.dueAt,
+      active: true,
+    });
     if (!checked.success) throw new InvalidRecordError(`follow-up tracker rejected: ${describeIssues(checked.error)}`);
     const created = await this.conditional('track follow-up', [409], (abortSignal) =>
-      this.client.createEntity({ partitionKey: encodeKeyPart(tenantId), rowKey: followUpRowKey(recordId), ...checked.data }, { abortSignal }),
+      this.client.createEntity(
+        { partitionKey: encodeKeyPart(tenantId), rowKey: followUpRowKey(recordId), ...checked.data },
+        { abortSignal },
+      ),
     );
     return created.ok;
   }
@@ -192,7 +211,12 @@ export class TableReminderStore extends TableStore implements ReminderStore {
     // 404: nothing to close.
     await this.conditional('close follow-up', [404], (abortSignal) =>
       this.client.updateEntity(
-        { partitionKey: encodeKeyPart(tenantId), rowKey: followUpRowKey(recordId), active: false, closedReason: reason.slice(0, 200) },
+        {
+          partitionKey: encodeKeyPart(tenantId),
+          rowKey: followUpRowKey(recordId),
+          active: false,
+          closedReason: reason.slice(0, 200),
+        },
         'Merge',
         { etag: '*', abortSignal },
       ),
@@ -201,7 +225,11 @@ export class TableReminderStore extends TableStore implements ReminderStore {
 
   /** Open follow-ups of a tenant (optionally one team's), oldest due first. */
   async listOpenFollowUps(tenantId: string, teamId?: string): Promise<FollowUpTracker[]> {
-    const items = await this.activeRows(tenantId, FOLLOW_UP_PREFIX, teamId === undefined ? undefined : odata`teamId eq ${teamId}`);
+    const items = await this.activeRows(
+      tenantId,
+      FOLLOW_UP_PREFIX,
+      teamId === undefined ? undefined : odata`teamId eq ${teamId}`,
+    );
     const out = items.filter((item): item is FollowUpTracker => item.type === 'followup');
     return out.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   }
@@ -217,7 +245,12 @@ export class TableReminderStore extends TableStore implements ReminderStore {
    * Moves an item past the run at `runAt`: to `nextRunAt`, or inactive when undefined.
    * Does nothing (returns false) if the item no longer has nextRunAt = runAt (already moved on).
    */
-  async advance(item: ReminderItem, runAt: string, nextRunAt: string | undefined, opts: { countReminder?: boolean } = {}): Promise<boolean> {
+  async advance(
+    item: ReminderItem,
+    runAt: string,
+    nextRunAt: string | undefined,
+    opts: { countReminder?: boolean } = {},
+  ): Promise<boolean> {
     const partitionKey = encodeKeyPart(item.tenantId);
     const rowKey = item.type === 'schedule' ? scheduleRowKey(item.id) : followUpRowKey(item.id);
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -228,7 +261,10 @@ export class TableReminderStore extends TableStore implements ReminderStore {
       else update.nextRunAt = nextRunAt;
       if (opts.countReminder && typeof row.remindersSent === 'number') update.remindersSent = row.remindersSent + 1;
       const moved = await this.conditional('advance reminder', [404, 412], (abortSignal) =>
-        this.client.updateEntity(update as { partitionKey: string; rowKey: string }, 'Merge', { etag: String(row.etag), abortSignal }),
+        this.client.updateEntity(update as { partitionKey: string; rowKey: string }, 'Merge', {
+          etag: String(row.etag),
+          abortSignal,
+        }),
       );
       if (moved.ok) return true;
       if (moved.status === 404) return false;
@@ -246,7 +282,11 @@ export class TableReminderStore extends TableStore implements ReminderStore {
 
   async setWatermark(tenantId: string, readTo: string): Promise<void> {
     await this.call('save watermark', (abortSignal) =>
-      this.client.upsertEntity({ partitionKey: encodeKeyPart(tenantId), rowKey: WATERMARK_ROW, itemType: 'watermark', readTo }, 'Replace', { abortSignal }),
+      this.client.upsertEntity(
+        { partitionKey: encodeKeyPart(tenantId), rowKey: WATERMARK_ROW, itemType: 'watermark', readTo },
+        'Replace',
+        { abortSignal },
+      ),
     );
   }
 

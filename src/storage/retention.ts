@@ -103,14 +103,24 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
     const stopped = () => limits.signal?.aborted === true;
 
     const pass = { tenants, counts, stopped };
-    const budget = await this.eachTenant(this.tables.decisions, 'list decision tenants', limits.maxRecords, pass, (partitionKey, left) =>
-      this.purgeTenantRecords(partitionKey, cutoffMs, left, counts, stopped),
+    const budget = await this.eachTenant(
+      this.tables.decisions,
+      'list decision tenants',
+      limits.maxRecords,
+      pass,
+      (partitionKey, left) => this.purgeTenantRecords(partitionKey, cutoffMs, left, counts, stopped),
     );
-    const auditBudget = await this.eachTenant(this.tables.audit, 'list audit tenants', limits.maxAuditEntries, pass, async (partitionKey, left) => {
-      const deleted = await this.purgeTenantAudit(partitionKey, cutoffMs, left, stopped);
-      counts.auditEntriesDeleted += deleted;
-      return deleted;
-    });
+    const auditBudget = await this.eachTenant(
+      this.tables.audit,
+      'list audit tenants',
+      limits.maxAuditEntries,
+      pass,
+      async (partitionKey, left) => {
+        const deleted = await this.purgeTenantAudit(partitionKey, cutoffMs, left, stopped);
+        counts.auditEntriesDeleted += deleted;
+        return deleted;
+      },
+    );
     if (budget <= 0 || auditBudget <= 0 || stopped()) counts.truncated = true;
     counts.tenants = tenants.size;
     return counts;
@@ -153,7 +163,11 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
     }
   }
 
-  private async firstPartitionAfter(client: TableClient, after: string | undefined, operation: string): Promise<string | undefined> {
+  private async firstPartitionAfter(
+    client: TableClient,
+    after: string | undefined,
+    operation: string,
+  ): Promise<string | undefined> {
     const filter = after === undefined ? undefined : odata`PartitionKey gt ${after}`;
     let continuationToken: string | undefined;
     // The service may answer a range query with an empty page and a continuation (at a partition
@@ -161,7 +175,10 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
     do {
       const page = await this.call(operation, async (abortSignal) => {
         const pages = client
-          .listEntities<Entity>({ queryOptions: { ...(filter ? { filter } : {}), select: ['PartitionKey'] }, abortSignal })
+          .listEntities<Entity>({
+            queryOptions: { ...(filter ? { filter } : {}), select: ['PartitionKey'] },
+            abortSignal,
+          })
           .byPage({ maxPageSize: 1, continuationToken });
         const next = await pages.next();
         return next.done ? undefined : next.value;
@@ -183,7 +200,9 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
   ): Promise<number> {
     // recordedAt < cutoff  ⇔  RowKey in [all|inv(cutoff − 1), all})
     const { ge, lt } = indexRange(indexPrefix('all'), undefined, cutoffMs);
-    const filter = [odata`PartitionKey eq ${partitionKey}`, odata`RowKey ge ${ge}`, odata`RowKey lt ${lt}`].join(' and ');
+    const filter = [odata`PartitionKey eq ${partitionKey}`, odata`RowKey ge ${ge}`, odata`RowKey lt ${lt}`].join(
+      ' and ',
+    );
     let examined = 0;
     for await (const page of this.pages(filter, 'list expired records', { maxPageSize: this.pageSize })) {
       const batch = page.slice(0, budget - examined);
@@ -197,20 +216,32 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
     return examined;
   }
 
-  private async purgeRecord(partitionKey: string, allRow: Record<string, unknown>, cutoffMs: number, counts: PurgeCounts): Promise<void> {
+  private async purgeRecord(
+    partitionKey: string,
+    allRow: Record<string, unknown>,
+    cutoffMs: number,
+    counts: PurgeCounts,
+  ): Promise<void> {
     const table = this.tables.decisions.tableName;
     let record: StoredRecord;
     try {
       record = recordFromEntity(table, allRow);
       const expectedKey = indexRowKeys(record)[0];
       if (allRow.rowKey !== expectedKey || !(Date.parse(record.recordedAt) < cutoffMs)) {
-        throw new CorruptEntityError(table, describeRow(partitionKey, allRow.rowKey, allRow.recordId), 'all-index key does not match the record it carries');
+        throw new CorruptEntityError(
+          table,
+          describeRow(partitionKey, allRow.rowKey, allRow.recordId),
+          'all-index key does not match the record it carries',
+        );
       }
     } catch (err) {
       if (!(err instanceof CorruptEntityError)) throw err;
       // Left in place for a person to look at: we cannot tell which rows belong to it.
       counts.corruptSkipped++;
-      this.logger.error({ table: err.table, where: err.where, detail: err.detail }, 'retention: corrupt entity left in place');
+      this.logger.error(
+        { table: err.table, where: err.where, detail: err.detail },
+        'retention: corrupt entity left in place',
+      );
       return;
     }
     const rowKeys = new Set([
@@ -234,7 +265,11 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
    * parent if it still exists, else find them with a filtered scan of the tenant's case index
    * (O(case index), only for such legacy follow-ups whose parent is already gone; logged).
    */
-  private async otherCaseRowKeys(partitionKey: string, allRow: Record<string, unknown>, record: StoredRecord): Promise<string[]> {
+  private async otherCaseRowKeys(
+    partitionKey: string,
+    allRow: Record<string, unknown>,
+    record: StoredRecord,
+  ): Promise<string[]> {
     if (record.parentId === undefined) return [];
     const suffix = `${invertedMillis(Date.parse(record.recordedAt))}|${record.id}`;
     const toRowKeys = (caseKeys: readonly string[]) => caseKeys.map((caseKey) => indexPrefix('case', caseKey) + suffix);
@@ -249,19 +284,27 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
       const keys = caseKeysColumn.safeParse(parsed);
       if (keys.success) return toRowKeys(keys.data);
       // Unreadable column: fall through to the slower ways, which find the same rows.
-      this.logger.warn({ where: describeRow(partitionKey, allRow.rowKey, record.id) }, 'retention: unreadable extraCaseKeys column');
+      this.logger.warn(
+        { where: describeRow(partitionKey, allRow.rowKey, record.id) },
+        'retention: unreadable extraCaseKeys column',
+      );
     }
 
     const parent = await this.pointRead(partitionKey, recordRowKey(record.parentId), 'read parent for purge');
     if (parent) {
       try {
-        return toRowKeys([normaliseCaseReference(recordFromEntity(this.tables.decisions.tableName, parent).caseReference)]);
+        return toRowKeys([
+          normaliseCaseReference(recordFromEntity(this.tables.decisions.tableName, parent).caseReference),
+        ]);
       } catch (err) {
         if (!(err instanceof CorruptEntityError)) throw err;
       }
     }
 
-    this.logger.warn({ partitionKey, recordId: record.id }, 'retention: scanning the case index for a follow-up written without extraCaseKeys');
+    this.logger.warn(
+      { partitionKey, recordId: record.id },
+      'retention: scanning the case index for a follow-up written without extraCaseKeys',
+    );
     const { ge, lt } = indexRange('case|');
     const filter = [
       odata`PartitionKey eq ${partitionKey}`,
@@ -270,7 +313,10 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
       odata`recordId eq ${record.id}`,
     ].join(' and ');
     const found: string[] = [];
-    for await (const page of this.pages(filter, 'find case rows for purge', { select: ['RowKey'], maxPageSize: 1000 })) {
+    for await (const page of this.pages(filter, 'find case rows for purge', {
+      select: ['RowKey'],
+      maxPageSize: 1000,
+    })) {
       for (const row of page) if (typeof row.rowKey === 'string') found.push(row.rowKey);
     }
     return found;
@@ -282,12 +328,15 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
    * again with exactly those. Returns how many rows this call deleted (0: all were already gone).
    */
   async deleteRows(partitionKey: string, rowKeys: readonly string[], operation: string): Promise<number> {
-    if (rowKeys.length > MAX_TRANSACTION_OPS) throw new RangeError(`${operation}: more than ${MAX_TRANSACTION_OPS} rows in one transaction`);
+    if (rowKeys.length > MAX_TRANSACTION_OPS)
+      throw new RangeError(`${operation}: more than ${MAX_TRANSACTION_OPS} rows in one transaction`);
     let keys = [...rowKeys];
     for (let attempt = 1; attempt <= DELETE_ATTEMPTS; attempt++) {
       if (keys.length === 0) return 0;
       const actions: TransactionAction[] = keys.map((rowKey) => ['delete', { partitionKey, rowKey }]);
-      const deleted = await this.conditional(operation, [404], (abortSignal) => this.client.submitTransaction(actions, { abortSignal }));
+      const deleted = await this.conditional(operation, [404], (abortSignal) =>
+        this.client.submitTransaction(actions, { abortSignal }),
+      );
       if (deleted.ok) return keys.length;
       keys = await this.existing(partitionKey, keys);
     }
@@ -296,18 +345,31 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
   }
 
   private async existing(partitionKey: string, rowKeys: readonly string[]): Promise<string[]> {
-    const present = await Promise.all(rowKeys.map((rowKey) => this.pointRead(partitionKey, rowKey, 'check rows before purge')));
+    const present = await Promise.all(
+      rowKeys.map((rowKey) => this.pointRead(partitionKey, rowKey, 'check rows before purge')),
+    );
     return rowKeys.filter((_, i) => present[i] !== undefined);
   }
 
   /** One tenant's audit entries older than the cutoff, up to 100 per transaction. Returns how many it deleted. */
-  private async purgeTenantAudit(partitionKey: string, cutoffMs: number, budget: number, stopped: () => boolean): Promise<number> {
+  private async purgeTenantAudit(
+    partitionKey: string,
+    cutoffMs: number,
+    budget: number,
+    stopped: () => boolean,
+  ): Promise<number> {
     const client = this.tables.audit;
     // RowKey = {inv}|{random}: recordedAt < cutoff ⇔ RowKey ≥ inv(cutoff − 1); ':' follows every digit.
     const ge = invertedMillis(Math.max(0, cutoffMs - 1));
-    const filter = [odata`PartitionKey eq ${partitionKey}`, odata`RowKey ge ${ge}`, odata`RowKey lt ${':'}`].join(' and ');
+    const filter = [odata`PartitionKey eq ${partitionKey}`, odata`RowKey ge ${ge}`, odata`RowKey lt ${':'}`].join(
+      ' and ',
+    );
     let deleted = 0;
-    for await (const page of this.pages(filter, 'list expired audit entries', { client, select: ['RowKey'], maxPageSize: MAX_TRANSACTION_OPS })) {
+    for await (const page of this.pages(filter, 'list expired audit entries', {
+      client,
+      select: ['RowKey'],
+      maxPageSize: MAX_TRANSACTION_OPS,
+    })) {
       if (stopped()) break;
       const keys = page
         .map((row) => row.rowKey)
@@ -323,12 +385,16 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
     if (rowKeys.length === 0) return 0;
     const client = this.tables.audit;
     const actions = rowKeys.map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]);
-    const batch = await this.conditional('purge audit entries', [404], (abortSignal) => client.submitTransaction(actions, { abortSignal }));
+    const batch = await this.conditional('purge audit entries', [404], (abortSignal) =>
+      client.submitTransaction(actions, { abortSignal }),
+    );
     if (batch.ok) return rowKeys.length;
     // Someone deleted some of them first: delete the rest one by one (audit rows are independent).
     let deleted = 0;
     for (const rowKey of rowKeys) {
-      const one = await this.conditional('purge audit entry', [404], (abortSignal) => client.deleteEntity(partitionKey, rowKey, { abortSignal }));
+      const one = await this.conditional('purge audit entry', [404], (abortSignal) =>
+        client.deleteEntity(partitionKey, rowKey, { abortSignal }),
+      );
       if (one.ok) deleted++;
     }
     return deleted;

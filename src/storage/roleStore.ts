@@ -38,7 +38,12 @@ const roleEntitySchema = z.object({
 const idSchema = z.string().min(1).max(200);
 
 /** What grant() accepts (shared with the in-memory store so both refuse the same grants). */
-export const roleGrantInputSchema = z.object({ tenantId: idSchema, aadObjectId: idSchema, role: z.enum(ROLES), grantedBy: idSchema.optional() });
+export const roleGrantInputSchema = z.object({
+  tenantId: idSchema,
+  aadObjectId: idSchema,
+  role: z.enum(ROLES),
+  grantedBy: idSchema.optional(),
+});
 
 export class TableRoleStore extends TableStore implements RoleStore {
   async getRole(tenantId: string, aadObjectId: string): Promise<Role | undefined> {

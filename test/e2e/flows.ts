@@ -116,9 +116,16 @@ export async function recordShareWithoutConsent(pg: Playground, caseReference: s
 }
 
 /** On a share-without-consent outcome card: fills in the record form, records, and returns the record id. */
-export async function fillAndRecord(pg: Playground, caseReference: string, opts: { screenshot?: string } = {}): Promise<string> {
+export async function fillAndRecord(
+  pg: Playground,
+  caseReference: string,
+  opts: { screenshot?: string } = {},
+): Promise<string> {
   await pg.fillInput('Case reference', caseReference);
-  await pg.fillInput('Why you are sharing without consent', 'Asking the parent would put the child at risk of significant harm');
+  await pg.fillInput(
+    'Why you are sharing without consent',
+    'Asking the parent would put the child at risk of significant harm',
+  );
   await pg.chooseOption("Children's social care", { input: 'Who receives it (agency)' });
   await pg.fillInput('Their role', 'duty social worker');
   await pg.fillInput('What is shared, in outline', 'School attendance this term and the concerns raised');
@@ -137,7 +144,11 @@ export async function fillAndRecord(pg: Playground, caseReference: string, opts:
 
 export function expectDecision(answers: Record<string, string>, decision: DecisionCode) {
   const outcome = outcomeFor(answers);
-  assert.equal(outcome.decision, decision, `the path reached ${outcome.decision} (rule ${outcome.ruleId}), not ${decision}`);
+  assert.equal(
+    outcome.decision,
+    decision,
+    `the path reached ${outcome.decision} (rule ${outcome.ruleId}), not ${decision}`,
+  );
   return outcome;
 }
 
@@ -159,6 +170,8 @@ export async function readRecord(connectionString: string, recordId: string): Pr
  * table. (MANAGER_AAD_OBJECT_IDS cannot name the Playground's user: its ids are not strict GUIDs.)
  */
 export async function grantManagerRole(connectionString: string, tenantId: string, aadObjectId: string): Promise<void> {
-  const roles = new TableRoleStore(TableClient.fromConnectionString(connectionString, 'roles', { allowInsecureConnection: true }));
+  const roles = new TableRoleStore(
+    TableClient.fromConnectionString(connectionString, 'roles', { allowInsecureConnection: true }),
+  );
   await roles.grant(tenantId, normaliseAadId(aadObjectId), 'manager');
 }

@@ -50,7 +50,11 @@ describe('questionnaire navigation in the Teams Playground', () => {
     await pg.clickOnCard('Back');
     await pg.waitForCardText(questionText({ route: twoIn.route! }));
     await pg.waitForCardText('question 2 of at most');
-    assert.equal(await pg.latestCard().getByRole('radio', { checked: true }).count(), 0, 'no answer is pre-selected after Back');
+    assert.equal(
+      await pg.latestCard().getByRole('radio', { checked: true }).count(),
+      0,
+      'no answer is pre-selected after Back',
+    );
 
     // A different answer there takes the other branch: checks about something not concerning a child.
     await pg.chooseOption(labelOf('about', 'other'));
@@ -94,7 +98,11 @@ describe('questionnaire navigation in the Teams Playground', () => {
     const shown = await stale.innerText();
     await pg.screenshot('stale-card', { card: stale });
     assert.match(shown, /newer questionnaire/i, `the stale card shows:\n${shown}`);
-    assert.equal(await stale.getByRole('button', { name: 'Next', exact: true }).count(), 0, 'the old card has no Next button');
+    assert.equal(
+      await stale.getByRole('button', { name: 'Next', exact: true }).count(),
+      0,
+      'the old card has no Next button',
+    );
     // The newest card is untouched.
     await pg.waitForCardText(firstQuestionText());
     await pg.waitForCardText('question 1 of at most');

@@ -30,10 +30,17 @@ import {
 /** Time to type and send the command before the minute it names begins. */
 const SET_UP_MARGIN_MS = 10_000;
 
-/** The next whole minute at least SET_UP_MARGIN_MS away, and how the bot's schedules write it ("HH:MM", Europe/London). */
+/**
+ * The next whole minute at least SET_UP_MARGIN_MS away, and how the bot's schedules write it ("HH:MM", Europe/London).
+ */
 function nextMinute(): { at: Date; hhmm: string } {
   const at = new Date(Math.ceil((Date.now() + SET_UP_MARGIN_MS) / 60_000) * 60_000);
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: DEFAULT_TIMEZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: DEFAULT_TIMEZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
   const part = (type: 'hour' | 'minute') => parts.find((p) => p.type === type)!.value;
   return { at, hhmm: `${part('hour')}:${part('minute')}` };
 }

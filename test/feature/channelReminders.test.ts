@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TeamsClient, cardText, newUser, personalChat } from '../support/botHarness';
 import { startFakeConnector, type FakeConnector } from '../support/fakeConnector';
-import { channelRoot, executeActions, install, postedCard, TestClock, threadIn } from '../integration/reminders/support';
+import {
+  channelRoot,
+  executeActions,
+  install,
+  postedCard,
+  TestClock,
+  threadIn,
+} from '../integration/reminders/support';
 import { say, startFeatureBot, type FeatureBot } from './support';
 
 describe('feature: channel reminders', () => {
@@ -20,7 +27,15 @@ describe('feature: channel reminders', () => {
     connector = await startFakeConnector();
     bot = await startFeatureBot(
       {},
-      { now: clock.now, reminders: { settings: { enabled: true, scheduler: { tickCron: '0 0 0 1 1 *', discoveryIntervalMs: 0, leaseTtlMs: 2_000 } } } },
+      {
+        now: clock.now,
+        reminders: {
+          settings: {
+            enabled: true,
+            scheduler: { tickCron: '0 0 0 1 1 *', discoveryIntervalMs: 0, leaseTtlMs: 2_000 },
+          },
+        },
+      },
     );
   });
   after(async () => {
@@ -44,8 +59,15 @@ describe('feature: channel reminders', () => {
     assert.equal(cancels.length, 2);
 
     const other = new TeamsClient(bot.baseUrl, newUser('Other'), threadIn(channel), connector.serviceUrl);
-    assert.match(String((await other.execute('reminder.cancel', cancels[0]!.data)).value), /Only whoever set up this reminder/);
-    assert.equal((await bot.stores.reminders.listSchedules(channel.tenantId, channel.channelId)).length, 2, 'nothing cancelled');
+    assert.match(
+      String((await other.execute('reminder.cancel', cancels[0]!.data)).value),
+      /Only whoever set up this reminder/,
+    );
+    assert.equal(
+      (await bot.stores.reminders.listSchedules(channel.tenantId, channel.channelId)).length,
+      2,
+      'nothing cancelled',
+    );
 
     const afterCancel = await inThread.execute('reminder.cancel', cancels[0]!.data);
     assert.match(cardText(afterCancel.value), /Cancelled R-/);
@@ -53,14 +75,20 @@ describe('feature: channel reminders', () => {
     assert.equal((await bot.stores.reminders.listSchedules(channel.tenantId, channel.channelId)).length, 1);
 
     const personal = new TeamsClient(bot.baseUrl, user, personalChat(), connector.serviceUrl);
-    assert.match(cardText(await say(personal, 'remind practice verify-callers daily 09:00')), /set up in a team channel/);
+    assert.match(
+      cardText(await say(personal, 'remind practice verify-callers daily 09:00')),
+      /set up in a team channel/,
+    );
   });
 
   it('the scheduler sends a due reminder to its channel once per run', async () => {
     const channel = channelRoot();
     const inChannel = new TeamsClient(bot.baseUrl, user, channel, connector.serviceUrl);
     await install(inChannel);
-    await say(new TeamsClient(bot.baseUrl, user, threadIn(channel), connector.serviceUrl), 'remind practice secure-email weekly mon 09:00');
+    await say(
+      new TeamsClient(bot.baseUrl, user, threadIn(channel), connector.serviceUrl),
+      'remind practice secure-email weekly mon 09:00',
+    );
     connector.reset();
     clock.current = new Date('2026-03-02T09:00:30Z'); // Monday 09:00 London (GMT)
     await bot.app.reminders.scheduler.tick();

@@ -28,7 +28,11 @@ describe('feature: follow-ups', () => {
         now: clock.now,
         reminders: {
           // The test drives the ticks itself.
-          settings: { enabled: true, scheduler: { tickCron: '0 0 0 1 1 *', discoveryIntervalMs: 0, leaseTtlMs: 2_000 }, limits: { baseBackoffMs: 50 } },
+          settings: {
+            enabled: true,
+            scheduler: { tickCron: '0 0 0 1 1 *', discoveryIntervalMs: 0, leaseTtlMs: 2_000 },
+            limits: { baseBackoffMs: 50 },
+          },
         },
       },
     );
@@ -43,7 +47,11 @@ describe('feature: follow-ups', () => {
     const personal = personalChat();
     const dm = new TeamsClient(bot.baseUrl, practitioner, personal, connector.serviceUrl);
     await install(dm);
-    const decision = (await bot.stores.decisions.record(shareWithoutConsent({ user: practitioner, conversation: personal, caseReference: 'CSC-FEAT-FU' }))).record;
+    const decision = (
+      await bot.stores.decisions.record(
+        shareWithoutConsent({ user: practitioner, conversation: personal, caseReference: 'CSC-FEAT-FU' }),
+      )
+    ).record;
     const id = decision.id;
     connector.reset();
 
@@ -60,7 +68,9 @@ describe('feature: follow-ups', () => {
     const res = await dm.execute(told.verb, told.data);
     assert.match(cardText(res.value), /Follow-up recorded/);
     assert.match(cardText((await dm.execute(told.verb, told.data)).value), /already recorded/);
-    const followUps = (await bot.stores.decisions.byCase(personal.tenantId, 'CSC-FEAT-FU')).filter((r) => r.kind === 'follow_up_subject_informed');
+    const followUps = (await bot.stores.decisions.byCase(personal.tenantId, 'CSC-FEAT-FU')).filter(
+      (r) => r.kind === 'follow_up_subject_informed',
+    );
     assert.equal(followUps.length, 1, 'exactly one follow-up entity');
     assert.equal(followUps[0]!.parentId, id);
     assert.equal(followUps[0]!.subjectInformed, 'yes');
@@ -77,10 +87,21 @@ describe('feature: follow-ups', () => {
     const personal = personalChat();
     const dm = new TeamsClient(bot.baseUrl, practitioner, personal, connector.serviceUrl);
     const caseReference = 'CS-FEAT-W1';
-    const police = (await bot.stores.decisions.record(shareWithoutConsent({ user: practitioner, conversation: personal, caseReference, recipientAgency: 'police' }))).record;
+    const police = (
+      await bot.stores.decisions.record(
+        shareWithoutConsent({ user: practitioner, conversation: personal, caseReference, recipientAgency: 'police' }),
+      )
+    ).record;
     const health = (
       await bot.stores.decisions.record(
-        shareWithoutConsent({ user: practitioner, conversation: personal, caseReference, recipientAgency: 'health', decision: 'share_with_consent', openFollowUps: [] }),
+        shareWithoutConsent({
+          user: practitioner,
+          conversation: personal,
+          caseReference,
+          recipientAgency: 'health',
+          decision: 'share_with_consent',
+          openFollowUps: [],
+        }),
       )
     ).record;
 
@@ -93,10 +114,16 @@ describe('feature: follow-ups', () => {
     assert.equal(withdrawal?.kind, 'consent_withdrawn');
 
     const policeButton = buttons.find((b) => b.data.s === police.id)!;
-    assert.match(cardText((await dm.execute(policeButton.verb, policeButton.data)).value), /1 of 2 recipient\(s\) told/);
+    assert.match(
+      cardText((await dm.execute(policeButton.verb, policeButton.data)).value),
+      /1 of 2 recipient\(s\) told/,
+    );
     await dm.execute(policeButton.verb, policeButton.data); // a double click records nothing more
     const healthButton = buttons.find((b) => b.data.s === health.id)!;
-    assert.match(cardText((await dm.execute(healthButton.verb, healthButton.data)).value), /All 2 recipient\(s\) have been told/);
+    assert.match(
+      cardText((await dm.execute(healthButton.verb, healthButton.data)).value),
+      /All 2 recipient\(s\) have been told/,
+    );
 
     const history = await bot.stores.decisions.byCase(personal.tenantId, caseReference);
     const informed = history.filter((r) => r.kind === 'follow_up_party_informed');

@@ -48,7 +48,10 @@ describe('feature: questionnaire → outcome → record', () => {
     assert.equal(stored.caseReference, 'CSC-2026-0042');
     assert.equal(stored.decidedBy.aadObjectId, user.aadObjectId);
     assert.deepEqual(stored.answers, Object.fromEntries(['route', ...asked].map((q) => [q, answerFor(q)])));
-    assert.deepEqual((await bot.stores.decisions.byCase(TENANT_A, 'csc-2026-0042')).map((r) => r.id), [id]);
+    assert.deepEqual(
+      (await bot.stores.decisions.byCase(TENANT_A, 'csc-2026-0042')).map((r) => r.id),
+      [id],
+    );
 
     // A double click on the same card records nothing more and shows the same record.
     const again = await client.click(outcome, 'Record this decision', RECORD_FORM);
@@ -59,7 +62,11 @@ describe('feature: questionnaire → outcome → record', () => {
   it('a record form with a phone number in it is refused and nothing is stored', async () => {
     const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
     const { card: outcome } = await answerAll(client, await say(client, 'start'), SHARE_WITHOUT_ASKING);
-    const refused = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, informationOutline: 'call mum on 07700 900123', caseReference: 'CSC-FEAT-PII' });
+    const refused = await client.click(outcome, 'Record this decision', {
+      ...RECORD_FORM,
+      informationOutline: 'call mum on 07700 900123',
+      caseReference: 'CSC-FEAT-PII',
+    });
     assert.match(cardText(refused), /remove the phone number/);
     assert.deepEqual(await bot.stores.decisions.byCase(TENANT_A, 'CSC-FEAT-PII'), []);
   });
@@ -69,18 +76,27 @@ describe('feature: questionnaire → outcome → record', () => {
     const first = await client.click(cardOf((await client.say('hello'))[0]!), 'Start: can I share?');
     const second = await client.click(cardOf((await client.say('hello'))[0]!), 'Start: can I share?');
     const { card: stale } = await answerAll(client, first, SHARE_WITHOUT_ASKING);
-    const refused = await client.click(stale, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-FEAT-STALE' });
+    const refused = await client.click(stale, 'Record this decision', {
+      ...RECORD_FORM,
+      caseReference: 'CSC-FEAT-STALE',
+    });
     assert.match(cardText(refused), /newer questionnaire/);
     assert.deepEqual(await bot.stores.decisions.byCase(TENANT_A, 'CSC-FEAT-STALE'), []);
     const { card: fresh } = await answerAll(client, second, SHARE_WITHOUT_ASKING);
-    assert.match(cardText(await client.click(fresh, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-FEAT-STALE' })), /Decision recorded/);
+    assert.match(
+      cardText(await client.click(fresh, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-FEAT-STALE' })),
+      /Decision recorded/,
+    );
     assert.equal((await bot.stores.decisions.byCase(TENANT_A, 'CSC-FEAT-STALE')).length, 1);
   });
   it('records the new fields, and corrects the record with a linked correction that leaves the original as it was', async () => {
     const user = newUser();
     const client = new TeamsClient(bot.baseUrl, user, personalChat());
     const { card: outcome } = await answerAll(client, await say(client, 'start'), SHARE_WITHOUT_ASKING);
-    const recorded = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-FEAT-CORR' });
+    const recorded = await client.click(outcome, 'Record this decision', {
+      ...RECORD_FORM,
+      caseReference: 'CSC-FEAT-CORR',
+    });
     const id = recordedId(recorded);
     const original = await bot.stores.decisions.get(TENANT_A, id);
     assert.equal(original?.purpose, 'safeguarding_child');
@@ -104,7 +120,10 @@ describe('feature: questionnaire → outcome → record', () => {
     });
     assert.match(cardText(done), /Correction recorded/);
     const history = await bot.stores.decisions.byCase(TENANT_A, 'CSC-FEAT-CORR');
-    assert.deepEqual(history.map((r) => r.kind), ['correction', 'decision']);
+    assert.deepEqual(
+      history.map((r) => r.kind),
+      ['correction', 'decision'],
+    );
     assert.deepEqual(history[0]!.correctedFields, ['deciderRole']);
     assert.equal(history[0]!.parentId, id);
     assert.deepEqual(history[1], original);
@@ -117,7 +136,12 @@ describe('feature: questionnaire → outcome → record', () => {
     };
     try {
       const action = findAction(again, 'Add this correction');
-      const res = await client.execute(String(action.verb), { ...(action.data as Record<string, unknown>), consentStatus: 'not_sought', subjectInformed: 'yes', correctionReason: 'Told them.' });
+      const res = await client.execute(String(action.verb), {
+        ...(action.data as Record<string, unknown>),
+        consentStatus: 'not_sought',
+        subjectInformed: 'yes',
+        correctionReason: 'Told them.',
+      });
       assert.equal(res.type, 'application/vnd.microsoft.activity.message');
       assert.match(String(res.value), /^NOT SAVED/);
     } finally {

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { StoredRecord } from '../../src/storage/contract';
 import { TENANT_A, TENANT_B, TeamsClient, cardText, newUser, personalChat, type Card } from '../support/botHarness';
-import { PUBLIC_BASE_URL, SIGNING_SECRET, hasAction, idsOf, newestFirst, parseCsv } from '../integration/records/support';
+import {
+  PUBLIC_BASE_URL,
+  SIGNING_SECRET,
+  hasAction,
+  idsOf,
+  newestFirst,
+  parseCsv,
+} from '../integration/records/support';
 import { MemorySeeder, say, startFeatureBot, type FeatureBot } from './support';
 
 const manager = newUser('Mona Manager');
@@ -22,23 +29,50 @@ describe('feature: my decisions, recent decisions, case, export', () => {
   const chain: StoredRecord[] = [];
 
   before(async () => {
-    bot = await startFeatureBot({ MANAGER_AAD_OBJECT_IDS: `${TENANT_A}:${manager.aadObjectId}`, SIGNING_SECRET, PUBLIC_BASE_URL });
+    bot = await startFeatureBot({
+      MANAGER_AAD_OBJECT_IDS: `${TENANT_A}:${manager.aadObjectId}`,
+      SIGNING_SECRET,
+      PUBLIC_BASE_URL,
+    });
     const seed = new MemorySeeder(bot);
     const start = Date.parse('2026-11-01T09:00:00Z');
     for (let i = 0; i < 30; i++) {
-      const by = i % 3 ? { aadObjectId: p1.aadObjectId, name: p1.name } : { aadObjectId: p2.aadObjectId, name: p2.name };
-      tenantA.push(await seed.record(new Date(start + i * 3_600_000), { tenantId: TENANT_A, teamId: i % 2 ? undefined : TEAM, by, decision: i % 4 ? 'share_with_consent' : 'do_not_share' }));
+      const by =
+        i % 3 ? { aadObjectId: p1.aadObjectId, name: p1.name } : { aadObjectId: p2.aadObjectId, name: p2.name };
+      tenantA.push(
+        await seed.record(new Date(start + i * 3_600_000), {
+          tenantId: TENANT_A,
+          teamId: i % 2 ? undefined : TEAM,
+          by,
+          decision: i % 4 ? 'share_with_consent' : 'do_not_share',
+        }),
+      );
     }
     const by = { aadObjectId: p1.aadObjectId, name: p1.name };
-    const root = await seed.record('2026-11-25T10:00:00Z', { tenantId: TENANT_A, by, caseReference: 'CS-FEAT-1', decision: 'share_without_consent_justified' });
+    const root = await seed.record('2026-11-25T10:00:00Z', {
+      tenantId: TENANT_A,
+      by,
+      caseReference: 'CS-FEAT-1',
+      decision: 'share_without_consent_justified',
+    });
     chain.push(root);
-    chain.push(await seed.record('2026-11-26T10:00:00Z', { tenantId: TENANT_A, by, caseReference: 'CS-FEAT-1', kind: 'follow_up_subject_informed', parentId: root.id, openFollowUps: [] }));
+    chain.push(
+      await seed.record('2026-11-26T10:00:00Z', {
+        tenantId: TENANT_A,
+        by,
+        caseReference: 'CS-FEAT-1',
+        kind: 'follow_up_subject_informed',
+        parentId: root.id,
+        openFollowUps: [],
+      }),
+    );
     tenantA.push(...chain);
     await seed.record('2026-11-02T09:00:00Z', { tenantId: TENANT_B, by, caseReference: 'CS-FEAT-1' });
   });
   after(() => bot?.stop());
 
-  const chat = (user: typeof manager, tenantId = TENANT_A) => new TeamsClient(bot.baseUrl, user, personalChat(tenantId));
+  const chat = (user: typeof manager, tenantId = TENANT_A) =>
+    new TeamsClient(bot.baseUrl, user, personalChat(tenantId));
 
   async function allIds(client: TeamsClient, first: Card): Promise<string[]> {
     let card = first;
@@ -55,7 +89,10 @@ describe('feature: my decisions, recent decisions, case, export', () => {
     const first = await say(client, 'my decisions rows 10');
     assert.match(cardText(first), /My decisions/);
     assert.equal(idsOf(first).length, 10);
-    assert.deepEqual(await allIds(client, first), newestFirst(tenantA.filter((r) => r.decidedBy.aadObjectId === p1.aadObjectId)));
+    assert.deepEqual(
+      await allIds(client, first),
+      newestFirst(tenantA.filter((r) => r.decidedBy.aadObjectId === p1.aadObjectId)),
+    );
     assert.equal(hasAction(first, 'Export CSV'), false);
   });
 
@@ -88,7 +125,9 @@ describe('feature: my decisions, recent decisions, case, export', () => {
     assert.match(cardText(card), /Case cs-feat-1/);
     assert.deepEqual(idsOf(card), newestFirst(chain));
     assert.match(cardText(card), /↳ Follow-up: person told \(of D-/);
-    assert.ok((await bot.stores.audit.list(TENANT_A, 100)).some((e) => e.action === 'view_case' && e.resultCount === 2));
+    assert.ok(
+      (await bot.stores.audit.list(TENANT_A, 100)).some((e) => e.action === 'view_case' && e.resultCount === 2),
+    );
   });
 
   it('"export" gives a signed link; the bot’s server streams those rows as CSV and audits the download', async () => {
@@ -103,9 +142,18 @@ describe('feature: my decisions, recent decisions, case, export', () => {
     assert.match(res.headers.get('content-type') ?? '', /^text\/csv/);
     const [header, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
     assert.ok(header!.includes('record_id'));
-    assert.deepEqual(rows.map((r) => r[0]), newestFirst(tenantA.filter((r) => r.decision === 'do_not_share')));
-    const forged = await fetch(`${bot.baseUrl}${url.pathname}?token=${encodeURIComponent(`${url.searchParams.get('token')}x`)}`);
+    assert.deepEqual(
+      rows.map((r) => r[0]),
+      newestFirst(tenantA.filter((r) => r.decision === 'do_not_share')),
+    );
+    const forged = await fetch(
+      `${bot.baseUrl}${url.pathname}?token=${encodeURIComponent(`${url.searchParams.get('token')}x`)}`,
+    );
     assert.equal(forged.status, 403);
-    assert.ok((await bot.stores.audit.list(TENANT_A, 100)).some((e) => e.action === 'export_csv' && e.resultCount === rows.length));
+    assert.ok(
+      (await bot.stores.audit.list(TENANT_A, 100)).some(
+        (e) => e.action === 'export_csv' && e.resultCount === rows.length,
+      ),
+    );
   });
 });

@@ -4,7 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import type { StoredRecord } from '../../src/storage/contract';
-import { cardOf, cardText, choicesOf, findAction, startBot, type Card, type HarnessAppOptions, type MemoryBotHarness, type TeamsClient } from '../support/botHarness';
+import {
+  cardOf,
+  cardText,
+  choicesOf,
+  findAction,
+  startBot,
+  type Card,
+  type HarnessAppOptions,
+  type MemoryBotHarness,
+  type TeamsClient,
+} from '../support/botHarness';
 import { MemoryDecisionStore } from '../support/memoryStores';
 import { newRecord, type SeedOptions } from '../integration/records/support';
 
@@ -22,8 +32,14 @@ export async function say(client: TeamsClient, text: string): Promise<Card> {
   return cardOf(replies[0]!);
 }
 
-/** Answers each question card from the answer table until an outcome card arrives; returns it and the questions asked. */
-export async function answerAll(client: TeamsClient, first: Card, answers: Readonly<Record<string, string>>): Promise<{ card: Card; asked: string[] }> {
+/**
+ * Answers each question card from the answer table until an outcome card arrives; returns it and the questions asked.
+ */
+export async function answerAll(
+  client: TeamsClient,
+  first: Card,
+  answers: Readonly<Record<string, string>>,
+): Promise<{ card: Card; asked: string[] }> {
   let card = first;
   const asked: string[] = [];
   for (let i = 0; i < 40; i++) {
@@ -32,7 +48,10 @@ export async function answerAll(client: TeamsClient, first: Card, answers: Reado
     const questionId = String((next.data as { q: string }).q);
     const code = answers[questionId];
     assert.ok(code, `the bot asked "${questionId}", which this case does not answer`);
-    assert.ok(choicesOf(card).some((c) => c.value === code), `"${code}" is offered for ${questionId}`);
+    assert.ok(
+      choicesOf(card).some((c) => c.value === code),
+      `"${code}" is offered for ${questionId}`,
+    );
     asked.push(questionId);
     card = await client.click(card, 'Next', { answer: code });
   }

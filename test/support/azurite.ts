@@ -85,7 +85,9 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number,
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`Azurite exited (code ${child.exitCode ?? child.signalCode}) before listening on ${HOST}:${port}:\n${tail()}`);
+      throw new Error(
+        `Azurite exited (code ${child.exitCode ?? child.signalCode}) before listening on ${HOST}:${port}:\n${tail()}`,
+      );
     }
     if (await canConnect(port, HOST)) return;
     if (Date.now() > deadline) {

@@ -41,7 +41,10 @@ export type HarnessAppOptions = Pick<AppOptions, 'now' | 'reminders'>;
  */
 const NO_TABLE_STORAGE = azuriteConnectionString(9);
 
-export function startBot(env: Record<string, string>, opts: { stores: 'memory'; app?: HarnessAppOptions }): Promise<MemoryBotHarness>;
+export function startBot(
+  env: Record<string, string>,
+  opts: { stores: 'memory'; app?: HarnessAppOptions },
+): Promise<MemoryBotHarness>;
 export function startBot(env?: Record<string, string>, opts?: { azurite?: AzuriteHandle }): Promise<BotHarness>;
 export async function startBot(
   env: Record<string, string> = {},
@@ -60,7 +63,8 @@ export async function startBot(
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        logs.push(JSON.parse(line) as Record<string, unknown>);
       cb();
     },
   });
@@ -142,7 +146,11 @@ export class TeamsClient {
       timestamp: new Date().toISOString(),
       from: { id: this.user.id, name: this.user.name, aadObjectId: this.user.aadObjectId },
       recipient: { id: '28:bot', name: 'Can I share?' },
-      conversation: { id: this.conversation.id, conversationType: this.conversation.conversationType, tenantId: this.conversation.tenantId },
+      conversation: {
+        id: this.conversation.id,
+        conversationType: this.conversation.conversationType,
+        tenantId: this.conversation.tenantId,
+      },
       channelData: {
         tenant: { id: this.conversation.tenantId },
         ...(this.conversation.teamId ? { team: { id: this.conversation.teamId } } : {}),
@@ -172,11 +180,15 @@ export class TeamsClient {
   async say(text: string): Promise<Array<Record<string, unknown>>> {
     const res = await this.post(this.activity({ type: 'message', text, deliveryMode: 'expectReplies' }));
     if (res.status !== 200) throw new Error(`message got HTTP ${res.status}: ${JSON.stringify(res.body)}`);
-    return ((res.body as { activities?: Array<Record<string, unknown>> }).activities ?? []);
+    return (res.body as { activities?: Array<Record<string, unknown>> }).activities ?? [];
   }
 
   /** Sends an Action.Execute invoke and returns the invoke response body. */
-  async execute(verb: string, data: Record<string, unknown>, opts: { replyToId?: string } = {}): Promise<{ statusCode: number; type: string; value: unknown }> {
+  async execute(
+    verb: string,
+    data: Record<string, unknown>,
+    opts: { replyToId?: string } = {},
+  ): Promise<{ statusCode: number; type: string; value: unknown }> {
     const res = await this.post(
       this.activity({
         type: 'invoke',
@@ -191,18 +203,28 @@ export class TeamsClient {
   }
 
   /** Executes a card's action by title, merging the given input values, and returns the replacement card. */
-  async click(card: Card, title: string, inputs: Record<string, string> = {}, opts: { replyToId?: string } = {}): Promise<Card> {
+  async click(
+    card: Card,
+    title: string,
+    inputs: Record<string, string> = {},
+    opts: { replyToId?: string } = {},
+  ): Promise<Card> {
     const action = findAction(card, title);
-    const data = { ...((action.data as Record<string, unknown>) ?? {}), ...(action.associatedInputs === 'none' ? {} : inputs) };
+    const data = {
+      ...((action.data as Record<string, unknown>) ?? {}),
+      ...(action.associatedInputs === 'none' ? {} : inputs),
+    };
     const res = await this.execute(String(action.verb), data, opts);
-    if (res.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`expected a card, got ${res.type}: ${JSON.stringify(res.value)}`);
+    if (res.type !== 'application/vnd.microsoft.card.adaptive')
+      throw new Error(`expected a card, got ${res.type}: ${JSON.stringify(res.value)}`);
     return res.value as Card;
   }
 }
 
 export function findAction(card: Card, title: string): Record<string, unknown> {
   const action = (card.actions ?? []).find((a) => a.title === title);
-  if (!action) throw new Error(`no action "${title}" on card; actions: ${(card.actions ?? []).map((a) => a.title).join(', ')}`);
+  if (!action)
+    throw new Error(`no action "${title}" on card; actions: ${(card.actions ?? []).map((a) => a.title).join(', ')}`);
   return action;
 }
 
@@ -236,7 +258,8 @@ export function choicesOf(card: Card, inputId = 'answer'): Array<{ title: string
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       const n = node as Record<string, unknown>;
-      if (n.type === 'Input.ChoiceSet' && n.id === inputId) found = n.choices as Array<{ title: string; value: string }>;
+      if (n.type === 'Input.ChoiceSet' && n.id === inputId)
+        found = n.choices as Array<{ title: string; value: string }>;
       Object.values(n).forEach(walk);
     }
   };

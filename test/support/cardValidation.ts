@@ -5,7 +5,10 @@
 // The package's extensionless ESM entry does not load on Node 20; its CommonJS bundle does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js') as {
-  AdaptiveCard: new () => { parse(json: unknown, ctx: unknown): void; validateProperties(): { validationEvents: Array<{ message: string }> } };
+  AdaptiveCard: new () => {
+    parse(json: unknown, ctx: unknown): void;
+    validateProperties(): { validationEvents: Array<{ message: string }> };
+  };
   SerializationContext: new () => { eventCount: number; getEventAt(i: number): { message: string } };
 };
 
@@ -40,7 +43,8 @@ function inputsWithoutLabels(card: unknown): string[] {
 function executeActionsWithoutVerb(card: unknown): string[] {
   const out: string[] = [];
   walk(card, (n) => {
-    if (n.type === 'Action.Execute' && !(typeof n.verb === 'string' && n.verb)) out.push(`Action.Execute "${String(n.title)}" has no verb`);
+    if (n.type === 'Action.Execute' && !(typeof n.verb === 'string' && n.verb))
+      out.push(`Action.Execute "${String(n.title)}" has no verb`);
   });
   return out;
 }

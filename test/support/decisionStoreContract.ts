@@ -9,7 +9,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Logger } from '../../src/logger';
 import type { DecisionStore, NewRecord, RecordQuery, StoredRecord } from '../../src/storage/contract';
-import { CorruptEntityError, IdempotencyKeyInUseError, InvalidContinuationTokenError, InvalidQueryError, InvalidRecordError } from '../../src/storage/errors';
+import {
+  CorruptEntityError,
+  IdempotencyKeyInUseError,
+  InvalidContinuationTokenError,
+  InvalidQueryError,
+  InvalidRecordError,
+} from '../../src/storage/errors';
 import { encodeKeyPart, normaliseCaseReference } from '../../src/storage/keys';
 import { capturingLogger, newRecord, steppingClock } from './records';
 
@@ -22,7 +28,11 @@ export interface DecisionStoreSubject {
   /** One raw row of a tenant's partition. */
   readRow(tenantId: string, rowKey: string): Promise<Record<string, unknown>>;
   /** Writes a raw row into a tenant's partition, as a hand edit or an older version would. */
-  writeRow(tenantId: string, row: { rowKey: string } & Record<string, unknown>, mode: 'Merge' | 'Replace'): Promise<void>;
+  writeRow(
+    tenantId: string,
+    row: { rowKey: string } & Record<string, unknown>,
+    mode: 'Merge' | 'Replace',
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,7 +52,11 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
     const ENTITIES_PER_RECORD = 7; // idem, rec, all, team, user, case, outcome
 
     /** Pages through a query, checking the paging contract on the way; returns every item in order. */
-    async function collectAll(s: DecisionStore, q: RecordQuery, pageSize: number): Promise<{ items: StoredRecord[]; pages: number }> {
+    async function collectAll(
+      s: DecisionStore,
+      q: RecordQuery,
+      pageSize: number,
+    ): Promise<{ items: StoredRecord[]; pages: number }> {
       const items: StoredRecord[] = [];
       let token: string | undefined;
       let pages = 0;
@@ -65,7 +79,11 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         .filter((r) => r.scope.tenantId === q.tenantId)
         .filter((r) => q.teamId === undefined || (r.scope.teamId ?? r.scope.conversationId) === q.teamId)
         .filter((r) => q.decidedBy === undefined || r.decidedBy.aadObjectId === q.decidedBy)
-        .filter((r) => q.caseReference === undefined || normaliseCaseReference(r.caseReference) === normaliseCaseReference(q.caseReference))
+        .filter(
+          (r) =>
+            q.caseReference === undefined ||
+            normaliseCaseReference(r.caseReference) === normaliseCaseReference(q.caseReference),
+        )
         .filter((r) => q.decision === undefined || r.decision === q.decision)
         .filter((r) => q.from === undefined || r.recordedAt >= new Date(q.from).toISOString())
         .filter((r) => q.to === undefined || r.recordedAt < new Date(q.to).toISOString())
@@ -93,7 +111,12 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
       test('awkward ids (slashes, hashes, question marks, unicode) are stored and found', async () => {
         const tenantId = 'odd/tenant#?';
         const input = newRecord({
-          scope: { tenantId, conversationId: '19:x/y#z?@thread.v2', conversationKind: 'channel', teamId: '19:team\\/#?~|@thread' },
+          scope: {
+            tenantId,
+            conversationId: '19:x/y#z?@thread.v2',
+            conversationKind: 'channel',
+            teamId: '19:team\\/#?~|@thread',
+          },
           decidedBy: { aadObjectId: 'user|with|pipes', name: 'Zoë' },
           caseReference: 'Réf/ 42#?',
         });
@@ -106,12 +129,18 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
       });
 
       test('invalid input is refused with the field named, not stored', async () => {
-        await assert.rejects(store.record(newRecord({ scope: { tenantId: 'bad' }, caseReference: '  ' })), (err: Error) => {
-          assert.ok(err instanceof InvalidRecordError);
-          assert.match(err.message, /caseReference/);
-          return true;
-        });
-        await assert.rejects(store.record({ ...newRecord(), decision: 'maybe' } as unknown as NewRecord), InvalidRecordError);
+        await assert.rejects(
+          store.record(newRecord({ scope: { tenantId: 'bad' }, caseReference: '  ' })),
+          (err: Error) => {
+            assert.ok(err instanceof InvalidRecordError);
+            assert.match(err.message, /caseReference/);
+            return true;
+          },
+        );
+        await assert.rejects(
+          store.record({ ...newRecord(), decision: 'maybe' } as unknown as NewRecord),
+          InvalidRecordError,
+        );
         await assert.rejects(store.record(newRecord({ informationOutline: 'x'.repeat(5000) })), InvalidRecordError);
         assert.equal((await subject.rowKeys('bad')).length, 0);
       });
@@ -159,7 +188,12 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
       ];
       const users = ['u-1', 'u-2', 'u-3'];
       const cases = ['CS-1', 'cs 2', 'Ref/3#'];
-      const decisions = ['share_with_consent', 'do_not_share', 'seek_advice', 'share_without_consent_justified'] as const;
+      const decisions = [
+        'share_with_consent',
+        'do_not_share',
+        'seek_advice',
+        'share_without_consent_justified',
+      ] as const;
 
       before(async () => {
         for (let i = 0; i < 36; i++) {
@@ -196,7 +230,14 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
           { caseReference: 'CS 2', decidedBy: 'u-2', decision: 'do_not_share' },
           { teamId: '19:chat-9@thread.v2', from: mid, to: late },
           { decision: 'share_without_consent_justified', to: late },
-          { teamId: 'team-1', decidedBy: 'u-1', caseReference: 'CS-1', decision: 'share_with_consent', from: all[0]!.recordedAt, to: late },
+          {
+            teamId: 'team-1',
+            decidedBy: 'u-1',
+            caseReference: 'CS-1',
+            decision: 'share_with_consent',
+            from: all[0]!.recordedAt,
+            to: late,
+          },
           { teamId: 'no-such-team' },
           { from: late, to: mid },
         ];
@@ -225,7 +266,10 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         // A token minted for one tenant's query does not work for another's.
         const page = await store.query({ tenantId }, 3);
         assert.ok(page.continuationToken);
-        await assert.rejects(store.query({ tenantId: 'someone-else' }, 3, page.continuationToken), InvalidContinuationTokenError);
+        await assert.rejects(
+          store.query({ tenantId: 'someone-else' }, 3, page.continuationToken),
+          InvalidContinuationTokenError,
+        );
       });
     });
 
@@ -303,14 +347,20 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         const before = await subject.rowKeys(tenantId);
         await assert.rejects(
           store.record({ ...mine, decidedBy: other, caseReference: 'CS-OTHER' }, { idempotencyScope: 'q1' }),
-          (err: Error) => err instanceof IdempotencyKeyInUseError && !err.message.includes('CS-OWNER') && !err.message.includes(first.record.id),
+          (err: Error) =>
+            err instanceof IdempotencyKeyInUseError &&
+            !err.message.includes('CS-OWNER') &&
+            !err.message.includes(first.record.id),
         );
         assert.deepEqual(await subject.rowKeys(tenantId), before, 'nothing written');
         // The same user under another scope (another questionnaire) is not a retry either.
         await assert.rejects(store.record(mine, { idempotencyScope: 'q2' }), IdempotencyKeyInUseError);
         await assert.rejects(store.record(mine), IdempotencyKeyInUseError);
         // The owner's retry, same scope, any letter case of her id: the one record.
-        const again = await store.record({ ...mine, decidedBy: { ...mine.decidedBy, aadObjectId: mine.decidedBy.aadObjectId.toUpperCase() } }, { idempotencyScope: 'q1' });
+        const again = await store.record(
+          { ...mine, decidedBy: { ...mine.decidedBy, aadObjectId: mine.decidedBy.aadObjectId.toUpperCase() } },
+          { idempotencyScope: 'q1' },
+        );
         assert.equal(again.created, false);
         assert.equal(again.record.id, first.record.id);
       });
@@ -319,12 +369,19 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         const tenantId = 'idem-race-users';
         const input = newRecord({ scope: { tenantId } });
         const racers = subject.make({ logger });
-        const results = await Promise.allSettled([0, 1, 2, 3].map((i) => racers.record(i % 2 ? { ...input, decidedBy: other } : input)));
-        const won = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof store.record>>> => r.status === 'fulfilled');
+        const results = await Promise.allSettled(
+          [0, 1, 2, 3].map((i) => racers.record(i % 2 ? { ...input, decidedBy: other } : input)),
+        );
+        const won = results.filter(
+          (r): r is PromiseFulfilledResult<Awaited<ReturnType<typeof store.record>>> => r.status === 'fulfilled',
+        );
         const lost = results.filter((r) => r.status === 'rejected');
         assert.equal(new Set(won.map((r) => r.value.record.id)).size, 1);
         const winner = won[0]!.value.record.decidedBy.aadObjectId;
-        assert.ok(won.every((r) => r.value.record.decidedBy.aadObjectId === winner), 'only the minter gets the record');
+        assert.ok(
+          won.every((r) => r.value.record.decidedBy.aadObjectId === winner),
+          'only the minter gets the record',
+        );
         assert.equal(won.length, 2);
         assert.ok(lost.every((r) => (r as PromiseRejectedResult).reason instanceof IdempotencyKeyInUseError));
         assert.equal((await subject.rowKeys(tenantId)).length, ENTITIES_PER_RECORD);
@@ -335,7 +392,11 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         const input = newRecord({ scope: { tenantId } });
         const first = await store.record(input, { idempotencyScope: 'q1' });
         const rowKey = `idem|${encodeKeyPart(input.idempotencyKey)}`;
-        await subject.writeRow(tenantId, { rowKey, entityKind: 'idem', schemaVersion: 1, recordId: first.record.id }, 'Replace');
+        await subject.writeRow(
+          tenantId,
+          { rowKey, entityKind: 'idem', schemaVersion: 1, recordId: first.record.id },
+          'Replace',
+        );
         await assert.rejects(store.record({ ...input, decidedBy: other }), IdempotencyKeyInUseError);
         const again = await store.record(input, { idempotencyScope: 'whatever' });
         assert.equal(again.created, false);
@@ -347,27 +408,55 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
       const tenantId = 'cases';
 
       test('a follow-up linked by parentId is listed with its decision, newest first', async () => {
-        const decision = (await store.record(newRecord({ scope: { tenantId }, caseReference: 'CS-77', openFollowUps: ['inform_subject_later'] }))).record;
+        const decision = (
+          await store.record(
+            newRecord({ scope: { tenantId }, caseReference: 'CS-77', openFollowUps: ['inform_subject_later'] }),
+          )
+        ).record;
         await store.record(newRecord({ scope: { tenantId }, caseReference: 'CS-78' }));
         const followUp = (
           await store.record(
-            newRecord({ scope: { tenantId }, kind: 'follow_up_subject_informed', parentId: decision.id, caseReference: 'cs 77', subjectInformed: 'yes' }),
+            newRecord({
+              scope: { tenantId },
+              kind: 'follow_up_subject_informed',
+              parentId: decision.id,
+              caseReference: 'cs 77',
+              subjectInformed: 'yes',
+            }),
           )
         ).record;
         // Typed with a different case reference: still filed under the parent's case.
         const partyInformed = (
-          await store.record(newRecord({ scope: { tenantId }, kind: 'follow_up_party_informed', parentId: decision.id, caseReference: 'CS-77-typo' }))
+          await store.record(
+            newRecord({
+              scope: { tenantId },
+              kind: 'follow_up_party_informed',
+              parentId: decision.id,
+              caseReference: 'CS-77-typo',
+            }),
+          )
         ).record;
         assert.deepEqual(ids(await store.byCase(tenantId, 'CS-77')), [partyInformed.id, followUp.id, decision.id]);
         assert.deepEqual(ids(await store.byCase(tenantId, 'CS-77-TYPO')), [partyInformed.id]);
-        assert.deepEqual(ids((await store.query({ tenantId, caseReference: 'CS-77' }, 10)).items), [partyInformed.id, followUp.id, decision.id]);
+        assert.deepEqual(ids((await store.query({ tenantId, caseReference: 'CS-77' }, 10)).items), [
+          partyInformed.id,
+          followUp.id,
+          decision.id,
+        ]);
         assert.deepEqual(await store.byCase(tenantId, '   '), []);
       });
 
       test('a correction is a linked entity with its reason and corrected values, written with its index rows; the original is unchanged', async () => {
         const decision = (
           await store.record(
-            newRecord({ scope: { tenantId }, caseReference: 'CS-CORR', purpose: 'safeguarding_child', deciderRole: 'teacher', reviewBy: '2026-12-20', riskOfNotSharing: 'Harm at home.' }),
+            newRecord({
+              scope: { tenantId },
+              caseReference: 'CS-CORR',
+              purpose: 'safeguarding_child',
+              deciderRole: 'teacher',
+              reviewBy: '2026-12-20',
+              riskOfNotSharing: 'Harm at home.',
+            }),
           )
         ).record;
         const before = (await subject.rowKeys(tenantId)).length;
@@ -384,21 +473,42 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
             openFollowUps: [],
           }),
         );
-        assert.equal((await subject.rowKeys(tenantId)).length, before + ENTITIES_PER_RECORD, 'record, marker and every index row');
+        assert.equal(
+          (await subject.rowKeys(tenantId)).length,
+          before + ENTITIES_PER_RECORD,
+          'record, marker and every index row',
+        );
         assert.deepEqual(await store.get(tenantId, correction.id), correction);
         assert.deepEqual(await store.get(tenantId, decision.id), decision, 'the original is unchanged');
         assert.equal(decision.reviewBy, '2026-12-20');
         assert.deepEqual(ids(await store.byCase(tenantId, 'CS-CORR')), [correction.id, decision.id]);
         // The new fields are checked like the old ones.
-        await assert.rejects(store.record(newRecord({ scope: { tenantId }, purpose: 'gossip' as never })), InvalidRecordError);
-        await assert.rejects(store.record(newRecord({ scope: { tenantId }, reviewBy: '20-12-2026' })), InvalidRecordError);
-        await assert.rejects(store.record(newRecord({ scope: { tenantId }, correctedFields: ['caseReference' as never] })), InvalidRecordError);
+        await assert.rejects(
+          store.record(newRecord({ scope: { tenantId }, purpose: 'gossip' as never })),
+          InvalidRecordError,
+        );
+        await assert.rejects(
+          store.record(newRecord({ scope: { tenantId }, reviewBy: '20-12-2026' })),
+          InvalidRecordError,
+        );
+        await assert.rejects(
+          store.record(newRecord({ scope: { tenantId }, correctedFields: ['caseReference' as never] })),
+          InvalidRecordError,
+        );
       });
 
       test('a parentId that does not exist (or belongs to another tenant) is refused', async () => {
-        await assert.rejects(store.record(newRecord({ scope: { tenantId }, kind: 'follow_up_party_informed', parentId: 'D-20261126-AAAAAA' })), InvalidRecordError);
+        await assert.rejects(
+          store.record(
+            newRecord({ scope: { tenantId }, kind: 'follow_up_party_informed', parentId: 'D-20261126-AAAAAA' }),
+          ),
+          InvalidRecordError,
+        );
         const other = (await store.record(newRecord({ scope: { tenantId: 'cases-other' } }))).record;
-        await assert.rejects(store.record(newRecord({ scope: { tenantId }, kind: 'follow_up_party_informed', parentId: other.id })), InvalidRecordError);
+        await assert.rejects(
+          store.record(newRecord({ scope: { tenantId }, kind: 'follow_up_party_informed', parentId: other.id })),
+          InvalidRecordError,
+        );
       });
 
       test('byCase is bounded', async () => {
@@ -434,7 +544,11 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
       test('unparseable JSON, missing columns and rows copied from another tenant are all refused', async () => {
         const plant = async (rowKey: string, props: Record<string, unknown>) =>
           subject.writeRow(tenantId, { rowKey, ...props }, 'Replace');
-        await plant('rec|D-20261126-CRPT01', { entityKind: 'rec', recordId: 'D-20261126-CRPT01', record: '{"id": "D-2026' });
+        await plant('rec|D-20261126-CRPT01', {
+          entityKind: 'rec',
+          recordId: 'D-20261126-CRPT01',
+          record: '{"id": "D-2026',
+        });
         await assert.rejects(store.get(tenantId, 'D-20261126-CRPT01'), /not valid JSON/);
         await plant('rec|D-20261126-CRPT02', { entityKind: 'rec', recordId: 'D-20261126-CRPT02' });
         await assert.rejects(store.get(tenantId, 'D-20261126-CRPT02'), CorruptEntityError);
@@ -444,8 +558,15 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
       });
 
       test('a damaged index row fails the query clearly', async () => {
-        await subject.writeRow(tenantId, { rowKey: 'all|0000000000000|D-20261126-CRPT03', entityKind: 'idx' }, 'Replace');
-        await assert.rejects(store.query({ tenantId }, 50), (err: Error) => err instanceof CorruptEntityError && /all index row/.test(err.message));
+        await subject.writeRow(
+          tenantId,
+          { rowKey: 'all|0000000000000|D-20261126-CRPT03', entityKind: 'idx' },
+          'Replace',
+        );
+        await assert.rejects(
+          store.query({ tenantId }, 50),
+          (err: Error) => err instanceof CorruptEntityError && /all index row/.test(err.message),
+        );
       });
     });
   });

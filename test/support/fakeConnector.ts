@@ -53,7 +53,9 @@ export interface FakeConnector {
   stop(): Promise<void>;
 }
 
-export async function startFakeConnector(opts: { latencyMs?: number; keepBodies?: boolean } = {}): Promise<FakeConnector> {
+export async function startFakeConnector(
+  opts: { latencyMs?: number; keepBodies?: boolean } = {},
+): Promise<FakeConnector> {
   const throttled = new Map<string, { times: number; retryAfterSeconds?: number }>();
   const forbidden = new Set<string>();
   let nextId = 1;
@@ -102,7 +104,11 @@ export async function startFakeConnector(opts: { latencyMs?: number; keepBodies?
         } catch {
           /* keep {} */
         }
-        connector.updates.push({ conversationId: decodeURIComponent(match[1]!), activityId: decodeURIComponent(match[2]), activity: updated });
+        connector.updates.push({
+          conversationId: decodeURIComponent(match[1]!),
+          activityId: decodeURIComponent(match[2]),
+          activity: updated,
+        });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: decodeURIComponent(match[2]) }));
         return;
@@ -116,7 +122,9 @@ export async function startFakeConnector(opts: { latencyMs?: number; keepBodies?
       const replyToId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
       let activity: Record<string, unknown> = {};
       try {
-        activity = keepBodies ? (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>) : {};
+        activity = keepBodies
+          ? (JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>)
+          : {};
       } catch {
         /* keep {} */
       }
@@ -126,7 +134,9 @@ export async function startFakeConnector(opts: { latencyMs?: number; keepBodies?
       const t = throttled.get(conversationId);
       if (forbidden.has(conversationId)) {
         status = 403;
-        body = { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } };
+        body = {
+          error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' },
+        };
       } else if (t && t.times > 0) {
         t.times -= 1;
         status = 429;

@@ -11,7 +11,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../src/logger';
-import { auditEntrySchema, MAX_FILTER_JSON_CHARS, type AuditEntry, type NewAuditEntry } from '../../src/storage/auditStore';
+import {
+  auditEntrySchema,
+  MAX_FILTER_JSON_CHARS,
+  type AuditEntry,
+  type NewAuditEntry,
+} from '../../src/storage/auditStore';
 import type {
   AuditStore,
   ConversationStore,
@@ -37,8 +42,19 @@ import {
   type StoredConversation,
   type StoredConversationReference,
 } from '../../src/storage/conversationStore';
-import { markerFromEntity, normaliseMinter, recordFromEntity, recordTransaction } from '../../src/storage/decisionEntities';
-import { idempotencyRowKey, indexPrefix, indexRange, recordRowKey, tenantPartitionKey } from '../../src/storage/decisionKeys';
+import {
+  markerFromEntity,
+  normaliseMinter,
+  recordFromEntity,
+  recordTransaction,
+} from '../../src/storage/decisionEntities';
+import {
+  idempotencyRowKey,
+  indexPrefix,
+  indexRange,
+  recordRowKey,
+  tenantPartitionKey,
+} from '../../src/storage/decisionKeys';
 import { MAX_PAGE_SIZE, planQuery } from '../../src/storage/decisionStore';
 import type { ClaimResult, DeliveryClaim, DeliveryState } from '../../src/storage/deliveryStore';
 import {
@@ -135,7 +151,9 @@ export class MemoryDecisionStore implements DecisionStore {
     const extraCaseKeys = await this.parentCaseKeys(newRecord);
     for (let attempt = 1; attempt <= RECORD_ID_ATTEMPTS; attempt++) {
       const at = this.now();
-      const record = JSON.parse(JSON.stringify({ ...newRecord, id: newRecordId(at), recordedAt: at.toISOString() })) as StoredRecord;
+      const record = JSON.parse(
+        JSON.stringify({ ...newRecord, id: newRecordId(at), recordedAt: at.toISOString() }),
+      ) as StoredRecord;
       const actions = recordTransaction(record, extraCaseKeys, scope);
       const partition = this.rows.partition(tenantPartitionKey(record.scope.tenantId));
       // All or nothing, like an entity-group transaction: any existing row refuses the whole write.
@@ -171,7 +189,9 @@ export class MemoryDecisionStore implements DecisionStore {
       (q.decidedBy === undefined || row.decidedByAad === q.decidedBy) &&
       (q.teamId === undefined || row.teamKey === q.teamId) &&
       (q.decision === undefined || row.decision === q.decision);
-    const rows = this.range(plan.partitionKey, resume ? resume.after : plan.ge, plan.lt, resume !== undefined).filter(matches);
+    const rows = this.range(plan.partitionKey, resume ? resume.after : plan.ge, plan.lt, resume !== undefined).filter(
+      matches,
+    );
     const page = rows.slice(0, pageSize);
     const items = page.map((row) => this.validated(row));
     if (rows.length <= pageSize) return { items };
@@ -184,7 +204,10 @@ export class MemoryDecisionStore implements DecisionStore {
     const { ge, lt } = indexRange(indexPrefix('case', caseKey));
     const rows = this.range(tenantPartitionKey(tenantId), ge, lt, false);
     if (rows.length > this.byCaseLimit) {
-      this.logger.warn({ tenantId, limit: this.byCaseLimit }, 'byCase truncated: the case has more entries than the limit');
+      this.logger.warn(
+        { tenantId, limit: this.byCaseLimit },
+        'byCase truncated: the case has more entries than the limit',
+      );
     }
     return rows.slice(0, this.byCaseLimit).map((row) => this.validated(row));
   }
@@ -213,9 +236,17 @@ export class MemoryDecisionStore implements DecisionStore {
     if (!markerRow) return undefined;
     const marker = this.checked(() => markerFromEntity('decisions', markerRow));
     const me = normaliseMinter(input.decidedBy.aadObjectId);
-    if (marker.binding && (marker.binding.mintedBy !== me || marker.binding.boundTo !== scope)) throw new IdempotencyKeyInUseError();
+    if (marker.binding && (marker.binding.mintedBy !== me || marker.binding.boundTo !== scope))
+      throw new IdempotencyKeyInUseError();
     const record = await this.get(input.scope.tenantId, marker.recordId);
-    if (!record) throw this.reported(new CorruptEntityError('decisions', `PartitionKey='${partitionKey}', RowKey='rec|${marker.recordId}'`, 'idempotency marker points at a missing record'));
+    if (!record)
+      throw this.reported(
+        new CorruptEntityError(
+          'decisions',
+          `PartitionKey='${partitionKey}', RowKey='rec|${marker.recordId}'`,
+          'idempotency marker points at a missing record',
+        ),
+      );
     if (normaliseMinter(record.decidedBy.aadObjectId) !== me) throw new IdempotencyKeyInUseError();
     return record;
   }
@@ -249,14 +280,16 @@ export class MemoryAuditStore implements AuditStore {
   async write(input: NewAuditEntry): Promise<AuditEntry> {
     const parsed = auditEntrySchema.safeParse({ ...input, at: input.at ?? this.now().toISOString() });
     if (!parsed.success) throw new InvalidRecordError(`audit entry rejected: ${describeIssues(parsed.error)}`);
-    if (JSON.stringify(parsed.data.filter).length > MAX_FILTER_JSON_CHARS) throw new InvalidRecordError('audit entry rejected: filter is too large');
+    if (JSON.stringify(parsed.data.filter).length > MAX_FILTER_JSON_CHARS)
+      throw new InvalidRecordError('audit entry rejected: filter is too large');
     // Newest first by time, ties kept apart (the Table store's random suffix orders them arbitrarily).
     this.entries.push({ key: `${parsed.data.at}|${crockfordRandom(8)}`, entry: copy(parsed.data) });
     return copy(parsed.data);
   }
 
   async list(tenantId: string, limit = 100): Promise<AuditEntry[]> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new RangeError('limit must be an integer from 1 to 1000');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new RangeError('limit must be an integer from 1 to 1000');
     return this.entries
       .filter((e) => e.entry.tenantId === tenantId)
       .sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0))
@@ -280,7 +313,13 @@ export class MemoryRoleStore implements RoleStore {
   async grant(tenantId: string, aadObjectId: string, role: Role, grantedBy?: string): Promise<RoleGrant> {
     const checked = roleGrantInputSchema.safeParse({ tenantId, aadObjectId, role, grantedBy });
     if (!checked.success) throw new InvalidRecordError(`role grant rejected: ${describeIssues(checked.error)}`);
-    const grant: RoleGrant = { tenantId, aadObjectId, role, grantedAt: this.now().toISOString(), ...(grantedBy === undefined ? {} : { grantedBy }) };
+    const grant: RoleGrant = {
+      tenantId,
+      aadObjectId,
+      role,
+      grantedAt: this.now().toISOString(),
+      ...(grantedBy === undefined ? {} : { grantedBy }),
+    };
     this.grants.set(JSON.stringify([tenantId, aadObjectId]), grant);
     return copy(grant);
   }
@@ -302,11 +341,16 @@ export class MemoryConversationStore implements ConversationStore {
     this.now = options.now ?? (() => new Date());
   }
 
-  async upsert(tenantId: string, reference: StoredConversationReference, meta: ConversationMeta): Promise<StoredConversation> {
+  async upsert(
+    tenantId: string,
+    reference: StoredConversationReference,
+    meta: ConversationMeta,
+  ): Promise<StoredConversation> {
     const ref = conversationReferenceSchema.safeParse(reference);
     if (!ref.success) throw new InvalidRecordError(`conversation reference rejected: ${describeIssues(ref.error)}`);
     const checkedMeta = metaSchema.safeParse(meta);
-    if (!checkedMeta.success) throw new InvalidRecordError(`conversation meta rejected: ${describeIssues(checkedMeta.error)}`);
+    if (!checkedMeta.success)
+      throw new InvalidRecordError(`conversation meta rejected: ${describeIssues(checkedMeta.error)}`);
     if (!tenantId || (ref.data.conversation.tenantId !== undefined && ref.data.conversation.tenantId !== tenantId)) {
       throw new InvalidRecordError('conversation reference belongs to a different tenant');
     }
@@ -326,7 +370,12 @@ export class MemoryConversationStore implements ConversationStore {
     const key = JSON.stringify([tenantId, conversationId]);
     const row = this.rows.get(key);
     if (!row) return false;
-    this.rows.set(key, { ...row, active: false, inactiveReason: reason.slice(0, INACTIVE_REASON_CHARS), updatedAt: this.now().toISOString() });
+    this.rows.set(key, {
+      ...row,
+      active: false,
+      inactiveReason: reason.slice(0, INACTIVE_REASON_CHARS),
+      updatedAt: this.now().toISOString(),
+    });
     return true;
   }
 
@@ -355,7 +404,13 @@ export class MemoryReminderStore implements ReminderStore {
 
   async createSchedule(input: NewScheduledReminder): Promise<ScheduledReminder> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const reminder: ScheduledReminder = { ...input, type: 'schedule', id: `R-${crockfordRandom(5)}`, active: true, createdAt: this.now().toISOString() };
+      const reminder: ScheduledReminder = {
+        ...input,
+        type: 'schedule',
+        id: `R-${crockfordRandom(5)}`,
+        active: true,
+        createdAt: this.now().toISOString(),
+      };
       const { tenantId: _t, type: _ty, id: _id, ...columns } = reminder;
       const checked = scheduleEntitySchema.safeParse({ itemType: 'schedule', ...columns });
       if (!checked.success) throw new InvalidRecordError(`reminder rejected: ${describeIssues(checked.error)}`);
@@ -376,7 +431,10 @@ export class MemoryReminderStore implements ReminderStore {
 
   async listSchedules(tenantId: string, conversationId?: string): Promise<ScheduledReminder[]> {
     return this.active(tenantId)
-      .filter((i): i is ScheduledReminder => i.type === 'schedule' && (conversationId === undefined || i.conversationId === conversationId))
+      .filter(
+        (i): i is ScheduledReminder =>
+          i.type === 'schedule' && (conversationId === undefined || i.conversationId === conversationId),
+      )
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
@@ -391,7 +449,13 @@ export class MemoryReminderStore implements ReminderStore {
 
   async ensureFollowUp(input: NewFollowUpTracker): Promise<boolean> {
     const { tenantId, id: recordId, ...rest } = input;
-    const checked = followUpEntitySchema.safeParse({ itemType: 'followup', ...rest, remindersSent: 0, nextRunAt: input.dueAt, active: true });
+    const checked = followUpEntitySchema.safeParse({
+      itemType: 'followup',
+      ...rest,
+      remindersSent: 0,
+      nextRunAt: input.dueAt,
+      active: true,
+    });
     if (!checked.success) throw new InvalidRecordError(`follow-up tracker rejected: ${describeIssues(checked.error)}`);
     const key = this.key({ type: 'followup', tenantId, id: recordId });
     if (this.items.has(key)) return false;
@@ -422,7 +486,12 @@ export class MemoryReminderStore implements ReminderStore {
     for (const item of [...this.items.values()]) if (item.active && item.nextRunAt <= until) yield copy(item);
   }
 
-  async advance(item: ReminderItem, runAt: string, nextRunAt: string | undefined, opts: { countReminder?: boolean } = {}): Promise<boolean> {
+  async advance(
+    item: ReminderItem,
+    runAt: string,
+    nextRunAt: string | undefined,
+    opts: { countReminder?: boolean } = {},
+  ): Promise<boolean> {
     const key = this.key(item);
     const current = this.items.get(key);
     if (!current || current.nextRunAt !== runAt) return false;
@@ -452,7 +521,12 @@ export class MemoryReminderStore implements ReminderStore {
 export class MemoryQuestionnaireSessionStore implements QuestionnaireSessionStore {
   private readonly current_ = new Map<string, CurrentQuestionnaire>();
 
-  async replace(tenantId: string, aadObjectId: string, next: CurrentQuestionnaire, at: Date): Promise<CurrentQuestionnaire | undefined> {
+  async replace(
+    tenantId: string,
+    aadObjectId: string,
+    next: CurrentQuestionnaire,
+    at: Date,
+  ): Promise<CurrentQuestionnaire | undefined> {
     const key = JSON.stringify([tenantId, aadObjectId]);
     const previous = this.current_.get(key);
     // As the Table store: the start time is `at`, whatever `next.startedAt` says.
@@ -469,7 +543,10 @@ export class MemoryQuestionnaireSessionStore implements QuestionnaireSessionStor
 
 /** Leases with the Table store's semantics: conditional on the ETag the holder last saw; completed is final. */
 export class MemoryLeaseStore implements LeaseStore {
-  private readonly leases = new Map<string, { owner: string; expiresAt: number; generation: number; completed: boolean; etag: string }>();
+  private readonly leases = new Map<
+    string,
+    { owner: string; expiresAt: number; generation: number; completed: boolean; etag: string }
+  >();
   private readonly now: () => Date;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -480,11 +557,16 @@ export class MemoryLeaseStore implements LeaseStore {
     const wall = this.now().getTime();
     const current = this.leases.get(key);
     if (current?.completed) return { acquired: false, reason: 'completed', owner: current.owner };
-    if (current && current.owner !== owner && current.expiresAt > wall) return { acquired: false, reason: 'held', owner: current.owner };
+    if (current && current.owner !== owner && current.expiresAt > wall)
+      return { acquired: false, reason: 'held', owner: current.owner };
     const generation = current ? current.generation + 1 : 1;
     const row = { owner, expiresAt: wall + ttlMs, generation, completed: false, etag: newEtag() };
     this.leases.set(key, row);
-    return { acquired: true, takeover: current !== undefined && current.owner !== owner, lease: { key, owner, expiresAt: row.expiresAt, generation, etag: row.etag } };
+    return {
+      acquired: true,
+      takeover: current !== undefined && current.owner !== owner,
+      lease: { key, owner, expiresAt: row.expiresAt, generation, etag: row.etag },
+    };
   }
 
   async renew(lease: Lease, ttlMs: number): Promise<Lease | undefined> {
@@ -510,9 +592,15 @@ export class MemoryLeaseStore implements LeaseStore {
   }
 }
 
-/** Deliveries with the Table store's protocol: claim once, a stale 'sending' becomes 'unknown', 'failed' may be reclaimed. */
+/**
+ * Deliveries with the Table store's protocol: claim once, a stale 'sending' becomes 'unknown', 'failed' may be
+ * reclaimed.
+ */
 export class MemoryDeliveryStore implements DeliveryStore {
-  private readonly rows = new Map<string, { state: DeliveryState; owner: string; attempts: number; updatedAt: number; etag: string }>();
+  private readonly rows = new Map<
+    string,
+    { state: DeliveryState; owner: string; attempts: number; updatedAt: number; etag: string }
+  >();
   private readonly now: () => Date;
   private readonly staleSendingMs: number;
 
@@ -542,7 +630,13 @@ export class MemoryDeliveryStore implements DeliveryStore {
     const key = JSON.stringify([claim.runId, claim.conversationId]);
     const existing = this.rows.get(key);
     if (!existing || existing.etag !== claim.etag) return false;
-    this.rows.set(key, { state, owner: claim.owner, attempts: claim.attempts, updatedAt: this.now().getTime(), etag: newEtag() });
+    this.rows.set(key, {
+      state,
+      owner: claim.owner,
+      attempts: claim.attempts,
+      updatedAt: this.now().getTime(),
+      etag: newEtag(),
+    });
     return true;
   }
 }

@@ -9,7 +9,8 @@ export function oneAnswerSetPerRule(pack: RulePack): Map<string, { answers: Answ
   const found = new Map<string, { answers: Answers; outcome: Outcome }>();
   for (const c of CASES) {
     const result = evaluate(pack, c.answers);
-    if (result.kind === 'outcome' && !found.has(result.outcome.ruleId)) found.set(result.outcome.ruleId, { answers: c.answers, outcome: result.outcome });
+    if (result.kind === 'outcome' && !found.has(result.outcome.ruleId))
+      found.set(result.outcome.ruleId, { answers: c.answers, outcome: result.outcome });
   }
   return found;
 }

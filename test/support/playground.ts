@@ -294,7 +294,10 @@ export class Playground {
     return card.locator('.ac-input-container + .ac-textBlock').allInnerTexts();
   }
 
-  /** The banner the Playground shows under a card after an invoke ("Your response was sent to the app", or the bot's message). */
+  /**
+   * The banner the Playground shows under a card after an invoke ("Your response was sent to the app", or the bot's
+   * message).
+   */
   async invokedMessage(card: Locator = this.latestCard()): Promise<string | undefined> {
     // The banner is a sibling of the card, inside the message: the closest ancestor holding one card and one banner.
     const message = card
@@ -315,7 +318,9 @@ export class Playground {
       await card.filter({ hasText: text }).waitFor({ timeout: timeoutMs });
     } catch {
       const shown = await card.innerText({ timeout: 1_000 }).catch(() => '(no card)');
-      throw new Error(`the latest card did not show ${String(text)} within ${timeoutMs} ms; it shows:\n${shown.slice(0, 1500)}`);
+      throw new Error(
+        `the latest card did not show ${String(text)} within ${timeoutMs} ms; it shows:\n${shown.slice(0, 1500)}`,
+      );
     }
     return card;
   }
@@ -351,20 +356,31 @@ export class Playground {
    */
   async collectWarnings(): Promise<string[]> {
     const rows = await this.page.getByText(LOG_PROBLEM).evaluateAll((els) =>
-      els.map((el) => (el.parentElement?.innerText ?? el.textContent ?? '').replace(/^\[[^\]]*\]\s*/, '').replace(/\s+/g, ' ').trim()),
+      els.map((el) =>
+        (el.parentElement?.innerText ?? el.textContent ?? '')
+          .replace(/^\[[^\]]*\]\s*/, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      ),
     );
     return [...new Set([...rows, ...this.pageProblems])];
   }
 
   /** Polls `check` until true, failing after the step timeout with `what` in the message. */
-  async waitUntil(check: () => Promise<boolean>, what: string | (() => Promise<string>), timeoutMs = STEP_TIMEOUT_MS): Promise<void> {
+  async waitUntil(
+    check: () => Promise<boolean>,
+    what: string | (() => Promise<string>),
+    timeoutMs = STEP_TIMEOUT_MS,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (await check()) return;
       if (Date.now() > deadline) {
         const problems = await this.collectWarnings().catch(() => []);
         const described = typeof what === 'string' ? what : await what().catch(() => '(a step)');
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${described}${problems.length ? `\nPlayground problems: ${problems.join(' | ')}` : ''}`);
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${described}${problems.length ? `\nPlayground problems: ${problems.join(' | ')}` : ''}`,
+        );
       }
       await this.page.waitForTimeout(100);
     }
@@ -393,7 +409,10 @@ export interface E2eStack {
  * E2E_BOT_ENTRY) and the Playground on free ports, and Chromium on the Playground.
  * Stops what it started if a later part fails to start.
  */
-export async function startE2eStack(name: string, opts: { botEnv?: NodeJS.ProcessEnv; verbose?: boolean } = {}): Promise<E2eStack> {
+export async function startE2eStack(
+  name: string,
+  opts: { botEnv?: NodeJS.ProcessEnv; verbose?: boolean } = {},
+): Promise<E2eStack> {
   killChildrenOnSignals();
   const verbose = opts.verbose ?? process.env.E2E_VERBOSE === '1';
   const output = verbose ? 'prefix' : 'quiet';

@@ -22,10 +22,12 @@ export const SHARE_WITHOUT_ASKING = {
 } as const satisfies Readonly<Record<string, string>>;
 
 /** The same answers, for lookups by a question id only known at run time. */
-export const answerFor = (questionId: string): string | undefined => (SHARE_WITHOUT_ASKING as Readonly<Record<string, string>>)[questionId];
+export const answerFor = (questionId: string): string | undefined =>
+  (SHARE_WITHOUT_ASKING as Readonly<Record<string, string>>)[questionId];
 
 /** The UTC day `days` from today (YYYY-MM-DD), as the record form's date input sends it. */
-export const dayFromToday = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+export const dayFromToday = (days: number): string =>
+  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 /** What §4 Recording requires for that share, as a practitioner would fill it in (no names). */
 export const RECORD_FORM: Readonly<Record<string, string>> = {

@@ -40,7 +40,10 @@ export interface SupportingStoresSubject {
   stop(): Promise<void>;
 }
 
-export const conversationReference = (conversationId: string, tenantId = 't-conv'): StoredConversationReference & { locale: string } => ({
+export const conversationReference = (
+  conversationId: string,
+  tenantId = 't-conv',
+): StoredConversationReference & { locale: string } => ({
   serviceUrl: 'https://smba.trafficmanager.net/emea/',
   channelId: 'msteams',
   conversation: { id: conversationId, conversationType: 'channel', tenantId },
@@ -69,15 +72,38 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
       test('entries are append-only, newest first, limited and per tenant', async () => {
         const audit = s.audit({ logger, now: steppingClock() });
         for (let i = 0; i < 5; i++) {
-          await audit.write({ tenantId: 't-audit', actorAadObjectId: 'mgr-1', action: 'query_records', filter: { teamId: `team-${i}` }, resultCount: i });
+          await audit.write({
+            tenantId: 't-audit',
+            actorAadObjectId: 'mgr-1',
+            action: 'query_records',
+            filter: { teamId: `team-${i}` },
+            resultCount: i,
+          });
         }
         // Two audits in the same millisecond must both survive.
         const at = '2026-11-20T10:00:00.000Z';
-        await audit.write({ tenantId: 't-audit-2', actorAadObjectId: 'mgr-2', action: 'export_csv', filter: {}, resultCount: 1, at });
-        await audit.write({ tenantId: 't-audit-2', actorAadObjectId: 'mgr-2', action: 'export_csv', filter: {}, resultCount: 2, at });
+        await audit.write({
+          tenantId: 't-audit-2',
+          actorAadObjectId: 'mgr-2',
+          action: 'export_csv',
+          filter: {},
+          resultCount: 1,
+          at,
+        });
+        await audit.write({
+          tenantId: 't-audit-2',
+          actorAadObjectId: 'mgr-2',
+          action: 'export_csv',
+          filter: {},
+          resultCount: 2,
+          at,
+        });
 
         const latest = await audit.list('t-audit', 3);
-        assert.deepEqual(latest.map((e) => e.resultCount), [4, 3, 2]);
+        assert.deepEqual(
+          latest.map((e) => e.resultCount),
+          [4, 3, 2],
+        );
         assert.deepEqual(latest[0]!.filter, { teamId: 'team-4' });
         assert.equal((await audit.list('t-audit')).length, 5);
         assert.equal((await audit.list('t-audit-2')).length, 2);
@@ -88,7 +114,13 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         );
         await assert.rejects(audit.list('t-audit', 0), RangeError);
         await assert.rejects(
-          audit.write({ tenantId: 't-audit', actorAadObjectId: 'mgr-1', action: 'x', filter: { big: 'x'.repeat(9000) }, resultCount: 0 }),
+          audit.write({
+            tenantId: 't-audit',
+            actorAadObjectId: 'mgr-1',
+            action: 'x',
+            filter: { big: 'x'.repeat(9000) },
+            resultCount: 0,
+          }),
           /too large/,
         );
       });
@@ -105,7 +137,10 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         await roles.grant('t-roles', 'aad-1', 'admin');
         assert.equal(await roles.getRole('t-roles', 'aad-1'), 'admin');
         const listed = await roles.list('t-roles');
-        assert.deepEqual(listed.map((g) => [g.aadObjectId, g.role]).sort(), [['aad-1', 'admin'], ['aad-2', 'admin']]);
+        assert.deepEqual(listed.map((g) => [g.aadObjectId, g.role]).sort(), [
+          ['aad-1', 'admin'],
+          ['aad-2', 'admin'],
+        ]);
         assert.equal(listed.find((g) => g.aadObjectId === 'aad-1')!.grantedBy, undefined, 're-grant replaces the row');
         assert.equal(await roles.revoke('t-roles', 'aad-1'), true);
         assert.equal(await roles.revoke('t-roles', 'aad-1'), false);
@@ -119,7 +154,11 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
       test('upsert, get, deactivate, reactivate and list active ones', async () => {
         const conversations = s.conversations({ logger });
         const odd = '19:abc/def#ghi?@thread.tacv2';
-        const saved = await conversations.upsert('t-conv', conversationReference(odd), { kind: 'channel', teamId: 'team-1', channelId: odd });
+        const saved = await conversations.upsert('t-conv', conversationReference(odd), {
+          kind: 'channel',
+          teamId: 'team-1',
+          channelId: odd,
+        });
         await conversations.upsert('t-conv', conversationReference('a:personal-1'), { kind: 'personal' });
         await conversations.upsert('t-conv-2', conversationReference('a:personal-2', 't-conv-2'), { kind: 'personal' });
 
@@ -153,7 +192,14 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         const conversations = s.conversations({ logger });
         const named = {
           ...conversationReference('19:named@thread.v2', 't-conv-min'),
-          conversation: { id: '19:named@thread.v2', conversationType: 'groupChat', tenantId: 't-conv-min', isGroup: true, name: 'Jamie Smith core group', properties: { x: 1 } },
+          conversation: {
+            id: '19:named@thread.v2',
+            conversationType: 'groupChat',
+            tenantId: 't-conv-min',
+            isGroup: true,
+            name: 'Jamie Smith core group',
+            properties: { x: 1 },
+          },
           bot: { id: '28:bot-app-id', name: 'Can I share?' },
           user: { id: '29:user', aadObjectId: 'aad-1', name: 'Sam Practitioner', role: 'user' },
           activityId: 'act-1',
@@ -162,12 +208,20 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         const wanted: StoredConversationReference = {
           serviceUrl: named.serviceUrl,
           channelId: 'msteams',
-          conversation: { id: '19:named@thread.v2', conversationType: 'groupChat', tenantId: 't-conv-min', isGroup: true },
+          conversation: {
+            id: '19:named@thread.v2',
+            conversationType: 'groupChat',
+            tenantId: 't-conv-min',
+            isGroup: true,
+          },
           bot: { id: '28:bot-app-id' },
           user: { id: '29:user', aadObjectId: 'aad-1' },
           locale: 'en-GB',
         };
-        const saved = await conversations.upsert('t-conv-min', named, { kind: 'groupChat', name: 'Jamie Smith core group' } as never);
+        const saved = await conversations.upsert('t-conv-min', named, {
+          kind: 'groupChat',
+          name: 'Jamie Smith core group',
+        } as never);
         assert.deepEqual(saved.reference, wanted);
         const read = await conversations.get('t-conv-min', '19:named@thread.v2');
         assert.deepEqual(read?.reference, wanted);
@@ -177,10 +231,17 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
       test('bad references are refused', async () => {
         const conversations = s.conversations({ logger });
         await assert.rejects(
-          conversations.upsert('t-conv-bad', { ...conversationReference('x'), serviceUrl: 'not a url' }, { kind: 'personal' }),
+          conversations.upsert(
+            't-conv-bad',
+            { ...conversationReference('x'), serviceUrl: 'not a url' },
+            { kind: 'personal' },
+          ),
           InvalidRecordError,
         );
-        await assert.rejects(conversations.upsert('t-conv-bad', conversationReference('x', 'another-tenant'), { kind: 'personal' }), /different tenant/);
+        await assert.rejects(
+          conversations.upsert('t-conv-bad', conversationReference('x', 'another-tenant'), { kind: 'personal' }),
+          /different tenant/,
+        );
         assert.equal(await conversations.get('t-conv-bad', 'x'), undefined);
       });
     });
@@ -208,15 +269,28 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         assert.deepEqual(await reminders.getSchedule(tenantId, a.id), a);
         assert.equal(await reminders.getSchedule('another-tenant', a.id), undefined);
         assert.equal(await reminders.getSchedule(tenantId, 'not-an-id'), undefined);
-        assert.deepEqual((await reminders.listSchedules(tenantId)).map((r) => r.id), [a.id, b.id], 'oldest first');
-        assert.deepEqual((await reminders.listSchedules(tenantId, 'chan-2')).map((r) => r.id), [b.id]);
+        assert.deepEqual(
+          (await reminders.listSchedules(tenantId)).map((r) => r.id),
+          [a.id, b.id],
+          'oldest first',
+        );
+        assert.deepEqual(
+          (await reminders.listSchedules(tenantId, 'chan-2')).map((r) => r.id),
+          [b.id],
+        );
         assert.equal(await reminders.cancelSchedule(tenantId, a.id, 'aad-lead'), true);
         assert.equal(await reminders.cancelSchedule(tenantId, 'R-ZZZZZ', 'aad-lead'), false);
-        assert.deepEqual((await reminders.listSchedules(tenantId)).map((r) => r.id), [b.id]);
+        assert.deepEqual(
+          (await reminders.listSchedules(tenantId)).map((r) => r.id),
+          [b.id],
+        );
         const cancelled = await reminders.getSchedule(tenantId, a.id);
         assert.equal(cancelled?.active, false);
         assert.equal(cancelled?.cancelledBy, 'aad-lead');
-        await assert.rejects(reminders.createSchedule({ ...schedule(tenantId, 'chan-1', 'not a time') }), InvalidRecordError);
+        await assert.rejects(
+          reminders.createSchedule({ ...schedule(tenantId, 'chan-1', 'not a time') }),
+          InvalidRecordError,
+        );
       });
 
       test('follow-ups: tracked once, listed oldest due first, closed; due items move on once per run', async () => {
@@ -231,11 +305,24 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
           ...(teamId ? { teamId } : {}),
           dueAt,
         });
-        assert.equal(await reminders.ensureFollowUp(tracker('D-20261102-AAAAAA', '2026-11-05T09:00:00.000Z', 'team-1')), true);
-        assert.equal(await reminders.ensureFollowUp(tracker('D-20261102-AAAAAA', '2026-11-05T09:00:00.000Z')), false, 'second call is a no-op');
+        assert.equal(
+          await reminders.ensureFollowUp(tracker('D-20261102-AAAAAA', '2026-11-05T09:00:00.000Z', 'team-1')),
+          true,
+        );
+        assert.equal(
+          await reminders.ensureFollowUp(tracker('D-20261102-AAAAAA', '2026-11-05T09:00:00.000Z')),
+          false,
+          'second call is a no-op',
+        );
         assert.equal(await reminders.ensureFollowUp(tracker('D-20261101-BBBBBB', '2026-11-04T09:00:00.000Z')), true);
-        assert.deepEqual((await reminders.listOpenFollowUps(tenantId)).map((f) => f.id), ['D-20261101-BBBBBB', 'D-20261102-AAAAAA']);
-        assert.deepEqual((await reminders.listOpenFollowUps(tenantId, 'team-1')).map((f) => f.id), ['D-20261102-AAAAAA']);
+        assert.deepEqual(
+          (await reminders.listOpenFollowUps(tenantId)).map((f) => f.id),
+          ['D-20261101-BBBBBB', 'D-20261102-AAAAAA'],
+        );
+        assert.deepEqual(
+          (await reminders.listOpenFollowUps(tenantId, 'team-1')).map((f) => f.id),
+          ['D-20261102-AAAAAA'],
+        );
 
         const dueNow = async (at: string) => {
           const out: string[] = [];
@@ -245,8 +332,15 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         assert.deepEqual(await dueNow('2026-11-04T10:00:00.000Z'), ['D-20261101-BBBBBB']);
         const item = (await reminders.getFollowUp(tenantId, 'D-20261101-BBBBBB'))!;
         assert.equal(item.remindersSent, 0);
-        assert.equal(await reminders.advance(item, item.nextRunAt, '2026-11-05T09:00:00.000Z', { countReminder: true }), true);
-        assert.equal(await reminders.advance(item, item.nextRunAt, '2026-11-05T09:00:00.000Z', { countReminder: true }), false, 'a run moves on once');
+        assert.equal(
+          await reminders.advance(item, item.nextRunAt, '2026-11-05T09:00:00.000Z', { countReminder: true }),
+          true,
+        );
+        assert.equal(
+          await reminders.advance(item, item.nextRunAt, '2026-11-05T09:00:00.000Z', { countReminder: true }),
+          false,
+          'a run moves on once',
+        );
         const moved = (await reminders.getFollowUp(tenantId, 'D-20261101-BBBBBB'))!;
         assert.equal(moved.nextRunAt, '2026-11-05T09:00:00.000Z');
         assert.equal(moved.remindersSent, 1);
@@ -254,7 +348,10 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
 
         await reminders.closeFollowUp(tenantId, 'D-20261102-AAAAAA', 'recorded');
         await reminders.closeFollowUp(tenantId, 'D-20261102-ZZZZZZ', 'recorded'); // nothing to close
-        assert.deepEqual((await reminders.listOpenFollowUps(tenantId)).map((f) => f.id), ['D-20261101-BBBBBB']);
+        assert.deepEqual(
+          (await reminders.listOpenFollowUps(tenantId)).map((f) => f.id),
+          ['D-20261101-BBBBBB'],
+        );
         const closed = await reminders.getFollowUp(tenantId, 'D-20261102-AAAAAA');
         assert.equal(closed?.active, false);
         assert.equal(closed?.closedReason, 'recorded');
@@ -283,11 +380,23 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         assert.equal(await sessions.replace('t-sess', user, { sessionId: 'q-1' }, at), undefined);
         const card = { conversationId: 'a:chat', activityId: 'act-2' };
         const later = new Date('2026-11-02T09:05:00.000Z');
-        assert.deepEqual(await sessions.replace('t-sess', user, { sessionId: 'q-2', card, startedAt: '2000-01-01T00:00:00.000Z' }, later), {
-          sessionId: 'q-1',
-          startedAt: at.toISOString(),
+        assert.deepEqual(
+          await sessions.replace(
+            't-sess',
+            user,
+            { sessionId: 'q-2', card, startedAt: '2000-01-01T00:00:00.000Z' },
+            later,
+          ),
+          {
+            sessionId: 'q-1',
+            startedAt: at.toISOString(),
+          },
+        );
+        assert.deepEqual(await sessions.current('t-sess', user), {
+          sessionId: 'q-2',
+          card,
+          startedAt: later.toISOString(),
         });
-        assert.deepEqual(await sessions.current('t-sess', user), { sessionId: 'q-2', card, startedAt: later.toISOString() });
         assert.equal(await sessions.current('t-sess-other', user), undefined);
         assert.equal(await sessions.current('t-sess', `${user}-other`), undefined);
       });
@@ -315,7 +424,11 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         assert.equal(await leases.renew(renewed, 30_000), undefined, 'the first holder lost it');
         assert.equal(await leases.complete(renewed), false);
         assert.equal(await leases.complete(taken.lease), true);
-        assert.deepEqual(await leases.acquire(key, 'three', 30_000), { acquired: false, reason: 'completed', owner: 'two' });
+        assert.deepEqual(await leases.acquire(key, 'three', 30_000), {
+          acquired: false,
+          reason: 'completed',
+          owner: 'two',
+        });
       });
 
       test('a released lease is free at once', async () => {

@@ -22,7 +22,14 @@ describe('configuration', () => {
   });
 
   it('names every bad variable and never echoes a value', () => {
-    const problems = problemsOf(() => loadConfig({ PORT: 'eighty', MICROSOFT_APP_ID: 'not-a-guid', MICROSOFT_APP_PASSWORD: 's3cret-value', ALLOWED_TENANT_IDS: 'x' }));
+    const problems = problemsOf(() =>
+      loadConfig({
+        PORT: 'eighty',
+        MICROSOFT_APP_ID: 'not-a-guid',
+        MICROSOFT_APP_PASSWORD: 's3cret-value',
+        ALLOWED_TENANT_IDS: 'x',
+      }),
+    );
     assert.ok(problems.some((p) => p.startsWith('PORT')));
     assert.ok(problems.some((p) => p.startsWith('MICROSOFT_APP_ID')));
     assert.ok(problems.some((p) => p.startsWith('ALLOWED_TENANT_IDS')));
@@ -35,9 +42,21 @@ describe('configuration', () => {
   });
 
   it('names bad reminder and retention settings', () => {
-    assert.ok(problemsOf(() => loadConfig({ REMINDER_GLOBAL_PER_SECOND: '-1' })).some((p) => p.startsWith('REMINDER_GLOBAL_PER_SECOND')));
-    assert.ok(problemsOf(() => loadConfig({ RETENTION_PURGE_CRON: 'not a cron' })).some((p) => p.startsWith('RETENTION_PURGE_CRON')));
-    assert.ok(problemsOf(() => loadConfig({ RETENTION_PURGE_TIMEZONE: 'Mars/Olympus' })).some((p) => p.startsWith('RETENTION_PURGE_TIMEZONE')));
+    assert.ok(
+      problemsOf(() => loadConfig({ REMINDER_GLOBAL_PER_SECOND: '-1' })).some((p) =>
+        p.startsWith('REMINDER_GLOBAL_PER_SECOND'),
+      ),
+    );
+    assert.ok(
+      problemsOf(() => loadConfig({ RETENTION_PURGE_CRON: 'not a cron' })).some((p) =>
+        p.startsWith('RETENTION_PURGE_CRON'),
+      ),
+    );
+    assert.ok(
+      problemsOf(() => loadConfig({ RETENTION_PURGE_TIMEZONE: 'Mars/Olympus' })).some((p) =>
+        p.startsWith('RETENTION_PURGE_TIMEZONE'),
+      ),
+    );
   });
 
   describe('MANAGER_AAD_OBJECT_IDS / ADMIN_AAD_OBJECT_IDS are bound to a tenant', () => {
@@ -46,7 +65,10 @@ describe('configuration', () => {
     const M = 'AAAAAAAA-0000-4000-8000-000000000001';
 
     it('parse <tenantId>:<objectId> entries, lower-cased', () => {
-      const config = loadConfig({ MANAGER_AAD_OBJECT_IDS: ` ${T1}:${M} , ${T2}:${M.toLowerCase()}`, ADMIN_AAD_OBJECT_IDS: `${T2.toUpperCase()}:${M}` });
+      const config = loadConfig({
+        MANAGER_AAD_OBJECT_IDS: ` ${T1}:${M} , ${T2}:${M.toLowerCase()}`,
+        ADMIN_AAD_OBJECT_IDS: `${T2.toUpperCase()}:${M}`,
+      });
       assert.deepEqual(config.MANAGER_AAD_OBJECT_IDS, [
         { tenantId: T1, aadObjectId: M.toLowerCase() },
         { tenantId: T2, aadObjectId: M.toLowerCase() },
@@ -59,23 +81,37 @@ describe('configuration', () => {
       for (const env of [{ MANAGER_AAD_OBJECT_IDS: M }, { ADMIN_AAD_OBJECT_IDS: M, ALLOWED_TENANT_IDS: T1 }]) {
         const problems = problemsOf(() => loadConfig(env));
         const name = Object.keys(env)[0]!;
-        assert.ok(problems.some((p) => p.startsWith(name) && /<tenantId>:<objectId>/.test(p) && /bare object id/.test(p)), problems.join('; '));
+        assert.ok(
+          problems.some((p) => p.startsWith(name) && /<tenantId>:<objectId>/.test(p) && /bare object id/.test(p)),
+          problems.join('; '),
+        );
       }
     });
 
     it('refuse malformed entries, naming the variable', () => {
       for (const bad of [`${T1}:not-a-guid`, `not-a-guid:${M}`, `${T1}:${M}:${M}`, `${T1}:`, `:${M}`]) {
         const problems = problemsOf(() => loadConfig({ ADMIN_AAD_OBJECT_IDS: bad }));
-        assert.ok(problems.some((p) => p.startsWith('ADMIN_AAD_OBJECT_IDS') && /both GUIDs/.test(p)), `${bad}: ${problems.join('; ')}`);
+        assert.ok(
+          problems.some((p) => p.startsWith('ADMIN_AAD_OBJECT_IDS') && /both GUIDs/.test(p)),
+          `${bad}: ${problems.join('; ')}`,
+        );
       }
     });
 
     it('refuse a tenant that is not in ALLOWED_TENANT_IDS (unless any tenant is allowed)', () => {
-      assert.deepEqual(problemsOf(() => loadConfig({ ALLOWED_TENANT_IDS: T1, MANAGER_AAD_OBJECT_IDS: `${T2}:${M}` })), [
-        'MANAGER_AAD_OBJECT_IDS names a tenant that is not in ALLOWED_TENANT_IDS',
-      ]);
-      assert.equal(loadConfig({ ALLOWED_TENANT_IDS: '*', MANAGER_AAD_OBJECT_IDS: `${T2}:${M}` }).MANAGER_AAD_OBJECT_IDS.length, 1);
-      assert.equal(loadConfig({ ALLOWED_TENANT_IDS: T1.toUpperCase(), ADMIN_AAD_OBJECT_IDS: `${T1}:${M}` }).ADMIN_AAD_OBJECT_IDS.length, 1);
+      assert.deepEqual(
+        problemsOf(() => loadConfig({ ALLOWED_TENANT_IDS: T1, MANAGER_AAD_OBJECT_IDS: `${T2}:${M}` })),
+        ['MANAGER_AAD_OBJECT_IDS names a tenant that is not in ALLOWED_TENANT_IDS'],
+      );
+      assert.equal(
+        loadConfig({ ALLOWED_TENANT_IDS: '*', MANAGER_AAD_OBJECT_IDS: `${T2}:${M}` }).MANAGER_AAD_OBJECT_IDS.length,
+        1,
+      );
+      assert.equal(
+        loadConfig({ ALLOWED_TENANT_IDS: T1.toUpperCase(), ADMIN_AAD_OBJECT_IDS: `${T1}:${M}` }).ADMIN_AAD_OBJECT_IDS
+          .length,
+        1,
+      );
     });
   });
 

@@ -8,7 +8,11 @@ import type { Logger } from '../../logger';
 import { errorFields } from '../../logger';
 import type { AdaptiveCard } from './templates';
 
-export function plainCard(title: string, lines: readonly string[], style: 'good' | 'warning' | 'attention' = 'good'): AdaptiveCard {
+export function plainCard(
+  title: string,
+  lines: readonly string[],
+  style: 'good' | 'warning' | 'attention' = 'good',
+): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     version: '1.5',
@@ -27,11 +31,19 @@ export function plainCard(title: string, lines: readonly string[], style: 'good'
 }
 
 /** `render()`, or — if it throws — the fallback card, with the failure logged by error class only. */
-export function renderedOr(logger: Pick<Logger, 'error'>, card: string, render: () => AdaptiveCard, fallback: () => AdaptiveCard): AdaptiveCard {
+export function renderedOr(
+  logger: Pick<Logger, 'error'>,
+  card: string,
+  render: () => AdaptiveCard,
+  fallback: () => AdaptiveCard,
+): AdaptiveCard {
   try {
     return render();
   } catch (err) {
-    logger.error({ event: 'card.render_failed', card, err: errorFields(err) }, 'card could not be rendered; sent the plain card instead');
+    logger.error(
+      { event: 'card.render_failed', card, err: errorFields(err) },
+      'card could not be rendered; sent the plain card instead',
+    );
     return fallback();
   }
 }

@@ -62,7 +62,9 @@ const CLOSE = '\uE001';
 const TOKEN = /\uE000(\d+)\uE001/g;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
+  value !== null &&
+  typeof value === 'object' &&
+  [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
 
 /** A copy of `data` with every non-empty string replaced by a token; `strings[n]` is token n's text. */
 function seal(value: unknown, strings: string[]): unknown {

@@ -5,4 +5,9 @@ import { followUpsFeature } from './followUps';
 import { remindersFeature } from './reminders';
 import type { BotFeature } from './types';
 
-export const allFeatures: readonly BotFeature[] = [questionnaireFeature, recordsFeature, followUpsFeature, remindersFeature];
+export const allFeatures: readonly BotFeature[] = [
+  questionnaireFeature,
+  recordsFeature,
+  followUpsFeature,
+  remindersFeature,
+];

@@ -2,7 +2,8 @@
  * Who may see whose records. Checked on every command, every card action (Next/Previous/Apply/
  * Export) and every CSV download — never remembered in card data, which is untrusted.
  *
- *   manager = <tenant>:<object id> in MANAGER_AAD_OBJECT_IDS, or role 'manager' or 'admin' in the roles table for the tenant
+ *   manager = <tenant>:<object id> in MANAGER_AAD_OBJECT_IDS, or role 'manager' or 'admin' in the roles table for the
+ * tenant
  *   admin   = <tenant>:<object id> in ADMIN_AAD_OBJECT_IDS,   or role 'admin' in the roles table for the tenant
  *
  * Configured entries are bound to their tenant: the same object id arriving from another allowed

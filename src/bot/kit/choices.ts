@@ -3,7 +3,13 @@
  * domain owns the codes (src/domain/rulePack/codes.ts); the bot owns only how they are worded, so
  * each list below is derived from the domain's and cannot drift from it.
  */
-import { CHANNEL_CODES, CONSENT_STATUSES, RECIPIENT_CODES, type ChannelCode, type RecipientCode } from '../../domain/rulePack/codes';
+import {
+  CHANNEL_CODES,
+  CONSENT_STATUSES,
+  RECIPIENT_CODES,
+  type ChannelCode,
+  type RecipientCode,
+} from '../../domain/rulePack/codes';
 import type { ConsentStatus } from '../../domain/contract';
 import type { CorrectableField, DeciderRole, SharingPurpose, SubjectInformed } from '../../storage/contract';
 import { DECIDER_ROLES, SHARING_PURPOSES } from '../../storage/recordSchemas';
@@ -51,7 +57,12 @@ const SUBJECT_INFORMED_TITLES: Record<SubjectInformed, string> = {
   not_informing: 'No — they will not be told (say why)',
   not_applicable: 'Not applicable (nothing is being shared)',
 };
-const SUBJECT_INFORMED_CODES = ['yes', 'will_inform', 'not_informing', 'not_applicable'] as const satisfies readonly SubjectInformed[];
+const SUBJECT_INFORMED_CODES = [
+  'yes',
+  'will_inform',
+  'not_informing',
+  'not_applicable',
+] as const satisfies readonly SubjectInformed[];
 
 const PURPOSE_TITLES: Record<SharingPurpose, string> = {
   safeguarding_child: 'Safeguarding a child at risk of harm',

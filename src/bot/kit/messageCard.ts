@@ -4,7 +4,11 @@ import { renderCard, type AdaptiveCard } from '../cards/templates';
 export type MessageStyle = 'default' | 'attention' | 'warning' | 'good';
 
 /** `restartData` (the action data of a "Start again" button) adds that button to the card. */
-export function messageCard(title: string, text: string, opts: { style?: MessageStyle; restartData?: Record<string, unknown> } = {}): AdaptiveCard {
+export function messageCard(
+  title: string,
+  text: string,
+  opts: { style?: MessageStyle; restartData?: Record<string, unknown> } = {},
+): AdaptiveCard {
   return renderCard('message', {
     title,
     text,

@@ -5,7 +5,10 @@ import type { ConsentStatus, FollowUpCode, RecordFieldCode } from '../contract';
 export const CHANNEL_CODES = ['phone', 'email', 'secure_system', 'fax', 'in_person', 'post'] as const;
 export type ChannelCode = (typeof CHANNEL_CODES)[number];
 
-/** Recipient codes the bot's record form (and the stored record) understand. The recipient question must offer exactly these. */
+/**
+ * Recipient codes the bot's record form (and the stored record) understand. The recipient question must offer exactly
+ * these.
+ */
 export const RECIPIENT_CODES = [
   'childrens_social_care',
   'police',
@@ -20,7 +23,10 @@ export const RECIPIENT_CODES = [
 ] as const;
 export type RecipientCode = (typeof RECIPIENT_CODES)[number];
 
-export const FOLLOW_UP_CODES = ['inform_subject_later', 'inform_all_parties_consent_withdrawn'] as const satisfies readonly FollowUpCode[];
+export const FOLLOW_UP_CODES = [
+  'inform_subject_later',
+  'inform_all_parties_consent_withdrawn',
+] as const satisfies readonly FollowUpCode[];
 export const RECORD_FIELD_CODES = [
   'consentStatus',
   'reasonsWithoutConsent',
@@ -30,7 +36,12 @@ export const RECORD_FIELD_CODES = [
   'subjectInformed',
   'caseReference',
 ] as const satisfies readonly RecordFieldCode[];
-export const CONSENT_STATUSES = ['sought_obtained', 'sought_refused', 'not_sought', 'withdrawn'] as const satisfies readonly ConsentStatus[];
+export const CONSENT_STATUSES = [
+  'sought_obtained',
+  'sought_refused',
+  'not_sought',
+  'withdrawn',
+] as const satisfies readonly ConsentStatus[];
 
 // Compile-time guards: if the contract gains a code, these lists must be updated too.
 type Missing<All, Listed> = Exclude<All, Listed> extends never ? true : never;

@@ -47,7 +47,12 @@ export const SHARING = is('route', 'sharing_out', 'responding_to_request');
 export const CHECKS = is('route', 'making_checks');
 /** The information-exchange routes (not a SAR/FOI or an offending-history enquiry). */
 export const EXCHANGE_ROUTE = is('route', 'sharing_out', 'responding_to_request', 'making_checks');
-export const IN_SCOPE = is('about', 'child_health_development_harm', 'parent_carer_unable_to_care', 'person_posing_risk');
+export const IN_SCOPE = is(
+  'about',
+  'child_health_development_harm',
+  'parent_carer_unable_to_care',
+  'person_posing_risk',
+);
 /** Not about a child's safety or welfare: only the answers that apply to anyone can settle it (§2). */
 export const NOT_ABOUT_A_CHILD = is('about', 'other');
 
@@ -64,7 +69,11 @@ export const WITHOUT_CONSENT = decisionIs('share_without_consent_justified');
 export const CONSENT_QUESTIONS = ['consent', 'consent_child', 'consent_pr'] as const;
 export const CONSENT_NOT_ASKED = any(...CONSENT_QUESTIONS.map((q) => is(q, 'not_yet_asked')));
 /** Valid consent given. A competent child's agreement counts even if a parent objects (§1). */
-export const CONSENT_GIVEN = any(is('consent', 'given'), is('consent_child', 'given', 'child_agreed_parent_refused'), is('consent_pr', 'given'));
+export const CONSENT_GIVEN = any(
+  is('consent', 'given'),
+  is('consent_child', 'given', 'child_agreed_parent_refused'),
+  is('consent_pr', 'given'),
+);
 /**
  * No consent: refused; a competent child refused (a parent's agreement does not override it, §1);
  * a parent refused and going back to them would add risk; people with parental responsibility disagree.
@@ -85,7 +94,14 @@ export const SENSITIVE = is('sensitive', 'health_or_sexual', 'other_sensitive');
 
 /** Concerns that, per §2 DfE Guidance and §4, normally justify sharing without consent — about a child or anyone. */
 export const JUSTIFYING_GROUNDS = any(
-  is('grounds', 'significant_harm_evidence', 'significant_harm_reasonable_cause', 'prevent_serious_harm', 'serious_crime', 'vital_interests'),
+  is(
+    'grounds',
+    'significant_harm_evidence',
+    'significant_harm_reasonable_cause',
+    'prevent_serious_harm',
+    'serious_crime',
+    'vital_interests',
+  ),
   is('adult_grounds', 'serious_harm_adult', 'serious_crime', 'vital_interests'),
 );
 /** Reasons not to ask for consent first (§4, §4 Routine 'Checks', §2 DPA Schedule 3). */
@@ -96,7 +112,10 @@ export const ASKING_UNSAFE_OR_IMPOSSIBLE = is(
   'would_impede_investigation',
   'cannot_be_obtained',
 );
-/** Nothing the guidance offers can apply to information not about a child: not asked, no exception, no public-interest ground. */
+/**
+ * Nothing the guidance offers can apply to information not about a child: not asked, no exception, no public-interest
+ * ground.
+ */
 export const OUTSIDE_GUIDANCE = any(
   all(CHECKS, NOT_ABOUT_A_CHILD),
   all(SHARING, NOT_ABOUT_A_CHILD, is('exception', 'none'), CONSENT_NOT_ASKED, is('adult_grounds', 'none_of_these')),

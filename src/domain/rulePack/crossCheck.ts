@@ -57,7 +57,8 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
   for (const id of duplicates(questions.map((q) => q.id))) problems.push(`question "${id}": duplicate id`);
   for (const id of duplicates(rules.map((r) => r.id))) problems.push(`rule "${id}": duplicate id`);
   for (const id of duplicates(practiceSteps.map((p) => p.id))) problems.push(`practice step "${id}": duplicate id`);
-  for (const f of duplicates(recordRequirements.map((r) => r.field))) problems.push(`record requirement "${f}": duplicate field`);
+  for (const f of duplicates(recordRequirements.map((r) => r.field)))
+    problems.push(`record requirement "${f}": duplicate field`);
   for (const c of duplicates(followUps.map((f) => f.code))) problems.push(`follow-up "${c}": duplicate code`);
   for (const id of duplicates(metadata.legalNotes.map((n) => n.id))) problems.push(`legal note "${id}": duplicate id`);
 
@@ -65,7 +66,9 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
   const cite = (owner: string, citations: readonly { section: string; heading: string }[]) => {
     for (const c of citations) {
       if (!metadata.sections.some((s) => sameCitation(s, c))) {
-        problems.push(`${owner}: cites section "${c.section}" heading "${c.heading}", which is not in the guidance's section list`);
+        problems.push(
+          `${owner}: cites section "${c.section}" heading "${c.heading}", which is not in the guidance's section list`,
+        );
       }
     }
   };
@@ -91,7 +94,8 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
   const decidesOnly = (owner: string, condition: Condition) => {
     if (usesDecision(condition)) problems.push(`${owner}: cannot refer to the decision`);
     for (const ref of conditionReferences(condition)) {
-      if (tailoring.has(ref.questionId)) problems.push(`${owner}: refers to tailoring question "${ref.questionId}", which is asked after the answer`);
+      if (tailoring.has(ref.questionId))
+        problems.push(`${owner}: refers to tailoring question "${ref.questionId}", which is asked after the answer`);
     }
   };
 
@@ -104,20 +108,28 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
     problems.push(...checkCondition(owner, 'condition', rule.when, questions));
     decidesOnly(`${owner}: condition`, rule.when);
     const texts = [...rule.reasons, ...rule.conditions];
-    for (const id of duplicates(texts.map((t) => t.id))) problems.push(`${owner}: duplicate reason/condition id "${id}"`);
+    for (const id of duplicates(texts.map((t) => t.id)))
+      problems.push(`${owner}: duplicate reason/condition id "${id}"`);
     for (const text of texts) {
       cite(`${owner}: "${text.id}"`, text.citations);
-      if (text.appliesWhen) problems.push(...checkCondition(`${owner}: "${text.id}"`, 'appliesWhen', text.appliesWhen, questions));
+      if (text.appliesWhen)
+        problems.push(...checkCondition(`${owner}: "${text.id}"`, 'appliesWhen', text.appliesWhen, questions));
     }
-    for (const id of rule.practiceSteps) if (!stepIds.has(id)) problems.push(`${owner}: refers to unknown practice step "${id}"`);
-    for (const f of rule.mustRecord) if (!recordFields.has(f)) problems.push(`${owner}: refers to unknown record requirement "${f}"`);
-    for (const c of rule.followUps) if (!followUpCodes.has(c)) problems.push(`${owner}: refers to unknown follow-up "${c}"`);
+    for (const id of rule.practiceSteps)
+      if (!stepIds.has(id)) problems.push(`${owner}: refers to unknown practice step "${id}"`);
+    for (const f of rule.mustRecord)
+      if (!recordFields.has(f)) problems.push(`${owner}: refers to unknown record requirement "${f}"`);
+    for (const c of rule.followUps)
+      if (!followUpCodes.has(c)) problems.push(`${owner}: refers to unknown follow-up "${c}"`);
   }
 
   const lastRule = rules[rules.length - 1];
-  const isCatchAll = lastRule && 'all' in lastRule.when && lastRule.when.all.length === 0 && lastRule.decision === 'seek_advice';
+  const isCatchAll =
+    lastRule && 'all' in lastRule.when && lastRule.when.all.length === 0 && lastRule.decision === 'seek_advice';
   if (lastRule && !isCatchAll) {
-    problems.push(`rule "${lastRule.id}": the last rule must be a catch-all (when: { all: [] }) deciding "seek_advice"`);
+    problems.push(
+      `rule "${lastRule.id}": the last rule must be a catch-all (when: { all: [] }) deciding "seek_advice"`,
+    );
   }
 
   const checkOptionalCondition = (owner: string, appliesWhen: Condition | undefined) => {
@@ -136,7 +148,8 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
     checkOptionalCondition(`follow-up "${f.code}"`, f.appliesWhen);
   }
   for (const n of metadata.legalNotes) cite(`legal note "${n.id}"`, n.citations);
-  for (const c of duplicates(pack.practiceReminders.map((r) => r.code))) problems.push(`practice reminder "${c}": duplicate code`);
+  for (const c of duplicates(pack.practiceReminders.map((r) => r.code)))
+    problems.push(`practice reminder "${c}": duplicate code`);
   for (const r of pack.practiceReminders) cite(`practice reminder "${r.code}"`, r.citations);
   for (const [name, t] of Object.entries(pack.followUpTexts)) cite(`follow-up text "${name}"`, t.citations);
 
@@ -146,7 +159,8 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
   });
 
   const cross = pack.crossCutting;
-  for (const id of duplicates(cross.conditions.map((c) => c.id))) problems.push(`crossCutting condition "${id}": duplicate id`);
+  for (const id of duplicates(cross.conditions.map((c) => c.id)))
+    problems.push(`crossCutting condition "${id}": duplicate id`);
   for (const c of cross.conditions) {
     cite(`crossCutting condition "${c.id}"`, c.citations);
     checkOptionalCondition(`crossCutting condition "${c.id}"`, c.appliesWhen);
@@ -170,7 +184,9 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
     const codes = recipientQuestion.options.map((o) => o.code).sort();
     const expected = [...RECIPIENT_CODES].sort();
     if (codes.join(',') !== expected.join(',')) {
-      problems.push(`question "${recipientQuestion.id}": recipient options must be exactly ${expected.join(', ')} (got ${codes.join(', ')})`);
+      problems.push(
+        `question "${recipientQuestion.id}": recipient options must be exactly ${expected.join(', ')} (got ${codes.join(', ')})`,
+      );
     }
   }
   const channelQuestion = questions.find((q) => q.id === pack.derive.channelQuestion);
@@ -181,7 +197,9 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
     const codes = channelQuestion.options.map((o) => o.code).sort();
     const expected = [...CHANNEL_CODES].sort();
     if (codes.join(',') !== expected.join(',')) {
-      problems.push(`question "${channelQuestion.id}": channel options must be exactly ${expected.join(', ')} (got ${codes.join(', ')})`);
+      problems.push(
+        `question "${channelQuestion.id}": channel options must be exactly ${expected.join(', ')} (got ${codes.join(', ')})`,
+      );
     }
   }
   return problems;

@@ -110,8 +110,14 @@ export const questions: QuestionInput[] = [
     id: 'about',
     text: 'What is the information about?',
     options: [
-      { code: 'child_health_development_harm', label: 'A child’s health or development, or their exposure to possible harm' },
-      { code: 'parent_carer_unable_to_care', label: 'A parent or carer who may be unable to care adequately for a child' },
+      {
+        code: 'child_health_development_harm',
+        label: 'A child’s health or development, or their exposure to possible harm',
+      },
+      {
+        code: 'parent_carer_unable_to_care',
+        label: 'A parent or carer who may be unable to care adequately for a child',
+      },
       { code: 'person_posing_risk', label: 'Another person who may pose a risk of harm to a child' },
       {
         code: 'other',
@@ -171,7 +177,10 @@ export const questions: QuestionInput[] = [
     ],
     citations: [S.context, S.checks, S.recording],
     // Information not about a child: the adult it is about is the one to ask (§2 Overall: those affected consent).
-    askWhen: any(is('consent_from', 'adult_subject', 'competence_in_doubt'), all(SHARING, NOT_ABOUT_A_CHILD, is('exception', 'none'))),
+    askWhen: any(
+      is('consent_from', 'adult_subject', 'competence_in_doubt'),
+      all(SHARING, NOT_ABOUT_A_CHILD, is('exception', 'none')),
+    ),
   },
   {
     id: 'consent_child',
@@ -240,23 +249,36 @@ export const questions: QuestionInput[] = [
       },
       {
         code: 'significant_harm_reasonable_cause',
-        label: 'I have reasonable cause to believe the child may be suffering, or is likely to suffer, significant harm',
+        label:
+          'I have reasonable cause to believe the child may be suffering, or is likely to suffer, significant harm',
       },
-      { code: 'prevent_serious_harm', label: 'Sharing is needed to prevent significant harm to a child or serious harm to an adult' },
+      {
+        code: 'prevent_serious_harm',
+        label: 'Sharing is needed to prevent significant harm to a child or serious harm to an adult',
+      },
       { code: 'serious_crime', label: 'Sharing is needed to prevent, detect or prosecute serious crime' },
       {
         code: 'vital_interests',
         label: 'Sharing is needed to protect someone’s vital interests',
         help: 'E.g. a life-threatening situation or urgent medical need.',
       },
-      { code: 'welfare_concern', label: 'I’m worried about the child’s welfare or needs, but not at the level of significant harm' },
+      {
+        code: 'welfare_concern',
+        label: 'I’m worried about the child’s welfare or needs, but not at the level of significant harm',
+      },
       { code: 'no_specific_concern', label: 'No particular concern, e.g. it is to coordinate services' },
     ],
     citations: [S.dfe, S.practice, S.echr, S.furtherGuidance],
     askWhen: all(
       SHARING,
       IN_SCOPE,
-      any(CONSENT_NOT_ASKED, CONSENT_REFUSED, CONSENT_WITHDRAWN, LIMITS_EXCLUDE, all(COMPETENCE_IN_DOUBT, is('consent', 'given'))),
+      any(
+        CONSENT_NOT_ASKED,
+        CONSENT_REFUSED,
+        CONSENT_WITHDRAWN,
+        LIMITS_EXCLUDE,
+        all(COMPETENCE_IN_DOUBT, is('consent', 'given')),
+      ),
     ),
   },
   {
@@ -274,7 +296,11 @@ export const questions: QuestionInput[] = [
       { code: 'none_of_these', label: 'None of these' },
     ],
     citations: [S.dfe, S.practice, S.echr],
-    askWhen: all(SHARING, NOT_ABOUT_A_CHILD, any(CONSENT_NOT_ASKED, CONSENT_REFUSED, CONSENT_WITHDRAWN, LIMITS_EXCLUDE)),
+    askWhen: all(
+      SHARING,
+      NOT_ABOUT_A_CHILD,
+      any(CONSENT_NOT_ASKED, CONSENT_REFUSED, CONSENT_WITHDRAWN, LIMITS_EXCLUDE),
+    ),
   },
   {
     id: 'why_not_ask',
@@ -388,7 +414,8 @@ export const questions: QuestionInput[] = [
       },
       {
         code: 'other_sensitive',
-        label: 'Yes: racial or ethnic origin, religious or political beliefs, trade union membership, or criminal offences',
+        label:
+          'Yes: racial or ethnic origin, religious or political beliefs, trade union membership, or criminal offences',
       },
     ],
     citations: [S.context, S.dpa],

@@ -32,7 +32,13 @@ export const recordRequirements: RecordInput[] = [
 ];
 
 /** Any exchange: who, how, what, and the consent position. */
-export const RECORD_EXCHANGE: RecordField[] = ['caseReference', 'consentStatus', 'recipient', 'channel', 'informationOutline'];
+export const RECORD_EXCHANGE: RecordField[] = [
+  'caseReference',
+  'consentStatus',
+  'recipient',
+  'channel',
+  'informationOutline',
+];
 /** Shared without consent: also the reasons, and whether the person was told afterwards. */
 export const RECORD_WITHOUT_CONSENT: RecordField[] = [...RECORD_EXCHANGE, 'reasonsWithoutConsent', 'subjectInformed'];
 /** Nothing exchanged (yet): the case and where consent stands. */
@@ -53,7 +59,8 @@ export const followUps: FollowUpInput[] = [
     code: 'inform_subject_later',
     text: 'Tell the person that their information was shared without their consent, once it is safe to do so, and record whether you did.',
     citations: [S.recording],
-    // Not offered when the reason for not asking was risk or a criminal investigation: telling them would carry the same risk.
+    // Not offered when the reason for not asking was risk or a criminal investigation: telling them would carry the
+    // same risk.
     appliesWhen: INFORMING_IS_SAFE,
   },
   {

@@ -52,7 +52,13 @@ import {
 type RuleInput = RulePackInput['rules'][number];
 type CitedTextInput = RuleInput['reasons'][number];
 
-const ASK_FOR_CONSENT = ['ask-adult-subject', 'ask-competent-child', 'ask-person-with-pr', 'explain-consent-can-be-withdrawn', 'consent-in-writing'];
+const ASK_FOR_CONSENT = [
+  'ask-adult-subject',
+  'ask-competent-child',
+  'ask-person-with-pr',
+  'explain-consent-can-be-withdrawn',
+  'consent-in-writing',
+];
 const GET_ADVICE = ['ask-manager-or-legal-adviser', 'ask-caldicott-guardian'];
 
 const SCHEME_STEPS = [
@@ -97,7 +103,8 @@ export const rules: RuleInput[] = [
     when: is('originated_elsewhere', 'yes'),
     decision: 'contact_originating_agency',
     title: 'Contact the agency the information came from',
-    summary: 'Before releasing anything that came from another agency, ask that agency whether it wants to rely on an exemption.',
+    summary:
+      'Before releasing anything that came from another agency, ask that agency whether it wants to rely on an exemption.',
     reasons: [
       {
         id: 'sar-originating-agency',
@@ -113,7 +120,12 @@ export const rules: RuleInput[] = [
       },
     ],
     conditions: [],
-    practiceSteps: ['sar-foi-find-origin', 'sar-contact-originating-agency', 'foi-contact-data-owner', 'sar-foi-own-procedure'],
+    practiceSteps: [
+      'sar-foi-find-origin',
+      'sar-contact-originating-agency',
+      'foi-contact-data-owner',
+      'sar-foi-own-procedure',
+    ],
     mustRecord: ['caseReference', 'recipient'],
     followUps: [],
   },
@@ -122,7 +134,8 @@ export const rules: RuleInput[] = [
     when: is('originated_elsewhere', 'not_sure'),
     decision: 'seek_advice',
     title: 'Find out where the information came from first',
-    summary: 'Work out which parts came from other agencies before responding. Those agencies must be asked about exemptions before release.',
+    summary:
+      'Work out which parts came from other agencies before responding. Those agencies must be asked about exemptions before release.',
     reasons: [
       {
         id: 'origin-decides-next-step',
@@ -131,7 +144,12 @@ export const rules: RuleInput[] = [
       },
     ],
     conditions: [],
-    practiceSteps: ['sar-foi-find-origin', 'sar-contact-originating-agency', 'foi-contact-data-owner', 'sar-foi-own-procedure'],
+    practiceSteps: [
+      'sar-foi-find-origin',
+      'sar-contact-originating-agency',
+      'foi-contact-data-owner',
+      'sar-foi-own-procedure',
+    ],
     mustRecord: ['caseReference'],
     followUps: [],
   },
@@ -140,7 +158,8 @@ export const rules: RuleInput[] = [
     when: is('originated_elsewhere', 'no'),
     decision: 'seek_advice',
     title: 'Handle it under your agency’s own procedure',
-    summary: 'This guidance only adds a step for information from other agencies. Ask your information governance or data protection lead how to respond.',
+    summary:
+      'This guidance only adds a step for information from other agencies. Ask your information governance or data protection lead how to respond.',
     reasons: [
       {
         id: 'guidance-covers-other-agencies-only',
@@ -158,7 +177,8 @@ export const rules: RuleInput[] = [
     when: is('disclosure_scheme', 'child_sex_offender'),
     decision: 'police_disclosure_scheme',
     title: 'Point them to the police: Child Sex Offender Disclosure Scheme',
-    summary: 'The police run this scheme. Information is only available by applying directly to them, and any disclosure is made in person, in confidence.',
+    summary:
+      'The police run this scheme. Information is only available by applying directly to them, and any disclosure is made in person, in confidence.',
     reasons: [
       {
         id: 'csods-formal-mechanism',
@@ -182,7 +202,8 @@ export const rules: RuleInput[] = [
     when: all(is('disclosure_scheme', 'domestic_violence'), is('scheme_requester', 'member_of_public')),
     decision: 'police_disclosure_scheme',
     title: 'Point them to the police: Domestic Violence Disclosure Scheme (“right to ask”)',
-    summary: 'Anyone can ask the police about a partner’s past. The police only tell the person at risk or someone able to protect them.',
+    summary:
+      'Anyone can ask the police about a partner’s past. The police only tell the person at risk or someone able to protect them.',
     reasons: [
       {
         id: 'dvds-right-to-ask-mechanism',
@@ -206,7 +227,8 @@ export const rules: RuleInput[] = [
     when: all(is('disclosure_scheme', 'domestic_violence'), is('scheme_requester', 'partner_agency')),
     decision: 'police_disclosure_scheme',
     title: 'Ask the police: Domestic Violence Disclosure Scheme (“right to know”)',
-    summary: 'A partner agency that believes someone is at risk of harm can ask the police to disclose the person’s past.',
+    summary:
+      'A partner agency that believes someone is at risk of harm can ask the police to disclose the person’s past.',
     reasons: [
       {
         id: 'dvds-right-to-know-mechanism',
@@ -232,7 +254,8 @@ export const rules: RuleInput[] = [
     when: OUTSIDE_GUIDANCE,
     decision: 'seek_advice',
     title: 'Outside this guidance: follow your agency’s procedure',
-    summary: 'Nothing in this guidance allows you to share it: it is not about a child, it is confidential, no legal duty or authorisation applies, and no public-interest ground does. Follow your agency’s procedure.',
+    summary:
+      'Nothing in this guidance allows you to share it: it is not about a child, it is confidential, no legal duty or authorisation applies, and no public-interest ground does. Follow your agency’s procedure.',
     reasons: [
       {
         id: 'scope-child-protection',
@@ -257,7 +280,8 @@ export const rules: RuleInput[] = [
     when: is('exception', 'not_sure_legal'),
     decision: 'seek_advice',
     title: 'Get legal advice: does a legal duty require it?',
-    summary: 'You think a court order or other legal obligation may require disclosure but are not sure. Ask your agency’s legal adviser before relying on it.',
+    summary:
+      'You think a court order or other legal obligation may require disclosure but are not sure. Ask your agency’s legal adviser before relying on it.',
     reasons: [
       {
         id: 'legality-doubt-legal-advice',
@@ -275,7 +299,8 @@ export const rules: RuleInput[] = [
     when: is('exception', 'not_sure_confidential'),
     decision: 'seek_advice',
     title: 'Get advice: is the information confidential?',
-    summary: 'Whether the duty of confidence applies decides what happens next. Treat it as confidential and get advice before sharing.',
+    summary:
+      'Whether the duty of confidence applies decides what happens next. Treat it as confidential and get advice before sharing.',
     reasons: [
       {
         id: 'confidentiality-doubt',
@@ -298,7 +323,8 @@ export const rules: RuleInput[] = [
     when: is('exception', 'court_order', 'other_legal_duty'),
     decision: 'share_legal_obligation',
     title: 'Share — required by law',
-    summary: 'A court order or other legal obligation overrides the duty of confidence. Share what it requires, and no more.',
+    summary:
+      'A court order or other legal obligation overrides the duty of confidence. Share what it requires, and no more.',
     reasons: [
       {
         id: 'legal-obligation-exception',
@@ -334,7 +360,8 @@ export const rules: RuleInput[] = [
     when: any(is('exception', 'authorised_implicitly'), all(is('exception', 'authorised_expressly'), LIMITS_ALLOW)),
     decision: 'share_not_confidential_or_authorised',
     title: 'Share — authorised by the person who told you',
-    summary: 'The person owed the duty of confidence has authorised disclosure. Share on a need-to-know basis, within any limits they set.',
+    summary:
+      'The person owed the duty of confidence has authorised disclosure. Share on a need-to-know basis, within any limits they set.',
     reasons: [
       {
         id: 'express-authorisation',
@@ -361,7 +388,8 @@ export const rules: RuleInput[] = [
     when: all(SHARING, CONSENT_WITHDRAWN, JUSTIFYING_GROUNDS),
     decision: 'share_without_consent_justified',
     title: 'Share without consent — justified despite withdrawal',
-    summary: 'Consent has been withdrawn, but your concern justifies continuing to share without it. Tell everyone you have shared with that consent was withdrawn.',
+    summary:
+      'Consent has been withdrawn, but your concern justifies continuing to share without it. Tell everyone you have shared with that consent was withdrawn.',
     reasons: [
       {
         id: 'withdrawal-unless-justified',
@@ -387,7 +415,11 @@ export const rules: RuleInput[] = [
         id: 'refusal-considered',
         text: 'You have considered their reasons for refusing, and your concern still justifies sharing.',
         citations: [S.checks, S.dfe],
-        appliesWhen: any(is('consent', 'refused'), is('consent_child', 'refused', 'child_refused_parent_agreed'), is('consent_pr', 'refused', 'pr_disagree')),
+        appliesWhen: any(
+          is('consent', 'refused'),
+          is('consent_child', 'refused', 'child_refused_parent_agreed'),
+          is('consent_pr', 'refused', 'pr_disagree'),
+        ),
       },
       {
         id: 'outside-consent-limits',
@@ -406,7 +438,8 @@ export const rules: RuleInput[] = [
     when: all(SHARING, CONSENT_NOT_ASKED, JUSTIFYING_GROUNDS, ASKING_UNSAFE_OR_IMPOSSIBLE),
     decision: 'share_without_consent_justified',
     title: 'Share without consent — justified',
-    summary: 'Your concern justifies sharing, and asking first would add risk, cause harmful delay or is not possible. Share what is necessary and record why.',
+    summary:
+      'Your concern justifies sharing, and asking first would add risk, cause harmful delay or is not possible. Share what is necessary and record why.',
     reasons: [
       ...GROUNDS_REASONS,
       {
@@ -444,7 +477,8 @@ export const rules: RuleInput[] = [
     when: all(SHARING, COMPETENCE_IN_DOUBT, is('consent', 'given'), JUSTIFYING_GROUNDS),
     decision: 'share_without_consent_justified',
     title: 'Share — justified even without valid consent',
-    summary: 'You can’t be sure the child could consent, but your concern justifies sharing anyway. Don’t rely on the consent; record your reasons.',
+    summary:
+      'You can’t be sure the child could consent, but your concern justifies sharing anyway. Don’t rely on the consent; record your reasons.',
     reasons: [
       {
         id: 'competence-doubt',
@@ -463,7 +497,8 @@ export const rules: RuleInput[] = [
     when: all(CHECKS, is('refusal_considered', 'concern_remains')),
     decision: 'share_without_consent_justified',
     title: 'Go ahead with the checks without permission — justified',
-    summary: 'Permission was refused, withdrawn or limited; you have considered why, and enough concern remains, so the checks may go ahead.',
+    summary:
+      'Permission was refused, withdrawn or limited; you have considered why, and enough concern remains, so the checks may go ahead.',
     reasons: [
       {
         id: 'checks-refusal-considered',
@@ -488,7 +523,8 @@ export const rules: RuleInput[] = [
     when: all(CHECKS, is('checks_why_no_permission', 'would_increase_risk', 'would_impede_investigation')),
     decision: 'share_without_consent_justified',
     title: 'Go ahead with the checks without permission — justified',
-    summary: 'Asking for permission would add risk or impede a criminal investigation, so the checks may go ahead without it.',
+    summary:
+      'Asking for permission would add risk or impede a criminal investigation, so the checks may go ahead without it.',
     reasons: [
       {
         id: 'checks-asking-increases-risk',
@@ -516,7 +552,8 @@ export const rules: RuleInput[] = [
     when: COMPETENCE_IN_DOUBT,
     decision: 'seek_advice',
     title: 'Get legal advice: is the child competent to decide?',
-    summary: 'Whether the child can give (or refuse) consent decides what happens next. The guidance says to seek legal advice when in doubt.',
+    summary:
+      'Whether the child can give (or refuse) consent decides what happens next. The guidance says to seek legal advice when in doubt.',
     reasons: [
       {
         id: 'competence-legal-advice',
@@ -539,7 +576,8 @@ export const rules: RuleInput[] = [
     when: all(SHARING, is('consent_pr', 'pr_disagree')),
     decision: 'seek_advice',
     title: 'Get legal advice: people with parental responsibility disagree',
-    summary: 'One person with parental responsibility agreed and another refused, and your concern does not on its own justify sharing without consent. Get legal advice before sharing.',
+    summary:
+      'One person with parental responsibility agreed and another refused, and your concern does not on its own justify sharing without consent. Get legal advice before sharing.',
     reasons: [
       CONFLICT_REASONS[2] as CitedTextInput,
       {
@@ -558,7 +596,8 @@ export const rules: RuleInput[] = [
     when: all(SHARING, is('consent_pr', 'refused_asking_adds_risk')),
     decision: 'seek_advice',
     title: 'Get advice: a risk from the parent may mean the concern is higher than it seems',
-    summary: 'The parent refused, and going back to them would put the child at extra risk. Discuss with your safeguarding lead whether that risk reaches significant harm: if it does, you can share without consent.',
+    summary:
+      'The parent refused, and going back to them would put the child at extra risk. Discuss with your safeguarding lead whether that risk reaches significant harm: if it does, you can share without consent.',
     reasons: [
       CONFLICT_REASONS[1] as CitedTextInput,
       {
@@ -577,7 +616,8 @@ export const rules: RuleInput[] = [
     when: all(SHARING, CONSENT_WITHDRAWN),
     decision: 'do_not_share',
     title: 'Stop sharing — consent withdrawn',
-    summary: 'Consent has been withdrawn and nothing justifies continuing without it. Stop, and tell everyone you have shared with.',
+    summary:
+      'Consent has been withdrawn and nothing justifies continuing without it. Stop, and tell everyone you have shared with.',
     reasons: [
       {
         id: 'withdrawal-stops-exchange',
@@ -601,7 +641,8 @@ export const rules: RuleInput[] = [
     when: all(CHECKS, is('refusal_considered', 'concern_resolved')),
     decision: 'do_not_share',
     title: 'Don’t make the checks without permission',
-    summary: 'Permission was refused or withdrawn, and having considered why, there is not enough concern to go ahead without it.',
+    summary:
+      'Permission was refused or withdrawn, and having considered why, there is not enough concern to go ahead without it.',
     reasons: [
       {
         id: 'checks-need-permission',
@@ -617,7 +658,12 @@ export const rules: RuleInput[] = [
         citations: [S.checks],
       },
     ],
-    practiceSteps: ['stop-exchanging-now', 'competent-child-decides', 'pr-disagreement-legal-advice', 'record-under-agency-procedure'],
+    practiceSteps: [
+      'stop-exchanging-now',
+      'competent-child-decides',
+      'pr-disagreement-legal-advice',
+      'record-under-agency-procedure',
+    ],
     mustRecord: RECORD_DECISION_ONLY,
     followUps: ['inform_all_parties_consent_withdrawn'],
   },
@@ -650,7 +696,8 @@ export const rules: RuleInput[] = [
     when: all(CHECKS, CONSENT_GIVEN, LIMITS_ALLOW),
     decision: 'share_with_consent',
     title: 'Go ahead with the checks — permission given',
-    summary: 'Permission was sought and given, as the guidance ordinarily requires. Make the checks, within any limits they set.',
+    summary:
+      'Permission was sought and given, as the guidance ordinarily requires. Make the checks, within any limits they set.',
     reasons: [
       {
         id: 'checks-permission-given',
@@ -674,7 +721,8 @@ export const rules: RuleInput[] = [
     when: all(SHARING, NO_CONSENT_FOR_THIS),
     decision: 'do_not_share',
     title: 'Don’t share — no consent and no overriding reason',
-    summary: 'They have not agreed to this, and nothing in your answers overrides that. Respect it, unless things change.',
+    summary:
+      'They have not agreed to this, and nothing in your answers overrides that. Respect it, unless things change.',
     reasons: [
       {
         id: 'no-consent-no-override',
@@ -705,7 +753,8 @@ export const rules: RuleInput[] = [
     when: all(SHARING, is('why_not_ask', 'could_ask_safely'), JUSTIFYING_GROUNDS),
     decision: 'seek_consent_first',
     title: 'Ask for consent first — you may still share if they refuse',
-    summary: 'Asking is safe and won’t cause harmful delay, so work with the family and ask. If they refuse and your concern remains, you can share without consent.',
+    summary:
+      'Asking is safe and won’t cause harmful delay, so work with the family and ask. If they refuse and your concern remains, you can share without consent.',
     reasons: [
       {
         id: 'partnership-first',
@@ -767,7 +816,8 @@ export const rules: RuleInput[] = [
     when: all(SHARING, CONSENT_NOT_ASKED, ASKING_UNSAFE_OR_IMPOSSIBLE),
     decision: 'seek_advice',
     title: 'Get advice: asking is difficult, but the concern may not justify sharing without consent',
-    summary: 'You can’t safely or readily ask for consent, but the concern you describe is below the level that normally justifies sharing without it. Decide with your manager or safeguarding lead.',
+    summary:
+      'You can’t safely or readily ask for consent, but the concern you describe is below the level that normally justifies sharing without it. Decide with your manager or safeguarding lead.',
     reasons: [
       {
         id: 'below-significant-harm',
@@ -792,7 +842,8 @@ export const rules: RuleInput[] = [
     when: ALWAYS,
     decision: 'seek_advice',
     title: 'Get advice before acting',
-    summary: 'Your answers don’t fit a situation the guidance settles clearly. Talk to your manager, your agency’s legal adviser or the Caldicott Guardian.',
+    summary:
+      'Your answers don’t fit a situation the guidance settles clearly. Talk to your manager, your agency’s legal adviser or the Caldicott Guardian.',
     reasons: [
       {
         id: 'each-case-own-facts',

@@ -206,12 +206,22 @@ function describeIssuePath(raw: unknown, path: readonly PropertyKey[]): string {
   let node: unknown = raw;
   for (let i = 0; i < path.length; i++) {
     const key = path[i];
-    const next = node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key as PropertyKey] : undefined;
+    const next =
+      node !== null && typeof node === 'object'
+        ? (node as Record<PropertyKey, unknown>)[key as PropertyKey]
+        : undefined;
     if (typeof key === 'number') {
       const collection = String(path[i - 1] ?? '');
       const entryName = ENTRY_NAMES[collection] ?? 'entry';
       const rec = next !== null && typeof next === 'object' ? (next as Record<string, unknown>) : {};
-      const label = typeof rec.id === 'string' ? rec.id : typeof rec.code === 'string' ? rec.code : typeof rec.field === 'string' ? rec.field : undefined;
+      const label =
+        typeof rec.id === 'string'
+          ? rec.id
+          : typeof rec.code === 'string'
+            ? rec.code
+            : typeof rec.field === 'string'
+              ? rec.field
+              : undefined;
       parts.pop();
       parts.push(label ? `${entryName} "${label}" (${collection}[${key}])` : `${entryName} ${collection}[${key}]`);
     } else {
@@ -238,7 +248,9 @@ function deepFreeze<T>(value: T): T {
 export function loadRulePack(raw: unknown): RulePack {
   const parsed = RulePackSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new RulePackError(parsed.error.issues.map((issue) => `${describeIssuePath(raw, issue.path)}: ${issue.message}`));
+    throw new RulePackError(
+      parsed.error.issues.map((issue) => `${describeIssuePath(raw, issue.path)}: ${issue.message}`),
+    );
   }
   const problems = crossCheckRulePack(parsed.data);
   if (problems.length > 0) throw new RulePackError(problems);

@@ -36,11 +36,15 @@ async function answerAll(
     const next = findAction(card, card.actions?.some((a) => a.title === 'Next') ? 'Next' : 'Record this decision');
     if (next.verb !== 'answer') return { card, asked, answerShownBefore };
     // The first question card that carries the answer (the tailoring questions come after it).
-    if (answerShownBefore === undefined && /The answer/.test(cardText(card))) answerShownBefore = String((next.data as { q: string }).q);
+    if (answerShownBefore === undefined && /The answer/.test(cardText(card)))
+      answerShownBefore = String((next.data as { q: string }).q);
     const questionId = String((next.data as { q: string }).q);
     const code = answers[questionId];
     assert.ok(code, `the bot asked "${questionId}", which this case does not answer`);
-    assert.ok(choicesOf(card).some((c) => c.value === code), `"${code}" is offered for ${questionId}`);
+    assert.ok(
+      choicesOf(card).some((c) => c.value === code),
+      `"${code}" is offered for ${questionId}`,
+    );
     asked.push(questionId);
     card = await client.click(card, 'Next', { answer: code });
   }
@@ -90,7 +94,9 @@ describe('questionnaire conversation with recorded decisions', () => {
 
   it('greets on install', async () => {
     const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
-    const res = await client.post(client.activity({ type: 'installationUpdate', action: 'add', deliveryMode: 'expectReplies' }));
+    const res = await client.post(
+      client.activity({ type: 'installationUpdate', action: 'add', deliveryMode: 'expectReplies' }),
+    );
     assert.equal(res.status, 200);
     const activities = (res.body as { activities: Array<Record<string, unknown>> }).activities;
     assert.match(cardText(cardOf(activities[0]!)), /Can I share\?/);
@@ -138,8 +144,14 @@ describe('questionnaire conversation with recorded decisions', () => {
 
     // Read the raw row back from the table, as an auditor would.
     const rows = [];
-    for await (const e of bot.app.tables.decisions.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${TENANT_A}` } })) rows.push(e);
-    assert.ok(rows.some((r) => String(r.rowKey).includes(id)), 'the record is in the decisions table');
+    for await (const e of bot.app.tables.decisions.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${TENANT_A}` },
+    }))
+      rows.push(e);
+    assert.ok(
+      rows.some((r) => String(r.rowKey).includes(id)),
+      'the record is in the decisions table',
+    );
   });
 
   it('a double-clicked "Record" stores exactly one record', async () => {
@@ -147,7 +159,10 @@ describe('questionnaire conversation with recorded decisions', () => {
     const [first] = await client.say('start');
     const { card: outcome } = await answerAll(client, cardOf(first!), SHARE_WITHOUT_ASKING);
     const form = { ...RECORD_FORM, caseReference: 'CSC-DOUBLE-1' };
-    const [a, b] = await Promise.all([client.click(outcome, 'Record this decision', form), client.click(outcome, 'Record this decision', form)]);
+    const [a, b] = await Promise.all([
+      client.click(outcome, 'Record this decision', form),
+      client.click(outcome, 'Record this decision', form),
+    ]);
     const idOf = (c: Card) => /Record id: \*\*(D-[A-Z0-9-]+)\*\*/.exec(cardText(c))?.[1];
     assert.ok(idOf(a));
     assert.equal(idOf(a), idOf(b));
@@ -159,7 +174,11 @@ describe('questionnaire conversation with recorded decisions', () => {
     const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
     const [first] = await client.say('start');
     const { card: outcome } = await answerAll(client, cardOf(first!), SHARE_WITHOUT_ASKING);
-    const again = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, reasonsWithoutConsent: '', caseReference: 'CSC-INCOMPLETE' });
+    const again = await client.click(outcome, 'Record this decision', {
+      ...RECORD_FORM,
+      reasonsWithoutConsent: '',
+      caseReference: 'CSC-INCOMPLETE',
+    });
     assert.match(cardText(again), /Not recorded yet/);
     assert.match(cardText(again), /reasons for sharing without consent/);
     assert.ok(JSON.stringify(again).includes('CSC-INCOMPLETE'));
@@ -170,7 +189,11 @@ describe('questionnaire conversation with recorded decisions', () => {
     const client = new TeamsClient(bot.baseUrl, newUser(), personalChat());
     const [first] = await client.say('start');
     const { card: outcome } = await answerAll(client, cardOf(first!), SHARE_WITHOUT_ASKING);
-    const again = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, informationOutline: 'call mum on 07700 900123', caseReference: 'CSC-PII' });
+    const again = await client.click(outcome, 'Record this decision', {
+      ...RECORD_FORM,
+      informationOutline: 'call mum on 07700 900123',
+      caseReference: 'CSC-PII',
+    });
     assert.match(cardText(again), /remove the phone number/);
     assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-PII')).length, 0);
   });
@@ -196,9 +219,18 @@ describe('questionnaire conversation with recorded decisions', () => {
       // second is started from a welcome card (message msg-2).
       const sent = await client.post(client.activity({ type: 'message', text: 'start' }));
       assert.ok(sent.status < 300);
-      await connector.waitFor(() => connector.postsTo(client.conversation.id).length > 0, 5000, 'the first card to be sent');
+      await connector.waitFor(
+        () => connector.postsTo(client.conversation.id).length > 0,
+        5000,
+        'the first card to be sent',
+      );
       const first = connector.postsTo(client.conversation.id).at(-1)!.activity;
-      const second = await client.click(cardOf((await client.say('hello'))[0]!), 'Start: can I share?', {}, { replyToId: 'msg-2' });
+      const second = await client.click(
+        cardOf((await client.say('hello'))[0]!),
+        'Start: can I share?',
+        {},
+        { replyToId: 'msg-2' },
+      );
 
       // The bot replaced the first card (the message it sent) with an "out of date" card, and left msg-2 alone.
       await connector.waitFor(() => connector.updates.length > 0, 5000, 'the old card to be updated');
@@ -208,13 +240,19 @@ describe('questionnaire conversation with recorded decisions', () => {
 
       // Even a copy of the old card that was not closed cannot be recorded.
       const { card: staleOutcome } = await answerAll(client, cardOf(first), SHARE_WITHOUT_ASKING);
-      const refused = await client.click(staleOutcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-STALE-1' });
+      const refused = await client.click(staleOutcome, 'Record this decision', {
+        ...RECORD_FORM,
+        caseReference: 'CSC-STALE-1',
+      });
       assert.match(cardText(refused), /newer questionnaire/);
       assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-STALE-1')).length, 0);
 
       // The newest card records normally.
       const { card: outcome } = await answerAll(client, second, SHARE_WITHOUT_ASKING);
-      const recorded = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-STALE-1' });
+      const recorded = await client.click(outcome, 'Record this decision', {
+        ...RECORD_FORM,
+        caseReference: 'CSC-STALE-1',
+      });
       assert.match(cardText(recorded), /Decision recorded/);
       assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-STALE-1')).length, 1);
 
@@ -231,7 +269,13 @@ describe('questionnaire conversation with recorded decisions', () => {
     const [first] = await client.say('start');
     const next = findAction(cardOf(first!), 'Next');
     // Older clients send the action's data, with the inputs merged in, as a message's value.
-    const res = await client.post(client.activity({ type: 'message', value: { ...(next.data as object), answer: 'sharing_out' }, deliveryMode: 'expectReplies' }));
+    const res = await client.post(
+      client.activity({
+        type: 'message',
+        value: { ...(next.data as object), answer: 'sharing_out' },
+        deliveryMode: 'expectReplies',
+      }),
+    );
     assert.equal(res.status, 200);
     const [reply] = (res.body as { activities: Array<Record<string, unknown>> }).activities;
     const card = cardOf(reply!);
@@ -245,7 +289,9 @@ describe('questionnaire conversation with recorded decisions', () => {
       client.activity({
         type: 'message',
         text: '<at>Can I share?</at> start',
-        entities: [{ type: 'mention', mentioned: { id: '28:bot', name: 'Can I share?' }, text: '<at>Can I share?</at>' }],
+        entities: [
+          { type: 'mention', mentioned: { id: '28:bot', name: 'Can I share?' }, text: '<at>Can I share?</at>' },
+        ],
         deliveryMode: 'expectReplies',
       }),
     );

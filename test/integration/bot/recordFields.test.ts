@@ -8,7 +8,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rulePack } from '../../../src/domain';
-import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat, startBot, type BotHarness, type Card } from '../../support/botHarness';
+import {
+  TENANT_A,
+  TeamsClient,
+  cardOf,
+  cardText,
+  findAction,
+  newUser,
+  personalChat,
+  startBot,
+  type BotHarness,
+  type Card,
+} from '../../support/botHarness';
 import { cardProblems } from '../../support/cardValidation';
 import { oneAnswerSetPerRule } from '../../support/paths';
 import { RECORD_FORM, SHARE_WITHOUT_ASKING, dayFromToday } from '../../support/scenarios';
@@ -73,9 +84,15 @@ describe('a complete record: purpose, risk or reason for not sharing, decider’
     assert.equal(review.type, 'Input.Date');
     assert.equal(review.min, dayFromToday(0));
     assert.equal(review.max, dayFromToday(90));
-    for (const id of ['purpose', 'purposeDetail', 'riskOfNotSharing', 'deciderRole', 'reviewBy']) assert.ok(String(inputOf(outcome, id)?.label ?? '').trim(), `${id} has a label`);
+    for (const id of ['purpose', 'purposeDetail', 'riskOfNotSharing', 'deciderRole', 'reviewBy'])
+      assert.ok(String(inputOf(outcome, id)?.label ?? '').trim(), `${id} has a label`);
 
-    const form = { ...RECORD_FORM, caseReference: 'CSC-FIELDS-1', purposeDetail: 'referral after disclosure at school', deciderRole: 'teacher' };
+    const form = {
+      ...RECORD_FORM,
+      caseReference: 'CSC-FIELDS-1',
+      purposeDetail: 'referral after disclosure at school',
+      deciderRole: 'teacher',
+    };
     const recorded = await client.click(outcome, 'Record this decision', form);
     const id = recordIdOf(recorded);
     assert.ok(id, cardText(recorded));
@@ -96,7 +113,11 @@ describe('a complete record: purpose, risk or reason for not sharing, decider’
   it('a share without consent is not recorded without the risk of not sharing', async () => {
     const client = chat();
     const outcome = await outcomeFor(client, SHARE_WITHOUT_ASKING);
-    const refused = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-FIELDS-NORISK', riskOfNotSharing: '  ' });
+    const refused = await client.click(outcome, 'Record this decision', {
+      ...RECORD_FORM,
+      caseReference: 'CSC-FIELDS-NORISK',
+      riskOfNotSharing: '  ',
+    });
     assert.match(cardText(refused), /Not recorded yet/);
     assert.match(cardText(refused), /Risk of not sharing: say what the risk would be/);
     assert.equal((await casesOf('CSC-FIELDS-NORISK')).length, 0);
@@ -110,25 +131,49 @@ describe('a complete record: purpose, risk or reason for not sharing, decider’
       ['yesterday', { reviewBy: dayFromToday(-1) }, /Review date: choose a date from today to 90 days ahead/],
       ['91 days ahead', { reviewBy: dayFromToday(91) }, /Review date: choose a date from today to 90 days ahead/],
       ['not a date', { reviewBy: '2026-02-30' }, /Review date: use a real date/],
-      ['not told ever, no date', { subjectInformed: 'not_informing', subjectNotInformedReason: 'Telling them would put the child at risk.', reviewBy: '' }, /Review date: say when/],
+      [
+        'not told ever, no date',
+        {
+          subjectInformed: 'not_informing',
+          subjectNotInformedReason: 'Telling them would put the child at risk.',
+          reviewBy: '',
+        },
+        /Review date: say when/,
+      ],
     ];
     for (const [name, change, problem] of tries) {
       const ref = `CSC-REVIEW-${name.replace(/\W+/g, '-').toUpperCase()}`.slice(0, 40);
-      const refused = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: ref, ...change });
+      const refused = await client.click(outcome, 'Record this decision', {
+        ...RECORD_FORM,
+        caseReference: ref,
+        ...change,
+      });
       assert.match(cardText(refused), problem, name);
       assert.equal((await casesOf(ref)).length, 0, `${name}: nothing recorded`);
       // What was typed is kept on the card, so nothing is lost.
       assert.equal(inputOf(refused, 'caseReference')?.value, ref);
     }
     // Told already: no review date is needed, and none is stored.
-    const told = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-REVIEW-TOLD', subjectInformed: 'yes', reviewBy: '' });
+    const told = await client.click(outcome, 'Record this decision', {
+      ...RECORD_FORM,
+      caseReference: 'CSC-REVIEW-TOLD',
+      subjectInformed: 'yes',
+      reviewBy: '',
+    });
     const stored = await bot.app.stores.decisions.get(TENANT_A, recordIdOf(told)!);
     assert.equal(stored?.subjectInformed, 'yes');
     assert.equal(stored?.reviewBy, undefined);
     // Today and 90 days ahead are both accepted.
-    for (const [ref, day] of [['CSC-REVIEW-TODAY', 0], ['CSC-REVIEW-90', 90]] as const) {
+    for (const [ref, day] of [
+      ['CSC-REVIEW-TODAY', 0],
+      ['CSC-REVIEW-90', 90],
+    ] as const) {
       const fresh = await outcomeFor(client, SHARE_WITHOUT_ASKING);
-      const ok = await client.click(fresh, 'Record this decision', { ...RECORD_FORM, caseReference: ref, reviewBy: dayFromToday(day) });
+      const ok = await client.click(fresh, 'Record this decision', {
+        ...RECORD_FORM,
+        caseReference: ref,
+        reviewBy: dayFromToday(day),
+      });
       assert.equal((await bot.app.stores.decisions.get(TENANT_A, recordIdOf(ok)!))?.reviewBy, dayFromToday(day), ref);
     }
   });
@@ -136,15 +181,34 @@ describe('a complete record: purpose, risk or reason for not sharing, decider’
   it('the purpose and the role are optional, but "other" needs a few words; codes not on the lists are refused', async () => {
     const client = chat();
     const outcome = await outcomeFor(client, SHARE_WITHOUT_ASKING);
-    const other = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-PURPOSE-OTHER', purpose: 'other', purposeDetail: '' });
+    const other = await client.click(outcome, 'Record this decision', {
+      ...RECORD_FORM,
+      caseReference: 'CSC-PURPOSE-OTHER',
+      purpose: 'other',
+      purposeDetail: '',
+    });
     assert.match(cardText(other), /Purpose: say in a few words what the purpose is/);
-    const forgedPurpose = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-PURPOSE-FORGED', purpose: 'curiosity' });
+    const forgedPurpose = await client.click(outcome, 'Record this decision', {
+      ...RECORD_FORM,
+      caseReference: 'CSC-PURPOSE-FORGED',
+      purpose: 'curiosity',
+    });
     assert.match(cardText(forgedPurpose), /Purpose: choose one of the options/);
-    const forgedRole = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-ROLE-FORGED', deciderRole: 'Jane Smith' });
+    const forgedRole = await client.click(outcome, 'Record this decision', {
+      ...RECORD_FORM,
+      caseReference: 'CSC-ROLE-FORGED',
+      deciderRole: 'Jane Smith',
+    });
     assert.match(cardText(forgedRole), /Your role: choose one of the options/);
-    for (const ref of ['CSC-PURPOSE-OTHER', 'CSC-PURPOSE-FORGED', 'CSC-ROLE-FORGED']) assert.equal((await casesOf(ref)).length, 0, ref);
+    for (const ref of ['CSC-PURPOSE-OTHER', 'CSC-PURPOSE-FORGED', 'CSC-ROLE-FORGED'])
+      assert.equal((await casesOf(ref)).length, 0, ref);
 
-    const blank = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'CSC-PURPOSE-BLANK', purpose: '', deciderRole: '' });
+    const blank = await client.click(outcome, 'Record this decision', {
+      ...RECORD_FORM,
+      caseReference: 'CSC-PURPOSE-BLANK',
+      purpose: '',
+      deciderRole: '',
+    });
     const stored = await bot.app.stores.decisions.get(TENANT_A, recordIdOf(blank)!);
     assert.ok(stored, cardText(blank));
     assert.equal(stored.purpose, undefined);
@@ -155,11 +219,23 @@ describe('a complete record: purpose, risk or reason for not sharing, decider’
     const client = chat();
     const outcome = await outcomeFor(client, SHARE_WITHOUT_ASKING);
     const cases: Array<[string, Record<string, string>, RegExp]> = [
-      ['CSC-PII-PURPOSE', { purpose: 'other', purposeDetail: 'ring mum on 07700 900123' }, /Purpose: remove the phone number/],
-      ['CSC-PII-RISK', { riskOfNotSharing: 'email dad at dad@example.com first' }, /Risk of not sharing: remove the email address/],
+      [
+        'CSC-PII-PURPOSE',
+        { purpose: 'other', purposeDetail: 'ring mum on 07700 900123' },
+        /Purpose: remove the phone number/,
+      ],
+      [
+        'CSC-PII-RISK',
+        { riskOfNotSharing: 'email dad at dad@example.com first' },
+        /Risk of not sharing: remove the email address/,
+      ],
     ];
     for (const [ref, change, problem] of cases) {
-      const refused = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: ref, ...change });
+      const refused = await client.click(outcome, 'Record this decision', {
+        ...RECORD_FORM,
+        caseReference: ref,
+        ...change,
+      });
       assert.match(cardText(refused), problem, ref);
       assert.equal((await casesOf(ref)).length, 0, ref);
     }
@@ -173,14 +249,25 @@ describe('a complete record: purpose, risk or reason for not sharing, decider’
     assert.ok(reason, 'the form asks why not');
     assert.equal(reason.isRequired, true);
     assert.equal(inputOf(outcome, 'riskOfNotSharing'), undefined);
-    const base = { caseReference: 'CSC-NOSHARE-1', consentStatus: 'sought_refused', subjectInformed: 'not_applicable', deciderRole: 'social_worker' };
+    const base = {
+      caseReference: 'CSC-NOSHARE-1',
+      consentStatus: 'sought_refused',
+      subjectInformed: 'not_applicable',
+      deciderRole: 'social_worker',
+    };
     const refused = await client.click(outcome, 'Record this decision', { ...base, reasonForNotSharing: '' });
     assert.match(cardText(refused), /Reason for not sharing: say why it is not shared/);
     assert.equal((await casesOf('CSC-NOSHARE-1')).length, 0);
-    const pii = await client.click(outcome, 'Record this decision', { ...base, reasonForNotSharing: 'they asked us to call 020 7946 0018 instead' });
+    const pii = await client.click(outcome, 'Record this decision', {
+      ...base,
+      reasonForNotSharing: 'they asked us to call 020 7946 0018 instead',
+    });
     assert.match(cardText(pii), /Reason for not sharing: remove the/);
     assert.equal((await casesOf('CSC-NOSHARE-1')).length, 0);
-    const recorded = await client.click(outcome, 'Record this decision', { ...base, reasonForNotSharing: 'The concern does not reach the threshold for sharing without consent.' });
+    const recorded = await client.click(outcome, 'Record this decision', {
+      ...base,
+      reasonForNotSharing: 'The concern does not reach the threshold for sharing without consent.',
+    });
     const stored = await bot.app.stores.decisions.get(TENANT_A, recordIdOf(recorded)!);
     assert.equal(stored?.decision, 'do_not_share');
     assert.equal(stored?.reasonForNotSharing, 'The concern does not reach the threshold for sharing without consent.');
@@ -204,10 +291,15 @@ describe('a complete record: purpose, risk or reason for not sharing, decider’
     const lines = String(notes.value).split('\n');
     assert.match(lines[0]!, new RegExp(`record ${id} \\(recorded \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC\\)$`));
     assert.ok(lines.includes('Case reference: CSC-NOTES-1'));
-    assert.ok(lines.some((l) => /^Decision: .*without consent/i.test(l)), 'the decision');
+    assert.ok(
+      lines.some((l) => /^Decision: .*without consent/i.test(l)),
+      'the decision',
+    );
     assert.ok(lines.includes('Why:'));
     assert.ok(lines.filter((l) => l.startsWith('- ') && /\(§\d/.test(l)).length >= 1, 'reasons with their citations');
-    assert.ok(lines.some((l) => l.startsWith('Guidance: ') && l.includes(stored.ruleId) && l.includes(stored.rulePackVersion)));
+    assert.ok(
+      lines.some((l) => l.startsWith('Guidance: ') && l.includes(stored.ruleId) && l.includes(stored.rulePackVersion)),
+    );
     // Each typed value in the notes is the recorded one; nothing else typed appears, and no name.
     const typed: Record<string, string | undefined> = {
       'Reasons for sharing without consent': stored.reasonsWithoutConsent,
@@ -215,7 +307,8 @@ describe('a complete record: purpose, risk or reason for not sharing, decider’
       'What, in outline': stored.informationOutline,
       'Review by': stored.reviewBy,
     };
-    for (const [label, value] of Object.entries(typed)) assert.ok(lines.includes(`${label}: ${value}`), `${label} as recorded`);
+    for (const [label, value] of Object.entries(typed))
+      assert.ok(lines.includes(`${label}: ${value}`), `${label} as recorded`);
     const all = lines.join('\n');
     assert.doesNotMatch(all, /Jane Smith|High Street/, 'an input the record does not hold is not in the notes');
     assert.doesNotMatch(all, /Robin|Named-Practitioner/, 'the practitioner’s name is not in the notes');

@@ -26,10 +26,16 @@ function majorOf(node: string): number {
   return Number(execFileSync(node, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim());
 }
 
-async function waitForHealthy(url: string, child: ChildProcess, output: () => string, timeoutMs = 20_000): Promise<number> {
+async function waitForHealthy(
+  url: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs = 20_000,
+): Promise<number> {
   const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the built server exited (${child.exitCode}) before it was healthy:\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`the built server exited (${child.exitCode}) before it was healthy:\n${output()}`);
     try {
       const res = await fetch(url);
       if (res.status === 200) return Date.now() - started;
@@ -46,7 +52,10 @@ describe('the production build (node dist/src/index.js)', () => {
 
   before(async () => {
     // The real build, as App Service gets it (tsc -p tsconfig.build.json → dist/).
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     azurite = await startAzurite();
   });
   after(async () => {
@@ -105,8 +114,12 @@ describe('the production build (node dist/src/index.js)', () => {
         }),
       });
       assert.equal(res.status, 200);
-      const body = (await res.json()) as { activities?: Array<{ attachments?: Array<{ contentType: string; content: unknown }> }> };
-      const card = body.activities?.flatMap((a) => a.attachments ?? []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+      const body = (await res.json()) as {
+        activities?: Array<{ attachments?: Array<{ contentType: string; content: unknown }> }>;
+      };
+      const card = body.activities
+        ?.flatMap((a) => a.attachments ?? [])
+        .find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
       assert.ok(card, 'the welcome card came back in the reply');
       assert.match(JSON.stringify(card.content), /999/, 'the welcome card carries the immediate-danger line');
 
@@ -115,7 +128,8 @@ describe('the production build (node dist/src/index.js)', () => {
       // Production logs are JSON lines (pino), and Node printed no deprecation warnings.
       const lines = output.split('\n').filter(Boolean);
       assert.ok(lines.length > 0);
-      for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `not a JSON log line: ${line.slice(0, 200)}`);
+      for (const line of lines)
+        assert.doesNotThrow(() => JSON.parse(line), `not a JSON log line: ${line.slice(0, 200)}`);
       assert.doesNotMatch(output, /DeprecationWarning|DEP0\d{3}/);
     });
   }

@@ -52,7 +52,12 @@ function stateOf(card: Card, title: string): { signed: string; state: CardState 
   return { signed, state: verified.value };
 }
 
-async function expectMessage(client: TeamsClient, verb: string, data: Record<string, unknown>, pattern: RegExp): Promise<void> {
+async function expectMessage(
+  client: TeamsClient,
+  verb: string,
+  data: Record<string, unknown>,
+  pattern: RegExp,
+): Promise<void> {
   const res = await client.execute(verb, data);
   assert.equal(res.type, 'application/vnd.microsoft.activity.message', JSON.stringify(res.value).slice(0, 200));
   assert.match(String(res.value), pattern);
@@ -79,7 +84,10 @@ describe('records: access control, tampering and audit', () => {
         }),
       );
     }
-    await seed.record('2026-10-05T08:00:00Z', { tenantId: TENANT_B, by: { aadObjectId: outsider.aadObjectId, name: outsider.name } });
+    await seed.record('2026-10-05T08:00:00Z', {
+      tenantId: TENANT_B,
+      by: { aadObjectId: outsider.aadObjectId, name: outsider.name },
+    });
   });
   after(async () => bot?.stop());
 
@@ -105,12 +113,18 @@ describe('records: access control, tampering and audit', () => {
       ids.push(...idsOf(card));
     }
     assert.deepEqual(ids, newestFirst(records.filter((r) => r.decidedBy.aadObjectId === p1.aadObjectId)));
-    assert.equal((card.actions ?? []).some((a) => a.title === 'Export CSV'), false);
+    assert.equal(
+      (card.actions ?? []).some((a) => a.title === 'Export CSV'),
+      false,
+    );
   });
 
   it('"my decisions" cannot be widened: filters for other people are refused, forged card data is refused', async () => {
     const client = chat(p1);
-    assert.match(cardText(await say(client, `my decisions practitioner ${p2.aadObjectId}`)), /did not understand "practitioner"/);
+    assert.match(
+      cardText(await say(client, `my decisions practitioner ${p2.aadObjectId}`)),
+      /did not understand "practitioner"/,
+    );
     assert.match(cardText(await say(client, `my decisions team ${TEAM}`)), /did not understand "team"/);
 
     const card = await say(client, 'my decisions');
@@ -136,7 +150,12 @@ describe('records: access control, tampering and audit', () => {
 
     // 1. The token inside the signed state changed (signature no longer matches).
     const forgedToken = Buffer.from(JSON.stringify({ ...state, t: 'eyJ2IjoxfQ' })).toString('base64url');
-    await expectMessage(client, 'records.page', { state: `${forgedToken}.${sig}` }, /could not be read — it may have been altered/);
+    await expectMessage(
+      client,
+      'records.page',
+      { state: `${forgedToken}.${sig}` },
+      /could not be read — it may have been altered/,
+    );
     // 2. The tenant inside the state changed to another tenant.
     const forgedTenant = Buffer.from(JSON.stringify({ ...state, tn: TENANT_B })).toString('base64url');
     await expectMessage(client, 'records.page', { state: `${forgedTenant}.${sig}` }, /could not be read/);
@@ -145,7 +164,10 @@ describe('records: access control, tampering and audit', () => {
     await expectMessage(client, 'records.page', {}, /could not be read/);
     await expectMessage(client, 'records.page', { state: `${payload}x.${sig}` }, /could not be read/);
     // 4. Even correctly signed (a leaked secret), a forged store token is refused by the store.
-    const leaked = signState(config, { ...state, t: Buffer.from(JSON.stringify({ v: 1, f: 'x'.repeat(22), after: 'all|0' })).toString('base64url') });
+    const leaked = signState(config, {
+      ...state,
+      t: Buffer.from(JSON.stringify({ v: 1, f: 'x'.repeat(22), after: 'all|0' })).toString('base64url'),
+    });
     await expectMessage(client, 'records.page', { state: leaked }, /no longer available/);
     // 5. A genuine card replayed from another tenant: refused, whatever the user.
     const foreign = new TeamsClient(bot.baseUrl, manager, personalChat(TENANT_B));
@@ -170,7 +192,10 @@ describe('records: access control, tampering and audit', () => {
     const listed = cardText(managersCard);
     assert.match(listed, new RegExp(manager.aadObjectId));
     assert.match(listed, /manager \(bot configuration\)/);
-    assert.match(listed, new RegExp(`${p2.aadObjectId}[\\s\\S]*manager \\(granted \\d{4}-\\d{2}-\\d{2} by ${admin.aadObjectId}\\)`));
+    assert.match(
+      listed,
+      new RegExp(`${p2.aadObjectId}[\\s\\S]*manager \\(granted \\d{4}-\\d{2}-\\d{2} by ${admin.aadObjectId}\\)`),
+    );
 
     const p2Chat = chat(p2);
     const card = await say(p2Chat, 'recent decisions rows 10');
@@ -187,7 +212,9 @@ describe('records: access control, tampering and audit', () => {
     assert.match(cardText(await say(chat(p2, TENANT_B), 'recent decisions')), /Only managers/);
 
     const audit = await bot.app.stores.audit.list(TENANT_A, 200);
-    const actions = audit.filter((e) => e.actorAadObjectId === admin.aadObjectId).map((e) => `${e.action}:${String(e.filter.target ?? '')}`);
+    const actions = audit
+      .filter((e) => e.actorAadObjectId === admin.aadObjectId)
+      .map((e) => `${e.action}:${String(e.filter.target ?? '')}`);
     assert.ok(actions.includes(`grant_manager:${p2.aadObjectId}`));
     assert.ok(actions.includes(`revoke_manager:${p2.aadObjectId}`));
     assert.ok(actions.includes('list_managers:'));
@@ -199,7 +226,9 @@ describe('records: access control, tampering and audit', () => {
     await say(client, `recent decisions team ${TEAM} from 2026-10-01 to 2026-10-01 rows 10`);
     await say(client, `case ${CASE_REF}`);
     const entries = await bot.app.stores.audit.list(TENANT_A, 200);
-    const query = entries.find((e) => e.action === 'query_records' && e.filter.team === TEAM && e.filter.from === '2026-10-01');
+    const query = entries.find(
+      (e) => e.action === 'query_records' && e.filter.team === TEAM && e.filter.from === '2026-10-01',
+    );
     assert.ok(query, 'query audited');
     assert.equal(query.actorAadObjectId, manager.aadObjectId);
     assert.equal(query.resultCount, 10);
@@ -211,7 +240,12 @@ describe('records: access control, tampering and audit', () => {
     const caseView = entries.find((e) => e.action === 'view_case' && e.filter.caseRef === CASE_REF);
     assert.ok(caseView, 'case lookup audited');
     assert.equal(caseView.resultCount, 1);
-    assert.deepEqual(await bot.app.stores.audit.list(TENANT_B, 10).then((e) => e.filter((x) => x.actorAadObjectId === manager.aadObjectId && x.action === 'query_records')), []);
+    assert.deepEqual(
+      await bot.app.stores.audit
+        .list(TENANT_B, 10)
+        .then((e) => e.filter((x) => x.actorAadObjectId === manager.aadObjectId && x.action === 'query_records')),
+      [],
+    );
   });
 
   it('logs hold ids and counts, never names, case references or record text', async () => {

@@ -12,7 +12,18 @@ import { after, before, describe, it } from 'node:test';
 import { odata } from '@azure/data-tables';
 import { CSV_COLUMNS } from '../../../src/bot/features/records/csv';
 import type { StoredRecord } from '../../../src/storage/contract';
-import { TENANT_A, TENANT_B, TeamsClient, cardOf, cardText, newUser, personalChat, startBot, type BotHarness, type Card } from '../../support/botHarness';
+import {
+  TENANT_A,
+  TENANT_B,
+  TeamsClient,
+  cardOf,
+  cardText,
+  newUser,
+  personalChat,
+  startBot,
+  type BotHarness,
+  type Card,
+} from '../../support/botHarness';
 import { cardProblems } from '../../support/cardValidation';
 import { RECORD_FORM, SHARE_WITHOUT_ASKING } from '../../support/scenarios';
 import { ClockedSeeder, PUBLIC_BASE_URL, SIGNING_SECRET, idsOf, parseCsv } from './support';
@@ -35,7 +46,8 @@ function formValues(card: unknown, out: Record<string, string> = {}): Record<str
   if (Array.isArray(card)) card.forEach((n) => formValues(n, out));
   else if (card && typeof card === 'object') {
     const o = card as Record<string, unknown>;
-    if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string') out[o.id] = typeof o.value === 'string' ? o.value : '';
+    if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string')
+      out[o.id] = typeof o.value === 'string' ? o.value : '';
     Object.values(o).forEach((v) => formValues(v, out));
   }
   return out;
@@ -58,7 +70,10 @@ async function recordViaQuestionnaire(client: TeamsClient, caseReference: string
 /** Every entity in tenant A's partition (records, index rows, markers), to prove a refusal wrote nothing. */
 async function partitionRowCount(): Promise<number> {
   let n = 0;
-  for await (const _ of bot.app.tables.decisions.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${TENANT_A}`, select: ['RowKey'] } })) n++;
+  for await (const _ of bot.app.tables.decisions.listEntities({
+    queryOptions: { filter: odata`PartitionKey eq ${TENANT_A}`, select: ['RowKey'] },
+  }))
+    n++;
   return n;
 }
 
@@ -78,11 +93,23 @@ describe('records: a practitioner’s correction of their own record', () => {
   let seededBob: StoredRecord;
   let legacy: StoredRecord;
   before(async () => {
-    bot = await startBot({ MANAGER_AAD_OBJECT_IDS: `${TENANT_A}:${manager.aadObjectId}`, SIGNING_SECRET, PUBLIC_BASE_URL });
+    bot = await startBot({
+      MANAGER_AAD_OBJECT_IDS: `${TENANT_A}:${manager.aadObjectId}`,
+      SIGNING_SECRET,
+      PUBLIC_BASE_URL,
+    });
     const seed = new ClockedSeeder(bot.app.tables.decisions);
-    seededBob = await seed.record(new Date(Date.now() - 3_600_000), { tenantId: TENANT_A, by: bob, caseReference: 'CSC-CORR-BOB' });
+    seededBob = await seed.record(new Date(Date.now() - 3_600_000), {
+      tenantId: TENANT_A,
+      by: bob,
+      caseReference: 'CSC-CORR-BOB',
+    });
     // As written before purpose, risk, role and review date were asked: none of them is present.
-    legacy = await seed.record(new Date(Date.now() - 7_200_000), { tenantId: TENANT_A, by: alice, caseReference: 'CSC-CORR-LEGACY' });
+    legacy = await seed.record(new Date(Date.now() - 7_200_000), {
+      tenantId: TENANT_A,
+      by: alice,
+      caseReference: 'CSC-CORR-LEGACY',
+    });
   });
   after(async () => bot?.stop());
 
@@ -102,7 +129,11 @@ describe('records: a practitioner’s correction of their own record', () => {
     assert.equal(values.purpose, 'safeguarding_child');
 
     const reason = 'The information went by phone, not the secure system.';
-    const done = await client.click(form, 'Add this correction', { ...values, channel: 'phone', correctionReason: reason });
+    const done = await client.click(form, 'Add this correction', {
+      ...values,
+      channel: 'phone',
+      correctionReason: reason,
+    });
     assert.match(cardText(done), /Correction recorded/);
     const history = await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-OWN');
     assert.equal(history.length, 2);
@@ -127,16 +158,26 @@ describe('records: a practitioner’s correction of their own record', () => {
     // Its decisions (not the correction) can be chosen for a further correction, from the list itself.
     const chooser = findInput(mine, 'r');
     assert.ok(chooser, 'my decisions offers a correction');
-    assert.deepEqual((chooser.choices as Array<{ value: string }>).map((c) => c.value), [id]);
+    assert.deepEqual(
+      (chooser.choices as Array<{ value: string }>).map((c) => c.value),
+      [id],
+    );
     const button = findExecute(mine, 'Correct the chosen record');
     assert.ok(button, 'beside the chooser');
-    const again = await aliceChat().execute(String(button.verb), { ...(button.data as Record<string, unknown>), r: id });
+    const again = await aliceChat().execute(String(button.verb), {
+      ...(button.data as Record<string, unknown>),
+      r: id,
+    });
     assert.match(cardText(again.value), new RegExp(`Correct record ${id}`));
     // The form shows the record as it now stands (with the correction), and a further correction
     // is compared with that: only what changes again is named.
     const now = formValues(again.value);
     assert.equal(now.channel, 'phone');
-    const second = await aliceChat().click(again.value as Card, 'Add this correction', { ...now, deciderRole: 'teacher', correctionReason: 'Wrong role too.' });
+    const second = await aliceChat().click(again.value as Card, 'Add this correction', {
+      ...now,
+      deciderRole: 'teacher',
+      correctionReason: 'Wrong role too.',
+    });
     assert.match(cardText(second), /Corrected: decider’s role\./);
     const latest = (await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-OWN'))[0]!;
     assert.deepEqual(latest.correctedFields, ['deciderRole']);
@@ -173,16 +214,25 @@ describe('records: a practitioner’s correction of their own record', () => {
     const { card: recorded } = await recordViaQuestionnaire(client, 'CSC-CORR-DOUBLE');
     const form = await client.click(recorded, 'Correct this record');
     const inputs = { ...formValues(form), deciderRole: 'social_worker', correctionReason: 'I chose the wrong role.' };
-    const [a, b] = await Promise.all([client.click(form, 'Add this correction', inputs), client.click(form, 'Add this correction', inputs)]);
+    const [a, b] = await Promise.all([
+      client.click(form, 'Add this correction', inputs),
+      client.click(form, 'Add this correction', inputs),
+    ]);
     assert.match(cardText(a), /Correction (already )?recorded/);
     assert.match(cardText(b), /Correction (already )?recorded/);
-    const corrections = (await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-DOUBLE')).filter((r) => r.kind === 'correction');
+    const corrections = (await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-DOUBLE')).filter(
+      (r) => r.kind === 'correction',
+    );
     assert.equal(corrections.length, 1);
     // Pressed once more later (a retry): the same correction, said so, nothing more written.
     const retry = await client.click(form, 'Add this correction', inputs);
     assert.match(cardText(retry), /Correction already recorded/);
     assert.match(cardText(retry), new RegExp(corrections[0]!.id));
-    assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-DOUBLE')).filter((r) => r.kind === 'correction').length, 1);
+    assert.equal(
+      (await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-DOUBLE')).filter((r) => r.kind === 'correction')
+        .length,
+      1,
+    );
   });
 
   it('refuses a correction without a reason, without a change, or with contact details, and writes nothing', async () => {
@@ -195,7 +245,10 @@ describe('records: a practitioner’s correction of their own record', () => {
       [{ channel: 'phone', correctionReason: '' }, /Reason: say why you are correcting the record/],
       [{ correctionReason: 'Just checking.' }, /Nothing was changed/],
       [{ channel: 'phone', correctionReason: 'Ring me on 07700 900123 about it' }, /remove the phone number/],
-      [{ informationOutline: 'write to mum@example.com', correctionReason: 'Outline was wrong.' }, /Outline: remove the email address/],
+      [
+        { informationOutline: 'write to mum@example.com', correctionReason: 'Outline was wrong.' },
+        /Outline: remove the email address/,
+      ],
       [{ purpose: 'curiosity', correctionReason: 'Purpose was wrong.' }, /Purpose: choose one of the options/],
     ];
     for (const [change, problem] of tries) {
@@ -211,7 +264,14 @@ describe('records: a practitioner’s correction of their own record', () => {
     const colleague = aliceChat();
     const managerChat = new TeamsClient(bot.baseUrl, manager, personalChat());
     const otherTenant = new TeamsClient(bot.baseUrl, bob, personalChat(TENANT_B));
-    const save = { r: seededBob.id, k: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11', consentStatus: 'not_sought', subjectInformed: 'yes', channel: 'email', correctionReason: 'Overwriting a colleague.' };
+    const save = {
+      r: seededBob.id,
+      k: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11',
+      consentStatus: 'not_sought',
+      subjectInformed: 'yes',
+      channel: 'email',
+      correctionReason: 'Overwriting a colleague.',
+    };
     const attempts: Array<[TeamsClient, string, Record<string, unknown>]> = [
       [colleague, 'record.correct.open', { r: seededBob.id }],
       [colleague, 'record.correct.save', save],
@@ -231,11 +291,16 @@ describe('records: a practitioner’s correction of their own record', () => {
     assert.equal(await partitionRowCount(), before, 'nothing was written');
     assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-BOB')).length, 1);
     // Bob himself may correct it — in a personal chat: the form shows the record's free text.
-    const own = await new TeamsClient(bot.baseUrl, bob, personalChat()).execute('record.correct.open', { r: seededBob.id });
+    const own = await new TeamsClient(bot.baseUrl, bob, personalChat()).execute('record.correct.open', {
+      r: seededBob.id,
+    });
     assert.equal(res200Card(own), true);
     const group = { id: `19:${seededBob.id}@thread.v2`, conversationType: 'groupChat' as const, tenantId: TENANT_A };
     const inGroup = await new TeamsClient(bot.baseUrl, bob, group).execute('record.correct.open', { r: seededBob.id });
-    assert.equal(inGroup.value, 'For privacy, records are corrected in a personal chat with me: open one and type **my decisions**.');
+    assert.equal(
+      inGroup.value,
+      'For privacy, records are corrected in a personal chat with me: open one and type **my decisions**.',
+    );
     assert.equal(await partitionRowCount(), before);
   });
 
@@ -247,7 +312,16 @@ describe('records: a practitioner’s correction of their own record', () => {
     const [, row] = await exportCase('CSC-CORR-LEGACY');
     const col = (name: (typeof CSV_COLUMNS)[number]) => row![CSV_COLUMNS.indexOf(name)];
     assert.equal(col('record_id'), legacy.id);
-    for (const name of ['purpose', 'purpose_detail', 'risk_of_not_sharing', 'reason_for_not_sharing', 'decider_role', 'review_by', 'correction_reason', 'corrected_fields'] as const)
+    for (const name of [
+      'purpose',
+      'purpose_detail',
+      'risk_of_not_sharing',
+      'reason_for_not_sharing',
+      'decider_role',
+      'review_by',
+      'correction_reason',
+      'corrected_fields',
+    ] as const)
       assert.equal(col(name), '', `${name} is blank on an old record`);
     // It can be corrected, adding what it lacked (the review date is needed: the person will be told later).
     const client = aliceChat();
@@ -261,7 +335,9 @@ describe('records: a practitioner’s correction of their own record', () => {
       correctionReason: 'Adding the purpose and review date.',
     });
     assert.match(cardText(done), /Correction recorded/);
-    const correction = (await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-LEGACY')).find((r) => r.kind === 'correction');
+    const correction = (await bot.app.stores.decisions.byCase(TENANT_A, 'CSC-CORR-LEGACY')).find(
+      (r) => r.kind === 'correction',
+    );
     assert.deepEqual(correction?.correctedFields, ['purpose', 'reviewBy']);
   });
 });

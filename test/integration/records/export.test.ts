@@ -64,7 +64,12 @@ const withToken = (token: string) => `${bot.baseUrl}/downloads/decisions.csv?tok
 
 describe('records: CSV export', () => {
   before(async () => {
-    bot = await startBot({ MANAGER_AAD_OBJECT_IDS: `${TENANT_A}:${manager.aadObjectId}`, ADMIN_AAD_OBJECT_IDS: `${TENANT_A}:${admin.aadObjectId}`, SIGNING_SECRET, PUBLIC_BASE_URL });
+    bot = await startBot({
+      MANAGER_AAD_OBJECT_IDS: `${TENANT_A}:${manager.aadObjectId}`,
+      ADMIN_AAD_OBJECT_IDS: `${TENANT_A}:${admin.aadObjectId}`,
+      SIGNING_SECRET,
+      PUBLIC_BASE_URL,
+    });
     const seed = new ClockedSeeder(bot.app.tables.decisions);
     for (let i = 0; i < 1005; i++) {
       records.push(
@@ -87,7 +92,11 @@ describe('records: CSV export', () => {
       caseReference: '=CASE',
     });
     records.push(formulaRecord);
-    await seed.record('2026-09-02T00:00:00Z', { tenantId: TENANT_B, by: { aadObjectId: p1.aadObjectId, name: 'B' }, decision: 'do_not_share' });
+    await seed.record('2026-09-02T00:00:00Z', {
+      tenantId: TENANT_B,
+      by: { aadObjectId: p1.aadObjectId, name: 'B' },
+      decision: 'do_not_share',
+    });
   });
   after(async () => bot?.stop());
 
@@ -132,7 +141,10 @@ describe('records: CSV export', () => {
     const res = await fetch(downloadUrl(await say(managerChat(), 'export')));
     const rows = (await csvRows(res)).slice(1);
     assert.equal(rows.length, records.length);
-    assert.deepEqual(rows.map((r) => r[0]), newestFirst(records));
+    assert.deepEqual(
+      rows.map((r) => r[0]),
+      newestFirst(records),
+    );
   });
 
   it('neutralises cells a spreadsheet would run as formulas', async () => {
@@ -152,13 +164,26 @@ describe('records: CSV export', () => {
     const url = downloadUrl(await say(managerChat(), 'export'));
     const token = tokenOf(url);
     const [payload, sig] = token.split('.') as [string, string];
-    const expired = issueDownloadToken(config, { tenantId: TENANT_A, actor: manager.aadObjectId, filter: {}, now: new Date(Date.now() - 11 * 60_000) }).token;
+    const expired = issueDownloadToken(config, {
+      tenantId: TENANT_A,
+      actor: manager.aadObjectId,
+      filter: {},
+      now: new Date(Date.now() - 11 * 60_000),
+    }).token;
     const json = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
     const otherTenant = `${Buffer.from(JSON.stringify({ ...json, tn: TENANT_B })).toString('base64url')}.${sig}`;
     const longer = `${Buffer.from(JSON.stringify({ ...json, exp: Number(json.exp) + 86_400 })).toString('base64url')}.${sig}`;
     const cardStateKey = sign(SIGNING_SECRET, 'records-card-state-v1', json);
     const wrongSecret = sign('another-secret-another-secret-another-secret', 'records-csv-download-v1', json);
-    for (const [name, bad] of Object.entries({ expired, otherTenant, longer, cardStateKey, wrongSecret, garbage: 'abc', empty: '' })) {
+    for (const [name, bad] of Object.entries({
+      expired,
+      otherTenant,
+      longer,
+      cardStateKey,
+      wrongSecret,
+      garbage: 'abc',
+      empty: '',
+    })) {
       const res = await fetch(withToken(bad));
       assert.equal(res.status, 403, name);
       assert.equal(res.headers.get('cache-control'), 'no-store');
@@ -173,7 +198,9 @@ describe('records: CSV export', () => {
     const grantee = newUser('Temporary Manager');
     const adminChat = new TeamsClient(bot.baseUrl, admin, personalChat(TENANT_A));
     await say(adminChat, `grant manager ${grantee.aadObjectId}`);
-    const url = downloadUrl(await say(new TeamsClient(bot.baseUrl, grantee, personalChat(TENANT_A)), 'export outcome do_not_share'));
+    const url = downloadUrl(
+      await say(new TeamsClient(bot.baseUrl, grantee, personalChat(TENANT_A)), 'export outcome do_not_share'),
+    );
     assert.equal((await fetch(url)).status, 200);
     await say(adminChat, `revoke manager ${grantee.aadObjectId}`);
     const res = await fetch(url);
@@ -182,10 +209,16 @@ describe('records: CSV export', () => {
   });
 
   it('export is for managers only, and links are only given in a personal chat', async () => {
-    assert.match(cardText(await say(new TeamsClient(bot.baseUrl, p1, personalChat(TENANT_A)), 'export')), /Only managers/);
+    assert.match(
+      cardText(await say(new TeamsClient(bot.baseUrl, p1, personalChat(TENANT_A)), 'export')),
+      /Only managers/,
+    );
     const inChannel = await say(new TeamsClient(bot.baseUrl, manager, teamChannel(TEAM)), 'export team');
     assert.match(cardText(inChannel), /only given in a personal chat/);
-    assert.equal((inChannel.actions ?? []).some((a) => a.type === 'Action.OpenUrl'), false);
+    assert.equal(
+      (inChannel.actions ?? []).some((a) => a.type === 'Action.OpenUrl'),
+      false,
+    );
   });
 
   it('the Export CSV button on a list exports the list’s filters', async () => {
@@ -195,7 +228,10 @@ describe('records: CSV export', () => {
     const card = res.value as Card;
     assert.match(cardText(card), /team 19:export-team@thread.tacv2 · outcome do_not_share/);
     const rows = (await csvRows(await fetch(downloadUrl(card)))).slice(1);
-    assert.deepEqual(rows.map((r) => r[0]), newestFirst(records.filter((r) => r.decision === 'do_not_share' && r.scope.teamId === TEAM)));
+    assert.deepEqual(
+      rows.map((r) => r[0]),
+      newestFirst(records.filter((r) => r.decision === 'do_not_share' && r.scope.teamId === TEAM)),
+    );
     const back = await client.click(card, 'Back to the list');
     assert.match(cardText(back), /Recent decisions/);
   });

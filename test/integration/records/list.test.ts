@@ -21,7 +21,16 @@ import {
   type Card,
 } from '../../support/botHarness';
 import { cardProblems } from '../../support/cardValidation';
-import { ClockedSeeder, PUBLIC_BASE_URL, SIGNING_SECRET, actionData, hasAction, idsOf, newRecord, newestFirst } from './support';
+import {
+  ClockedSeeder,
+  PUBLIC_BASE_URL,
+  SIGNING_SECRET,
+  actionData,
+  hasAction,
+  idsOf,
+  newRecord,
+  newestFirst,
+} from './support';
 
 const manager = newUser('Mona Manager');
 const p1 = newUser('Pat One');
@@ -75,11 +84,41 @@ describe('records: manager lists', () => {
     }
     // A case chain: the decision and three follow-ups, the last filed under another reference.
     const by = { aadObjectId: p1.aadObjectId, name: p1.name };
-    const root = await seed.record('2026-11-25T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'CS-777', decision: 'share_without_consent_justified' });
+    const root = await seed.record('2026-11-25T10:00:00.000Z', {
+      tenantId: TENANT_A,
+      by,
+      caseReference: 'CS-777',
+      decision: 'share_without_consent_justified',
+    });
     chain.push(root);
-    chain.push(await seed.record('2026-11-26T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'CS-777', kind: 'follow_up_subject_informed', parentId: root.id, openFollowUps: [] }));
-    chain.push(await seed.record('2026-11-27T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'cs 777', kind: 'consent_withdrawn', parentId: root.id }));
-    chain.push(await seed.record('2026-11-28T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'CS-778', kind: 'follow_up_party_informed', parentId: root.id }));
+    chain.push(
+      await seed.record('2026-11-26T10:00:00.000Z', {
+        tenantId: TENANT_A,
+        by,
+        caseReference: 'CS-777',
+        kind: 'follow_up_subject_informed',
+        parentId: root.id,
+        openFollowUps: [],
+      }),
+    );
+    chain.push(
+      await seed.record('2026-11-27T10:00:00.000Z', {
+        tenantId: TENANT_A,
+        by,
+        caseReference: 'cs 777',
+        kind: 'consent_withdrawn',
+        parentId: root.id,
+      }),
+    );
+    chain.push(
+      await seed.record('2026-11-28T10:00:00.000Z', {
+        tenantId: TENANT_A,
+        by,
+        caseReference: 'CS-778',
+        kind: 'follow_up_party_informed',
+        parentId: root.id,
+      }),
+    );
     tenantA.push(...chain);
     tenantA.push(await seed.record('2026-11-29T10:00:00.000Z', { tenantId: TENANT_A, by, caseReference: 'CS-7770' }));
     // Through the app's own store too (real clock: newest of all).
@@ -96,7 +135,13 @@ describe('records: manager lists', () => {
       );
     }
     for (let i = 0; i < 5; i++) {
-      tenantB.push(await seed.record(new Date(start + i * 3600_000), { tenantId: TENANT_B, teamId: TEAM1, by: { aadObjectId: pB.aadObjectId, name: pB.name } }));
+      tenantB.push(
+        await seed.record(new Date(start + i * 3600_000), {
+          tenantId: TENANT_B,
+          teamId: TEAM1,
+          by: { aadObjectId: pB.aadObjectId, name: pB.name },
+        }),
+      );
     }
   });
   after(async () => bot?.stop());
@@ -127,12 +172,19 @@ describe('records: manager lists', () => {
     const placeholder = await say(channel, 'recent decisions team');
     assert.deepEqual(idsOf(placeholder), [], 'nothing from the records is posted to the channel');
     assert.doesNotMatch(JSON.stringify(placeholder.body), /D-\d{8}/);
-    const refresh = placeholder.refresh as { action: { verb: string; data: Record<string, unknown> }; userIds: string[] };
+    const refresh = placeholder.refresh as {
+      action: { verb: string; data: Record<string, unknown> };
+      userIds: string[];
+    };
     assert.deepEqual(refresh.userIds, [manager.id]);
     const res = await channel.execute(refresh.action.verb, refresh.action.data);
     const list = res.value as Card;
     assert.deepEqual(idsOf(list), expected.slice(0, 25));
-    assert.deepEqual((list.refresh as { userIds: string[] }).userIds, [manager.id], 'the list stays a user-specific view');
+    assert.deepEqual(
+      (list.refresh as { userIds: string[] }).userIds,
+      [manager.id],
+      'the list stays a user-specific view',
+    );
     assert.deepEqual(cardProblems(placeholder), []);
     assert.deepEqual(cardProblems(list), []);
     assert.equal(hasAction(list, 'Export CSV'), false, 'no download links in shared conversations');
@@ -141,22 +193,39 @@ describe('records: manager lists', () => {
   });
 
   it('filters by practitioner and by outcome', async () => {
-    const byP2 = await allPages(managerChat(), await say(managerChat(), `recent decisions practitioner ${p2.aadObjectId}`));
+    const byP2 = await allPages(
+      managerChat(),
+      await say(managerChat(), `recent decisions practitioner ${p2.aadObjectId}`),
+    );
     assert.deepEqual(byP2.ids, newestFirst(tenantA.filter((r) => r.decidedBy.aadObjectId === p2.aadObjectId)));
 
-    const outcome = await allPages(managerChat(), await say(managerChat(), 'recent decisions outcome share_without_consent_justified'));
+    const outcome = await allPages(
+      managerChat(),
+      await say(managerChat(), 'recent decisions outcome share_without_consent_justified'),
+    );
     assert.deepEqual(outcome.ids, newestFirst(tenantA.filter((r) => r.decision === 'share_without_consent_justified')));
 
-    const both = await say(managerChat(), `recent decisions outcome share_with_consent practitioner ${p1.aadObjectId} team ${TEAM1}`);
+    const both = await say(
+      managerChat(),
+      `recent decisions outcome share_with_consent practitioner ${p1.aadObjectId} team ${TEAM1}`,
+    );
     assert.deepEqual(
       idsOf(both),
-      newestFirst(tenantA.filter((r) => r.decision === 'share_with_consent' && r.decidedBy.aadObjectId === p1.aadObjectId && r.scope.teamId === TEAM1)),
+      newestFirst(
+        tenantA.filter(
+          (r) =>
+            r.decision === 'share_with_consent' &&
+            r.decidedBy.aadObjectId === p1.aadObjectId &&
+            r.scope.teamId === TEAM1,
+        ),
+      ),
     );
   });
 
   it('filters by date range (UTC days, both inclusive)', async () => {
     const card = await say(managerChat(), 'recent decisions from 2026-11-05 to 2026-11-10');
-    const inRange = (r: StoredRecord) => r.recordedAt >= '2026-11-05T00:00:00.000Z' && r.recordedAt < '2026-11-11T00:00:00.000Z';
+    const inRange = (r: StoredRecord) =>
+      r.recordedAt >= '2026-11-05T00:00:00.000Z' && r.recordedAt < '2026-11-11T00:00:00.000Z';
     const expected = newestFirst(tenantA.filter(inRange));
     assert.equal(expected.length, 12);
     assert.deepEqual(idsOf(card), expected);
@@ -169,17 +238,29 @@ describe('records: manager lists', () => {
   it('applies filters from the card inputs (outcome, from/to, case) and keeps paging within them', async () => {
     const client = managerChat();
     const first = await say(client, `recent decisions team ${TEAM1}`);
-    const applied = await client.click(first, 'Apply', { rOutcome: 'share_with_consent', rFrom: '2026-11-03', rTo: '2026-11-12', rCase: '' });
+    const applied = await client.click(first, 'Apply', {
+      rOutcome: 'share_with_consent',
+      rFrom: '2026-11-03',
+      rTo: '2026-11-12',
+      rCase: '',
+    });
     const expected = newestFirst(
       tenantA.filter(
-        (r) => r.scope.teamId === TEAM1 && r.decision === 'share_with_consent' && r.recordedAt >= '2026-11-03' && r.recordedAt < '2026-11-13',
+        (r) =>
+          r.scope.teamId === TEAM1 &&
+          r.decision === 'share_with_consent' &&
+          r.recordedAt >= '2026-11-03' &&
+          r.recordedAt < '2026-11-13',
       ),
     );
     assert.ok(expected.length > 0);
     assert.deepEqual(idsOf(applied), expected);
     assert.match(cardText(applied), /outcome share_with_consent/);
 
-    const bad = await client.execute('records.apply', { ...actionData(applied, 'Apply'), rOutcome: 'share_everything' });
+    const bad = await client.execute('records.apply', {
+      ...actionData(applied, 'Apply'),
+      rOutcome: 'share_everything',
+    });
     assert.equal(bad.type, 'application/vnd.microsoft.activity.message');
     assert.match(String(bad.value), /"outcome" must be one of/);
 

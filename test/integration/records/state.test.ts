@@ -21,7 +21,13 @@ import { displayText } from '../../../src/bot/features/records/views';
 import { SIGNING_SECRET } from './support';
 
 const config = loadConfig({ NODE_ENV: 'test', SIGNING_SECRET });
-const base = firstState({ tenantId: 't1', owner: 'u1', mode: 'manager', filter: { outcome: 'do_not_share' }, pageSize: 25 });
+const base = firstState({
+  tenantId: 't1',
+  owner: 'u1',
+  mode: 'manager',
+  filter: { outcome: 'do_not_share' },
+  pageSize: 25,
+});
 
 describe('records: signed state and tokens', () => {
   it('round-trips a signed card state and refuses any change to it', () => {
@@ -41,7 +47,10 @@ describe('records: signed state and tokens', () => {
     const now = new Date('2026-11-20T10:00:00Z');
     const { token } = issueDownloadToken(config, { tenantId: 't1', actor: 'u1', filter: {}, now });
     assert.ok(checkDownloadToken(config, token, new Date('2026-11-20T10:09:59Z')).ok);
-    assert.deepEqual(checkDownloadToken(config, token, new Date('2026-11-20T10:10:00Z')), { ok: false, reason: 'expired' });
+    assert.deepEqual(checkDownloadToken(config, token, new Date('2026-11-20T10:10:00Z')), {
+      ok: false,
+      reason: 'expired',
+    });
     assert.deepEqual(checkDownloadToken(config, signState(config, base), now), { ok: false, reason: 'bad_signature' });
     assert.deepEqual(verifyState(config, token), { ok: false, reason: 'bad_signature' });
   });
@@ -51,7 +60,10 @@ describe('records: signed state and tokens', () => {
     for (let i = 1; i <= 3; i++) s = nextState(s, `tok${i}`);
     assert.deepEqual({ p: s.p, t: s.t, b: s.b }, { p: 4, t: 'tok3', b: ['', 'tok1', 'tok2'] });
     const prev = previousState(s)!;
-    assert.deepEqual({ p: prev.state.p, t: prev.state.t, b: prev.state.b, first: prev.isFirst }, { p: 3, t: 'tok2', b: ['', 'tok1'], first: false });
+    assert.deepEqual(
+      { p: prev.state.p, t: prev.state.t, b: prev.state.b, first: prev.isFirst },
+      { p: 3, t: 'tok2', b: ['', 'tok1'], first: false },
+    );
     const second = previousState(prev.state)!.state;
     assert.deepEqual({ p: second.p, t: second.t, b: second.b }, { p: 2, t: 'tok1', b: [''] });
     const first = previousState(second)!.state;

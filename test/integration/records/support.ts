@@ -73,7 +73,8 @@ const RECORD_ID = /D-\d{8}-[0-9A-HJKMNP-TV-Z]{6}/;
 
 /** Record ids in a list card's table, top to bottom. */
 export function idsOf(card: Card): string[] {
-  const table = (card.body ?? []).find((e) => (e as { type?: string }).type === 'Table') as { rows: Array<{ cells: unknown[] }> } | undefined;
+  const table = (card.body ?? []).find((e) => (e as { type?: string }).type === 'Table') as
+    { rows: Array<{ cells: unknown[] }> } | undefined;
   if (!table) return [];
   return table.rows.slice(1).map((row) => {
     const m = RECORD_ID.exec(cardText(row.cells[0]));
@@ -94,7 +95,9 @@ export function hasAction(card: Card, title: string): boolean {
 
 /** Newest first, as the bot lists them. */
 export function newestFirst(records: StoredRecord[]): string[] {
-  return [...records].sort((a, b) => (a.recordedAt === b.recordedAt ? 0 : a.recordedAt < b.recordedAt ? 1 : -1)).map((r) => r.id);
+  return [...records]
+    .sort((a, b) => (a.recordedAt === b.recordedAt ? 0 : a.recordedAt < b.recordedAt ? 1 : -1))
+    .map((r) => r.id);
 }
 
 /** RFC 4180: quoted fields, doubled quotes, CRLF or LF line ends. */

@@ -9,7 +9,17 @@ import { startAzurite, type AzuriteHandle } from '../../support/azurite';
 import { cardOf, cardText, newUser, personalChat, TeamsClient, type TeamsConversation } from '../../support/botHarness';
 import { startFakeConnector, type FakeConnector } from '../../support/fakeConnector';
 import { cardProblems } from '../../support/cardValidation';
-import { channelRoot, executeActions, install, postedCard, shareWithoutConsent, startApp, TestClock, threadIn, type RunningApp } from './support';
+import {
+  channelRoot,
+  executeActions,
+  install,
+  postedCard,
+  shareWithoutConsent,
+  startApp,
+  TestClock,
+  threadIn,
+  type RunningApp,
+} from './support';
 
 describe('channel reminders', () => {
   let azurite: AzuriteHandle;
@@ -29,7 +39,8 @@ describe('channel reminders', () => {
     await azurite?.stop();
   });
 
-  const client = (conversation: TeamsConversation) => new TeamsClient(bot.baseUrl, user, conversation, connector.serviceUrl);
+  const client = (conversation: TeamsConversation) =>
+    new TeamsClient(bot.baseUrl, user, conversation, connector.serviceUrl);
 
   it('stores a reference for personal chats and channels on install, and deactivates on removal', async () => {
     const personal = personalChat();
@@ -47,11 +58,15 @@ describe('channel reminders', () => {
     assert.equal(c?.reference.conversation.id, channel.channelId, 'channels are stored under their root id');
 
     // The bot is removed from the team: every channel of that team goes inactive.
-    const removed = await client(channel).post(client(channel).activity({ type: 'conversationUpdate', membersRemoved: [{ id: '28:bot' }] }));
+    const removed = await client(channel).post(
+      client(channel).activity({ type: 'conversationUpdate', membersRemoved: [{ id: '28:bot' }] }),
+    );
     assert.ok(removed.status < 300);
     assert.equal((await stores.get(channel.tenantId, channel.channelId))?.active, false);
     // …and added back.
-    await client(channel).post(client(channel).activity({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }] }));
+    await client(channel).post(
+      client(channel).activity({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }] }),
+    );
     assert.equal((await stores.get(channel.tenantId, channel.channelId))?.active, true);
     // Personal app uninstalled.
     await client(personal).post(client(personal).activity({ type: 'installationUpdate', action: 'remove' }));
@@ -132,7 +147,9 @@ describe('channel reminders', () => {
     const forbidden = channelRoot();
     const fine = channelRoot();
     for (const ch of [throttled, forbidden, fine]) {
-      await new TeamsClient(bot.baseUrl, user, threadIn(ch), connector.serviceUrl).say('remind practice fax-check daily 07:00');
+      await new TeamsClient(bot.baseUrl, user, threadIn(ch), connector.serviceUrl).say(
+        'remind practice fax-check daily 07:00',
+      );
     }
     connector.reset();
     connector.throttle(throttled.channelId, { times: 2, retryAfterSeconds: 1 });
@@ -143,12 +160,23 @@ describe('channel reminders', () => {
     const elapsed = Date.now() - started;
 
     const attempts = connector.posts.filter((p) => p.conversationId === throttled.channelId);
-    assert.deepEqual(attempts.map((p) => p.status), [429, 429, 201], 'two 429s, then delivered');
-    assert.ok(attempts[1]!.at - attempts[0]!.at >= 950, `waited for Retry-After (${Math.round(attempts[1]!.at - attempts[0]!.at)} ms)`);
+    assert.deepEqual(
+      attempts.map((p) => p.status),
+      [429, 429, 201],
+      'two 429s, then delivered',
+    );
+    assert.ok(
+      attempts[1]!.at - attempts[0]!.at >= 950,
+      `waited for Retry-After (${Math.round(attempts[1]!.at - attempts[0]!.at)} ms)`,
+    );
     assert.ok(elapsed >= 1900, 'both Retry-After waits were honoured');
     assert.equal(connector.postsTo(fine.channelId).length, 1);
     assert.equal(connector.postsTo(forbidden.channelId).length, 0);
-    assert.equal(connector.posts.filter((p) => p.conversationId === forbidden.channelId).length, 1, '403 is not retried');
+    assert.equal(
+      connector.posts.filter((p) => p.conversationId === forbidden.channelId).length,
+      1,
+      '403 is not retried',
+    );
 
     const conv = await bot.app.stores.conversations.get(forbidden.tenantId, forbidden.channelId);
     assert.equal(conv?.active, false);
@@ -156,7 +184,8 @@ describe('channel reminders', () => {
     const gone = result.runs.find((r) => r.counts.gone === 1);
     assert.ok(gone, 'the run reports the conversation as gone');
 
-    // Next day: the throttled channel gets exactly one more; the forbidden one is not tried and its reminder is cancelled.
+    // Next day: the throttled channel gets exactly one more; the forbidden one is not tried and its reminder is
+    // cancelled.
     connector.reset();
     clock.current = new Date('2026-03-05T07:00:05Z');
     await bot.app.reminders.scheduler.tick();
@@ -171,8 +200,11 @@ describe('channel reminders', () => {
     const otherTeam = channelRoot();
     const inThread = new TeamsClient(bot.baseUrl, user, threadIn(channel), connector.serviceUrl);
     await inThread.say('remind weekly digest weekly fri 16:30');
-    const open = (await bot.app.stores.decisions.record(shareWithoutConsent({ user, conversation: threadIn(channel) }))).record;
-    const elsewhere = (await bot.app.stores.decisions.record(shareWithoutConsent({ user, conversation: threadIn(otherTeam) }))).record;
+    const open = (await bot.app.stores.decisions.record(shareWithoutConsent({ user, conversation: threadIn(channel) })))
+      .record;
+    const elsewhere = (
+      await bot.app.stores.decisions.record(shareWithoutConsent({ user, conversation: threadIn(otherTeam) }))
+    ).record;
     await bot.app.reminders.scheduler.discoverFollowUps();
     connector.reset();
     clock.current = new Date('2026-03-06T16:30:05Z'); // Friday

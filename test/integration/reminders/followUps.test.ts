@@ -12,7 +12,17 @@ import { startAzurite, type AzuriteHandle } from '../../support/azurite';
 import { cardOf, cardText, newUser, personalChat, TeamsClient, TENANT_B } from '../../support/botHarness';
 import { startFakeConnector, type FakeConnector } from '../../support/fakeConnector';
 import { cardProblems } from '../../support/cardValidation';
-import { channelRoot, executeActions, install, postedCard, shareWithoutConsent, startApp, TestClock, threadIn, type RunningApp } from './support';
+import {
+  channelRoot,
+  executeActions,
+  install,
+  postedCard,
+  shareWithoutConsent,
+  startApp,
+  TestClock,
+  threadIn,
+  type RunningApp,
+} from './support';
 
 describe('follow-up reminders and consent withdrawal', () => {
   let azurite: AzuriteHandle;
@@ -38,10 +48,19 @@ describe('follow-up reminders and consent withdrawal', () => {
     const dm = new TeamsClient(bot.baseUrl, practitioner, personal, connector.serviceUrl);
     await install(dm);
     await install(new TeamsClient(bot.baseUrl, practitioner, channel, connector.serviceUrl));
-    const decision = (await bot.app.stores.decisions.record(shareWithoutConsent({ user: practitioner, conversation: threadIn(channel) }))).record;
+    const decision = (
+      await bot.app.stores.decisions.record(
+        shareWithoutConsent({ user: practitioner, conversation: threadIn(channel) }),
+      )
+    ).record;
     // A share where the person was already told owes nothing.
     await bot.app.stores.decisions.record(
-      shareWithoutConsent({ user: practitioner, conversation: threadIn(channel), subjectInformed: 'yes', openFollowUps: [] }),
+      shareWithoutConsent({
+        user: practitioner,
+        conversation: threadIn(channel),
+        subjectInformed: 'yes',
+        openFollowUps: [],
+      }),
     );
     connector.reset();
 
@@ -112,7 +131,9 @@ describe('follow-up reminders and consent withdrawal', () => {
     const practitioner = newUser('Alex Practitioner');
     const personal = personalChat();
     await install(new TeamsClient(bot.baseUrl, practitioner, personal, connector.serviceUrl));
-    const decision = (await bot.app.stores.decisions.record(shareWithoutConsent({ user: practitioner, conversation: personal }))).record;
+    const decision = (
+      await bot.app.stores.decisions.record(shareWithoutConsent({ user: practitioner, conversation: personal }))
+    ).record;
     await bot.app.reminders.scheduler.discoverFollowUps();
     // Recorded directly (e.g. by another client), without going through the card.
     await bot.app.stores.decisions.record({
@@ -127,7 +148,10 @@ describe('follow-up reminders and consent withdrawal', () => {
     clock.advanceHours(24 * 10);
     await bot.app.reminders.scheduler.tick();
     assert.equal(connector.postsTo(personal.id).length, 0);
-    assert.equal((await bot.app.stores.reminders.getFollowUp(decision.scope.tenantId, decision.id))?.closedReason, 'follow_up_recorded');
+    assert.equal(
+      (await bot.app.stores.reminders.getFollowUp(decision.scope.tenantId, decision.id))?.closedReason,
+      'follow_up_recorded',
+    );
   });
 
   it('withdraw consent lists the earlier shares and records each party informed as a linked entity', async () => {
@@ -136,13 +160,26 @@ describe('follow-up reminders and consent withdrawal', () => {
     const personal = personalChat();
     const dm = new TeamsClient(bot.baseUrl, practitioner, personal, connector.serviceUrl);
     const caseReference = 'CS-W1234';
-    const share1 = (await bot.app.stores.decisions.record(shareWithoutConsent({ user: practitioner, conversation: personal, caseReference, recipientAgency: 'police' }))).record;
-    const share2 = (
+    const share1 = (
       await bot.app.stores.decisions.record(
-        shareWithoutConsent({ user: practitioner, conversation: personal, caseReference: 'cs-w1234', recipientAgency: 'health', decision: 'share_with_consent', openFollowUps: [] }),
+        shareWithoutConsent({ user: practitioner, conversation: personal, caseReference, recipientAgency: 'police' }),
       )
     ).record;
-    await bot.app.stores.decisions.record(shareWithoutConsent({ user: colleague, conversation: personalChat(), caseReference, recipientAgency: 'housing' }));
+    const share2 = (
+      await bot.app.stores.decisions.record(
+        shareWithoutConsent({
+          user: practitioner,
+          conversation: personal,
+          caseReference: 'cs-w1234',
+          recipientAgency: 'health',
+          decision: 'share_with_consent',
+          openFollowUps: [],
+        }),
+      )
+    ).record;
+    await bot.app.stores.decisions.record(
+      shareWithoutConsent({ user: colleague, conversation: personalChat(), caseReference, recipientAgency: 'housing' }),
+    );
 
     const [reply] = await dm.say(`withdraw consent ${caseReference}`);
     const card = cardOf(reply!);
@@ -172,11 +209,19 @@ describe('follow-up reminders and consent withdrawal', () => {
     const updated = await dm.execute(policeButton.verb, policeButton.data);
     assert.match(cardText(updated.value), /1 of 2 recipient\(s\) told/);
     assert.deepEqual(cardProblems(updated.value), []);
-    assert.equal(executeActions(updated.value).filter((a) => a.verb === 'followUp.partyInformed').length, 1, 'the told one has no button any more');
+    assert.equal(
+      executeActions(updated.value).filter((a) => a.verb === 'followUp.partyInformed').length,
+      1,
+      'the told one has no button any more',
+    );
     await dm.execute(policeButton.verb, policeButton.data); // a double click records nothing more
 
     // Card data is untrusted: a share from another case is refused.
-    const otherCase = (await bot.app.stores.decisions.record(shareWithoutConsent({ user: practitioner, conversation: personal, caseReference: 'CS-OTHER' }))).record;
+    const otherCase = (
+      await bot.app.stores.decisions.record(
+        shareWithoutConsent({ user: practitioner, conversation: personal, caseReference: 'CS-OTHER' }),
+      )
+    ).record;
     const forged = await dm.execute('followUp.partyInformed', { w: withdrawalId, s: otherCase.id });
     assert.match(String(forged.value), /could not be found/);
 

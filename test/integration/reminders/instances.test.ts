@@ -22,7 +22,11 @@ async function seedChannels(app: App, serviceUrl: string, count: number, dueAt: 
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const ch = channelRoot();
-    await app.stores.conversations.upsert(TENANT_A, referenceFor(serviceUrl, ch), { kind: 'channel', teamId: ch.teamId, channelId: ch.channelId });
+    await app.stores.conversations.upsert(TENANT_A, referenceFor(serviceUrl, ch), {
+      kind: 'channel',
+      teamId: ch.teamId,
+      channelId: ch.channelId,
+    });
     await app.stores.reminders.createSchedule({
       tenantId: TENANT_A,
       kind: 'practice',
@@ -66,7 +70,9 @@ describe('exactly once across instances and restarts', () => {
   });
 
   it('two instances, each ticking every second, send each reminder once', async () => {
-    const options = { reminders: { settings: { scheduler: { tickCron: '* * * * * *' }, limits: { globalPerSecond: 40 } } } };
+    const options = {
+      reminders: { settings: { scheduler: { tickCron: '* * * * * *' }, limits: { globalPerSecond: 40 } } },
+    };
     const one = await startApp(azurite, options);
     const two = await startApp(azurite, options);
     running.push(one, two);
@@ -112,7 +118,9 @@ describe('exactly once across instances and restarts', () => {
     assertExactlyOnce(connector, ids);
     assert.equal(connector.delivered().length, ids.length);
     const takeovers = second.logs.filter((l) => l.event === 'reminder.run_takeover').length;
-    console.log(`first instance sent ${sentBefore} of ${ids.length} before stopping; the second sent the other ${ids.length - sentBefore} (${takeovers} runs taken over)`);
+    console.log(
+      `first instance sent ${sentBefore} of ${ids.length} before stopping; the second sent the other ${ids.length - sentBefore} (${takeovers} runs taken over)`,
+    );
     assert.ok(takeovers >= 1, 'runs the first instance had started were taken over after their leases expired');
   });
 
@@ -123,12 +131,17 @@ describe('exactly once across instances and restarts', () => {
     const sender: ProactiveSender = {
       async send(reference, _message, options) {
         await options?.beforeRequest?.();
-        const res = await fetch(`${reference.serviceUrl}v3/conversations/${encodeURIComponent(reference.conversation.id)}/activities`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ type: 'message', text: 'hi' }),
-        });
-        return res.ok ? { ok: true } : { ok: false, status: res.status, retryable: res.status === 429, gone: res.status === 403 };
+        const res = await fetch(
+          `${reference.serviceUrl}v3/conversations/${encodeURIComponent(reference.conversation.id)}/activities`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ type: 'message', text: 'hi' }),
+          },
+        );
+        return res.ok
+          ? { ok: true }
+          : { ok: false, status: res.status, retryable: res.status === 429, gone: res.status === 403 };
       },
     };
     connector.reset();
@@ -137,7 +150,11 @@ describe('exactly once across instances and restarts', () => {
       return {
         tenantId: TENANT_A,
         conversationId,
-        reference: referenceFor(connector.serviceUrl, { id: conversationId, conversationType: 'personal', tenantId: TENANT_A }),
+        reference: referenceFor(connector.serviceUrl, {
+          id: conversationId,
+          conversationType: 'personal',
+          tenantId: TENANT_A,
+        }),
         message: { text: 'reminder' },
       };
     });
@@ -158,7 +175,10 @@ describe('exactly once across instances and restarts', () => {
     assert.equal(second.complete, true);
     assert.equal(second.counts.sent + first.counts.sent, 120);
     assert.equal(second.counts.already, first.counts.sent);
-    assertExactlyOnce(connector, targets.map((t) => t.conversationId));
+    assertExactlyOnce(
+      connector,
+      targets.map((t) => t.conversationId),
+    );
     // And the configured global rate held (100/s → at most ~100 in any second).
     const times = connector.delivered().map((p) => p.at);
     assert.ok(maxInWindow(times, 1000) <= 101, `max ${maxInWindow(times, 1000)} sends in 1 s`);

@@ -66,7 +66,8 @@ export async function startApp(
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean))
+        logs.push(JSON.parse(line) as Record<string, unknown>);
       cb();
     },
   });
@@ -76,11 +77,20 @@ export async function startApp(
       enabled: true,
       ...opts.reminders?.settings,
       // Tests drive ticks themselves unless they ask for the cron tick.
-      scheduler: { tickCron: '0 0 0 1 1 *', discoveryIntervalMs: 0, leaseTtlMs: 2_000, ...opts.reminders?.settings?.scheduler },
+      scheduler: {
+        tickCron: '0 0 0 1 1 *',
+        discoveryIntervalMs: 0,
+        leaseTtlMs: 2_000,
+        ...opts.reminders?.settings?.scheduler,
+      },
       limits: { baseBackoffMs: 50, ...opts.reminders?.settings?.limits },
     },
   };
-  const app = await createApp(config, { logger: createLogger('info', sink), reminders, ...(opts.clock ? { now: opts.clock.now } : {}) });
+  const app = await createApp(config, {
+    logger: createLogger('info', sink),
+    reminders,
+    ...(opts.clock ? { now: opts.clock.now } : {}),
+  });
   const port = await app.listen();
   return {
     app,
@@ -91,7 +101,10 @@ export async function startApp(
 }
 
 /** A team channel as stored for reminders: conversation id = the channel's root id. */
-export function channelRoot(teamId = `19:team-${randomUUID()}@thread.tacv2`, tenantId = TENANT_A): TeamsConversation & { teamId: string; channelId: string } {
+export function channelRoot(
+  teamId = `19:team-${randomUUID()}@thread.tacv2`,
+  tenantId = TENANT_A,
+): TeamsConversation & { teamId: string; channelId: string } {
   const channelId = `19:${randomUUID().replace(/-/g, '')}@thread.tacv2`;
   return { id: channelId, conversationType: 'channel', tenantId, teamId, channelId };
 }
@@ -107,11 +120,19 @@ export async function install(client: TeamsClient): Promise<void> {
   if (res.status >= 300) throw new Error(`installationUpdate got HTTP ${res.status}`);
 }
 
-export function referenceFor(serviceUrl: string, conversation: TeamsConversation, user?: TeamsUser): StoredConversationReference {
+export function referenceFor(
+  serviceUrl: string,
+  conversation: TeamsConversation,
+  user?: TeamsUser,
+): StoredConversationReference {
   return {
     serviceUrl,
     channelId: 'msteams',
-    conversation: { id: conversation.id, conversationType: conversation.conversationType, tenantId: conversation.tenantId },
+    conversation: {
+      id: conversation.id,
+      conversationType: conversation.conversationType,
+      tenantId: conversation.tenantId,
+    },
     bot: { id: '28:bot' },
     ...(user ? { user: { id: user.id, aadObjectId: user.aadObjectId } } : {}),
   };
@@ -160,7 +181,8 @@ export function executeActions(card: unknown): Array<{ title: string; verb: stri
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       const n = node as Record<string, unknown>;
-      if (n.type === 'Action.Execute') out.push({ title: String(n.title), verb: String(n.verb), data: (n.data ?? {}) as Record<string, unknown> });
+      if (n.type === 'Action.Execute')
+        out.push({ title: String(n.title), verb: String(n.verb), data: (n.data ?? {}) as Record<string, unknown> });
       Object.values(n).forEach(walk);
     }
   };

@@ -8,9 +8,29 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { startAzurite, type AzuriteHandle } from '../../support/azurite';
-import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat, type Card } from '../../support/botHarness';
+import {
+  TENANT_A,
+  TeamsClient,
+  cardOf,
+  cardText,
+  findAction,
+  newUser,
+  personalChat,
+  type Card,
+} from '../../support/botHarness';
 import { TableDecisionStore } from '../../../src/storage/decisionStore';
-import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerAll, census, decisionsTable, freePort, recordIdOf, spawnServer, stateOf, type ChildServer } from './support';
+import {
+  RECORD_FORM,
+  SHARE_WITHOUT_ASKING,
+  answerAll,
+  census,
+  decisionsTable,
+  freePort,
+  recordIdOf,
+  spawnServer,
+  stateOf,
+  type ChildServer,
+} from './support';
 import { answerFor } from '../../support/scenarios';
 
 describe('robustness: bot process killed mid-questionnaire', () => {
@@ -63,7 +83,10 @@ describe('robustness: bot process killed mid-questionnaire', () => {
     assert.equal(bot.port, port, 'restarted on the same port');
     const outcome = await answerAll(client, card, SHARE_WITHOUT_ASKING);
     assert.match(cardText(outcome), /without consent/i);
-    const recorded = await client.click(outcome, 'Record this decision', { ...RECORD_FORM, caseReference: 'KILL-0001' });
+    const recorded = await client.click(outcome, 'Record this decision', {
+      ...RECORD_FORM,
+      caseReference: 'KILL-0001',
+    });
     const id = recordIdOf(recorded);
     assert.ok(id, cardText(recorded).slice(0, 300));
 
@@ -75,6 +98,8 @@ describe('robustness: bot process killed mid-questionnaire', () => {
     const stored = await new TableDecisionStore(decisionsTable(azurite.connectionString)).get(TENANT_A, id);
     assert.deepEqual(stored?.answers, stateOf(outcome).a);
     for (const [q, code] of Object.entries(stateOf(card).a)) assert.equal(stored?.answers[q], code);
-    console.log(`bot killed: SIGKILL after ${answeredBefore} answers (pid ${killedPid}), restarted (pid ${bot.pid}) on port ${port}; finished and recorded ${id}; records lost 0`);
+    console.log(
+      `bot killed: SIGKILL after ${answeredBefore} answers (pid ${killedPid}), restarted (pid ${bot.pid}) on port ${port}; finished and recorded ${id}; records lost 0`,
+    );
   });
 });

@@ -8,7 +8,18 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { evaluate, rulePack } from '../../../src/domain';
 import { CASES } from '../../unit/domain/practitionerCases';
-import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat, startBot, type BotHarness, type Card } from '../../support/botHarness';
+import {
+  TENANT_A,
+  TeamsClient,
+  cardOf,
+  cardText,
+  findAction,
+  newUser,
+  personalChat,
+  startBot,
+  type BotHarness,
+  type Card,
+} from '../../support/botHarness';
 import { census, recordIdOf } from './support';
 
 const USERS = 50;
@@ -30,8 +41,15 @@ describe('robustness: 50 concurrent questionnaires', () => {
   });
 
   it('each user gets only their own cards and their own record', async () => {
-    const groupChat = { id: `19:group-${Date.now()}@thread.v2`, conversationType: 'groupChat' as const, tenantId: TENANT_A };
-    const clients = Array.from({ length: USERS }, (_, i) => new TeamsClient(bot.baseUrl, newUser(`Load User ${i}`), i < 10 ? groupChat : personalChat()));
+    const groupChat = {
+      id: `19:group-${Date.now()}@thread.v2`,
+      conversationType: 'groupChat' as const,
+      tenantId: TENANT_A,
+    };
+    const clients = Array.from(
+      { length: USERS },
+      (_, i) => new TeamsClient(bot.baseUrl, newUser(`Load User ${i}`), i < 10 ? groupChat : personalChat()),
+    );
     const started = Date.now();
     let requests = 0;
 
@@ -86,8 +104,13 @@ describe('robustness: 50 concurrent questionnaires', () => {
       assert.equal(stored?.decidedBy.aadObjectId, r.me);
       assert.equal(stored?.decision, r.decision);
     }
-    const perUser = await Promise.all(results.map((r) => bot.app.stores.decisions.query({ tenantId: TENANT_A, decidedBy: r.me }, 10)));
-    assert.ok(perUser.every((p) => p.items.length === 1), 'each user has exactly one record');
+    const perUser = await Promise.all(
+      results.map((r) => bot.app.stores.decisions.query({ tenantId: TENANT_A, decidedBy: r.me }, 10)),
+    );
+    assert.ok(
+      perUser.every((p) => p.items.length === 1),
+      'each user has exactly one record',
+    );
     console.log(
       `concurrency: ${USERS} users, ${requests} requests (${results.reduce((n, r) => n + r.cards, 0)} question/outcome cards) in ${elapsed} ms; ` +
         `${counted.records} records, ${new Set(results.map((r) => r.decision)).size} distinct decisions; records lost 0`,

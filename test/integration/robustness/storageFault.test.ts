@@ -11,8 +11,28 @@ import path from 'node:path';
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { startAzurite, type AzuriteHandle } from '../../support/azurite';
-import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat, startBot, type BotHarness, type Card } from '../../support/botHarness';
-import { RECORD_FORM, SHARE_WITHOUT_ASKING, census, markerRowKeyOf, pathAnswers, recordIdOf, stateOf, withAnswers } from './support';
+import {
+  TENANT_A,
+  TeamsClient,
+  cardOf,
+  cardText,
+  findAction,
+  newUser,
+  personalChat,
+  startBot,
+  type BotHarness,
+  type Card,
+} from '../../support/botHarness';
+import {
+  RECORD_FORM,
+  SHARE_WITHOUT_ASKING,
+  census,
+  markerRowKeyOf,
+  pathAnswers,
+  recordIdOf,
+  stateOf,
+  withAnswers,
+} from './support';
 
 const USERS = 4;
 const PER_USER = 15;
@@ -36,7 +56,8 @@ interface Submission {
 }
 
 const keyOf = (card: Card) => {
-  if (!card.actions?.some((a) => a.title === 'Record this decision')) throw new Error(`not an outcome card: ${cardText(card).slice(0, 400)}`);
+  if (!card.actions?.some((a) => a.title === 'Record this decision'))
+    throw new Error(`not an outcome card: ${cardText(card).slice(0, 400)}`);
   return String((findAction(card, 'Record this decision').data as { k: string }).k);
 };
 
@@ -57,9 +78,15 @@ describe('robustness: storage goes away mid-run and comes back', () => {
   });
 
   it('loses nothing, duplicates nothing, and says NOT SAVED clearly', async () => {
-    const { given, next } = pathAnswers(SHARE_WITHOUT_ASKING, Object.keys(pathAnswers(SHARE_WITHOUT_ASKING).given).length - 1);
+    const { given, next } = pathAnswers(
+      SHARE_WITHOUT_ASKING,
+      Object.keys(pathAnswers(SHARE_WITHOUT_ASKING).given).length - 1,
+    );
     assert.ok(next, 'one question left before the outcome');
-    const clients = Array.from({ length: USERS }, (_, i) => new TeamsClient(bot.baseUrl, newUser(`Fault User ${i}`), personalChat()));
+    const clients = Array.from(
+      { length: USERS },
+      (_, i) => new TeamsClient(bot.baseUrl, newUser(`Fault User ${i}`), personalChat()),
+    );
 
     let storageUp = true;
     let answered = 0;
@@ -109,10 +136,17 @@ describe('robustness: storage goes away mid-run and comes back', () => {
           } else {
             sub.result = 'not_saved';
             const text = cardText(reply);
-            assert.match(text, /NOT SAVED/, `submission ${n}: a failure must say NOT SAVED, got: ${text.slice(0, 300)}`);
+            assert.match(
+              text,
+              /NOT SAVED/,
+              `submission ${n}: a failure must say NOT SAVED, got: ${text.slice(0, 300)}`,
+            );
             assert.match(text, /again/, `submission ${n}: and ask to try again`);
             assert.equal(keyOf(reply), sub.key, `submission ${n}: the NOT SAVED card keeps the idempotency key`);
-            assert.ok(JSON.stringify(reply).includes(form.caseReference), `submission ${n}: the NOT SAVED card keeps what was typed`);
+            assert.ok(
+              JSON.stringify(reply).includes(form.caseReference),
+              `submission ${n}: the NOT SAVED card keeps what was typed`,
+            );
           }
           answered++;
           maybeInjectFault();
@@ -132,12 +166,19 @@ describe('robustness: storage goes away mid-run and comes back', () => {
     const recordedFirstTime = submissions.filter((s) => s.result === 'recorded');
     const notSaved = submissions.filter((s) => s.result === 'not_saved');
     assert.ok(notSaved.length > 0, 'the outage made some submissions fail (the fault was really injected)');
-    assert.ok(notSaved.every((s) => !s.storageUpWhenSent || s.n >= 0), 'sanity');
+    assert.ok(
+      notSaved.every((s) => !s.storageUpWhenSent || s.n >= 0),
+      'sanity',
+    );
 
     // Everything acknowledged before and during the outage survived the restart.
     const afterRestart = await census(azurite.connectionString, TENANT_A);
     for (const s of recordedFirstTime) {
-      assert.equal(afterRestart.recordsByKey.get(s.key), 1, `acknowledged submission ${s.n} (${s.recordId}) is stored exactly once`);
+      assert.equal(
+        afterRestart.recordsByKey.get(s.key),
+        1,
+        `acknowledged submission ${s.n} (${s.recordId}) is stored exactly once`,
+      );
       assert.ok(afterRestart.decidedBy.has(s.recordId!), `record ${s.recordId} is in the table`);
     }
 

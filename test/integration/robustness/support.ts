@@ -19,7 +19,10 @@ export const ROOT = path.resolve(__dirname, '../../..');
 export { RECORD_FORM, SHARE_WITHOUT_ASKING } from '../../support/scenarios';
 
 /** The answers on the path for `answers`, in order, as the engine asks them (stops at the outcome or after `limit`). */
-export function pathAnswers(answers: Readonly<Record<string, string>>, limit = Infinity): { given: Record<string, string>; next?: { q: string; answer: string } } {
+export function pathAnswers(
+  answers: Readonly<Record<string, string>>,
+  limit = Infinity,
+): { given: Record<string, string>; next?: { q: string; answer: string } } {
   const given: Record<string, string> = {};
   for (let i = 0; i < 60; i++) {
     const result = evaluate(rulePack, given);
@@ -49,11 +52,17 @@ export function stateOf(card: Card): CardState {
   throw new Error(`card carries no questionnaire state: ${cardText(card).slice(0, 200)}`);
 }
 
-/** A bot-issued state (same owner, version and session) with other answers: what a tampered or replayed card would send. */
+/**
+ * A bot-issued state (same owner, version and session) with other answers: what a tampered or replayed card would send.
+ */
 export const withAnswers = (s: CardState, a: Record<string, string>): CardState => ({ ...s, a });
 
 /** Answers each question card from the answer table until a card without "Next" arrives. */
-export async function answerAll(client: TeamsClient, first: Card, answers: Readonly<Record<string, string>>): Promise<Card> {
+export async function answerAll(
+  client: TeamsClient,
+  first: Card,
+  answers: Readonly<Record<string, string>>,
+): Promise<Card> {
   let card = first;
   for (let i = 0; i < 40; i++) {
     if (!card.actions?.some((a) => a.title === 'Next')) return card;
@@ -69,7 +78,9 @@ export const RECORD_ID = /Record id: \*\*(D-[A-Z0-9-]+)\*\*/;
 export const recordIdOf = (card: Card): string | undefined => RECORD_ID.exec(cardText(card))?.[1];
 
 export function decisionsTable(connectionString: string): TableClient {
-  return TableClient.fromConnectionString(connectionString, TABLE_NAMES.decisions, { allowInsecureConnection: connectionString.includes('http://') });
+  return TableClient.fromConnectionString(connectionString, TABLE_NAMES.decisions, {
+    allowInsecureConnection: connectionString.includes('http://'),
+  });
 }
 
 export interface Census {
@@ -90,9 +101,19 @@ export interface Census {
 export async function census(connectionString: string, tenantId: string): Promise<Census> {
   const table = decisionsTable(connectionString);
   const pk = tenantPartitionKey(tenantId);
-  const out: Census = { records: 0, markers: 0, recordsByKey: new Map(), decidedBy: new Map(), markerRowKeys: new Set(), allRows: 0 };
+  const out: Census = {
+    records: 0,
+    markers: 0,
+    recordsByKey: new Map(),
+    decidedBy: new Map(),
+    markerRowKeys: new Set(),
+    allRows: 0,
+  };
   const recs = table.listEntities<{ record: string }>({
-    queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge 'rec|' and RowKey lt 'rec}'`, select: ['record'] },
+    queryOptions: {
+      filter: odata`PartitionKey eq ${pk} and RowKey ge 'rec|' and RowKey lt 'rec}'`,
+      select: ['record'],
+    },
   });
   for await (const row of recs) {
     out.records++;
@@ -100,7 +121,12 @@ export async function census(connectionString: string, tenantId: string): Promis
     out.recordsByKey.set(r.idempotencyKey, (out.recordsByKey.get(r.idempotencyKey) ?? 0) + 1);
     out.decidedBy.set(r.id, r.decidedBy.aadObjectId);
   }
-  const markers = table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${pk} and RowKey ge 'idem|' and RowKey lt 'idem}'`, select: ['RowKey'] } });
+  const markers = table.listEntities({
+    queryOptions: {
+      filter: odata`PartitionKey eq ${pk} and RowKey ge 'idem|' and RowKey lt 'idem}'`,
+      select: ['RowKey'],
+    },
+  });
   for await (const row of markers) {
     out.markers++;
     out.markerRowKeys.add(String(row.rowKey));
@@ -149,11 +175,15 @@ export async function spawnServer(opts: {
   port?: number;
   timeoutMs?: number;
 }): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', opts.script, ...(opts.args ?? [])], {
-    cwd: ROOT,
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), '--import', 'tsx', opts.script, ...(opts.args ?? [])],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let announced: number | undefined;
   const keep = (chunk: Buffer) => {
@@ -167,14 +197,18 @@ export async function spawnServer(opts: {
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   let port: number | undefined;
   while (port === undefined) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${opts.script} exited (${child.exitCode ?? child.signalCode}):\n${out}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${opts.script} exited (${child.exitCode ?? child.signalCode}):\n${out}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`${opts.script} did not start in time:\n${out}`);
     }
     if (announced !== undefined) port = announced;
     else if (opts.port !== undefined) {
-      const ok = await fetch(`http://127.0.0.1:${opts.port}/healthz`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${opts.port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) port = opts.port;
     }
     if (port === undefined) await new Promise((r) => setTimeout(r, 100));

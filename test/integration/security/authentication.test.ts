@@ -12,7 +12,15 @@ import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createAdapter } from '../../../src/bot/adapter';
 import { loadConfig } from '../../../src/config';
-import { TeamsClient, cardOf, cardText, newUser, personalChat, startBot, type BotHarness } from '../../support/botHarness';
+import {
+  TeamsClient,
+  cardOf,
+  cardText,
+  newUser,
+  personalChat,
+  startBot,
+  type BotHarness,
+} from '../../support/botHarness';
 import { newTestKey, startOpenIdStandIn, type OpenIdStandIn } from '../../support/openIdStandIn';
 import { repliesIn, spyOnTurns, storageSnapshot, type TurnSpy } from './support';
 
@@ -127,7 +135,10 @@ describe('security: Bot Framework authentication on /api/messages', () => {
   // the SDK's validation as plain Errors. (No turn ran even then.)
   it('a token signed by an unknown key that claims a published kid (forged signature): 401', async () => {
     const stranger = newTestKey();
-    const body = await assertRefused(message(), bearer(idp.sign(validClaims(), { key: stranger, kid: idp.keys[0]!.kid })));
+    const body = await assertRefused(
+      message(),
+      bearer(idp.sign(validClaims(), { key: stranger, kid: idp.keys[0]!.kid })),
+    );
     assert.match(String(body), /invalid signature/);
   });
 
@@ -141,7 +152,10 @@ describe('security: Bot Framework authentication on /api/messages', () => {
   });
 
   it('a token issued for another serviceUrl: 401', async () => {
-    const body = await assertRefused(message(), bearer(idp.sign({ ...validClaims(), serviceurl: 'https://attacker.example/' })));
+    const body = await assertRefused(
+      message(),
+      bearer(idp.sign({ ...validClaims(), serviceurl: 'https://attacker.example/' })),
+    );
     assert.match(String(body), /ServiceUrl/i);
   });
 
@@ -152,16 +166,33 @@ describe('security: Bot Framework authentication on /api/messages', () => {
 
   it('overriding the metadata URL keeps every other public-cloud endpoint (issuer, login, scope, OAuth)', () => {
     type Inner = Record<string, unknown>;
-    const innerOf = (adapter: unknown) => ((adapter as { botFrameworkAuthentication: { inner: Inner } }).botFrameworkAuthentication.inner);
+    const innerOf = (adapter: unknown) =>
+      (adapter as { botFrameworkAuthentication: { inner: Inner } }).botFrameworkAuthentication.inner;
     const overridden = innerOf(bot.app.adapter);
-    const fields = ['validateAuthority', 'toChannelFromBotLoginUrl', 'toChannelFromBotOAuthScope', 'toBotFromChannelTokenIssuer', 'oAuthUrl', 'toBotFromEmulatorOpenIdMetadataUrl', 'callerId'];
-    const defaults = innerOf(createAdapter(loadConfig({ NODE_ENV: 'test', MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'x' }), bot.app.logger));
+    const fields = [
+      'validateAuthority',
+      'toChannelFromBotLoginUrl',
+      'toChannelFromBotOAuthScope',
+      'toBotFromChannelTokenIssuer',
+      'oAuthUrl',
+      'toBotFromEmulatorOpenIdMetadataUrl',
+      'callerId',
+    ];
+    const defaults = innerOf(
+      createAdapter(
+        loadConfig({ NODE_ENV: 'test', MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'x' }),
+        bot.app.logger,
+      ),
+    );
     for (const f of fields) {
       assert.notEqual(defaults[f], undefined, `default ${f} is set`);
       assert.equal(overridden[f], defaults[f], f);
     }
     assert.equal(overridden.toBotFromChannelOpenIdMetadataUrl, idp.metadataUrl);
-    assert.equal(defaults.toBotFromChannelOpenIdMetadataUrl, 'https://login.botframework.com/v1/.well-known/openidconfiguration');
+    assert.equal(
+      defaults.toBotFromChannelOpenIdMetadataUrl,
+      'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    );
   });
 
   it('a card action (invoke) without a valid token: 401 and no card', async () => {

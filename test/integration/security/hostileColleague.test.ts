@@ -41,7 +41,11 @@ const NO_SUCH_ID_2 = 'D-20200101-YYYYYY';
 type RecordData = { verb: string; s: { v: string; a: Record<string, string>; o: string; i: string }; k: string };
 
 let bot: BotHarness;
-const group: TeamsConversation = { id: `19:${randomUUID()}@thread.v2`, conversationType: 'groupChat', tenantId: TENANT_A };
+const group: TeamsConversation = {
+  id: `19:${randomUUID()}@thread.v2`,
+  conversationType: 'groupChat',
+  tenantId: TENANT_A,
+};
 const alice = newUser('Alice Practitioner');
 const mallory = newUser('Mallory Colleague');
 const manager = newUser('Morgan Manager');
@@ -75,7 +79,9 @@ async function answerTo(client: TeamsClient, verb: string, data: Record<string, 
 
 /** The same action through the Action.Submit fallback (a message whose value carries the verb): the replies. */
 async function submitFallback(client: TeamsClient, verb: string, data: Record<string, unknown>): Promise<unknown> {
-  const res = await client.post(client.activity({ type: 'message', value: { ...data, verb }, deliveryMode: 'expectReplies' }));
+  const res = await client.post(
+    client.activity({ type: 'message', value: { ...data, verb }, deliveryMode: 'expectReplies' }),
+  );
   assert.equal(res.status, 200);
   const activities = (res.body as { activities?: Array<Record<string, unknown>> }).activities ?? [];
   return activities.map((a) => a.text ?? a.attachments);
@@ -92,7 +98,8 @@ async function recordsBy(user: TeamsUser): Promise<StoredRecord[]> {
 /** Asserts none of `secrets` appears anywhere in what was sent back. */
 function assertReveals(nothingOf: readonly string[], answer: unknown, what: string): void {
   const json = JSON.stringify(answer);
-  for (const secret of nothingOf) assert.ok(!json.includes(secret), `${what} must not reveal ${JSON.stringify(secret)}: ${json.slice(0, 600)}`);
+  for (const secret of nothingOf)
+    assert.ok(!json.includes(secret), `${what} must not reveal ${JSON.stringify(secret)}: ${json.slice(0, 600)}`);
 }
 
 describe('security: a hostile colleague in the same tenant and group chat', () => {
@@ -127,8 +134,16 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       assertReveals([aliceCase, aliceRole, aliceId], card, 'the refused submission');
       assert.doesNotMatch(cardText(card), /already been recorded|Decision recorded/);
       assert.match(cardText(card), /Not recorded yet/);
-      const viaFallback = await submitFallback(client, 'record', { ...own, k: recordDataOf(aliceOutcome).k, ...malloryForm });
-      assertReveals([aliceCase, aliceRole, aliceId], viaFallback, 'the refused submission through the Action.Submit fallback');
+      const viaFallback = await submitFallback(client, 'record', {
+        ...own,
+        k: recordDataOf(aliceOutcome).k,
+        ...malloryForm,
+      });
+      assertReveals(
+        [aliceCase, aliceRole, aliceId],
+        viaFallback,
+        'the refused submission through the Action.Submit fallback',
+      );
       assert.match(JSON.stringify(viaFallback), /Not recorded yet/);
       assert.equal((await historyOf('HC-MALLORY-1')).length, 0, 'nothing stored under the foreign key');
       assert.notEqual(recordDataOf(card).k, recordDataOf(aliceOutcome).k, 'the card she gets back carries a fresh key');
@@ -148,7 +163,10 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
 
       // Alice's record is untouched, and her own retry is still idempotent.
       const hers = await historyOf(aliceCase);
-      assert.deepEqual(hers.map((r) => r.id), [aliceId]);
+      assert.deepEqual(
+        hers.map((r) => r.id),
+        [aliceId],
+      );
       const retry = await inGroup(alice).click(aliceOutcome, 'Record this decision', formFor(aliceCase, aliceRole));
       assert.equal(recordIdOf(retry), aliceId);
       assert.match(cardText(retry), /already been recorded; nothing was saved twice/);
@@ -159,7 +177,11 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       const trudy = newUser('Trudy Colleague');
       const aliceData = recordDataOf(aliceOutcome);
       const form = formFor('HC-TRUDY-1', 'Trudy duty officer');
-      const res = await inGroup(trudy).execute('record', { ...aliceData, s: { ...aliceData.s, o: trudy.aadObjectId }, ...form });
+      const res = await inGroup(trudy).execute('record', {
+        ...aliceData,
+        s: { ...aliceData.s, o: trudy.aadObjectId },
+        ...form,
+      });
       assert.equal(res.type, CARD);
       assertReveals([aliceCase, aliceRole, aliceId], res.value, 'the forged submission');
       assert.match(cardText(res.value), /Not recorded yet/);
@@ -170,7 +192,10 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
     });
 
     it('the whole of the colleague’s card data is refused as someone else’s questionnaire', async () => {
-      const res = await inGroup(mallory).execute('record', { ...recordDataOf(aliceOutcome), ...formFor('HC-MALLORY-2', 'x') });
+      const res = await inGroup(mallory).execute('record', {
+        ...recordDataOf(aliceOutcome),
+        ...formFor('HC-MALLORY-2', 'x'),
+      });
       assertReveals([aliceCase, aliceRole, aliceId], res.value, 'the replayed card');
       assert.match(String(res.value), /belongs to someone else/);
       assert.equal((await historyOf('HC-MALLORY-2')).length, 0);
@@ -201,11 +226,18 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       const pk = tenantPartitionKey(TENANT_A);
       const marker = await table.getEntity<Record<string, unknown>>(pk, idempotencyRowKey(k));
       assert.equal(marker.mintedBy, alice.aadObjectId, 'new markers name their minter');
-      await table.updateEntity({ partitionKey: pk, rowKey: idempotencyRowKey(k), entityKind: 'idem', schemaVersion: 1, recordId: legacyId }, 'Replace');
+      await table.updateEntity(
+        { partitionKey: pk, rowKey: idempotencyRowKey(k), entityKind: 'idem', schemaVersion: 1, recordId: legacyId },
+        'Replace',
+      );
 
       const trudy = newUser('Trudy Two');
       const data = recordDataOf(outcome);
-      const res = await inGroup(trudy).execute('record', { ...data, s: { ...data.s, o: trudy.aadObjectId }, ...formFor('HC-TRUDY-2', 'x') });
+      const res = await inGroup(trudy).execute('record', {
+        ...data,
+        s: { ...data.s, o: trudy.aadObjectId },
+        ...formFor('HC-TRUDY-2', 'x'),
+      });
       assertReveals(['HC-LEGACY-1', 'legacy duty officer', legacyId], res.value, 'a legacy marker');
       assert.match(cardText(res.value), /Not recorded yet/);
       assert.equal((await historyOf('HC-TRUDY-2')).length, 0);
@@ -225,14 +257,33 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
     const bob = newUser('Bob Sharer');
 
     before(async () => {
-      aliceShare = (await bot.app.stores.decisions.record(shareWithoutConsent({ user: alice, conversation: group, caseReference: caseRef, recipientAgency: 'police' }))).record;
+      aliceShare = (
+        await bot.app.stores.decisions.record(
+          shareWithoutConsent({ user: alice, conversation: group, caseReference: caseRef, recipientAgency: 'police' }),
+        )
+      ).record;
       // A share whose person was already told: no subject follow-up owed.
       aliceQuiet = (
         await bot.app.stores.decisions.record(
-          shareWithoutConsent({ user: alice, conversation: group, caseReference: 'HC-CASE-3B', subjectInformed: 'yes', openFollowUps: [] }),
+          shareWithoutConsent({
+            user: alice,
+            conversation: group,
+            caseReference: 'HC-CASE-3B',
+            subjectInformed: 'yes',
+            openFollowUps: [],
+          }),
         )
       ).record;
-      bobShare = (await bot.app.stores.decisions.record(shareWithoutConsent({ user: bob, conversation: personalChat(), caseReference: caseRef, recipientAgency: 'health' }))).record;
+      bobShare = (
+        await bot.app.stores.decisions.record(
+          shareWithoutConsent({
+            user: bob,
+            conversation: personalChat(),
+            caseReference: caseRef,
+            recipientAgency: 'health',
+          }),
+        )
+      ).record;
     });
 
     it('withdraw consent answers an outsider exactly as for a case that does not exist, and records nothing', async () => {
@@ -243,14 +294,20 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       const none = JSON.stringify(cardOf(onNone!)).replaceAll('HC-NONE-3', '<case>');
       assert.equal(real, none, 'the same card for a real case and a missing one');
       assert.doesNotMatch(real, /colleague|share\(s\)|Police|Health/);
-      assert.equal((await historyOf(caseRef)).filter((r) => r.kind === 'consent_withdrawn').length, 0, 'no withdrawal written');
+      assert.equal(
+        (await historyOf(caseRef)).filter((r) => r.kind === 'consent_withdrawn').length,
+        0,
+        'no withdrawal written',
+      );
       assert.deepEqual(await recordsBy(mallory).then((rs) => rs.filter((r) => r.caseReference === caseRef)), []);
     });
 
     it('every follow-up verb with the colleague’s record ids gets the not-found answer and writes nothing', async () => {
       const [reply] = await inPersonal(alice).say(`withdraw consent ${caseRef}`);
       const aliceCard = cardOf(reply!);
-      const told = executeActions(aliceCard).find((a) => a.verb === 'followUp.partyInformed' && a.data.s === aliceShare.id);
+      const told = executeActions(aliceCard).find(
+        (a) => a.verb === 'followUp.partyInformed' && a.data.s === aliceShare.id,
+      );
       assert.ok(told, 'Alice gets a "Told them" for her share');
       const w = String(told.data.w);
       const before = (await historyOf(caseRef)).length;
@@ -284,33 +341,63 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
         }
       }
       assert.equal((await historyOf(caseRef)).length, before, 'nothing was written to the case');
-      assert.deepEqual((await recordsBy(mallory)).filter((r) => r.caseReference.startsWith('HC-CASE-3')), [], 'nothing copied into her own records');
+      assert.deepEqual(
+        (await recordsBy(mallory)).filter((r) => r.caseReference.startsWith('HC-CASE-3')),
+        [],
+        'nothing copied into her own records',
+      );
     });
 
     it('correcting a colleague’s record: the button data from her group-chat card, and a manager too, get the not-found answer and write nothing', async () => {
       // Alice records in the group chat: everyone there sees her record id. Her card there carries
       // no case-notes text (it holds her free text) and no correction button.
       const outcome = await outcomeCard(inGroup(alice));
-      const recorded = await inGroup(alice).click(outcome, 'Record this decision', formFor('HC-CORR-1', 'duty officer'));
+      const recorded = await inGroup(alice).click(
+        outcome,
+        'Record this decision',
+        formFor('HC-CORR-1', 'duty officer'),
+      );
       const id = recordIdOf(recorded);
       assert.ok(id);
-      assert.ok(!JSON.stringify(recorded).includes(RECORD_FORM.reasonsWithoutConsent!), 'no free text on the shared card');
+      assert.ok(
+        !JSON.stringify(recorded).includes(RECORD_FORM.reasonsWithoutConsent!),
+        'no free text on the shared card',
+      );
       assert.ok(!(recorded.actions ?? []).some((a) => a.title === 'Correct this record'));
       assert.match(cardText(recorded), /shown only when you record in a personal chat/);
       const openData = { verb: 'record.correct.open', r: id };
-      const saveData = { verb: 'record.correct.save', r: id, k: randomUUID(), ...RECORD_FORM, channel: 'email', correctionReason: 'Overwriting a colleague.' };
+      const saveData = {
+        verb: 'record.correct.save',
+        r: id,
+        k: randomUUID(),
+        ...RECORD_FORM,
+        channel: 'email',
+        correctionReason: 'Overwriting a colleague.',
+      };
       const before = (await historyOf('HC-CORR-1')).length;
       for (const client of [inGroup(mallory), inPersonal(mallory), inPersonal(manager)]) {
         for (const [verb, data, none] of [
           ['record.correct.open', openData, { ...openData, r: NO_SUCH_ID }],
           ['record.correct.save', saveData, { ...saveData, r: NO_SUCH_ID }],
         ] as const) {
-          assert.deepEqual(await answerTo(client, verb, data), await answerTo(client, verb, none), `${verb} by ${client.user.name}`);
-          assert.deepEqual(await submitFallback(client, verb, data), await submitFallback(client, verb, none), `${verb} through the Action.Submit fallback`);
+          assert.deepEqual(
+            await answerTo(client, verb, data),
+            await answerTo(client, verb, none),
+            `${verb} by ${client.user.name}`,
+          );
+          assert.deepEqual(
+            await submitFallback(client, verb, data),
+            await submitFallback(client, verb, none),
+            `${verb} through the Action.Submit fallback`,
+          );
         }
       }
       assert.equal((await historyOf('HC-CORR-1')).length, before, 'nothing was written to the case');
-      assert.deepEqual((await recordsBy(mallory)).filter((r) => r.kind === 'correction'), [], 'no correction in her name');
+      assert.deepEqual(
+        (await recordsBy(mallory)).filter((r) => r.kind === 'correction'),
+        [],
+        'no correction in her name',
+      );
       // Alice herself still can.
       const form = await executeForCard(inPersonal(alice), 'record.correct.open', openData);
       assert.match(cardText(form), new RegExp(`Correct record ${id}`));
@@ -339,7 +426,10 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       );
       const informed = (await historyOf(caseRef)).filter((r) => r.kind === 'follow_up_party_informed');
       assert.deepEqual(informed, [], 'no "told" recorded');
-      assert.ok(!(await recordsBy(mallory)).some((r) => r.recipientAgency === 'police'), "the colleague's recipient is not copied into her records");
+      assert.ok(
+        !(await recordsBy(mallory)).some((r) => r.recipientAgency === 'police'),
+        "the colleague's recipient is not copied into her records",
+      );
     });
 
     it('the people entitled still can: each sharer marks only their own share, a manager any share', async () => {
@@ -348,7 +438,10 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       const bobCard = cardOf(bobReply!);
       assert.deepEqual(cardProblems(bobCard), []);
       const bobButtons = executeActions(bobCard).filter((a) => a.verb === 'followUp.partyInformed');
-      assert.deepEqual(bobButtons.map((b) => b.data.s), [bobShare.id]);
+      assert.deepEqual(
+        bobButtons.map((b) => b.data.s),
+        [bobShare.id],
+      );
       const w = String(bobButtons[0]!.data.w);
       // …and cannot mark Alice's, even with her share id.
       assert.deepEqual(
@@ -363,10 +456,17 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       // A manager sees every share and may mark Alice's.
       const [mgrReply] = await inPersonal(manager).say(`withdraw consent ${caseRef}`);
       const mgrButtons = executeActions(cardOf(mgrReply!)).filter((a) => a.verb === 'followUp.partyInformed');
-      assert.deepEqual(mgrButtons.map((b) => b.data.s), [aliceShare.id], 'Bob’s is already told; Alice’s is open');
+      assert.deepEqual(
+        mgrButtons.map((b) => b.data.s),
+        [aliceShare.id],
+        'Bob’s is already told; Alice’s is open',
+      );
       await executeForCard(inPersonal(manager), 'followUp.partyInformed', mgrButtons[0]!.data);
       const informed = (await historyOf(caseRef)).filter((r) => r.kind === 'follow_up_party_informed');
-      assert.deepEqual(new Set(informed.map((r) => `${r.parentId}:${r.decidedBy.aadObjectId}`)), new Set([`${bobShare.id}:${bob.aadObjectId}`, `${aliceShare.id}:${manager.aadObjectId}`]));
+      assert.deepEqual(
+        new Set(informed.map((r) => `${r.parentId}:${r.decidedBy.aadObjectId}`)),
+        new Set([`${bobShare.id}:${bob.aadObjectId}`, `${aliceShare.id}:${manager.aadObjectId}`]),
+      );
 
       // Alice's own subject follow-up still works for her.
       const done = await executeForCard(inGroup(alice), 'followUp.subjectInformed', { r: aliceShare.id, how: 'told' });
@@ -375,7 +475,18 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
   });
 
   describe('template syntax in user text (item 4)', () => {
-    const HOSTILE = ['${boom}', '${Jane Smith}', '$data', '$when', '${', '\\${x}', '@{x}', '${$root.record.id}', "${if(true, 'a', 'b')}", '${count(facts)}'];
+    const HOSTILE = [
+      '${boom}',
+      '${Jane Smith}',
+      '$data',
+      '$when',
+      '${',
+      '\\${x}',
+      '@{x}',
+      '${$root.record.id}',
+      "${if(true, 'a', 'b')}",
+      '${count(facts)}',
+    ];
     const jane = newUser('${Jane Smith}');
     const recorded: Array<{ text: string; id: string; caseRef: string }> = [];
 
@@ -384,7 +495,13 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
         const client = inPersonal(jane);
         const outcome = await outcomeCard(client);
         const caseRef = `HC-TPL-${i}`;
-        const form = { ...RECORD_FORM, caseReference: caseRef, recipientRole: text, informationOutline: `Outline ${text}`, reasonsWithoutConsent: `Reason ${text}` };
+        const form = {
+          ...RECORD_FORM,
+          caseReference: caseRef,
+          recipientRole: text,
+          informationOutline: `Outline ${text}`,
+          reasonsWithoutConsent: `Reason ${text}`,
+        };
         const res = await client.execute('record', { ...recordDataOf(outcome), ...form });
         assert.equal(res.type, CARD, `${text}: ${JSON.stringify(res.value)}`);
         const card = res.value as Card;
@@ -409,7 +526,10 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
         assert.match(text0, /Consent withdrawn — case/, `${text}: ${text0}`);
         assert.ok(text0.includes(`— ${text}`), `${text}: the share's role is listed as typed`);
         assert.ok(text0.includes('${Jane Smith}'), `${text}: the practitioner's name is listed as typed`);
-        assert.deepEqual(cardProblems(card).filter((p) => !p.startsWith('unresolved template expressions')), []);
+        assert.deepEqual(
+          cardProblems(card).filter((p) => !p.startsWith('unresolved template expressions')),
+          [],
+        );
         const told = executeActions(card).find((a) => a.verb === 'followUp.partyInformed' && a.data.s === id)!;
         assert.match(cardText(await executeForCard(inPersonal(manager), told.verb, told.data)), /has been told/);
       }
@@ -417,8 +537,15 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       const [caseView] = await inPersonal(manager).say(`case ${recorded[0]!.caseRef}`);
       assert.ok(cardText(cardOf(caseView!)).includes(recorded[0]!.id), 'the case view lists the record');
       const [mine] = await inPersonal(jane).say('my decisions');
-      assert.ok(recorded.every(({ id }) => cardText(cardOf(mine!)).includes(id)), 'my decisions lists them all');
-      const owed = (await bot.app.stores.decisions.record(shareWithoutConsent({ user: jane, conversation: personalChat(), caseReference: 'HC-TPL-OWED' }))).record;
+      assert.ok(
+        recorded.every(({ id }) => cardText(cardOf(mine!)).includes(id)),
+        'my decisions lists them all',
+      );
+      const owed = (
+        await bot.app.stores.decisions.record(
+          shareWithoutConsent({ user: jane, conversation: personalChat(), caseReference: 'HC-TPL-OWED' }),
+        )
+      ).record;
       const follow = await executeForCard(inPersonal(jane), 'followUp.subjectInformed', { r: owed.id, how: 'told' });
       assert.match(cardText(follow), /Follow-up recorded/);
       assert.ok(cardText(follow).includes('${Jane Smith}'));
@@ -429,12 +556,32 @@ describe('security: a hostile colleague in the same tenant and group chat', () =
       const client = inPersonal(mallory);
       assert.match(String((await client.execute('boom.Jane-Smith', {})).value), /not recognised/);
       const outcome = recordDataOf(await outcomeCard(client));
-      const tampered = await client.execute('answer', { s: { ...outcome.s, a: { ...outcome.s.a, 'boom.jane.smith': 'x' } }, q: 'jane.smith.q', answer: 'x' });
+      const tampered = await client.execute('answer', {
+        s: { ...outcome.s, a: { ...outcome.s.a, 'boom.jane.smith': 'x' } },
+        q: 'jane.smith.q',
+        answer: 'x',
+      });
       assert.match(cardText(tampered.value), /do not fit the questionnaire|could not be read/);
-      assert.ok(bot.logs.some((l) => l.event === 'card.unknown_verb'), 'the unknown verb was logged (without its text)');
-      assert.ok(bot.logs.some((l) => l.event === 'questionnaire.invalid_answers' && l.questionId === 'unknown'), 'the refused answers were logged (without the id)');
+      assert.ok(
+        bot.logs.some((l) => l.event === 'card.unknown_verb'),
+        'the unknown verb was logged (without its text)',
+      );
+      assert.ok(
+        bot.logs.some((l) => l.event === 'questionnaire.invalid_answers' && l.questionId === 'unknown'),
+        'the refused answers were logged (without the id)',
+      );
       const logged = JSON.stringify(bot.logs);
-      for (const text of ['boom', 'Jane Smith', 'Jane-Smith', 'jane.smith', '$root.record.id', "if(true, 'a', 'b')", 'Alice only duty officer', 'HC-ALICE-1', 'HC-CASE-3']) {
+      for (const text of [
+        'boom',
+        'Jane Smith',
+        'Jane-Smith',
+        'jane.smith',
+        '$root.record.id',
+        "if(true, 'a', 'b')",
+        'Alice only duty officer',
+        'HC-ALICE-1',
+        'HC-CASE-3',
+      ]) {
         assert.ok(!logged.includes(text), `the logs must not contain ${JSON.stringify(text)}`);
       }
       assert.deepEqual(

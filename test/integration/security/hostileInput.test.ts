@@ -16,7 +16,18 @@ import { CSV_COLUMNS } from '../../../src/bot/features/records/csv';
 import { VERBS } from '../../../src/bot/kit/verbs';
 import { MAX_FORM_INPUT } from '../../../src/bot/features/questionnaire/state';
 import { MAX_MESSAGE_TEXT } from '../../../src/bot/userText';
-import { TENANT_A, TeamsClient, cardOf, cardText, findAction, newUser, personalChat, startBot, type BotHarness, type Card } from '../../support/botHarness';
+import {
+  TENANT_A,
+  TeamsClient,
+  cardOf,
+  cardText,
+  findAction,
+  newUser,
+  personalChat,
+  startBot,
+  type BotHarness,
+  type Card,
+} from '../../support/botHarness';
 import { DISGUISED, INNOCENT } from '../../fixtures/contactDetailsCorpus';
 import { CASES } from '../../unit/domain/practitionerCases';
 import { PUBLIC_BASE_URL, SIGNING_SECRET, parseCsv } from '../records/support';
@@ -44,16 +55,24 @@ function assertNotLogged(needle: string): void {
 }
 
 async function post(body: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${bot.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${bot.baseUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
-const repliesOf = (body: unknown) => ((body as { activities?: Array<Record<string, unknown>> }).activities ?? []);
+const repliesOf = (body: unknown) => (body as { activities?: Array<Record<string, unknown>> }).activities ?? [];
 
 describe('hostile input from a colleague in the same tenant', () => {
   before(async () => {
-    bot = await startBot({ MANAGER_AAD_OBJECT_IDS: `${TENANT_A}:${manager.aadObjectId}`, SIGNING_SECRET, PUBLIC_BASE_URL });
+    bot = await startBot({
+      MANAGER_AAD_OBJECT_IDS: `${TENANT_A}:${manager.aadObjectId}`,
+      SIGNING_SECRET,
+      PUBLIC_BASE_URL,
+    });
   });
   after(async () => bot?.stop());
 
@@ -74,14 +93,22 @@ describe('hostile input from a colleague in the same tenant', () => {
       console.log(`4 fields of ${hostile.length} characters answered in ${Date.now() - started} ms`);
       const text = cardText(again);
       assert.match(text, /Not recorded yet/);
-      for (const limit of ['Reasons: use at most 1000 characters', 'Role: use at most 80 characters', 'Outline: use at most 500 characters', 'Why not told: use at most 500 characters']) {
+      for (const limit of [
+        'Reasons: use at most 1000 characters',
+        'Role: use at most 80 characters',
+        'Outline: use at most 500 characters',
+        'Why not told: use at most 500 characters',
+      ]) {
         assert.ok(text.includes(limit), `names the limit "${limit}"`);
       }
       assert.deepEqual(await recordsFor('HOSTILE-LEN-1'), []);
       // The refused form echoes the inputs back cut to just over the longest limit, not the whole body.
       const echoed = Buffer.byteLength(JSON.stringify(again));
       assert.ok(echoed < 4 * MAX_FORM_INPUT + 20_000, `card of ${echoed} bytes`);
-      assert.ok(JSON.stringify(again).includes('a'.repeat(MAX_FORM_INPUT)) && !JSON.stringify(again).includes('a'.repeat(MAX_FORM_INPUT + 1)));
+      assert.ok(
+        JSON.stringify(again).includes('a'.repeat(MAX_FORM_INPUT)) &&
+          !JSON.stringify(again).includes('a'.repeat(MAX_FORM_INPUT + 1)),
+      );
     });
 
     it('a message of 120,000 "<" is answered as too long for a command, and the text is not logged', async () => {
@@ -138,17 +165,31 @@ describe('hostile input from a colleague in the same tenant', () => {
       // A share despite refusal owes an "inform the person later" follow-up.
       const justified = CASES.find((c) => c.ruleId === 'share-despite-refusal-justified')!;
       const outcome = await answerAll(client, cardOf((await client.say('start'))[0]!), justified.answers);
-      const recorded = await record(client, outcome, { caseReference: 'HOSTILE-FU-1', consentStatus: 'sought_refused' });
+      const recorded = await record(client, outcome, {
+        caseReference: 'HOSTILE-FU-1',
+        consentStatus: 'sought_refused',
+      });
       const decisionId = recordIdOf(recorded);
       assert.ok(decisionId, cardText(recorded));
       const [decision] = await recordsFor('HOSTILE-FU-1');
-      assert.ok(decision?.openFollowUps.includes('inform_subject_later'), 'the decision owes a "tell them later" follow-up');
+      assert.ok(
+        decision?.openFollowUps.includes('inform_subject_later'),
+        'the decision owes a "tell them later" follow-up',
+      );
 
-      const refused = await client.execute(VERBS.subjectInformed, { r: decisionId, how: 'not_telling', why: 'ask alice at example dot com' });
+      const refused = await client.execute(VERBS.subjectInformed, {
+        r: decisionId,
+        how: 'not_telling',
+        why: 'ask alice at example dot com',
+      });
       assert.match(cardText(refused.value), /remove the contact details/);
       assert.equal((await recordsFor('HOSTILE-FU-1')).length, 1, 'nothing more recorded');
 
-      const saved = await client.execute(VERBS.subjectInformed, { r: decisionId, how: 'not_telling', why: 'Telling\u202E them\u0000 would\u001B increase risk' });
+      const saved = await client.execute(VERBS.subjectInformed, {
+        r: decisionId,
+        how: 'not_telling',
+        why: 'Telling\u202E them\u0000 would\u001B increase risk',
+      });
       assert.match(cardText(saved.value), /Follow-up recorded/);
       const followUp = (await recordsFor('HOSTILE-FU-1')).find((r) => r.kind === 'follow_up_subject_informed');
       assert.equal(followUp?.subjectNotInformedReason, 'Telling them would increase risk');
@@ -178,7 +219,12 @@ describe('hostile input from a colleague in the same tenant', () => {
       assert.equal(stored.subjectNotInformedReason, 'Would increase risk[2Jevilx');
       assert.equal(stored.decidedBy.name, 'Eve Spoof');
       const invisible = /[\p{Cc}\p{Cf}]/u;
-      for (const value of [stored.reasonsWithoutConsent, stored.recipientRole, stored.subjectNotInformedReason, stored.decidedBy.name]) {
+      for (const value of [
+        stored.reasonsWithoutConsent,
+        stored.recipientRole,
+        stored.subjectNotInformedReason,
+        stored.decidedBy.name,
+      ]) {
         assert.ok(!invisible.test(value ?? ''), JSON.stringify(value));
       }
     });
@@ -224,7 +270,10 @@ describe('hostile input from a colleague in the same tenant', () => {
       ['an entity is null', { text: 'start', entities: [null] }],
       ['an entity has no type', { text: 'start', entities: [{ mentioned: { id: '28:bot' }, text: 'MARKER-notype' }] }],
       ['a mention without "mentioned"', { text: 'start', entities: [{ type: 'mention', text: 'MARKER-mention' }] }],
-      ['a mention whose text is a number', { text: 'start', entities: [{ type: 'mention', mentioned: { id: '28:bot' }, text: 7 }] }],
+      [
+        'a mention whose text is a number',
+        { text: 'start', entities: [{ type: 'mention', mentioned: { id: '28:bot' }, text: 7 }] },
+      ],
     ];
 
     for (const [label, extra] of cases) {
@@ -255,7 +304,10 @@ describe('hostile input from a colleague in the same tenant', () => {
           type: 'message',
           deliveryMode: 'expectReplies',
           text: '<at>Can I share?</at> help',
-          entities: [{ type: 'mention', mentioned: { id: '28:bot', name: 'Can I share?' }, text: '<at>Can I share?</at>' }, { type: 'clientInfo', locale: 'en-GB' }],
+          entities: [
+            { type: 'mention', mentioned: { id: '28:bot', name: 'Can I share?' }, text: '<at>Can I share?</at>' },
+            { type: 'clientInfo', locale: 'en-GB' },
+          ],
         }),
       );
       assert.equal(res.status, 200);

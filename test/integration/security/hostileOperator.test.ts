@@ -73,7 +73,9 @@ describe('hostile operator: configured managers and admins act only in their own
       },
       { azurite },
     );
-    const stored = await bot.app.stores.decisions.record(newRecord({ tenantId: TENANT_B, by: { aadObjectId: practitionerB.aadObjectId, name: practitionerB.name } }));
+    const stored = await bot.app.stores.decisions.record(
+      newRecord({ tenantId: TENANT_B, by: { aadObjectId: practitionerB.aadObjectId, name: practitionerB.name } }),
+    );
     recordInB = stored.record;
   });
   after(async () => {
@@ -91,12 +93,23 @@ describe('hostile operator: configured managers and admins act only in their own
     assert.match(await sayText(inB, 'recent decisions'), /Only managers/);
     const caseText = await sayText(inB, `case ${recordInB.caseReference}`);
     assert.match(caseText, /Only managers/);
-    for (const detail of ['duty officer', 'Concerns raised at school', practitionerB.name]) assert.ok(!caseText.includes(detail), `the refusal reveals "${detail}"`);
+    for (const detail of ['duty officer', 'Concerns raised at school', practitionerB.name])
+      assert.ok(!caseText.includes(detail), `the refusal reveals "${detail}"`);
     assert.match(await sayText(inB, 'export'), /Only managers/);
-    assert.equal((await bot.app.stores.audit.list(TENANT_B, 50)).length, auditBefore, 'nothing was queried in tenant B');
+    assert.equal(
+      (await bot.app.stores.audit.list(TENANT_B, 50)).length,
+      auditBefore,
+      'nothing was queried in tenant B',
+    );
     // Tenant B's own configured manager is one there (control for the binding, not a blanket refusal).
-    assert.doesNotMatch(await sayText(new TeamsClient(bot.baseUrl, managerOfB, personalChat(TENANT_B)), 'recent decisions'), /Only managers/);
-    assert.match(await sayText(new TeamsClient(bot.baseUrl, managerOfB, personalChat(TENANT_A)), 'recent decisions'), /Only managers/);
+    assert.doesNotMatch(
+      await sayText(new TeamsClient(bot.baseUrl, managerOfB, personalChat(TENANT_B)), 'recent decisions'),
+      /Only managers/,
+    );
+    assert.match(
+      await sayText(new TeamsClient(bot.baseUrl, managerOfB, personalChat(TENANT_A)), 'recent decisions'),
+      /Only managers/,
+    );
   });
 
   it('a tenant A admin cannot list, grant or revoke managers in tenant B', async () => {
@@ -134,7 +147,12 @@ describe('hostile operator: conversation references hold no names, and old rows 
     return {
       ...activity,
       locale: 'en-GB',
-      conversation: { ...conversation, name: `${CHILD} core group`, isGroup: conversation.conversationType !== 'personal', properties: { topic: CHILD } },
+      conversation: {
+        ...conversation,
+        name: `${CHILD} core group`,
+        isGroup: conversation.conversationType !== 'personal',
+        properties: { topic: CHILD },
+      },
       recipient: { id: '28:bot', name: 'Can I share?' },
       channelData: {
         ...channelData,
@@ -154,10 +172,17 @@ describe('hostile operator: conversation references hold no names, and old rows 
   });
 
   const rawRow = (tenantId: string, conversationId: string) =>
-    bot.app.tables.conversations.getEntity<Record<string, unknown>>(encodeKeyPart(tenantId), encodeKeyPart(conversationId));
+    bot.app.tables.conversations.getEntity<Record<string, unknown>>(
+      encodeKeyPart(tenantId),
+      encodeKeyPart(conversationId),
+    );
 
   it('a group chat named after a child: the stored row holds no name, only the fields a proactive send needs', async () => {
-    const chat: TeamsConversation = { id: `19:${randomUUID().replace(/-/g, '')}@thread.v2`, conversationType: 'groupChat', tenantId: TENANT_A };
+    const chat: TeamsConversation = {
+      id: `19:${randomUUID().replace(/-/g, '')}@thread.v2`,
+      conversationType: 'groupChat',
+      tenantId: TENANT_A,
+    };
     const client = new TeamsClient(bot.baseUrl, user, chat, connector.serviceUrl);
     const res = await client.post(named(client, { type: 'installationUpdate', action: 'add' }));
     assert.ok(res.status < 300, `installationUpdate got ${res.status}`);
@@ -212,7 +237,10 @@ describe('hostile operator: conversation references hold no names, and old rows 
     await bot.app.reminders.scheduler.tick();
     await connector.waitFor(() => connector.postsTo(channel.channelId).length === 1, 10_000, 'the reminder');
     const sent = connector.postsTo(channel.channelId)[0]!.activity;
-    assert.ok(!JSON.stringify(sent).includes(CHILD), `the send carries the old row's names: ${JSON.stringify(sent.conversation)}`);
+    assert.ok(
+      !JSON.stringify(sent).includes(CHILD),
+      `the send carries the old row's names: ${JSON.stringify(sent.conversation)}`,
+    );
     assert.ok(!JSON.stringify(sent).includes(user.name), 'no display name is sent on');
     assert.equal((sent.conversation as Record<string, unknown>).id, channel.channelId);
     const read = await bot.app.stores.conversations.get(TENANT_A, channel.channelId);
@@ -246,7 +274,10 @@ interface SlowSender {
  * Opens a connection, sends the headers and `first` body bytes at once, then one more byte every
  * `dripMs` — never finishing the declared Content-Length — until the server closes it.
  */
-function slowSender(port: number, o: { contentLength: number; first?: string; dripMs?: number; headers?: Record<string, string> }): SlowSender {
+function slowSender(
+  port: number,
+  o: { contentLength: number; first?: string; dripMs?: number; headers?: Record<string, string> },
+): SlowSender {
   const started = performance.now();
   let answeredAt: number | undefined;
   let text = '';
@@ -267,8 +298,15 @@ function slowSender(port: number, o: { contentLength: number; first?: string; dr
     });
   });
   socket.once('connect', () => {
-    const headers = { host: '127.0.0.1', 'content-type': 'application/json', 'content-length': String(o.contentLength), ...o.headers };
-    const head = `POST /api/messages HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+    const headers = {
+      host: '127.0.0.1',
+      'content-type': 'application/json',
+      'content-length': String(o.contentLength),
+      ...o.headers,
+    };
+    const head = `POST /api/messages HTTP/1.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n`;
     socket.write(head + (o.first ?? ''));
     if (o.dripMs) {
       drip = setInterval(() => {
@@ -299,7 +337,10 @@ describe('hostile operator: slow and concurrent request bodies (unauthenticated 
   let client: TeamsClient;
 
   before(async () => {
-    bot = await startBot({ BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS), MAX_BODIES_IN_FLIGHT: String(MAX_BODIES_IN_FLIGHT) }, { azurite });
+    bot = await startBot(
+      { BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS), MAX_BODIES_IN_FLIGHT: String(MAX_BODIES_IN_FLIGHT) },
+      { azurite },
+    );
     spy = spyOnTurns(bot);
     client = new TeamsClient(bot.baseUrl, newUser('Norma Normal'), personalChat());
   });
@@ -320,80 +361,133 @@ describe('hostile operator: slow and concurrent request bodies (unauthenticated 
     return ms;
   }
 
-  it('a slow-loris body (one byte every 200 ms) is cut off with 408 after BODY_TIMEOUT_MS, and no turn runs', { timeout: 20_000 }, async () => {
-    const rowsBefore = await storageSnapshot(bot);
-    const slow = slowSender(portOf(bot.baseUrl), { contentLength: 50_000, first: '{"type":"message","text":"', dripMs: 200 });
-    const res = await slow.done;
-    console.log(`# slow-loris body: answered ${res.status} and closed after ${Math.round(res.closedAfterMs)} ms (limit ${BODY_TIMEOUT_MS} ms)`);
-    assert.equal(res.status, 408, res.text.slice(0, 200));
-    assert.ok(res.closedAfterMs >= BODY_TIMEOUT_MS - 50, `closed after ${res.closedAfterMs} ms`);
-    assert.ok(res.closedAfterMs < BODY_TIMEOUT_MS + 2_000, `closed after ${res.closedAfterMs} ms`);
-    assert.deepEqual(spy.turns, []);
-    assert.deepEqual(await storageSnapshot(bot), rowsBefore);
-    assert.ok(bot.logs.some((l) => l.event === 'http.body_timeout'), 'the cut-off is logged');
-  });
+  it(
+    'a slow-loris body (one byte every 200 ms) is cut off with 408 after BODY_TIMEOUT_MS, and no turn runs',
+    { timeout: 20_000 },
+    async () => {
+      const rowsBefore = await storageSnapshot(bot);
+      const slow = slowSender(portOf(bot.baseUrl), {
+        contentLength: 50_000,
+        first: '{"type":"message","text":"',
+        dripMs: 200,
+      });
+      const res = await slow.done;
+      console.log(
+        `# slow-loris body: answered ${res.status} and closed after ${Math.round(res.closedAfterMs)} ms (limit ${BODY_TIMEOUT_MS} ms)`,
+      );
+      assert.equal(res.status, 408, res.text.slice(0, 200));
+      assert.ok(res.closedAfterMs >= BODY_TIMEOUT_MS - 50, `closed after ${res.closedAfterMs} ms`);
+      assert.ok(res.closedAfterMs < BODY_TIMEOUT_MS + 2_000, `closed after ${res.closedAfterMs} ms`);
+      assert.deepEqual(spy.turns, []);
+      assert.deepEqual(await storageSnapshot(bot), rowsBefore);
+      assert.ok(
+        bot.logs.some((l) => l.event === 'http.body_timeout'),
+        'the cut-off is logged',
+      );
+    },
+  );
 
-  it('a complete activity whose declared length is never reached is cut off and NOT acted on', { timeout: 20_000 }, async () => {
-    const json = JSON.stringify(client.activity({ type: 'message', text: 'help', deliveryMode: 'expectReplies' }));
-    const slow = slowSender(portOf(bot.baseUrl), { contentLength: Buffer.byteLength(json) + 10, first: json });
-    const res = await slow.done;
-    assert.equal(res.status, 408, res.text.slice(0, 200));
-    assert.deepEqual(spy.turns, [], 'the partial body was not parsed into a turn');
-  });
+  it(
+    'a complete activity whose declared length is never reached is cut off and NOT acted on',
+    { timeout: 20_000 },
+    async () => {
+      const json = JSON.stringify(client.activity({ type: 'message', text: 'help', deliveryMode: 'expectReplies' }));
+      const slow = slowSender(portOf(bot.baseUrl), { contentLength: Buffer.byteLength(json) + 10, first: json });
+      const res = await slow.done;
+      assert.equal(res.status, 408, res.text.slice(0, 200));
+      assert.deepEqual(spy.turns, [], 'the partial body was not parsed into a turn');
+    },
+  );
 
-  it('beyond MAX_BODIES_IN_FLIGHT slow bodies are refused at once with 503; a normal user is answered meanwhile', { timeout: 60_000 }, async () => {
-    const port = portOf(bot.baseUrl);
-    const first = '{"type":"message","text":"';
-    // Fill all but one slot with slow bodies that never finish.
-    const held = Array.from({ length: MAX_BODIES_IN_FLIGHT - 1 }, () => slowSender(port, { contentLength: 200_000, first, dripMs: 250 }));
-    await new Promise((r) => setTimeout(r, 300));
-    assert.ok(held.every((s) => s.answeredAfterMs() === undefined), 'the slow bodies are being held, not refused');
-    const normalMs = await normalUserAnswered();
-    console.log(`# normal user answered in ${Math.round(normalMs)} ms with ${held.length} slow bodies in flight`);
-    assert.ok(normalMs < 1_000, `normal user waited ${normalMs} ms`);
-    assert.deepEqual(spy.turns.map((t) => t.type), ['message'], 'only the normal user ran a turn');
+  it(
+    'beyond MAX_BODIES_IN_FLIGHT slow bodies are refused at once with 503; a normal user is answered meanwhile',
+    { timeout: 60_000 },
+    async () => {
+      const port = portOf(bot.baseUrl);
+      const first = '{"type":"message","text":"';
+      // Fill all but one slot with slow bodies that never finish.
+      const held = Array.from({ length: MAX_BODIES_IN_FLIGHT - 1 }, () =>
+        slowSender(port, { contentLength: 200_000, first, dripMs: 250 }),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(
+        held.every((s) => s.answeredAfterMs() === undefined),
+        'the slow bodies are being held, not refused',
+      );
+      const normalMs = await normalUserAnswered();
+      console.log(`# normal user answered in ${Math.round(normalMs)} ms with ${held.length} slow bodies in flight`);
+      assert.ok(normalMs < 1_000, `normal user waited ${normalMs} ms`);
+      assert.deepEqual(
+        spy.turns.map((t) => t.type),
+        ['message'],
+        'only the normal user ran a turn',
+      );
 
-    // 200 more: one takes the last slot, every other is refused without its body being read.
-    const flood = Array.from({ length: 200 }, () => slowSender(port, { contentLength: 200_000, first, dripMs: 250 }));
-    await waitUntil(() => flood.filter((s) => s.answeredAfterMs() !== undefined).length >= flood.length - 1, 10_000, 'the refusals');
-    const accepted = flood.filter((s) => s.answeredAfterMs() === undefined);
-    assert.equal(accepted.length, 1, 'exactly one of the flood took the last slot');
-    const refused = await Promise.all(flood.filter((s) => s.answeredAfterMs() !== undefined).map((s) => s.done));
-    assert.deepEqual([...new Set(refused.map((r) => r.status))], [503]);
-    assert.ok(refused.every((r) => /retry-after: 2/i.test(r.text)), 'refusals say when to retry');
-    const slowestRefusal = Math.max(...refused.map((r) => r.closedAfterMs));
-    console.log(`# ${refused.length} slow bodies beyond the cap of ${MAX_BODIES_IN_FLIGHT}: 503 within ${Math.round(slowestRefusal)} ms`);
-    assert.ok(slowestRefusal < BODY_TIMEOUT_MS, 'refused without waiting for the body');
+      // 200 more: one takes the last slot, every other is refused without its body being read.
+      const flood = Array.from({ length: 200 }, () => slowSender(port, { contentLength: 200_000, first, dripMs: 250 }));
+      await waitUntil(
+        () => flood.filter((s) => s.answeredAfterMs() !== undefined).length >= flood.length - 1,
+        10_000,
+        'the refusals',
+      );
+      const accepted = flood.filter((s) => s.answeredAfterMs() === undefined);
+      assert.equal(accepted.length, 1, 'exactly one of the flood took the last slot');
+      const refused = await Promise.all(flood.filter((s) => s.answeredAfterMs() !== undefined).map((s) => s.done));
+      assert.deepEqual([...new Set(refused.map((r) => r.status))], [503]);
+      assert.ok(
+        refused.every((r) => /retry-after: 2/i.test(r.text)),
+        'refusals say when to retry',
+      );
+      const slowestRefusal = Math.max(...refused.map((r) => r.closedAfterMs));
+      console.log(
+        `# ${refused.length} slow bodies beyond the cap of ${MAX_BODIES_IN_FLIGHT}: 503 within ${Math.round(slowestRefusal)} ms`,
+      );
+      assert.ok(slowestRefusal < BODY_TIMEOUT_MS, 'refused without waiting for the body');
 
-    // Every held body is cut off by the timeout; no slow body ever ran a turn; the slots are free again.
-    const cut = await Promise.all([...held, ...accepted].map((s) => s.done));
-    assert.deepEqual([...new Set(cut.map((r) => r.status))], [408]);
-    assert.deepEqual(spy.turns.map((t) => t.type), ['message'], 'no slow body ever ran a turn');
-    assert.ok((await normalUserAnswered()) < 1_000);
-  });
+      // Every held body is cut off by the timeout; no slow body ever ran a turn; the slots are free again.
+      const cut = await Promise.all([...held, ...accepted].map((s) => s.done));
+      assert.deepEqual([...new Set(cut.map((r) => r.status))], [408]);
+      assert.deepEqual(
+        spy.turns.map((t) => t.type),
+        ['message'],
+        'no slow body ever ran a turn',
+      );
+      assert.ok((await normalUserAnswered()) < 1_000);
+    },
+  );
 
-  it('slow headers (one header line every 500 ms, never finished) are cut off by Node’s 10 s headers timeout', { timeout: 20_000 }, async () => {
-    const started = performance.now();
-    const socket = net.connect(portOf(bot.baseUrl), '127.0.0.1', () => socket.write('POST /api/messages HTTP/1.1\r\nhost: 127.0.0.1\r\n'));
-    let text = '';
-    socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
-    socket.on('error', () => {});
-    const drip = setInterval(() => socket.write('x-padding: 1\r\n'), 500);
-    await new Promise((r) => socket.once('close', r));
-    clearInterval(drip);
-    const ms = performance.now() - started;
-    console.log(`# slow headers: closed after ${Math.round(ms)} ms`);
-    assert.match(text, /^HTTP\/1\.1 408/);
-    assert.ok(ms < 12_500, `closed after ${ms} ms (Node's default would be 60 s, checked every 30 s)`);
-    assert.deepEqual(spy.turns, []);
-  });
+  it(
+    'slow headers (one header line every 500 ms, never finished) are cut off by Node’s 10 s headers timeout',
+    { timeout: 20_000 },
+    async () => {
+      const started = performance.now();
+      const socket = net.connect(portOf(bot.baseUrl), '127.0.0.1', () =>
+        socket.write('POST /api/messages HTTP/1.1\r\nhost: 127.0.0.1\r\n'),
+      );
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('error', () => {});
+      const drip = setInterval(() => socket.write('x-padding: 1\r\n'), 500);
+      await new Promise((r) => socket.once('close', r));
+      clearInterval(drip);
+      const ms = performance.now() - started;
+      console.log(`# slow headers: closed after ${Math.round(ms)} ms`);
+      assert.match(text, /^HTTP\/1\.1 408/);
+      assert.ok(ms < 12_500, `closed after ${ms} ms (Node's default would be 60 s, checked every 30 s)`);
+      assert.deepEqual(spy.turns, []);
+    },
+  );
 
-  it('a body declared larger than MAX_BODY_BYTES is refused with 413 before it is sent', { timeout: 10_000 }, async () => {
-    const slow = slowSender(portOf(bot.baseUrl), { contentLength: 100 * 1024 * 1024 });
-    const res = await slow.done;
-    assert.equal(res.status, 413);
-    assert.ok(res.closedAfterMs < 1_000, `answered after ${res.closedAfterMs} ms`);
-  });
+  it(
+    'a body declared larger than MAX_BODY_BYTES is refused with 413 before it is sent',
+    { timeout: 10_000 },
+    async () => {
+      const slow = slowSender(portOf(bot.baseUrl), { contentLength: 100 * 1024 * 1024 });
+      const res = await slow.done;
+      assert.equal(res.status, 413);
+      assert.ok(res.closedAfterMs < 1_000, `answered after ${res.closedAfterMs} ms`);
+    },
+  );
 });
 
 describe('hostile operator: authenticated mode refuses a message without a bearer token before reading its body', () => {
@@ -406,7 +500,13 @@ describe('hostile operator: authenticated mode refuses a message without a beare
   before(async () => {
     idp = await startOpenIdStandIn();
     bot = await startBot(
-      { MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'test-only-client-secret', MICROSOFT_APP_TYPE: 'MultiTenant', BOT_OPENID_METADATA_URL: idp.metadataUrl, BODY_TIMEOUT_MS: '5000' },
+      {
+        MICROSOFT_APP_ID: APP_ID,
+        MICROSOFT_APP_PASSWORD: 'test-only-client-secret',
+        MICROSOFT_APP_TYPE: 'MultiTenant',
+        BOT_OPENID_METADATA_URL: idp.metadataUrl,
+        BODY_TIMEOUT_MS: '5000',
+      },
       { azurite },
     );
     spy = spyOnTurns(bot);
@@ -420,29 +520,41 @@ describe('hostile operator: authenticated mode refuses a message without a beare
     spy.turns.length = 0;
   });
 
-  it('no Authorization header, body never sent: 401 at once (not after the body timeout), connection closed, no turn', { timeout: 15_000 }, async () => {
-    const slow = slowSender(portOf(bot.baseUrl), { contentLength: 200_000 });
-    const res = await slow.done;
-    console.log(`# no bearer token: ${res.status} after ${Math.round(res.closedAfterMs)} ms (body timeout 5000 ms)`);
-    assert.equal(res.status, 401, res.text.slice(0, 200));
-    assert.ok(res.closedAfterMs < 1_000, `answered after ${res.closedAfterMs} ms`);
-    assert.match(res.text, /www-authenticate: Bearer/i);
-    assert.deepEqual(spy.turns, []);
-    assert.ok(bot.logs.some((l) => l.event === 'auth.refused' && l.level === 40));
-  });
+  it(
+    'no Authorization header, body never sent: 401 at once (not after the body timeout), connection closed, no turn',
+    { timeout: 15_000 },
+    async () => {
+      const slow = slowSender(portOf(bot.baseUrl), { contentLength: 200_000 });
+      const res = await slow.done;
+      console.log(`# no bearer token: ${res.status} after ${Math.round(res.closedAfterMs)} ms (body timeout 5000 ms)`);
+      assert.equal(res.status, 401, res.text.slice(0, 200));
+      assert.ok(res.closedAfterMs < 1_000, `answered after ${res.closedAfterMs} ms`);
+      assert.match(res.text, /www-authenticate: Bearer/i);
+      assert.deepEqual(spy.turns, []);
+      assert.ok(bot.logs.some((l) => l.event === 'auth.refused' && l.level === 40));
+    },
+  );
 
   it('a Basic (not Bearer) Authorization header: 401 before the body is read', { timeout: 15_000 }, async () => {
-    const res = await slowSender(portOf(bot.baseUrl), { contentLength: 200_000, headers: { authorization: 'Basic Ym90OnNlY3JldA==' } }).done;
+    const res = await slowSender(portOf(bot.baseUrl), {
+      contentLength: 200_000,
+      headers: { authorization: 'Basic Ym90OnNlY3JldA==' },
+    }).done;
     assert.equal(res.status, 401);
     assert.ok(res.closedAfterMs < 1_000, `answered after ${res.closedAfterMs} ms`);
   });
 
   it('a valid bearer token is still served (control)', async () => {
     const token = idp.sign({ aud: APP_ID, serviceurl: client.serviceUrl });
-    const res = await client.post(client.activity({ type: 'message', text: 'help', deliveryMode: 'expectReplies' }), { authorization: `Bearer ${token}` });
+    const res = await client.post(client.activity({ type: 'message', text: 'help', deliveryMode: 'expectReplies' }), {
+      authorization: `Bearer ${token}`,
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(repliesIn(res.body).length, 1);
-    assert.deepEqual(spy.turns.map((t) => t.authenticated), [true]);
+    assert.deepEqual(
+      spy.turns.map((t) => t.authenticated),
+      [true],
+    );
   });
 });
 
@@ -454,7 +566,9 @@ interface Memory {
 }
 
 /** The real bot in its own process (test/support/botProcess.ts), so its memory can be read alone. */
-async function botProcess(env: Record<string, string>): Promise<{ port: number; memory(): Promise<Memory>; stop(): Promise<void> }> {
+async function botProcess(
+  env: Record<string, string>,
+): Promise<{ port: number; memory(): Promise<Memory>; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/support/botProcess.ts'], {
     cwd: path.resolve(__dirname, '..', '..', '..'),
     env: { ...process.env, AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, ...env },
@@ -469,12 +583,13 @@ async function botProcess(env: Record<string, string>): Promise<{ port: number; 
       w(line);
     } else lines.push(line);
   });
-  const nextLine = () => new Promise<string>((resolve, reject) => {
-    const queued = lines.shift();
-    if (queued !== undefined) return resolve(queued);
-    waiting = resolve;
-    child.once('exit', (code) => reject(new Error(`bot process exited ${code}`)));
-  });
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      const queued = lines.shift();
+      if (queued !== undefined) return resolve(queued);
+      waiting = resolve;
+      child.once('exit', (code) => reject(new Error(`bot process exited ${code}`)));
+    });
   const { port } = JSON.parse(await nextLine()) as { port: number };
   return {
     port,
@@ -495,7 +610,9 @@ const retained = (m: Memory) => m.heapUsed + m.external;
 
 describe('hostile operator: 1,000 slow uploads do not balloon the bot’s memory', () => {
   /** Opens 1,000 slow uploads of 64 KB each (never finished) and returns what the bot retains while they are open. */
-  async function flood(env: Record<string, string>): Promise<{ retainedGrowth: number; rssGrowth: number; statuses: Record<string, number> }> {
+  async function flood(
+    env: Record<string, string>,
+  ): Promise<{ retainedGrowth: number; rssGrowth: number; statuses: Record<string, number> }> {
     const bot = await botProcess({ BODY_TIMEOUT_MS: '8000', ...env });
     try {
       // Warm up (the first requests load code paths), then measure.
@@ -511,7 +628,8 @@ describe('hostile operator: 1,000 slow uploads do not balloon the bot’s memory
       const during = await bot.memory();
       const statuses: Record<string, number> = {};
       for (const s of senders) {
-        const key = s.answeredAfterMs() === undefined ? 'held' : `${/^HTTP\/1\.1 (\d{3})/.exec(s.text())?.[1] ?? 'closed'}`;
+        const key =
+          s.answeredAfterMs() === undefined ? 'held' : `${/^HTTP\/1\.1 (\d{3})/.exec(s.text())?.[1] ?? 'closed'}`;
         statuses[key] = (statuses[key] ?? 0) + 1;
       }
       for (const s of senders) s.destroy();
@@ -521,17 +639,25 @@ describe('hostile operator: 1,000 slow uploads do not balloon the bot’s memory
     }
   }
 
-  it('with the default cap (100 in flight) the bot retains a few MB; with the cap lifted, every body is held', { timeout: 90_000 }, async () => {
-    const capped = await flood({});
-    const uncapped = await flood({ MAX_BODIES_IN_FLIGHT: '10000' });
-    console.log(
-      `# 1,000 slow 64 KB uploads, retained after GC (heap + external) / RSS growth: ` +
-        `default cap 100: +${mb(capped.retainedGrowth)} MB / +${mb(capped.rssGrowth)} MB ${JSON.stringify(capped.statuses)}; ` +
-        `cap lifted to 10,000: +${mb(uncapped.retainedGrowth)} MB / +${mb(uncapped.rssGrowth)} MB ${JSON.stringify(uncapped.statuses)}`,
-    );
-    assert.deepEqual(capped.statuses, { held: 100, '503': 900 }, 'exactly the cap is held; every other upload was refused at once');
-    assert.deepEqual(uncapped.statuses, { held: 1_000 });
-    assert.ok(capped.retainedGrowth < 16 * 1_048_576, `capped: retained ${mb(capped.retainedGrowth)} MB more`);
-    assert.ok(capped.retainedGrowth * 3 < uncapped.retainedGrowth, 'the cap is what keeps memory down');
-  });
+  it(
+    'with the default cap (100 in flight) the bot retains a few MB; with the cap lifted, every body is held',
+    { timeout: 90_000 },
+    async () => {
+      const capped = await flood({});
+      const uncapped = await flood({ MAX_BODIES_IN_FLIGHT: '10000' });
+      console.log(
+        `# 1,000 slow 64 KB uploads, retained after GC (heap + external) / RSS growth: ` +
+          `default cap 100: +${mb(capped.retainedGrowth)} MB / +${mb(capped.rssGrowth)} MB ${JSON.stringify(capped.statuses)}; ` +
+          `cap lifted to 10,000: +${mb(uncapped.retainedGrowth)} MB / +${mb(uncapped.rssGrowth)} MB ${JSON.stringify(uncapped.statuses)}`,
+      );
+      assert.deepEqual(
+        capped.statuses,
+        { held: 100, '503': 900 },
+        'exactly the cap is held; every other upload was refused at once',
+      );
+      assert.deepEqual(uncapped.statuses, { held: 1_000 });
+      assert.ok(capped.retainedGrowth < 16 * 1_048_576, `capped: retained ${mb(capped.retainedGrowth)} MB more`);
+      assert.ok(capped.retainedGrowth * 3 < uncapped.retainedGrowth, 'the cap is what keeps memory down');
+    },
+  );
 });

@@ -11,19 +11,35 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { TENANT_A, TeamsClient, cardOf, cardText, newUser, personalChat, startBot, type BotHarness, type TeamsConversation } from '../../support/botHarness';
+import {
+  TENANT_A,
+  TeamsClient,
+  cardOf,
+  cardText,
+  newUser,
+  personalChat,
+  startBot,
+  type BotHarness,
+  type TeamsConversation,
+} from '../../support/botHarness';
 import { executeActions, shareWithoutConsent } from '../reminders/support';
 
 let bot: BotHarness;
 const manager = newUser('Morgan Manager');
 const sharer = newUser('Sam Sharer');
-const group: TeamsConversation = { id: `19:${randomUUID()}@thread.v2`, conversationType: 'groupChat', tenantId: TENANT_A };
+const group: TeamsConversation = {
+  id: `19:${randomUUID()}@thread.v2`,
+  conversationType: 'groupChat',
+  tenantId: TENANT_A,
+};
 const CASE = 'PRIV-0001';
 const ROLE = 'duty social worker';
 
 /** The replies to an Action.Submit fallback message (value carries the verb), as JSON text. */
 async function fallback(client: TeamsClient, verb: string, data: Record<string, unknown>): Promise<string> {
-  const res = await client.post(client.activity({ type: 'message', value: { ...data, verb }, deliveryMode: 'expectReplies' }));
+  const res = await client.post(
+    client.activity({ type: 'message', value: { ...data, verb }, deliveryMode: 'expectReplies' }),
+  );
   assert.equal(res.status, 200);
   return JSON.stringify((res.body as { activities?: unknown[] }).activities ?? []);
 }
@@ -41,7 +57,10 @@ describe('security: private answers stay private in shared conversations', () =>
   before(async () => {
     bot = await startBot();
     await bot.app.stores.roles.grant(TENANT_A, manager.aadObjectId, 'manager');
-    const share = await bot.app.stores.decisions.record({ ...shareWithoutConsent({ user: sharer, conversation: personalChat(), caseReference: CASE }), recipientRole: ROLE });
+    const share = await bot.app.stores.decisions.record({
+      ...shareWithoutConsent({ user: sharer, conversation: personalChat(), caseReference: CASE }),
+      recipientRole: ROLE,
+    });
     recordId = share.record.id;
   });
   after(async () => bot?.stop());
@@ -60,7 +79,11 @@ describe('security: private answers stay private in shared conversations', () =>
     for (const verb of ['records.page', 'records.apply', 'records.export']) {
       const answer = await fallback(inGroup, verb, data);
       assert.match(answer, /personal chat/, verb);
-      assert.doesNotMatch(answer, new RegExp(`${recordId}|${CASE}|${ROLE}`), `${verb} must list nothing in the group chat`);
+      assert.doesNotMatch(
+        answer,
+        new RegExp(`${recordId}|${CASE}|${ROLE}`),
+        `${verb} must list nothing in the group chat`,
+      );
     }
   });
 
@@ -79,7 +102,9 @@ describe('security: private answers stay private in shared conversations', () =>
     const [reply] = await personal.say(`withdraw consent ${CASE}`);
     const card = cardOf(reply!);
     assert.match(cardText(card), new RegExp(ROLE), 'the sharer sees their recipient in the personal chat');
-    const actions = executeActions(card).filter((a) => a.verb === 'followUp.partyInformed' || a.verb === 'followUp.withdrawalStatus');
+    const actions = executeActions(card).filter(
+      (a) => a.verb === 'followUp.partyInformed' || a.verb === 'followUp.withdrawalStatus',
+    );
     assert.ok(actions.length > 0, 'the withdrawal card has follow-up actions');
 
     const inGroup = new TeamsClient(bot.baseUrl, sharer, group);
@@ -92,7 +117,11 @@ describe('security: private answers stay private in shared conversations', () =>
       assert.match(submitted, /personal chat/, `${action.verb} by fallback`);
       assert.doesNotMatch(submitted, new RegExp(ROLE), `${action.verb} by fallback shows no recipient`);
     }
-    assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, CASE)).length, before, 'nothing was written from the group chat');
+    assert.equal(
+      (await bot.app.stores.decisions.byCase(TENANT_A, CASE)).length,
+      before,
+      'nothing was written from the group chat',
+    );
 
     // In the personal chat the same actions still work.
     const status = actions.find((a) => a.verb === 'followUp.withdrawalStatus') ?? actions[0]!;

@@ -22,7 +22,8 @@ const PRODUCTION: Record<string, string> = {
   MICROSOFT_APP_TYPE: 'MultiTenant',
   ALLOWED_TENANT_IDS: '11111111-1111-4111-8111-111111111111',
   SIGNING_SECRET: 'x'.repeat(40),
-  AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=stexample;AccountKey=a2V5;EndpointSuffix=core.windows.net',
+  AZURE_STORAGE_CONNECTION_STRING:
+    'DefaultEndpointsProtocol=https;AccountName=stexample;AccountKey=a2V5;EndpointSuffix=core.windows.net',
 };
 
 function without(env: Record<string, string>, ...names: string[]): Record<string, string> {
@@ -42,7 +43,10 @@ function configProblems(env: Record<string, string>): string[] {
 }
 
 /** Runs the real entry point with exactly `env` (plus PATH/HOME), and collects its exit. */
-function runEntryPoint(env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function runEntryPoint(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
       cwd: ROOT,
@@ -55,7 +59,11 @@ function runEntryPoint(env: Record<string, string>, timeoutMs = 30_000): Promise
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`src/index.ts did not exit within ${timeoutMs} ms (it should refuse to start). stdout: ${stdout} stderr: ${stderr}`));
+      reject(
+        new Error(
+          `src/index.ts did not exit within ${timeoutMs} ms (it should refuse to start). stdout: ${stdout} stderr: ${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.once('error', reject);
     child.once('exit', (code, signal) => {
@@ -71,20 +79,31 @@ describe('security: production configuration', () => {
   });
 
   it('NODE_ENV=production without any app credentials: loadConfig throws naming MICROSOFT_APP_ID', () => {
-    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), (err: Error) => {
-      assert.ok(err instanceof ConfigError);
-      assert.match(err.message, /MICROSOFT_APP_ID is required when NODE_ENV=production/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production' }),
+      (err: Error) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /MICROSOFT_APP_ID is required when NODE_ENV=production/);
+        return true;
+      },
+    );
   });
 
   it('NODE_ENV=production with everything but the app id: exactly that problem', () => {
-    assert.deepEqual(configProblems(without(PRODUCTION, 'MICROSOFT_APP_ID')), ['MICROSOFT_APP_ID is required when NODE_ENV=production']);
-    assert.deepEqual(configProblems({ ...PRODUCTION, MICROSOFT_APP_ID: '' }), ['MICROSOFT_APP_ID is required when NODE_ENV=production']);
+    assert.deepEqual(configProblems(without(PRODUCTION, 'MICROSOFT_APP_ID')), [
+      'MICROSOFT_APP_ID is required when NODE_ENV=production',
+    ]);
+    assert.deepEqual(configProblems({ ...PRODUCTION, MICROSOFT_APP_ID: '' }), [
+      'MICROSOFT_APP_ID is required when NODE_ENV=production',
+    ]);
   });
 
   it('a problem message never echoes a secret value', () => {
-    const problems = configProblems({ ...PRODUCTION, MICROSOFT_APP_ID: 'not-a-guid', SIGNING_SECRET: 'tiny-secret-q7' });
+    const problems = configProblems({
+      ...PRODUCTION,
+      MICROSOFT_APP_ID: 'not-a-guid',
+      SIGNING_SECRET: 'tiny-secret-q7',
+    });
     assert.ok(problems.some((p) => p.startsWith('MICROSOFT_APP_ID')));
     assert.ok(problems.some((p) => p.startsWith('SIGNING_SECRET')));
     assert.ok(!problems.join('\n').includes(SECRET_VALUE));
@@ -119,9 +138,13 @@ describe('security: production configuration', () => {
     });
 
     it('refuses an http:// URL in production, naming the variable', () => {
-      assert.deepEqual(configProblems({ ...PRODUCTION, BOT_OPENID_METADATA_URL: 'http://127.0.0.1:8080/.well-known/openid-configuration' }), [
-        'BOT_OPENID_METADATA_URL must be an https:// URL when NODE_ENV=production',
-      ]);
+      assert.deepEqual(
+        configProblems({
+          ...PRODUCTION,
+          BOT_OPENID_METADATA_URL: 'http://127.0.0.1:8080/.well-known/openid-configuration',
+        }),
+        ['BOT_OPENID_METADATA_URL must be an https:// URL when NODE_ENV=production'],
+      );
     });
 
     it('allows http:// outside production (local stand-in for tests)', () => {
@@ -130,8 +153,16 @@ describe('security: production configuration', () => {
     });
 
     it('refuses something that is not an http(s) URL anywhere', () => {
-      for (const bad of ['login.botframework.com/v1/.well-known/openidconfiguration', 'ftp://example.com/keys', 'file:///etc/keys.json']) {
-        assert.deepEqual(configProblems({ NODE_ENV: 'test', BOT_OPENID_METADATA_URL: bad }), ['BOT_OPENID_METADATA_URL must be an http(s) URL'], bad);
+      for (const bad of [
+        'login.botframework.com/v1/.well-known/openidconfiguration',
+        'ftp://example.com/keys',
+        'file:///etc/keys.json',
+      ]) {
+        assert.deepEqual(
+          configProblems({ NODE_ENV: 'test', BOT_OPENID_METADATA_URL: bad }),
+          ['BOT_OPENID_METADATA_URL must be an http(s) URL'],
+          bad,
+        );
       }
     });
   });
@@ -154,19 +185,52 @@ describe('security: production configuration', () => {
     });
 
     it('refuses each part on its own: the account name, the well-known key, http endpoints, UseDevelopmentStorage', () => {
-      onlyStorageProblem(storage('DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=a2V5;EndpointSuffix=core.windows.net'), /devstoreaccount1/);
-      onlyStorageProblem(storage(`DefaultEndpointsProtocol=https;AccountName=stexample;AccountKey=${WELL_KNOWN_KEY};EndpointSuffix=core.windows.net`), /well-known account key/);
-      onlyStorageProblem(storage('DefaultEndpointsProtocol=http;AccountName=stexample;AccountKey=a2V5;EndpointSuffix=core.windows.net'), /https/);
-      onlyStorageProblem(storage('AccountName=stexample;AccountKey=a2V5;TableEndpoint=http://stexample.table.core.windows.net/'), /https:\/\/ endpoints/);
-      onlyStorageProblem(storage('TableEndpoint=HTTP://10.0.0.5:10002/stexample;SharedAccessSignature=sv=2024&sig=x'), /https:\/\/ endpoints/);
+      onlyStorageProblem(
+        storage(
+          'DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=a2V5;EndpointSuffix=core.windows.net',
+        ),
+        /devstoreaccount1/,
+      );
+      onlyStorageProblem(
+        storage(
+          `DefaultEndpointsProtocol=https;AccountName=stexample;AccountKey=${WELL_KNOWN_KEY};EndpointSuffix=core.windows.net`,
+        ),
+        /well-known account key/,
+      );
+      onlyStorageProblem(
+        storage('DefaultEndpointsProtocol=http;AccountName=stexample;AccountKey=a2V5;EndpointSuffix=core.windows.net'),
+        /https/,
+      );
+      onlyStorageProblem(
+        storage('AccountName=stexample;AccountKey=a2V5;TableEndpoint=http://stexample.table.core.windows.net/'),
+        /https:\/\/ endpoints/,
+      );
+      onlyStorageProblem(
+        storage('TableEndpoint=HTTP://10.0.0.5:10002/stexample;SharedAccessSignature=sv=2024&sig=x'),
+        /https:\/\/ endpoints/,
+      );
       onlyStorageProblem(storage('UseDevelopmentStorage=true'), /UseDevelopmentStorage/);
-      assert.ok(storage('usedevelopmentstorage=TRUE').some((p) => /^AZURE_STORAGE_CONNECTION_STRING .*UseDevelopmentStorage/.test(p)), 'in any case');
+      assert.ok(
+        storage('usedevelopmentstorage=TRUE').some((p) =>
+          /^AZURE_STORAGE_CONNECTION_STRING .*UseDevelopmentStorage/.test(p),
+        ),
+        'in any case',
+      );
     });
 
     it('accepts a real account over https, and the emulator outside production (controls)', () => {
-      assert.deepEqual(storage('DefaultEndpointsProtocol=https;AccountName=stexample;AccountKey=a2V5;EndpointSuffix=core.windows.net'), []);
-      assert.deepEqual(storage('TableEndpoint=https://stexample.table.core.windows.net/;SharedAccessSignature=sv=2024&sig=x'), []);
-      assert.deepEqual(configProblems({ NODE_ENV: 'test', AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(10002) }), []);
+      assert.deepEqual(
+        storage('DefaultEndpointsProtocol=https;AccountName=stexample;AccountKey=a2V5;EndpointSuffix=core.windows.net'),
+        [],
+      );
+      assert.deepEqual(
+        storage('TableEndpoint=https://stexample.table.core.windows.net/;SharedAccessSignature=sv=2024&sig=x'),
+        [],
+      );
+      assert.deepEqual(
+        configProblems({ NODE_ENV: 'test', AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(10002) }),
+        [],
+      );
       assert.deepEqual(configProblems({ NODE_ENV: 'development' }), []);
     });
 
@@ -174,11 +238,19 @@ describe('security: production configuration', () => {
       assert.deepEqual(configProblems({ ...PRODUCTION, SIGNING_SECRET: REPOSITORY_SECRET }), [
         'SIGNING_SECRET must not be the development secret from the repository when NODE_ENV=production',
       ]);
-      assert.equal(loadConfig({ NODE_ENV: 'test', SIGNING_SECRET: REPOSITORY_SECRET }).SIGNING_SECRET, REPOSITORY_SECRET, 'allowed outside production');
+      assert.equal(
+        loadConfig({ NODE_ENV: 'test', SIGNING_SECRET: REPOSITORY_SECRET }).SIGNING_SECRET,
+        REPOSITORY_SECRET,
+        'allowed outside production',
+      );
     });
 
     it('the process exits 78 naming both variables, echoing neither value, without listening', async () => {
-      const run = await runEntryPoint({ ...PRODUCTION, AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(10002), SIGNING_SECRET: REPOSITORY_SECRET });
+      const run = await runEntryPoint({
+        ...PRODUCTION,
+        AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(10002),
+        SIGNING_SECRET: REPOSITORY_SECRET,
+      });
       assert.equal(run.code, 78, `exit code ${run.code}; stderr: ${run.stderr}`);
       assert.match(run.stderr, /AZURE_STORAGE_CONNECTION_STRING must name a real storage account/);
       assert.match(run.stderr, /SIGNING_SECRET must not be the development secret/);

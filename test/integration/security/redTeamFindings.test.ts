@@ -14,7 +14,18 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { TENANT_A, TeamsClient, cardOf, cardText, newUser, personalChat, startBot, type BotHarness, type Card, type TeamsUser } from '../../support/botHarness';
+import {
+  TENANT_A,
+  TeamsClient,
+  cardOf,
+  cardText,
+  newUser,
+  personalChat,
+  startBot,
+  type BotHarness,
+  type Card,
+  type TeamsUser,
+} from '../../support/botHarness';
 import { startFakeConnector } from '../../support/fakeConnector';
 import { azuriteConnectionString, startAzurite, type AzuriteHandle } from '../../support/azurite';
 import { RECORD_FORM, SHARE_WITHOUT_ASKING, answerAll, recordIdOf, stateFor } from '../robustness/support';
@@ -28,7 +39,18 @@ const inPersonal = (user: TeamsUser) => new TeamsClient(bot.baseUrl, user, perso
 
 /** A decision that is not a share (no recipient), as a flood of "do not share" records would be. */
 function notAShare(user: TeamsUser, caseReference: string): NewRecord {
-  const { recipientAgency: _a, recipientRole: _r, channel: _c, ...rest } = shareWithoutConsent({ user, conversation: personalChat(), caseReference, decision: 'do_not_share', openFollowUps: [] });
+  const {
+    recipientAgency: _a,
+    recipientRole: _r,
+    channel: _c,
+    ...rest
+  } = shareWithoutConsent({
+    user,
+    conversation: personalChat(),
+    caseReference,
+    decision: 'do_not_share',
+    openFollowUps: [],
+  });
   return { ...rest, subjectInformed: 'not_applicable' };
 }
 
@@ -67,7 +89,9 @@ async function decisionCallsDuring(run: () => Promise<unknown>): Promise<string[
  * A TCP relay in front of Azurite that can drop every connection and refuse new ones: a storage
  * outage the bot sees as connection failures, while Azurite itself keeps its data.
  */
-async function outageSwitch(target: number): Promise<{ port: number; down(): void; up(): void; close(): Promise<void> }> {
+async function outageSwitch(
+  target: number,
+): Promise<{ port: number; down(): void; up(): void; close(): Promise<void> }> {
   let isDown = false;
   const sockets = new Set<net.Socket>();
   const track = (sock: net.Socket) => {
@@ -117,7 +141,16 @@ describe('red-team findings', () => {
     let aliceShare: StoredRecord;
 
     before(async () => {
-      aliceShare = (await bot.app.stores.decisions.record(shareWithoutConsent({ user: alice, conversation: personalChat(), caseReference: caseRef, recipientAgency: 'police' }))).record;
+      aliceShare = (
+        await bot.app.stores.decisions.record(
+          shareWithoutConsent({
+            user: alice,
+            conversation: personalChat(),
+            caseReference: caseRef,
+            recipientAgency: 'police',
+          }),
+        )
+      ).record;
       // More entries than byCase keeps (500), all newer than Alice's share, under the same case
       // reference typed differently.
       await recordMany(520, () => notAShare(mallory, caseRef.toLowerCase()));
@@ -128,14 +161,21 @@ describe('red-team findings', () => {
       const card = cardOf(reply!);
       assert.doesNotMatch(cardText(card), /No shares of yours/, 'Alice is entitled: she recorded a share in the case');
       const told = executeActions(card).filter((a) => a.verb === 'followUp.partyInformed');
-      assert.deepEqual(told.map((a) => a.data.s), [aliceShare.id], 'her share is listed, with its "Told them" button');
+      assert.deepEqual(
+        told.map((a) => a.data.s),
+        [aliceShare.id],
+        'her share is listed, with its "Told them" button',
+      );
     });
 
     it("a manager's withdrawal lists every share of the case, however many entries came after it", async () => {
       const [reply] = await inPersonal(manager).say(`withdraw consent ${caseRef}`);
       const card = cardOf(reply!);
       const told = executeActions(card).filter((a) => a.verb === 'followUp.partyInformed');
-      assert.ok(told.some((a) => a.data.s === aliceShare.id), 'the oldest share is not silently left out of the §1 duty to tell');
+      assert.ok(
+        told.some((a) => a.data.s === aliceShare.id),
+        'the oldest share is not silently left out of the §1 duty to tell',
+      );
       assert.doesNotMatch(cardText(card), /could be read/, 'a case of ~520 entries is read whole: no cap notice');
     });
 
@@ -144,17 +184,29 @@ describe('red-team findings', () => {
       const client = inPersonal(outsider);
       let onReal: unknown;
       let onNone: unknown;
-      const realCalls = await decisionCallsDuring(async () => ([onReal] = await client.say(`withdraw consent ${caseRef}`)));
-      const noneCalls = await decisionCallsDuring(async () => ([onNone] = await client.say('withdraw consent NO-SUCH-CASE-7')));
+      const realCalls = await decisionCallsDuring(
+        async () => ([onReal] = await client.say(`withdraw consent ${caseRef}`)),
+      );
+      const noneCalls = await decisionCallsDuring(
+        async () => ([onNone] = await client.say('withdraw consent NO-SUCH-CASE-7')),
+      );
       const real = JSON.stringify(cardOf(onReal as Record<string, unknown>)).replaceAll(caseRef, '<case>');
-      assert.equal(real, JSON.stringify(cardOf(onNone as Record<string, unknown>)).replaceAll('NO-SUCH-CASE-7', '<case>'), 'the unknown-case card');
+      assert.equal(
+        real,
+        JSON.stringify(cardOf(onNone as Record<string, unknown>)).replaceAll('NO-SUCH-CASE-7', '<case>'),
+        'the unknown-case card',
+      );
       assert.match(real, /No shares of yours/);
       assert.deepEqual(
         realCalls.map((c) => c.replace(caseRef, '<case>')),
         noneCalls.map((c) => c.replace('NO-SUCH-CASE-7', '<case>')),
         'the same reads for a 521-entry case and an unknown one',
       );
-      assert.deepEqual(realCalls, [`query ${JSON.stringify({ decidedBy: outsider.aadObjectId, caseReference: caseRef })}`], 'one query of the user’s own records, and no case history');
+      assert.deepEqual(
+        realCalls,
+        [`query ${JSON.stringify({ decidedBy: outsider.aadObjectId, caseReference: caseRef })}`],
+        'one query of the user’s own records, and no case history',
+      );
     });
 
     it('reading a case pages through it and says when it stopped at the limit', async () => {
@@ -164,7 +216,11 @@ describe('red-team findings', () => {
       assert.equal(whole.records.length, 7);
       assert.equal(whole.capped, false);
       const cut = await readCase(bot.app.stores.decisions, TENANT_A, ref, 5);
-      assert.deepEqual(cut.records.map((r) => r.id), whole.records.slice(0, 5).map((r) => r.id), 'the newest five');
+      assert.deepEqual(
+        cut.records.map((r) => r.id),
+        whole.records.slice(0, 5).map((r) => r.id),
+        'the newest five',
+      );
       assert.equal(cut.capped, true);
       assert.match(cappedNotice(true) ?? '', new RegExp(`more than ${MAX_CASE_ENTRIES} entries`));
       assert.equal(cappedNotice(false), undefined);
@@ -179,7 +235,10 @@ describe('red-team findings', () => {
     before(async () => {
       azurite = await startAzurite();
       relay = await outageSwitch(azurite.port);
-      outageBot = await startBot({ LOG_LEVEL: 'warn', AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(relay.port) }, { azurite });
+      outageBot = await startBot(
+        { LOG_LEVEL: 'warn', AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(relay.port) },
+        { azurite },
+      );
     });
     after(async () => {
       await outageBot?.stop();
@@ -187,8 +246,10 @@ describe('red-team findings', () => {
       await azurite?.stop();
     });
 
-    const outcomeOf = async (client: TeamsClient): Promise<Card> => answerAll(client, cardOf((await client.say('start'))[0]!), SHARE_WITHOUT_ASKING);
-    const record = (client: TeamsClient, card: Card, caseReference: string) => client.click(card, 'Record this decision', { ...RECORD_FORM, caseReference });
+    const outcomeOf = async (client: TeamsClient): Promise<Card> =>
+      answerAll(client, cardOf((await client.say('start'))[0]!), SHARE_WITHOUT_ASKING);
+    const record = (client: TeamsClient, card: Card, caseReference: string) =>
+      client.click(card, 'Record this decision', { ...RECORD_FORM, caseReference });
 
     it('can be recorded once storage is back, and the questionnaires it and later ones superseded still cannot', async () => {
       const client = new TeamsClient(outageBot.baseUrl, newUser('Olive Outage'), personalChat());
@@ -250,7 +311,10 @@ describe('red-team findings', () => {
       assert.ok(ms < 1_000, `the whole request took ${ms} ms`);
       // Just over the key limit, valid keys: refused the same way; a real card still steps on.
       const over = Object.fromEntries(Array.from({ length: 61 }, (_, i) => [`q${i}`, 'x']));
-      assert.match(JSON.stringify((await client.execute('answer', { ...data, s: { ...data.s, a: over } })).value), /could not be read/);
+      assert.match(
+        JSON.stringify((await client.execute('answer', { ...data, s: { ...data.s, a: over } })).value),
+        /could not be read/,
+      );
       const first = cardOf((await client.say('start'))[0]!);
       assert.match(cardText(await client.click(first, 'Next', { answer: 'sharing_out' })), /question 2 of at most/);
     });
@@ -261,27 +325,51 @@ describe('red-team findings', () => {
     const general = channelRoot(teamId);
     const other = channelRoot(teamId);
     const member = newUser('Tess Teammate');
-    const active = async (c: { channelId: string }) => (await bot.app.stores.conversations.get(TENANT_A, c.channelId))?.active;
+    const active = async (c: { channelId: string }) =>
+      (await bot.app.stores.conversations.get(TENANT_A, c.channelId))?.active;
     const update = (c: typeof general, extra: Record<string, unknown>) => {
       const client = new TeamsClient(bot.baseUrl, member, c);
       return client.post(client.activity({ type: 'conversationUpdate', ...extra }));
     };
 
     before(async () => {
-      for (const c of [general, other]) await bot.app.stores.conversations.upsert(TENANT_A, referenceFor('http://127.0.0.1:9/', c), { kind: 'channel', teamId, channelId: c.channelId });
+      for (const c of [general, other])
+        await bot.app.stores.conversations.upsert(TENANT_A, referenceFor('http://127.0.0.1:9/', c), {
+          kind: 'channel',
+          teamId,
+          channelId: c.channelId,
+        });
     });
 
     it('only the bot itself being removed from the team switches off every channel of it', async () => {
       // Someone else removed from the team: nothing changes.
-      assert.ok((await update(general, { membersRemoved: [{ id: member.id }], channelData: { tenant: { id: TENANT_A }, team: { id: teamId }, eventType: 'teamMemberRemoved' } })).status < 300);
+      assert.ok(
+        (
+          await update(general, {
+            membersRemoved: [{ id: member.id }],
+            channelData: { tenant: { id: TENANT_A }, team: { id: teamId }, eventType: 'teamMemberRemoved' },
+          })
+        ).status < 300,
+      );
       assert.deepEqual([await active(general), await active(other)], [true, true]);
 
       // A conversationUpdate naming the bot but no team-level event: that conversation only.
       assert.ok((await update(general, { membersRemoved: [{ id: '28:bot' }] })).status < 300);
-      assert.deepEqual([await active(general), await active(other)], [false, true], 'the other channel keeps its reminders');
+      assert.deepEqual(
+        [await active(general), await active(other)],
+        [false, true],
+        'the other channel keeps its reminders',
+      );
 
       // Teams' event for the bot removed from the team: the whole team.
-      assert.ok((await update(other, { membersRemoved: [{ id: '28:bot' }], channelData: { tenant: { id: TENANT_A }, team: { id: teamId }, eventType: 'teamMemberRemoved' } })).status < 300);
+      assert.ok(
+        (
+          await update(other, {
+            membersRemoved: [{ id: '28:bot' }],
+            channelData: { tenant: { id: TENANT_A }, team: { id: teamId }, eventType: 'teamMemberRemoved' },
+          })
+        ).status < 300,
+      );
       assert.deepEqual([await active(general), await active(other)], [false, false]);
     });
   });
@@ -290,7 +378,11 @@ describe('red-team findings', () => {
     it('never makes the bot overwrite a message it did not send for that user', async () => {
       const connector = await startFakeConnector();
       try {
-        const group = { id: `19:${randomUUID()}@thread.v2`, conversationType: 'groupChat' as const, tenantId: TENANT_A };
+        const group = {
+          id: `19:${randomUUID()}@thread.v2`,
+          conversationType: 'groupChat' as const,
+          tenantId: TENANT_A,
+        };
         const attacker = new TeamsClient(bot.baseUrl, newUser('Ada Attacker'), group, connector.serviceUrl);
         const victimMessage = 'victim-card-message-1';
         const startAgain = async () => {
@@ -304,13 +396,24 @@ describe('red-team findings', () => {
         // "Start over" with unreadable state, and with the attacker's own valid state.
         await attacker.execute('restart', { s: 'garbage' }, { replyToId: victimMessage });
         await startAgain();
-        const own = (connector.postsTo(group.id).at(-1)!.activity.attachments as Array<{ content: { actions: Array<{ data?: { s?: unknown } }> } }>)[0]!.content.actions.find((a) => a.data?.s)!.data!.s;
+        const own = (
+          connector.postsTo(group.id).at(-1)!.activity.attachments as Array<{
+            content: { actions: Array<{ data?: { s?: unknown } }> };
+          }>
+        )[0]!.content.actions.find((a) => a.data?.s)!.data!.s;
         await attacker.execute('restart', { s: own }, { replyToId: victimMessage });
         await startAgain();
 
         await new Promise((r) => setTimeout(r, 200));
-        assert.deepEqual(connector.updates.filter((u) => u.activityId === victimMessage), [], 'the victim’s message is never updated');
-        assert.ok(connector.updates.every((u) => /^activity-/.test(u.activityId)), 'only messages the bot sent are closed');
+        assert.deepEqual(
+          connector.updates.filter((u) => u.activityId === victimMessage),
+          [],
+          'the victim’s message is never updated',
+        );
+        assert.ok(
+          connector.updates.every((u) => /^activity-/.test(u.activityId)),
+          'only messages the bot sent are closed',
+        );
       } finally {
         await connector.stop();
       }
@@ -333,13 +436,27 @@ describe('red-team findings', () => {
       const user = newUser('Dee Disguise');
       const client = inPersonal(user);
       const submit = (informationOutline: string, caseReference: string) =>
-        client.execute('record', { s: stateFor(user.aadObjectId, SHARE_WITHOUT_ASKING), k: randomUUID(), ...RECORD_FORM, informationOutline, caseReference });
+        client.execute('record', {
+          s: stateFor(user.aadObjectId, SHARE_WITHOUT_ASKING),
+          k: randomUUID(),
+          ...RECORD_FORM,
+          informationOutline,
+          caseReference,
+        });
       for (const [n, text] of disguises.entries()) {
         const res = await submit(text, `F4-${n}`);
-        assert.match(cardText(res.value), /Not recorded yet — please check: Outline: remove the (email address|phone number)/, text);
+        assert.match(
+          cardText(res.value),
+          /Not recorded yet — please check: Outline: remove the (email address|phone number)/,
+          text,
+        );
         assert.equal((await bot.app.stores.decisions.byCase(TENANT_A, `F4-${n}`)).length, 0, text);
       }
-      for (const [n, text] of ['seven children at home', 'rang at ten past nine, one or two times', 'options a b c discussed'].entries()) {
+      for (const [n, text] of [
+        'seven children at home',
+        'rang at ten past nine, one or two times',
+        'options a b c discussed',
+      ].entries()) {
         assert.match(cardText((await submit(text, `F4-OK-${n}`)).value), /Decision recorded/, text);
       }
     });

@@ -27,7 +27,10 @@ function messageOfSize(size: number): string {
   return json;
 }
 
-async function rawPost(body: string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+async function rawPost(
+  body: string | ReadableStream<Uint8Array>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   const res = await fetch(`${bot.baseUrl}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -96,7 +99,11 @@ describe('security: request bodies', () => {
   });
 
   it('a body without "type": 400 and no turn', async () => {
-    const { type: _type, ...noType } = client.activity({ type: 'message', text: 'help', deliveryMode: 'expectReplies' });
+    const { type: _type, ...noType } = client.activity({
+      type: 'message',
+      text: 'help',
+      deliveryMode: 'expectReplies',
+    });
     await assertNoTurn(async () => {
       const res = await client.post(noType);
       assert.match(JSON.stringify(res.body), /must be a Bot Framework activity/);
@@ -140,7 +147,10 @@ describe('security: request bodies', () => {
   });
 
   it('a form-encoded body is not taken for an activity: 400 and no turn', async () => {
-    await assertNoTurn(() => rawPost('type=message&text=help', { 'content-type': 'application/x-www-form-urlencoded' }), 400);
+    await assertNoTurn(
+      () => rawPost('type=message&text=help', { 'content-type': 'application/x-www-form-urlencoded' }),
+      400,
+    );
   });
 
   it('the server still serves normal requests afterwards', async () => {

@@ -20,8 +20,7 @@ export function spyOnTurns(bot: BotHarness): TurnSpy {
   const adapter = bot.app.adapter;
   adapter.use(async (ctx: TurnContext, next: () => Promise<void>) => {
     const identity = ctx.turnState.get(adapter.BotIdentityKey) as
-      | { isAuthenticated?: boolean; getClaimValue?: (t: string) => string | null }
-      | undefined;
+      { isAuthenticated?: boolean; getClaimValue?: (t: string) => string | null } | undefined;
     spy.turns.push({
       type: ctx.activity.type,
       authenticated: identity?.isAuthenticated === true,

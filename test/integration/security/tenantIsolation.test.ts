@@ -9,7 +9,18 @@
 import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { TENANT_A, TENANT_B, TeamsClient, cardOf, cardText, newUser, personalChat, startBot, teamChannel, type BotHarness } from '../../support/botHarness';
+import {
+  TENANT_A,
+  TENANT_B,
+  TeamsClient,
+  cardOf,
+  cardText,
+  newUser,
+  personalChat,
+  startBot,
+  teamChannel,
+  type BotHarness,
+} from '../../support/botHarness';
 import { repliesIn, spyOnTurns, storageSnapshot, type TurnSpy } from './support';
 
 const REFUSAL = 'This bot is not available to your organisation.';
@@ -25,7 +36,9 @@ let insiderClient: TeamsClient;
 /** Every string in the outsider's activities that is about a person or what they typed. */
 function personalStrings(activity: Record<string, unknown>): string[] {
   const conversation = activity.conversation as { id: string };
-  return [outsider.name, outsider.aadObjectId, outsider.id, conversation.id, String(activity.text ?? '')].filter((s) => s.length > 3);
+  return [outsider.name, outsider.aadObjectId, outsider.id, conversation.id, String(activity.text ?? '')].filter(
+    (s) => s.length > 3,
+  );
 }
 
 /** Sends, then checks the refusal was logged once with the tenant id and nothing personal. */
@@ -43,7 +56,8 @@ async function sendRefused(
   assert.equal(warnings[0]!.level, 40, 'logged as a warning');
   assert.equal(warnings[0]!.tenantId, expectedTenant);
   const logged = JSON.stringify(newLogs);
-  for (const s of personalStrings(activity)) assert.ok(!logged.includes(s), `the log must not contain ${JSON.stringify(s)}: ${logged}`);
+  for (const s of personalStrings(activity))
+    assert.ok(!logged.includes(s), `the log must not contain ${JSON.stringify(s)}: ${logged}`);
   return res;
 }
 
@@ -69,7 +83,15 @@ describe('security: tenant allow-list', () => {
     assert.match(cardText(cardOf(replies[0]!)), /start/i);
   });
 
-  for (const text of ['help', 'start', 'my decisions', 'recent decisions', 'case ABC123 about Jane Doe', 'export', 'reminders']) {
+  for (const text of [
+    'help',
+    'start',
+    'my decisions',
+    'recent decisions',
+    'case ABC123 about Jane Doe',
+    'export',
+    'reminders',
+  ]) {
     it(`a message "${text}" from another tenant gets only the refusal`, async () => {
       const activity = outsiderClient.activity({ type: 'message', text, deliveryMode: 'expectReplies' });
       const res = await sendRefused(activity, TENANT_B);
@@ -97,13 +119,24 @@ describe('security: tenant allow-list', () => {
 
   it('a message in a team channel of another tenant gets only the refusal', async () => {
     const channelClient = new TeamsClient(bot.baseUrl, outsider, teamChannel('19:other-team@thread.tacv2', TENANT_B));
-    const activity = channelClient.activity({ type: 'message', text: '<at>Can I share?</at> recent decisions', deliveryMode: 'expectReplies' });
+    const activity = channelClient.activity({
+      type: 'message',
+      text: '<at>Can I share?</at> recent decisions',
+      deliveryMode: 'expectReplies',
+    });
     const res = await sendRefused(activity, TENANT_B);
-    assert.deepEqual(repliesIn(res.body).map((a) => a.text), [REFUSAL]);
+    assert.deepEqual(
+      repliesIn(res.body).map((a) => a.text),
+      [REFUSAL],
+    );
   });
 
   it('installing the app in another tenant sends no welcome card', async () => {
-    const install = outsiderClient.activity({ type: 'installationUpdate', action: 'add', deliveryMode: 'expectReplies' });
+    const install = outsiderClient.activity({
+      type: 'installationUpdate',
+      action: 'add',
+      deliveryMode: 'expectReplies',
+    });
     const res = await sendRefused(install, TENANT_B);
     assert.equal(res.status, 200);
     assert.deepEqual(repliesIn(res.body), []);
@@ -133,6 +166,9 @@ describe('security: tenant allow-list', () => {
     delete (activity.conversation as Record<string, unknown>).tenantId;
     activity.channelData = {};
     const res = await sendRefused(activity, null);
-    assert.deepEqual(repliesIn(res.body).map((a) => a.text), [REFUSAL]);
+    assert.deepEqual(
+      repliesIn(res.body).map((a) => a.text),
+      [REFUSAL],
+    );
   });
 });

@@ -78,7 +78,10 @@ function oneRowPages(client: TableClient): TableClient {
       if (prop === 'listEntities') {
         return (options: Parameters<TableClient['listEntities']>[0]) => {
           const iterator = target.listEntities(options);
-          return { ...iterator, byPage: (settings?: { continuationToken?: string }) => iterator.byPage({ ...settings, maxPageSize: 1 }) };
+          return {
+            ...iterator,
+            byPage: (settings?: { continuationToken?: string }) => iterator.byPage({ ...settings, maxPageSize: 1 }),
+          };
         };
       }
       const value = Reflect.get(target, prop, target);

@@ -69,7 +69,9 @@ after(() => h?.azurite.stop());
 
 test('ensureTables creates every table and is safe to run again', async () => {
   await ensureTables(h.tables);
-  const service = TableServiceClient.fromConnectionString(h.azurite.connectionString, { allowInsecureConnection: true });
+  const service = TableServiceClient.fromConnectionString(h.azurite.connectionString, {
+    allowInsecureConnection: true,
+  });
   const names: string[] = [];
   for await (const table of service.listTables()) if (table.name) names.push(table.name);
   assert.deepEqual(names.sort(), Object.values(TABLE_NAMES).sort());
@@ -78,7 +80,12 @@ test('ensureTables creates every table and is safe to run again', async () => {
 describe('Table storage only: roles', () => {
   test('a role row with an unknown role is reported as corrupt', async () => {
     const roles = new TableRoleStore(h.tables.roles, { logger });
-    await h.tables.roles.upsertEntity({ partitionKey: 't-bad-role', rowKey: 'aad-9', role: 'superuser', grantedAt: new Date().toISOString() });
+    await h.tables.roles.upsertEntity({
+      partitionKey: 't-bad-role',
+      rowKey: 'aad-9',
+      role: 'superuser',
+      grantedAt: new Date().toISOString(),
+    });
     await assert.rejects(roles.getRole('t-bad-role', 'aad-9'), CorruptEntityError);
   });
 });
@@ -90,7 +97,14 @@ describe('Table storage only: conversations', () => {
     const conversations = new TableConversationStore(h.tables.conversations, { logger });
     const named = {
       ...reference('19:named@thread.v2', 't-conv-min'),
-      conversation: { id: '19:named@thread.v2', conversationType: 'groupChat', tenantId: 't-conv-min', isGroup: true, name: 'Jamie Smith core group', properties: { x: 1 } },
+      conversation: {
+        id: '19:named@thread.v2',
+        conversationType: 'groupChat',
+        tenantId: 't-conv-min',
+        isGroup: true,
+        name: 'Jamie Smith core group',
+        properties: { x: 1 },
+      },
       bot: { id: '28:bot-app-id', name: 'Can I share?' },
       user: { id: '29:user', aadObjectId: 'aad-1', name: 'Sam Practitioner', role: 'user' },
       activityId: 'act-1',
@@ -104,9 +118,15 @@ describe('Table storage only: conversations', () => {
       user: { id: '29:user', aadObjectId: 'aad-1' },
       locale: 'en-GB',
     };
-    const saved = await conversations.upsert('t-conv-min', named, { kind: 'groupChat', name: 'Jamie Smith core group' } as never);
+    const saved = await conversations.upsert('t-conv-min', named, {
+      kind: 'groupChat',
+      name: 'Jamie Smith core group',
+    } as never);
     assert.deepEqual(saved.reference, wanted);
-    const raw = await h.tables.conversations.getEntity<Record<string, unknown>>(encodeKeyPart('t-conv-min'), encodeKeyPart('19:named@thread.v2'));
+    const raw = await h.tables.conversations.getEntity<Record<string, unknown>>(
+      encodeKeyPart('t-conv-min'),
+      encodeKeyPart('19:named@thread.v2'),
+    );
     assert.deepEqual(JSON.parse(String(raw.reference)), wanted, 'the stored JSON holds only the needed fields');
     assert.ok(!JSON.stringify(raw).includes('Jamie'), 'no name anywhere in the row');
     assert.ok(!JSON.stringify(raw).includes('Sam Practitioner'));
@@ -136,7 +156,10 @@ describe('Table storage only: conversations', () => {
       conversations.upsert('t-conv-bad', { ...reference('x'), serviceUrl: 'not a url' }, { kind: 'personal' }),
       InvalidRecordError,
     );
-    await assert.rejects(conversations.upsert('t-conv-bad', reference('x', 'another-tenant'), { kind: 'personal' }), /different tenant/);
+    await assert.rejects(
+      conversations.upsert('t-conv-bad', reference('x', 'another-tenant'), { kind: 'personal' }),
+      /different tenant/,
+    );
 
     await conversations.upsert('t-conv-bad', reference('good', 't-conv-bad'), { kind: 'personal' });
     await h.tables.conversations.upsertEntity({

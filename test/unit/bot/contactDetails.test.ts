@@ -19,12 +19,16 @@ describe('contact details: the disguise corpus', () => {
   });
 
   it('finds every disguised email address and phone number', () => {
-    const missed = DISGUISED.filter(([text, kind]) => findContactDetail(text) !== kind).map(([text, kind]) => `${kind}: ${JSON.stringify(text)} → ${findContactDetail(text)}`);
+    const missed = DISGUISED.filter(([text, kind]) => findContactDetail(text) !== kind).map(
+      ([text, kind]) => `${kind}: ${JSON.stringify(text)} → ${findContactDetail(text)}`,
+    );
     assert.deepEqual(missed, []);
   });
 
   it('accepts every innocent text (dates, times, case references, "at school")', () => {
-    const refused = INNOCENT.filter((text) => findContactDetail(text) !== undefined).map((text) => `${JSON.stringify(text)} → ${findContactDetail(text)}`);
+    const refused = INNOCENT.filter((text) => findContactDetail(text) !== undefined).map(
+      (text) => `${JSON.stringify(text)} → ${findContactDetail(text)}`,
+    );
     assert.deepEqual(refused, []);
   });
 
@@ -47,12 +51,19 @@ describe('contact details: the disguise corpus', () => {
       riskOfNotSharing: 1000,
       reasonForNotSharing: 1000,
     } as const;
-    const base = { ...RECORD_FORM, subjectInformed: 'not_informing', subjectNotInformedReason: 'Telling them would put the child at risk.' };
+    const base = {
+      ...RECORD_FORM,
+      subjectInformed: 'not_informing',
+      subjectNotInformedReason: 'Telling them would put the child at risk.',
+    };
     assert.ok(validateRecordForm(base, outcome).ok);
     for (const [field, max] of Object.entries(fields)) {
       for (const [text, kind] of DISGUISED) {
         const r = validateRecordForm({ ...base, [field]: text }, outcome);
-        assert.ok(!r.ok && r.problems.some((p) => p.includes(`remove the ${kind}`)), `${field} accepted ${JSON.stringify(text)}`);
+        assert.ok(
+          !r.ok && r.problems.some((p) => p.includes(`remove the ${kind}`)),
+          `${field} accepted ${JSON.stringify(text)}`,
+        );
       }
       for (const text of INNOCENT.filter((t) => t.length <= max)) {
         const r = validateRecordForm({ ...base, [field]: text }, outcome);

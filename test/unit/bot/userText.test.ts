@@ -10,11 +10,34 @@ import fc from 'fast-check';
 import { MAX_MESSAGE_TEXT, cleanUserText, commandTextOf, stripTags, userTextSchema } from '../../../src/bot/userText';
 import { exportText, neutraliseCell } from '../../../src/bot/features/records/csv';
 
-const CONTROLS = ['\u0000', '\u0007', '\u001B', '\u007F', '\u009B', '\u200B', '\u200E', '\u200F', '\u061C', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\uFEFF', '\u00AD', '\uD800'];
+const CONTROLS = [
+  '\u0000',
+  '\u0007',
+  '\u001B',
+  '\u007F',
+  '\u009B',
+  '\u200B',
+  '\u200E',
+  '\u200F',
+  '\u061C',
+  '\u202A',
+  '\u202B',
+  '\u202C',
+  '\u202D',
+  '\u202E',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\uFEFF',
+  '\u00AD',
+  '\uD800',
+];
 
 describe('userText: one sanitiser for typed text', () => {
   it('removes NUL, ESC, C0/C1 controls, zero-width, bidi controls and lone surrogates', () => {
-    for (const ch of CONTROLS) assert.equal(cleanUserText(`duty${ch} officer`), 'duty officer', `U+${ch.charCodeAt(0).toString(16)}`);
+    for (const ch of CONTROLS)
+      assert.equal(cleanUserText(`duty${ch} officer`), 'duty officer', `U+${ch.charCodeAt(0).toString(16)}`);
     assert.equal(cleanUserText('\u202Ereh\u202C \u001B[31mred\u0000'), 'reh [31mred');
   });
 
@@ -52,7 +75,10 @@ describe('userText: command text of a message', () => {
   const mention = { type: 'mention', mentioned: bot, text: '<at>Can I share?</at>' };
 
   it('removes the bot mention and tags, collapses white space (as before)', () => {
-    assert.deepEqual(commandTextOf({ text: '<at>Can I share?</at>  my&nbsp;decisions', entities: [mention], recipient: bot }), { ok: true, text: 'my decisions' });
+    assert.deepEqual(
+      commandTextOf({ text: '<at>Can I share?</at>  my&nbsp;decisions', entities: [mention], recipient: bot }),
+      { ok: true, text: 'my decisions' },
+    );
     assert.deepEqual(commandTextOf({ text: '<p>start</p>', recipient: bot }), { ok: true, text: 'start' });
     assert.deepEqual(commandTextOf({ recipient: bot }), { ok: true, text: '' });
     assert.deepEqual(commandTextOf({ text: 'case\u202E 12\u0000', recipient: bot }), { ok: true, text: 'case 12' });
@@ -73,11 +99,21 @@ describe('userText: command text of a message', () => {
       assert.equal(r.ok, false);
       assert.equal(!r.ok && r.reason, 'malformed');
     }
-    for (const entities of ['mention', [null], [{ type: 7 }], [{ type: 'mention' }], [{ type: 'mention', mentioned: 'bot', text: 'x' }], { length: 1, 0: { type: 'mention' } }]) {
+    for (const entities of [
+      'mention',
+      [null],
+      [{ type: 7 }],
+      [{ type: 'mention' }],
+      [{ type: 'mention', mentioned: 'bot', text: 'x' }],
+      { length: 1, 0: { type: 'mention' } },
+    ]) {
       const r = commandTextOf({ text: 'start', entities, recipient: bot });
       assert.equal(!r.ok && r.reason, 'malformed', JSON.stringify(entities));
     }
-    assert.equal(commandTextOf({ text: 'start', entities: [{ type: 'clientInfo', locale: 'en-GB' }], recipient: bot }).ok, true);
+    assert.equal(
+      commandTextOf({ text: 'start', entities: [{ type: 'clientInfo', locale: 'en-GB' }], recipient: bot }).ok,
+      true,
+    );
   });
 
   it('refuses text over the limit before looking at it', () => {
@@ -89,10 +125,37 @@ describe('userText: command text of a message', () => {
 
 describe('CSV formula guard', () => {
   it('neutralises = + - @ in every NFKC form, after leading spaces and invisible characters', () => {
-    for (const cell of ['＝1+1', '﹦1+1', '＋44 20', '﹢1', '－1', '﹣1', '−1', '–1', '＠SUM(A1)', '﹫SUM(A1)', ' =1+1', '\u200B=1+1', '\u202E=1+1', '\u00A0@SUM(A1)', `${' '.repeat(100)}=1`, '=1+1', '\t=1', '\r=1']) {
+    for (const cell of [
+      '＝1+1',
+      '﹦1+1',
+      '＋44 20',
+      '﹢1',
+      '－1',
+      '﹣1',
+      '−1',
+      '–1',
+      '＠SUM(A1)',
+      '﹫SUM(A1)',
+      ' =1+1',
+      '\u200B=1+1',
+      '\u202E=1+1',
+      '\u00A0@SUM(A1)',
+      `${' '.repeat(100)}=1`,
+      '=1+1',
+      '\t=1',
+      '\r=1',
+    ]) {
       assert.equal(neutraliseCell(cell), `'${cell}`, JSON.stringify(cell));
     }
-    for (const cell of ['duty officer', 'D-20261126-7F3KQ2', '2026-11-26T10:30:00.000Z', 'a=b', 'share_with_consent', '']) assert.equal(neutraliseCell(cell), cell);
+    for (const cell of [
+      'duty officer',
+      'D-20261126-7F3KQ2',
+      '2026-11-26T10:30:00.000Z',
+      'a=b',
+      'share_with_consent',
+      '',
+    ])
+      assert.equal(neutraliseCell(cell), cell);
   });
 
   it('exported text has control and bidi characters removed, line breaks kept', () => {

@@ -48,7 +48,12 @@ const inputOf = (card: unknown, id: string): Record<string, unknown> | undefined
   return found;
 };
 
-const state = (a: Record<string, string> = {}) => ({ v: RULE_PACK_VERSION, a, o: 'aad-user-1', i: '0b9d7c1e-3f47-4a8e-9b1d-2c5e6f7a8b90' });
+const state = (a: Record<string, string> = {}) => ({
+  v: RULE_PACK_VERSION,
+  a,
+  o: 'aad-user-1',
+  i: '0b9d7c1e-3f47-4a8e-9b1d-2c5e6f7a8b90',
+});
 const outcomes = oneAnswerSetPerRule(rulePack);
 const anyOutcome = () => {
   const first = [...outcomes.values()][0];
@@ -84,8 +89,13 @@ describe('card templates', () => {
 
   it('the record form is pre-filled with the agency and channel answered after the answer', () => {
     const answers = {
-      route: 'sharing_out', about: 'child_health_development_harm', exception: 'court_order',
-      channel: 'fax', recipient: 'police', anonymous: 'named', sensitive: 'no',
+      route: 'sharing_out',
+      about: 'child_health_development_harm',
+      exception: 'court_order',
+      channel: 'fax',
+      recipient: 'police',
+      anonymous: 'named',
+      sensitive: 'no',
     };
     const result = evaluate(rulePack, answers);
     assert.ok(result.kind === 'outcome');
@@ -96,7 +106,8 @@ describe('card templates', () => {
       if (Array.isArray(node)) node.forEach(walk);
       else if (node && typeof node === 'object') {
         const o = node as Record<string, unknown>;
-        if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string') inputs.set(o.id, o.value);
+        if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.id === 'string')
+          inputs.set(o.id, o.value);
         Object.values(o).forEach(walk);
       }
     };
@@ -106,7 +117,11 @@ describe('card templates', () => {
   });
 
   it('a tailoring question card shows the answer already reached, and progress for the tailoring questions', () => {
-    const answers = { route: 'responding_to_request', about: 'child_health_development_harm', exception: 'not_confidential' };
+    const answers = {
+      route: 'responding_to_request',
+      about: 'child_health_development_harm',
+      exception: 'not_confidential',
+    };
     const result = evaluate(rulePack, answers);
     assert.ok(result.kind === 'question' && result.answer);
     const card = cardFor(state(answers), result);
@@ -196,9 +211,15 @@ describe('card templates', () => {
       assert.deepEqual(cardProblems(card), [], outcome.ruleId);
       assert.ok(bytes(card) < CARD_BUDGET_BYTES, `${outcome.ruleId}: ${bytes(card)} bytes`);
       const ids = inputIds(card);
-      for (const id of ['purpose', 'purposeDetail', 'deciderRole', 'reviewBy']) assert.ok(ids.includes(id), `${outcome.ruleId}: asks ${id}`);
-      assert.equal(ids.includes('reasonForNotSharing'), outcome.decision === 'do_not_share', `${outcome.ruleId}: reason for not sharing`);
-      if (outcome.decision === 'share_without_consent_justified') assert.ok(ids.includes('riskOfNotSharing'), `${outcome.ruleId}: risk of not sharing`);
+      for (const id of ['purpose', 'purposeDetail', 'deciderRole', 'reviewBy'])
+        assert.ok(ids.includes(id), `${outcome.ruleId}: asks ${id}`);
+      assert.equal(
+        ids.includes('reasonForNotSharing'),
+        outcome.decision === 'do_not_share',
+        `${outcome.ruleId}: reason for not sharing`,
+      );
+      if (outcome.decision === 'share_without_consent_justified')
+        assert.ok(ids.includes('riskOfNotSharing'), `${outcome.ruleId}: risk of not sharing`);
       const review = inputOf(card, 'reviewBy')!;
       assert.equal(review.type, 'Input.Date');
       assert.equal(review.min, '2026-11-27');
@@ -206,11 +227,16 @@ describe('card templates', () => {
     }
     const grounds = [...outcomes.values()].find((o) => o.answers.grounds === 'significant_harm_evidence');
     assert.ok(grounds, 'some case gives significant harm as its grounds');
-    assert.equal(inputOf(outcomeCard(state(grounds.answers), grounds.outcome), 'purpose')!.value, 'safeguarding_child', 'the purpose is pre-filled from the answers');
+    assert.equal(
+      inputOf(outcomeCard(state(grounds.answers), grounds.outcome), 'purpose')!.value,
+      'safeguarding_child',
+      'the purpose is pre-filled from the answers',
+    );
   });
 
   it('the recorded card carries a plain case-notes summary of what the record holds, and a correction button', () => {
-    const { answers, outcome } = [...outcomes.values()].find((o) => o.outcome.decision === 'share_without_consent_justified') ?? anyOutcome();
+    const { answers, outcome } =
+      [...outcomes.values()].find((o) => o.outcome.decision === 'share_without_consent_justified') ?? anyOutcome();
     const record: StoredRecord = {
       id: 'D-20261126-7F3KQ2',
       recordedAt: '2026-11-26T10:15:00.000Z',
@@ -304,9 +330,25 @@ describe('card templates', () => {
   });
 
   it('user text is data, never template: ${…}, $data, $when, \\${ and @{ come out exactly as typed', () => {
-    const hostile = ['${boom}', '${Jane Smith}', '$data', '$when', '${', '\\${x}', '@{x}', '${$root.title}', "${if(true, 'a', 'b')}", '${count(facts)}', '\uE0000\uE001'];
+    const hostile = [
+      '${boom}',
+      '${Jane Smith}',
+      '$data',
+      '$when',
+      '${',
+      '\\${x}',
+      '@{x}',
+      '${$root.title}',
+      "${if(true, 'a', 'b')}",
+      '${count(facts)}',
+      '\uE0000\uE001',
+    ];
     for (const text of hostile) {
-      const card = renderCard('followup-done', { title: text, text: `before ${text} after`, facts: [{ title: text, value: text }] });
+      const card = renderCard('followup-done', {
+        title: text,
+        text: `before ${text} after`,
+        facts: [{ title: text, value: text }],
+      });
       const shown = cardText(card).split('\n');
       assert.deepEqual(shown, [text, `before ${text} after`, text, text], JSON.stringify(text));
       assert.ok(cardText(messageCard('Title', text, { restartFor: state() })).includes(text));
@@ -316,7 +358,8 @@ describe('card templates', () => {
   it('a template bug is still an error, and its message carries no data', () => {
     assert.throws(
       () => renderCard('message', { title: '${secret} typed by a user' }),
-      (err: Error) => err instanceof UnresolvedTemplateError && !err.message.includes('secret') && /card "message"/.test(err.message),
+      (err: Error) =>
+        err instanceof UnresolvedTemplateError && !err.message.includes('secret') && /card "message"/.test(err.message),
     );
   });
 

@@ -35,14 +35,21 @@ function actionsIn(node: unknown, out: Array<Record<string, unknown>> = []): Arr
 }
 
 const templateVerbs = new Map<string, string[]>();
-for (const file of readdirSync(CARDS_DIR).filter((f) => f.endsWith('.json')).sort()) {
+for (const file of readdirSync(CARDS_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
   const verbs = actionsIn(JSON.parse(readFileSync(path.join(CARDS_DIR, file), 'utf8'))).map((a) => a.verb as string);
   templateVerbs.set(file, verbs);
 }
 const registered = allFeatures.flatMap((f) => f.actions.map((a) => a.verb as string));
 const allTemplateVerbs = new Set([...templateVerbs.values()].flat());
 
-const state = (a: Record<string, string> = {}) => ({ v: RULE_PACK_VERSION, a, o: 'aad-user-1', i: '0b9d7c1e-3f47-4a8e-9b1d-2c5e6f7a8b90' });
+const state = (a: Record<string, string> = {}) => ({
+  v: RULE_PACK_VERSION,
+  a,
+  o: 'aad-user-1',
+  i: '0b9d7c1e-3f47-4a8e-9b1d-2c5e6f7a8b90',
+});
 
 function sampleRecord(overrides: Partial<StoredRecord> = {}): StoredRecord {
   return {
@@ -91,7 +98,10 @@ function renderedCards(): Array<[string, AdaptiveCard]> {
     ['outcome', outcomeCard(withAnswer, outcome)],
     ['recorded', recordedCard(withAnswer, sampleRecord(), outcome, false)],
     ['message', messageCard('Title', 'Text', { restartFor: state() })],
-    ['followup-subject', subjectFollowUpCard(sampleRecord(), undefined, 'personal', new Date('2026-11-30T09:00:00.000Z'))],
+    [
+      'followup-subject',
+      subjectFollowUpCard(sampleRecord(), undefined, 'personal', new Date('2026-11-30T09:00:00.000Z')),
+    ],
     ['followup-withdrawal', withdrawalCard(withdrawal, [{ share: sampleRecord() }])],
     ['reminder-list', reminderListCard([reminder])],
     [
@@ -112,7 +122,15 @@ function renderedCards(): Array<[string, AdaptiveCard]> {
     ],
     ['records-private', privateViewCard('Recent decisions', 's', '29:user')],
     ['correction', correctionCard(sampleRecord(), new Date('2026-11-27T09:00:00Z'))],
-    ['records-export', exportCard({ url: 'https://bot.example/downloads/decisions.csv?token=x', filter: {}, expiresAt: new Date(), backState: 'b' })],
+    [
+      'records-export',
+      exportCard({
+        url: 'https://bot.example/downloads/decisions.csv?token=x',
+        filter: {},
+        expiresAt: new Date(),
+        backState: 'b',
+      }),
+    ],
   ];
 }
 
@@ -125,12 +143,14 @@ describe('card verbs', () => {
   it('every verb on every card template is registered by some feature', () => {
     assert.ok(allTemplateVerbs.size > 0, 'the templates carry verbs');
     for (const [file, verbs] of templateVerbs) {
-      for (const verb of verbs) assert.ok(registered.includes(verb), `${file}: verb "${verb}" is not registered by any feature`);
+      for (const verb of verbs)
+        assert.ok(registered.includes(verb), `${file}: verb "${verb}" is not registered by any feature`);
     }
   });
 
   it('every registered verb is reachable from some card template', () => {
-    for (const verb of registered) assert.ok(allTemplateVerbs.has(verb), `verb "${verb}" is registered but no card in /cards has it`);
+    for (const verb of registered)
+      assert.ok(allTemplateVerbs.has(verb), `verb "${verb}" is registered but no card in /cards has it`);
   });
 
   it('every verb the views put into action data is registered, and is the verb of its button', () => {
@@ -143,12 +163,20 @@ describe('card verbs', () => {
         // A button with no data (welcome's Start) sends only the card's verb.
         if (!data || data.verb === undefined) continue;
         assert.equal(typeof data.verb, 'string', `${name}: data.verb is a string`);
-        assert.ok(registered.includes(data.verb as string), `${name}: data verb "${String(data.verb)}" is not registered`);
-        assert.equal(data.verb, action.verb, `${name}: the data of a "${String(action.verb)}" button names "${String(data.verb)}"`);
+        assert.ok(
+          registered.includes(data.verb as string),
+          `${name}: data verb "${String(data.verb)}" is not registered`,
+        );
+        assert.equal(
+          data.verb,
+          action.verb,
+          `${name}: the data of a "${String(action.verb)}" button names "${String(data.verb)}"`,
+        );
         seen.add(data.verb as string);
       }
     }
     // Start is the one verb sent without data (welcome card); every other one travels in data too.
-    for (const verb of registered.filter((v) => v !== VERBS.start)) assert.ok(seen.has(verb), `no rendered card carries "${verb}" in its data`);
+    for (const verb of registered.filter((v) => v !== VERBS.start))
+      assert.ok(seen.has(verb), `no rendered card carries "${verb}" in its data`);
   });
 });

@@ -9,7 +9,8 @@ import { CASES } from './practitionerCases';
 
 const outcomes = CASES.map((c) => {
   const result = evaluate(rulePack, c.answers);
-  if (result.kind !== 'outcome') throw new Error(`case "${c.name}" is incomplete: still asking "${result.question.id}"`);
+  if (result.kind !== 'outcome')
+    throw new Error(`case "${c.name}" is incomplete: still asking "${result.question.id}"`);
   return result.outcome;
 });
 
@@ -28,7 +29,9 @@ describe('case coverage of the rule pack', () => {
 
   it('every option of every question is chosen in at least one case', () => {
     const chosen = new Set(CASES.flatMap((c) => Object.entries(c.answers).map(([q, code]) => `${q}=${code}`)));
-    const never = rulePack.questions.flatMap((q) => q.options.map((o) => `${q.id}=${o.code}`)).filter((k) => !chosen.has(k));
+    const never = rulePack.questions
+      .flatMap((q) => q.options.map((o) => `${q.id}=${o.code}`))
+      .filter((k) => !chosen.has(k));
     assert.deepEqual(never, []);
   });
 
@@ -48,7 +51,8 @@ describe('case coverage of the rule pack', () => {
 
   it('every question, rule text, practice step, record requirement and follow-up in the pack cites the guidance', () => {
     for (const q of rulePack.questions) assert.ok(q.citations.length >= 1, q.id);
-    for (const r of rulePack.rules) for (const t of [...r.reasons, ...r.conditions]) assert.ok(t.citations.length >= 1, `${r.id}/${t.id}`);
+    for (const r of rulePack.rules)
+      for (const t of [...r.reasons, ...r.conditions]) assert.ok(t.citations.length >= 1, `${r.id}/${t.id}`);
     for (const p of rulePack.practiceSteps) assert.ok(p.citations.length >= 1, p.id);
     for (const r of rulePack.recordRequirements) assert.ok(r.citations.length >= 1, r.field);
     for (const f of rulePack.followUps) assert.ok(f.citations.length >= 1, f.code);

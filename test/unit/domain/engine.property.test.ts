@@ -25,9 +25,14 @@ function walk(choices: readonly number[]): { outcome: Outcome; answers: Record<s
     const { question, progress } = result;
     assert.equal(progress.step, inPhase[progress.phase] + 1);
     assert.ok(progress.step >= 1 && progress.step <= progress.total, `progress ${progress.step}/${progress.total}`);
-    if (lastTotal.phase === progress.phase) assert.ok(progress.total <= lastTotal.total, 'the promised total never grows');
+    if (lastTotal.phase === progress.phase)
+      assert.ok(progress.total <= lastTotal.total, 'the promised total never grows');
     lastTotal = { phase: progress.phase, total: progress.total };
-    assert.equal(result.answer !== undefined, progress.phase === 'tailor', 'the answer is shown exactly in the tailoring phase');
+    assert.equal(
+      result.answer !== undefined,
+      progress.phase === 'tailor',
+      'the answer is shown exactly in the tailoring phase',
+    );
     if (result.answer) {
       if (answerShown) assert.equal(result.answer.ruleId, answerShown);
       answerShown = result.answer.ruleId;

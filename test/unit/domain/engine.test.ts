@@ -38,7 +38,9 @@ function assertInvalid(answers: unknown, questionId: string | undefined, message
   );
 }
 
-const CONSENT_GIVEN = CASES.find((c) => c.ruleId === 'share-with-consent' && c.answers.consent === 'given' && c.answers.channel !== undefined);
+const CONSENT_GIVEN = CASES.find(
+  (c) => c.ruleId === 'share-with-consent' && c.answers.consent === 'given' && c.answers.channel !== undefined,
+);
 assert.ok(CONSENT_GIVEN);
 
 describe('evaluate: walking the questions', () => {
@@ -58,7 +60,11 @@ describe('evaluate: walking the questions', () => {
   });
 
   it('asks whether a phone caller is verified only when responding by phone, after the answer', () => {
-    const decided = { route: 'responding_to_request', about: 'child_health_development_harm', exception: 'not_confidential' };
+    const decided = {
+      route: 'responding_to_request',
+      about: 'child_health_development_harm',
+      exception: 'not_confidential',
+    };
     const channel = asQuestion(evaluate(rulePack, decided));
     assert.equal(channel.question.id, 'channel');
     assert.equal(channel.progress.phase, 'tailor');
@@ -76,7 +82,15 @@ describe('evaluate: walking the questions', () => {
     let answerSeen = false;
     for (const { questionId: id, code } of describeAnswers(rulePack, CONSENT_GIVEN.answers)) {
       const result = asQuestion(evaluate(rulePack, answers));
-      const tailoring = ['channel', 'caller_verified', 'recipient', 'anonymous', 'sensitive', 'consent_in_writing', 'checks_purpose'].includes(id);
+      const tailoring = [
+        'channel',
+        'caller_verified',
+        'recipient',
+        'anonymous',
+        'sensitive',
+        'consent_in_writing',
+        'checks_purpose',
+      ].includes(id);
       assert.equal(result.progress.phase, tailoring ? 'tailor' : 'decide', id);
       assert.equal(result.answer !== undefined, tailoring, id);
       if (result.answer) assert.equal(result.answer.ruleId, CONSENT_GIVEN.ruleId);
@@ -97,7 +111,8 @@ describe('evaluate: walking the questions', () => {
         const { phase, step, total } = result.progress;
         assert.equal(step, counted[phase] + 1, c.name);
         assert.ok(step >= 1 && step <= total, `${c.name}: ${step}/${total}`);
-        if (last?.phase === phase) assert.ok(total <= last.total, `${c.name}: total grew from ${last.total} to ${total}`);
+        if (last?.phase === phase)
+          assert.ok(total <= last.total, `${c.name}: total grew from ${last.total} to ${total}`);
         last = { phase, total };
         counted[phase]++;
         answers[id] = code;
@@ -141,7 +156,12 @@ describe('evaluate: outcomes', () => {
       const result = evaluate(rulePack, c.answers);
       assert.ok(result.kind === 'outcome');
       const fields = result.outcome.mustRecord.map((r) => r.field);
-      assert.ok(fields.includes('reasonsWithoutConsent') && fields.includes('subjectInformed') && fields.includes('consentStatus'), c.name);
+      assert.ok(
+        fields.includes('reasonsWithoutConsent') &&
+          fields.includes('subjectInformed') &&
+          fields.includes('consentStatus'),
+        c.name,
+      );
     }
   });
 
@@ -159,10 +179,15 @@ describe('evaluate: outcomes', () => {
   });
 
   it('withdrawal always brings inform_all_parties_consent_withdrawn', () => {
-    for (const c of CASES.filter((x) => [x.answers.consent, x.answers.consent_child, x.answers.consent_pr].includes('withdrawn'))) {
+    for (const c of CASES.filter((x) =>
+      [x.answers.consent, x.answers.consent_child, x.answers.consent_pr].includes('withdrawn'),
+    )) {
       const result = evaluate(rulePack, c.answers);
       assert.ok(result.kind === 'outcome');
-      assert.ok(result.outcome.followUps.some((f) => f.code === 'inform_all_parties_consent_withdrawn'), c.name);
+      assert.ok(
+        result.outcome.followUps.some((f) => f.code === 'inform_all_parties_consent_withdrawn'),
+        c.name,
+      );
     }
   });
 
@@ -209,15 +234,27 @@ describe('evaluate: tampered answers', () => {
     );
     // caller_verified is only asked when responding by phone.
     assertInvalid(
-      { route: 'sharing_out', about: 'person_posing_risk', exception: 'court_order', channel: 'email', caller_verified: 'known' },
+      {
+        route: 'sharing_out',
+        about: 'person_posing_risk',
+        exception: 'court_order',
+        channel: 'email',
+        caller_verified: 'known',
+      },
       'caller_verified',
       /not asked/,
     );
     // A tailoring question the answer does not call for (no channel for "seek consent first" when passing on).
     assertInvalid(
       {
-        route: 'sharing_out', about: 'person_posing_risk', exception: 'none', consent_from: 'adult_subject',
-        consent: 'not_yet_asked', grounds: 'welfare_concern', why_not_ask: 'could_ask_safely', channel: 'email',
+        route: 'sharing_out',
+        about: 'person_posing_risk',
+        exception: 'none',
+        consent_from: 'adult_subject',
+        consent: 'not_yet_asked',
+        grounds: 'welfare_concern',
+        why_not_ask: 'could_ask_safely',
+        channel: 'email',
       },
       'channel',
       /not asked/,
@@ -225,7 +262,11 @@ describe('evaluate: tampered answers', () => {
   });
 
   it('rejects an answer that jumps ahead of an unanswered question', () => {
-    assertInvalid({ route: 'sharing_out', exception: 'none' }, 'exception', /after question "about", which has not been answered/);
+    assertInvalid(
+      { route: 'sharing_out', exception: 'none' },
+      'exception',
+      /after question "about", which has not been answered/,
+    );
     // Tailoring answers before the decision questions are finished are refused too.
     assertInvalid({ route: 'sharing_out', about: 'other', channel: 'phone' }, 'channel', /after question "exception"/);
   });
@@ -304,12 +345,18 @@ describe('the pack as shipped', () => {
 
   it('uses exactly the channel codes the record form expects', () => {
     const channel = rulePack.questions.find((q) => q.id === 'channel');
-    assert.deepEqual(channel?.options.map((o) => o.code), ['phone', 'email', 'secure_system', 'fax', 'in_person', 'post']);
+    assert.deepEqual(
+      channel?.options.map((o) => o.code),
+      ['phone', 'email', 'secure_system', 'fax', 'in_person', 'post'],
+    );
   });
 
   it('uses exactly the recipient codes the record form expects, and the outcome carries the answer', () => {
     const recipient = rulePack.questions.find((q) => q.id === 'recipient');
-    assert.deepEqual(recipient?.options.map((o) => o.code), [...RECIPIENT_CODES]);
+    assert.deepEqual(
+      recipient?.options.map((o) => o.code),
+      [...RECIPIENT_CODES],
+    );
     const result = evaluate(rulePack, CONSENT_GIVEN.answers);
     assert.ok(result.kind === 'outcome');
     assert.equal(result.outcome.recipient, CONSENT_GIVEN.answers.recipient);
@@ -342,7 +389,9 @@ describe('domain purity', () => {
     walk(root);
     for (const file of files) {
       const source = readFileSync(file, 'utf8');
-      const imports = [...source.matchAll(/from\s+'([^']+)'|require\('([^']+)'\)|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+      const imports = [...source.matchAll(/from\s+'([^']+)'|require\('([^']+)'\)|import\('([^']+)'\)/g)].map(
+        (m) => m[1] ?? m[2] ?? m[3] ?? '',
+      );
       for (const spec of imports) {
         const allowed = spec.startsWith('.') || spec === 'zod' || spec.startsWith('node:');
         assert.ok(allowed, `${path.relative(root, file)} imports "${spec}"`);

@@ -23,9 +23,15 @@ interface Invariant {
   requires: Check;
 }
 
-const EXCHANGE = new Set(['share_with_consent', 'share_not_confidential_or_authorised', 'share_legal_obligation', 'share_without_consent_justified']);
+const EXCHANGE = new Set([
+  'share_with_consent',
+  'share_not_confidential_or_authorised',
+  'share_legal_obligation',
+  'share_without_consent_justified',
+]);
 const goesAhead = (o: Outcome) => EXCHANGE.has(o.decision);
-const consentIs = (a: Answers, ...codes: string[]) => ['consent', 'consent_child', 'consent_pr'].some((q) => codes.includes(a[q] ?? ''));
+const consentIs = (a: Answers, ...codes: string[]) =>
+  ['consent', 'consent_child', 'consent_pr'].some((q) => codes.includes(a[q] ?? ''));
 const withdrawn = (a: Answers) => consentIs(a, 'withdrawn');
 const sharing = (a: Answers) => a.route === 'sharing_out' || a.route === 'responding_to_request';
 const informingUnsafe = (a: Answers) =>
@@ -48,7 +54,9 @@ const INVARIANTS: Invariant[] = [
       o.reasons.length >= 1 &&
       o.citations.length >= 1 &&
       JSON.stringify(o.safetyLines) === JSON.stringify(SAFETY_LINES) &&
-      [...o.reasons, ...o.conditions, ...o.practiceSteps, ...o.mustRecord, ...o.followUps].every((t) => t.citations.length >= 1),
+      [...o.reasons, ...o.conditions, ...o.practiceSteps, ...o.mustRecord, ...o.followUps].every(
+        (t) => t.citations.length >= 1,
+      ),
   },
   {
     id: 'unverified-caller-verify-first',
@@ -78,28 +86,36 @@ const INVARIANTS: Invariant[] = [
   {
     id: 'exchange-recorded',
     premise: (_a, o) => goesAhead(o),
-    requires: (_a, _o, h) => ['caseReference', 'consentStatus', 'recipient', 'channel', 'informationOutline'].every((f) => h.records.has(f)),
+    requires: (_a, _o, h) =>
+      ['caseReference', 'consentStatus', 'recipient', 'channel', 'informationOutline'].every((f) => h.records.has(f)),
   },
   {
     id: 'without-consent-reasons-and-tell-later',
     premise: (_a, o) => o.decision === 'share_without_consent_justified',
     requires: (a, _o, h) =>
-      h.records.has('reasonsWithoutConsent') && h.records.has('subjectInformed') && h.followUps.has('inform_subject_later') === !informingUnsafe(a),
+      h.records.has('reasonsWithoutConsent') &&
+      h.records.has('subjectInformed') &&
+      h.followUps.has('inform_subject_later') === !informingUnsafe(a),
   },
   {
     id: 'fax-only-if-necessary-checked-reassured',
     premise: (a, o) => goesAhead(o) && a.channel === 'fax',
-    requires: (_a, _o, h) => ['fax-only-if-absolutely-necessary', 'fax-check-number', 'fax-confirm-secure-handling'].every((s) => h.steps.has(s)),
+    requires: (_a, _o, h) =>
+      ['fax-only-if-absolutely-necessary', 'fax-check-number', 'fax-confirm-secure-handling'].every((s) =>
+        h.steps.has(s),
+      ),
   },
   {
     id: 'email-secure-system-and-warning',
     premise: (a, o) => goesAhead(o) && a.channel === 'email',
-    requires: (_a, _o, h) => h.steps.has('prefer-secure-system-to-email') && h.steps.has('email-confidentiality-warning'),
+    requires: (_a, _o, h) =>
+      h.steps.has('prefer-secure-system-to-email') && h.steps.has('email-confidentiality-warning'),
   },
   {
     id: 'secure-system-warning',
     premise: (a, o) => goesAhead(o) && a.channel === 'secure_system',
-    requires: (_a, _o, h) => h.steps.has('email-confidentiality-warning') && !h.steps.has('prefer-secure-system-to-email'),
+    requires: (_a, _o, h) =>
+      h.steps.has('email-confidentiality-warning') && !h.steps.has('prefer-secure-system-to-email'),
   },
   {
     id: 'police-email-secure-network-only',
@@ -129,7 +145,8 @@ const INVARIANTS: Invariant[] = [
   },
   {
     id: 'not-sure-routes-to-advice',
-    premise: (a) => ['not_sure_legal', 'not_sure_confidential'].includes(a.exception ?? '') || a.originated_elsewhere === 'not_sure',
+    premise: (a) =>
+      ['not_sure_legal', 'not_sure_confidential'].includes(a.exception ?? '') || a.originated_elsewhere === 'not_sure',
     requires: (_a, o) => o.decision === 'seek_advice' && o.reasons.length >= 1,
   },
   {
@@ -139,7 +156,9 @@ const INVARIANTS: Invariant[] = [
   },
   {
     id: 'consent-relied-on-limits-and-writing-asked',
-    premise: (a, o) => o.decision === 'share_with_consent' || (a.exception === 'authorised_expressly' && o.ruleId === 'share-authorised-by-confider'),
+    premise: (a, o) =>
+      o.decision === 'share_with_consent' ||
+      (a.exception === 'authorised_expressly' && o.ruleId === 'share-authorised-by-confider'),
     requires: (a, _o, h) =>
       a.consent_limits !== undefined &&
       a.consent_limits !== 'limits_exclude_this' &&
@@ -149,11 +168,13 @@ const INVARIANTS: Invariant[] = [
   },
   {
     id: 'competent-child-decision-counts',
-    premise: (a) => a.consent_child === 'child_refused_parent_agreed' || a.consent_child === 'child_agreed_parent_refused',
+    premise: (a) =>
+      a.consent_child === 'child_refused_parent_agreed' || a.consent_child === 'child_agreed_parent_refused',
     requires: (a, o) =>
       a.consent_child === 'child_refused_parent_agreed'
         ? o.decision !== 'share_with_consent' && o.consentStatus === 'sought_refused'
-        : a.consent_limits === 'limits_exclude_this' || (o.decision === 'share_with_consent' && o.consentStatus === 'sought_obtained'),
+        : a.consent_limits === 'limits_exclude_this' ||
+          (o.decision === 'share_with_consent' && o.consentStatus === 'sought_obtained'),
   },
   {
     id: 'parent-disagreement-or-risk-never-consent',
@@ -162,7 +183,8 @@ const INVARIANTS: Invariant[] = [
   },
   {
     id: 'sensitive-extra-care-and-schedule-3',
-    premise: (a, o) => goesAhead(o) && sharing(a) && (a.sensitive === 'health_or_sexual' || a.sensitive === 'other_sensitive'),
+    premise: (a, o) =>
+      goesAhead(o) && sharing(a) && (a.sensitive === 'health_or_sexual' || a.sensitive === 'other_sensitive'),
     requires: (_a, o, h) =>
       h.steps.has('extra-care-sensitive') &&
       (o.decision !== 'share_without_consent_justified' || h.conditions.has('dpa-schedule-3')) &&
@@ -172,9 +194,12 @@ const INVARIANTS: Invariant[] = [
     id: 'not-about-a-child-still-gets-common-law-answers',
     premise: (a) => a.about === 'other' && sharing(a),
     requires: (a, o) => {
-      if (a.exception === 'court_order' || a.exception === 'other_legal_duty') return o.decision === 'share_legal_obligation';
-      if (a.exception === 'not_confidential' || a.exception === 'authorised_implicitly') return o.decision === 'share_not_confidential_or_authorised';
-      if (['serious_harm_adult', 'serious_crime', 'vital_interests'].includes(a.adult_grounds ?? '')) return o.ruleId !== 'outside-child-protection-scope';
+      if (a.exception === 'court_order' || a.exception === 'other_legal_duty')
+        return o.decision === 'share_legal_obligation';
+      if (a.exception === 'not_confidential' || a.exception === 'authorised_implicitly')
+        return o.decision === 'share_not_confidential_or_authorised';
+      if (['serious_harm_adult', 'serious_crime', 'vital_interests'].includes(a.adult_grounds ?? ''))
+        return o.ruleId !== 'outside-child-protection-scope';
       return true;
     },
   },
@@ -183,7 +208,8 @@ const INVARIANTS: Invariant[] = [
     premise: (_a, o) => o.ruleId === 'outside-child-protection-scope',
     requires: (a) =>
       a.about === 'other' &&
-      (a.route === 'making_checks' || (a.exception === 'none' && a.adult_grounds === 'none_of_these' && a.consent === 'not_yet_asked')),
+      (a.route === 'making_checks' ||
+        (a.exception === 'none' && a.adult_grounds === 'none_of_these' && a.consent === 'not_yet_asked')),
   },
   {
     id: 'at-most-ten-questions-to-the-answer',
@@ -223,7 +249,10 @@ describe('guidance invariants over every complete path of the rule pack', () => 
       const decideKey = decisionKey(answers);
       const known = ruleByDecisionAnswers.get(decideKey);
       if (known === undefined) ruleByDecisionAnswers.set(decideKey, outcome.ruleId);
-      else if (known !== outcome.ruleId) failures.set('tailoring-never-changes-the-answer', [`${known} vs ${outcome.ruleId} ← ${JSON.stringify(answers)}`]);
+      else if (known !== outcome.ruleId)
+        failures.set('tailoring-never-changes-the-answer', [
+          `${known} vs ${outcome.ruleId} ← ${JSON.stringify(answers)}`,
+        ]);
     }
     assert.ok(paths > 300_000, `only ${paths} paths`);
     const report = [...failures.entries()].map(([id, list]) => `${id}:\n  ${list.join('\n  ')}`).join('\n');

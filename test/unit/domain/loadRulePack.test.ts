@@ -76,9 +76,17 @@ describe('loadRulePack', () => {
 
   it('names a rule that depends on a tailoring question (asked only after the answer)', () => {
     const raw = packWith((p) => {
-      rule(p, 'share-not-confidential').when = { all: [{ q: 'exception', in: ['not_confidential'] }, { q: 'channel', in: ['phone'] }] };
+      rule(p, 'share-not-confidential').when = {
+        all: [
+          { q: 'exception', in: ['not_confidential'] },
+          { q: 'channel', in: ['phone'] },
+        ],
+      };
     });
-    assertRejected(raw, 'rule "share-not-confidential": condition: refers to tailoring question "channel", which is asked after the answer');
+    assertRejected(
+      raw,
+      'rule "share-not-confidential": condition: refers to tailoring question "channel", which is asked after the answer',
+    );
   });
 
   it('names a rule, a derivation or a decision question that looks at the decision', () => {
@@ -132,7 +140,10 @@ describe('loadRulePack', () => {
       assert.ok(step);
       step.appliesWhen = { q: 'channel', in: ['carrier_pigeon'] };
     });
-    assertRejected(raw, 'practice step "fax-check-number": appliesWhen refers to unknown option "carrier_pigeon" of question "channel"');
+    assertRejected(
+      raw,
+      'practice step "fax-check-number": appliesWhen refers to unknown option "carrier_pigeon" of question "channel"',
+    );
   });
 
   it('names a rule that refers to a practice step that does not exist', () => {
@@ -177,7 +188,10 @@ describe('loadRulePack', () => {
       assert.ok(step);
       step.citations = [];
     });
-    assertRejected(raw, /practice step "protective-marking" \(practiceSteps\[\d+\]\) → citations: must cite at least one section/);
+    assertRejected(
+      raw,
+      /practice step "protective-marking" \(practiceSteps\[\d+\]\) → citations: must cite at least one section/,
+    );
   });
 
   it('names a question with an unexpected field (strict schema)', () => {
@@ -210,7 +224,10 @@ describe('loadRulePack', () => {
   });
 
   it('rejects a malformed version and a non-object', () => {
-    assertRejected(packWith((p) => (p.metadata.version = 'v1')), /metadata → version/);
+    assertRejected(
+      packWith((p) => (p.metadata.version = 'v1')),
+      /metadata → version/,
+    );
     assertRejected(null, 'Invalid rule pack');
     assertRejected('pack', 'Invalid rule pack');
   });
@@ -220,7 +237,10 @@ describe('loadRulePack', () => {
       rule(p, 'share-with-consent').practiceSteps.push('nope-1');
       rule(p, 'seek-consent-first').practiceSteps.push('nope-2');
     });
-    assert.throws(() => loadRulePack(raw), (err: RulePackError) => err.problems.length === 2);
+    assert.throws(
+      () => loadRulePack(raw),
+      (err: RulePackError) => err.problems.length === 2,
+    );
   });
 
   it('names a practice reminder with no citations, and one citing a section the guidance does not have', () => {

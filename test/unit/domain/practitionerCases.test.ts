@@ -34,20 +34,28 @@ describe('practitioner cases', () => {
       assert.equal(outcome.decision, c.decision);
 
       const cited = new Set(outcome.citations.map((x) => x.section));
-      for (const section of c.sections) assert.ok(cited.has(section), `section ${section} not cited (cited: ${[...cited].join(', ')})`);
+      for (const section of c.sections)
+        assert.ok(cited.has(section), `section ${section} not cited (cited: ${[...cited].join(', ')})`);
 
       const steps = new Set(outcome.practiceSteps.map((s) => s.id));
-      for (const id of c.steps) assert.ok(steps.has(id), `missing practice step "${id}" (got: ${[...steps].join(', ')})`);
+      for (const id of c.steps)
+        assert.ok(steps.has(id), `missing practice step "${id}" (got: ${[...steps].join(', ')})`);
       for (const id of c.notSteps ?? []) assert.ok(!steps.has(id), `unexpected practice step "${id}"`);
 
       if (c.followUps) assert.deepEqual(outcome.followUps.map((f) => f.code).sort(), [...c.followUps].sort());
       if (c.consentStatus) assert.equal(outcome.consentStatus, c.consentStatus);
       const conditions = new Set(outcome.conditions.map((x) => x.id));
-      for (const id of c.conditions ?? []) assert.ok(conditions.has(id), `missing condition "${id}" (got: ${[...conditions].join(', ')})`);
+      for (const id of c.conditions ?? [])
+        assert.ok(conditions.has(id), `missing condition "${id}" (got: ${[...conditions].join(', ')})`);
       const reasons = new Set(outcome.reasons.map((x) => x.id));
-      for (const id of c.reasons ?? []) assert.ok(reasons.has(id), `missing reason "${id}" (got: ${[...reasons].join(', ')})`);
+      for (const id of c.reasons ?? [])
+        assert.ok(reasons.has(id), `missing reason "${id}" (got: ${[...reasons].join(', ')})`);
       if (c.toAnswer !== undefined) {
-        assert.equal(Object.keys(c.answers).filter((q) => DECISION_QUESTIONS.has(q)).length, c.toAnswer, 'questions before the answer');
+        assert.equal(
+          Object.keys(c.answers).filter((q) => DECISION_QUESTIONS.has(q)).length,
+          c.toAnswer,
+          'questions before the answer',
+        );
       }
       // The record form is pre-filled from the tailoring answers.
       assert.equal(outcome.recipient, c.answers.recipient);

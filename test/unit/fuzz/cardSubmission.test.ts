@@ -96,7 +96,12 @@ describe('fuzz: card submissions and the engine', () => {
   it('the submission schemas never throw on arbitrary input, and what they accept is well-formed', () => {
     fc.assert(
       fc.property(submissionArb, (data) => {
-        for (const schema of [AnswerSubmissionSchema, StateOnlySubmissionSchema, RecordSubmissionSchema, RecordFormInputSchema]) {
+        for (const schema of [
+          AnswerSubmissionSchema,
+          StateOnlySubmissionSchema,
+          RecordSubmissionSchema,
+          RecordFormInputSchema,
+        ]) {
           const parsed = schema.safeParse(data);
           if (!parsed.success) continue;
           if ('s' in parsed.data) {
@@ -128,7 +133,12 @@ describe('fuzz: card submissions and the engine', () => {
           }
         }
         const earlier = engineOrRefusal(() => back(rulePack, answers as Record<string, string>));
-        if (earlier !== 'refused') assert.equal(engineOrRefusal(() => evaluate(rulePack, earlier)) === 'refused', false, 'back() gives answers the engine accepts');
+        if (earlier !== 'refused')
+          assert.equal(
+            engineOrRefusal(() => evaluate(rulePack, earlier)) === 'refused',
+            false,
+            'back() gives answers the engine accepts',
+          );
       }),
       { numRuns: RUNS },
     );
@@ -136,43 +146,70 @@ describe('fuzz: card submissions and the engine', () => {
 
   it('random honest walks through the card schemas (with random Back presses) always end in an outcome', () => {
     fc.assert(
-      fc.property(fc.array(fc.nat(), { minLength: 80, maxLength: 80 }), fc.array(fc.boolean(), { minLength: 80, maxLength: 80 }), (choices, backs) => {
-        const owner = randomUUID();
-        let s: unknown = { v: RULE_PACK_VERSION, a: {}, o: owner, i: randomUUID() };
-        for (let step = 0; step < 80; step++) {
-          // What the card carries comes back as JSON and is re-parsed, as on every click.
-          const state = QuestionnaireStateSchema.parse(JSON.parse(JSON.stringify(s)));
-          const result = evaluate(rulePack, state.a);
-          if (result.kind === 'outcome') {
-            const sub = RecordSubmissionSchema.safeParse({ s: state, k: randomUUID() });
-            assert.ok(sub.success, 'the outcome card’s record data parses');
-            return;
+      fc.property(
+        fc.array(fc.nat(), { minLength: 80, maxLength: 80 }),
+        fc.array(fc.boolean(), { minLength: 80, maxLength: 80 }),
+        (choices, backs) => {
+          const owner = randomUUID();
+          let s: unknown = { v: RULE_PACK_VERSION, a: {}, o: owner, i: randomUUID() };
+          for (let step = 0; step < 80; step++) {
+            // What the card carries comes back as JSON and is re-parsed, as on every click.
+            const state = QuestionnaireStateSchema.parse(JSON.parse(JSON.stringify(s)));
+            const result = evaluate(rulePack, state.a);
+            if (result.kind === 'outcome') {
+              const sub = RecordSubmissionSchema.safeParse({ s: state, k: randomUUID() });
+              assert.ok(sub.success, 'the outcome card’s record data parses');
+              return;
+            }
+            if (backs[step] && step % 3 === 0 && Object.keys(state.a).length > 0) {
+              assert.ok(StateOnlySubmissionSchema.safeParse({ s: state }).success);
+              const earlier = back(rulePack, state.a);
+              assert.equal(Object.keys(earlier).length, Object.keys(state.a).length - 1);
+              s = { ...state, a: { ...earlier } };
+              continue;
+            }
+            const options = result.question.options;
+            const pick = options[choices[step]! % options.length]!;
+            const submitted = AnswerSubmissionSchema.parse({ s: state, q: result.question.id, answer: pick.code });
+            s = { ...submitted.s, a: { ...submitted.s.a, [submitted.q]: submitted.answer } };
           }
-          if (backs[step] && step % 3 === 0 && Object.keys(state.a).length > 0) {
-            assert.ok(StateOnlySubmissionSchema.safeParse({ s: state }).success);
-            const earlier = back(rulePack, state.a);
-            assert.equal(Object.keys(earlier).length, Object.keys(state.a).length - 1);
-            s = { ...state, a: { ...earlier } };
-            continue;
-          }
-          const options = result.question.options;
-          const pick = options[choices[step]! % options.length]!;
-          const submitted = AnswerSubmissionSchema.parse({ s: state, q: result.question.id, answer: pick.code });
-          s = { ...submitted.s, a: { ...submitted.s.a, [submitted.q]: submitted.answer } };
-        }
-        assert.fail('no outcome within 80 clicks');
-      }),
+          assert.fail('no outcome within 80 clicks');
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('validateRecordForm never throws on arbitrary string inputs', () => {
-    const fields = ['caseReference', 'consentStatus', 'reasonsWithoutConsent', 'recipientAgency', 'recipientRole', 'channel', 'informationOutline', 'subjectInformed', 'subjectNotInformedReason', 'purpose', 'purposeDetail', 'riskOfNotSharing', 'reasonForNotSharing', 'deciderRole', 'reviewBy'];
+    const fields = [
+      'caseReference',
+      'consentStatus',
+      'reasonsWithoutConsent',
+      'recipientAgency',
+      'recipientRole',
+      'channel',
+      'informationOutline',
+      'subjectInformed',
+      'subjectNotInformedReason',
+      'purpose',
+      'purposeDetail',
+      'riskOfNotSharing',
+      'reasonForNotSharing',
+      'deciderRole',
+      'reviewBy',
+    ];
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom(...fields), fc.string({ maxLength: 1200 })), fc.nat(outcomes.length - 1), (input, o) => {
-        const result = validateRecordForm(RecordFormInputSchema.parse(input), outcomes[o]!);
-        if (!result.ok) assert.ok(result.problems.length > 0 && result.problems.every((p) => typeof p === 'string' && p.length > 0));
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom(...fields), fc.string({ maxLength: 1200 })),
+        fc.nat(outcomes.length - 1),
+        (input, o) => {
+          const result = validateRecordForm(RecordFormInputSchema.parse(input), outcomes[o]!);
+          if (!result.ok)
+            assert.ok(
+              result.problems.length > 0 && result.problems.every((p) => typeof p === 'string' && p.length > 0),
+            );
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -209,17 +246,31 @@ describe('fuzz: card submissions and the engine', () => {
       for (let at = 0, g = 0; at < digits.length; g++) {
         // The last group takes what is left when fewer than 3 digits would remain after it.
         const size = digits.length - at - sizes[g % sizes.length]! < 3 ? digits.length - at : sizes[g % sizes.length]!;
-        groups.push(digits.slice(at, at + size).map(digit).join(''));
+        groups.push(
+          digits
+            .slice(at, at + size)
+            .map(digit)
+            .join(''),
+        );
         at += size;
       }
-      return (plus ? '+' : '') + groups.map((group, i) => `${group}${i < groups.length - 1 ? seps[i % seps.length] : ''}`).join('');
+      return (
+        (plus ? '+' : '') +
+        groups.map((group, i) => `${group}${i < groups.length - 1 ? seps[i % seps.length] : ''}`).join('')
+      );
     });
-  const email = fc.tuple(fc.emailAddress(), fc.boolean()).map(([e, fullWidth]) => (fullWidth ? e.replace('@', '＠') : e));
+  const email = fc
+    .tuple(fc.emailAddress(), fc.boolean())
+    .map(([e, fullWidth]) => (fullWidth ? e.replace('@', '＠') : e));
   const contact = fc.oneof(email, digitRun);
 
   it('the base form is accepted for every practitioner case (so the refusals below are down to the contact details)', () => {
     outcomes.forEach((o, i) => {
-      const form = { ...validForm(o), subjectInformed: 'not_informing', subjectNotInformedReason: 'Telling them would put the child at risk.' };
+      const form = {
+        ...validForm(o),
+        subjectInformed: 'not_informing',
+        subjectNotInformedReason: 'Telling them would put the child at risk.',
+      };
       const r = validateRecordForm(form, o);
       assert.ok(r.ok, `${CASES[i]!.name}: ${r.ok ? '' : r.problems.join(' ')}`);
     });
@@ -227,13 +278,24 @@ describe('fuzz: card submissions and the engine', () => {
 
   it('the record form never accepts free text holding an email address or a phone number', () => {
     fc.assert(
-      fc.property(fc.nat(outcomes.length - 1), fc.constantFrom(...FREE_TEXT), filler, contact, filler, (o, field, before, bad, after) => {
-        const outcome = outcomes[o]!;
-        const form: Record<string, string> = { ...validForm(outcome), subjectInformed: 'not_informing', subjectNotInformedReason: 'Telling them would put the child at risk.' };
-        form[field] = `${before}${bad}${after}`;
-        const result = validateRecordForm(form, outcome);
-        assert.equal(result.ok, false, `accepted ${field} = ${JSON.stringify(form[field])}`);
-      }),
+      fc.property(
+        fc.nat(outcomes.length - 1),
+        fc.constantFrom(...FREE_TEXT),
+        filler,
+        contact,
+        filler,
+        (o, field, before, bad, after) => {
+          const outcome = outcomes[o]!;
+          const form: Record<string, string> = {
+            ...validForm(outcome),
+            subjectInformed: 'not_informing',
+            subjectNotInformedReason: 'Telling them would put the child at risk.',
+          };
+          form[field] = `${before}${bad}${after}`;
+          const result = validateRecordForm(form, outcome);
+          assert.equal(result.ok, false, `accepted ${field} = ${JSON.stringify(form[field])}`);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -86,7 +86,10 @@ describe('manifest template', () => {
   it('targets the schema version the project validates against', () => {
     const m = goodManifest();
     assert.equal(m.manifestVersion, MANIFEST_VERSION);
-    assert.match(String(m.$schema), new RegExp(`/v${MANIFEST_VERSION.replace('.', '\\.')}/MicrosoftTeams\\.schema\\.json$`));
+    assert.match(
+      String(m.$schema),
+      new RegExp(`/v${MANIFEST_VERSION.replace('.', '\\.')}/MicrosoftTeams\\.schema\\.json$`),
+    );
     // …and the schema it is validated against is the official file for that same version.
     assert.equal(schemaUrlVersion(m.$schema), loaded.version);
     assert.equal(m.manifestVersion, loaded.version);
@@ -97,9 +100,22 @@ describe('manifest template', () => {
     const b = bot(goodManifest());
     assert.deepEqual(b.scopes, ['personal', 'team', 'groupChat']);
     assert.equal(b.supportsFiles, true);
-    const expected = ['help', 'start', 'my decisions', 'recent decisions', 'case', 'export', 'reminders', 'withdraw consent'];
+    const expected = [
+      'help',
+      'start',
+      'my decisions',
+      'recent decisions',
+      'case',
+      'export',
+      'reminders',
+      'withdraw consent',
+    ];
     for (const list of b.commandLists) {
-      assert.deepEqual(list.commands.map((c) => c.title), expected, `commands for ${list.scopes.join(',')}`);
+      assert.deepEqual(
+        list.commands.map((c) => c.title),
+        expected,
+        `commands for ${list.scopes.join(',')}`,
+      );
     }
     assert.deepEqual(b.commandLists.flatMap((l) => l.scopes).sort(), ['groupChat', 'personal', 'team']);
   });
@@ -175,13 +191,18 @@ describe('invalid manifests are rejected', () => {
     const m = goodManifest();
     bot(m).commandLists[0]!.commands[2]!.title = 'show me every decision I have ever made';
     const problems = validatePackage({ manifest: m, files: icons, schema });
-    assertProblem(problems, '$.bots[0].commandLists[0].commands[2].title', new RegExp(`at most ${LIMITS.commandTitle}`));
+    assertProblem(
+      problems,
+      '$.bots[0].commandLists[0].commands[2].title',
+      new RegExp(`at most ${LIMITS.commandTitle}`),
+    );
   });
 
   it('too many commands, an over-long command description and over-long names', () => {
     const m = goodManifest();
     const list = bot(m).commandLists[0]!;
-    while (list.commands.length < 11) list.commands.push({ title: `extra ${list.commands.length}`, description: 'More.' });
+    while (list.commands.length < 11)
+      list.commands.push({ title: `extra ${list.commands.length}`, description: 'More.' });
     list.commands[0]!.description = 'x'.repeat(129);
     (m.name as Record<string, string>).short = 'Can I share? The information-sharing helper';
     (m.description as Record<string, string>).short = 'y'.repeat(81);
@@ -215,7 +236,11 @@ describe('invalid manifests are rejected', () => {
     m.accentColor = 'blue';
     m.permissions = ['identity', 'everything'];
     const problems = validatePackage({ manifest: m, files: icons, schema });
-    assertProblem(problems, '$.accentColor', /must match \^#\[0-9a-fA-F\]\{6\}\$ \(schema: #\/definitions\/hexColor\/pattern\)/);
+    assertProblem(
+      problems,
+      '$.accentColor',
+      /must match \^#\[0-9a-fA-F\]\{6\}\$ \(schema: #\/definitions\/hexColor\/pattern\)/,
+    );
     assertProblem(problems, '$.permissions[1]', /must be one of \["identity","messageTeamMembers"\]/);
   });
 
@@ -233,24 +258,44 @@ describe('invalid manifests are rejected', () => {
   });
 
   it('a colour icon of the wrong size', () => {
-    const problems = validatePackage({ manifest: goodManifest(), files: { ...icons, 'color.png': solidPng(96, [31, 95, 139, 255]) }, schema });
+    const problems = validatePackage({
+      manifest: goodManifest(),
+      files: { ...icons, 'color.png': solidPng(96, [31, 95, 139, 255]) },
+      schema,
+    });
     assertProblem(problems, 'manifest/color.png', /is 96×96; the color icon must be exactly 192×192/);
   });
 
   it('an outline icon of the wrong size', () => {
-    assertProblem(validateIcon('outline', solidPng(64, [255, 255, 255, 255]), 'outline.png'), 'outline.png', /must be exactly 32×32/);
+    assertProblem(
+      validateIcon('outline', solidPng(64, [255, 255, 255, 255]), 'outline.png'),
+      'outline.png',
+      /must be exactly 32×32/,
+    );
   });
 
   it('an outline icon with colour', () => {
     const png = PNG.sync.read(icons['outline.png']);
     const i = (16 * 32 + 16) * 4;
     png.data.set([200, 30, 30, 255], i);
-    const problems = validatePackage({ manifest: goodManifest(), files: { ...icons, 'outline.png': PNG.sync.write(png) }, schema });
-    assertProblem(problems, 'manifest/outline.png', /white on transparent only: 1 pixel\(s\) have colour, first at \(16,16\)/);
+    const problems = validatePackage({
+      manifest: goodManifest(),
+      files: { ...icons, 'outline.png': PNG.sync.write(png) },
+      schema,
+    });
+    assertProblem(
+      problems,
+      'manifest/outline.png',
+      /white on transparent only: 1 pixel\(s\) have colour, first at \(16,16\)/,
+    );
   });
 
   it('a missing icon file and a file that is not a PNG', () => {
-    assertProblem(validatePackage({ manifest: goodManifest(), files: { 'color.png': icons['color.png'] }, schema }), 'manifest/outline.png', /is missing/);
+    assertProblem(
+      validatePackage({ manifest: goodManifest(), files: { 'color.png': icons['color.png'] }, schema }),
+      'manifest/outline.png',
+      /is missing/,
+    );
     assertProblem(validateIcon('color', Buffer.from('not a png'), 'color.png'), 'color.png', /not a readable PNG/);
   });
 
@@ -263,8 +308,14 @@ describe('invalid manifests are rejected', () => {
 
 describe('icons', () => {
   it('the committed icons are what make-icons draws', () => {
-    assert.ok(drawColorIcon().equals(icons['color.png']), 'manifest/color.png is stale: run npx tsx scripts/lib/make-icons.ts');
-    assert.ok(drawOutlineIcon().equals(icons['outline.png']), 'manifest/outline.png is stale: run npx tsx scripts/lib/make-icons.ts');
+    assert.ok(
+      drawColorIcon().equals(icons['color.png']),
+      'manifest/color.png is stale: run npx tsx scripts/lib/make-icons.ts',
+    );
+    assert.ok(
+      drawOutlineIcon().equals(icons['outline.png']),
+      'manifest/outline.png is stale: run npx tsx scripts/lib/make-icons.ts',
+    );
   });
 
   it('the colour icon is full-bleed (opaque to every edge)', () => {
@@ -276,32 +327,47 @@ describe('icons', () => {
 describe('schema loading', () => {
   it("loads Microsoft's official v1.28 schema from @microsoft/app-manifest", () => {
     const pkgDir = path.dirname(require.resolve('@microsoft/app-manifest/package.json'));
-    assert.equal(loaded.file, path.join(pkgDir, 'build', 'json-schemas', 'teams', 'v1.28', 'MicrosoftTeams.schema.json'));
+    assert.equal(
+      loaded.file,
+      path.join(pkgDir, 'build', 'json-schemas', 'teams', 'v1.28', 'MicrosoftTeams.schema.json'),
+    );
     assert.equal(loaded.version, MANIFEST_VERSION);
     assert.equal((schema.properties as Record<string, { const?: unknown }>).manifestVersion?.const, MANIFEST_VERSION);
     // It is the official file (draft-04 header, Microsoft's definitions), not a hand-written one.
     assert.match(String(schema.$schema), /draft-04/);
     assert.ok((schema.definitions as Record<string, unknown>).guid, 'official schema defines #/definitions/guid');
-    assert.ok((schema.properties as Record<string, unknown>).composeExtensions, 'official schema describes every root property');
+    assert.ok(
+      (schema.properties as Record<string, unknown>).composeExtensions,
+      'official schema describes every root property',
+    );
   });
 
   it('names the missing version and the versions the package has', () => {
-    assert.throws(() => loadManifestSchema('9.99'), (err: Error) => {
-      assert.match(err.message, /no Teams manifest schema for v9\.99/);
-      assert.match(err.message, /v1\.28/);
-      return true;
-    });
+    assert.throws(
+      () => loadManifestSchema('9.99'),
+      (err: Error) => {
+        assert.match(err.message, /no Teams manifest schema for v9\.99/);
+        assert.match(err.message, /v1\.28/);
+        return true;
+      },
+    );
   });
 
   it('reads the version from a $schema URL', () => {
-    assert.equal(schemaUrlVersion('https://developer.microsoft.com/json-schemas/teams/v1.28/MicrosoftTeams.schema.json'), '1.28');
+    assert.equal(
+      schemaUrlVersion('https://developer.microsoft.com/json-schemas/teams/v1.28/MicrosoftTeams.schema.json'),
+      '1.28',
+    );
     assert.equal(schemaUrlVersion('https://example.com/schema.json'), undefined);
     assert.equal(schemaUrlVersion(undefined), undefined);
   });
 
   it('turns JSON pointers into readable paths', () => {
     assert.equal(jsonPointerToPath(''), '$');
-    assert.equal(jsonPointerToPath('/bots/0/commandLists/2/commands/1/title'), '$.bots[0].commandLists[2].commands[1].title');
+    assert.equal(
+      jsonPointerToPath('/bots/0/commandLists/2/commands/1/title'),
+      '$.bots[0].commandLists[2].commands[1].title',
+    );
     assert.equal(jsonPointerToPath('/$schema'), '$.$schema');
   });
 });

@@ -20,7 +20,13 @@ function reference(value: string): string {
 
 describe('encodeKeyPart', () => {
   it('leaves GUIDs, record ids and codes unchanged', () => {
-    for (const id of ['aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', 'D-20261126-7F3KQ2', 'share_without_consent_justified', 'a.b', ''])
+    for (const id of [
+      'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+      'D-20261126-7F3KQ2',
+      'share_without_consent_justified',
+      'a.b',
+      '',
+    ])
       assert.equal(encodeKeyPart(id), id);
   });
 
@@ -34,12 +40,15 @@ describe('encodeKeyPart', () => {
 
   it('matches the byte-by-byte rule for any string, never contains "|", and round-trips', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.stringMatching(/^[A-Za-z0-9\-_.~|:]{0,40}$/)), (s) => {
-        const encoded = encodeKeyPart(s);
-        assert.equal(encoded, reference(s));
-        assert.ok(!encoded.includes('|'));
-        assert.equal(decodeKeyPart(encoded), Buffer.from(s, 'utf8').toString('utf8'));
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.stringMatching(/^[A-Za-z0-9\-_.~|:]{0,40}$/)),
+        (s) => {
+          const encoded = encodeKeyPart(s);
+          assert.equal(encoded, reference(s));
+          assert.ok(!encoded.includes('|'));
+          assert.equal(decodeKeyPart(encoded), Buffer.from(s, 'utf8').toString('utf8'));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

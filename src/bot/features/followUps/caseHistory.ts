@@ -29,7 +29,12 @@ export interface CaseHistory {
 }
 
 /** Every entry of the case, newest first, up to `limit` (then `capped`). */
-export async function readCase(decisions: DecisionStore, tenantId: string, caseReference: string, limit = MAX_CASE_ENTRIES): Promise<CaseHistory> {
+export async function readCase(
+  decisions: DecisionStore,
+  tenantId: string,
+  caseReference: string,
+  limit = MAX_CASE_ENTRIES,
+): Promise<CaseHistory> {
   const records: StoredRecord[] = [];
   let token: string | undefined;
   do {

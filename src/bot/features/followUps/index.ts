@@ -23,19 +23,17 @@ import { messageCard } from '../../kit/messageCard';
 import { isManagerHere } from '../../kit/access';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
 import { VERBS } from '../../kit/verbs';
-import {
-  followUpDoneCard,
-  recipientText,
-  subjectFollowUpCard,
-  withdrawalCard,
-  type WithdrawalShare,
-} from './views';
+import { followUpDoneCard, recipientText, subjectFollowUpCard, withdrawalCard, type WithdrawalShare } from './views';
 import { findContactDetail } from '../../contactDetails';
 import { isShare, mayFollowUp, mayHandleWithdrawal, recordedByMe } from './entitlement';
 import { cappedNotice, mySharesInCase, readCase, type CaseHistory } from './caseHistory';
 import { userTextSchema } from '../../userText';
 
-const RecordId = z.string().trim().regex(/^D-\d{8}-[0-9A-Z]{6}$/i).max(20);
+const RecordId = z
+  .string()
+  .trim()
+  .regex(/^D-\d{8}-[0-9A-Z]{6}$/i)
+  .max(20);
 
 const SubjectInformedSchema = z.object({
   r: RecordId,
@@ -46,7 +44,8 @@ const PartyInformedSchema = z.object({ w: RecordId, s: RecordId });
 const WithdrawalStatusSchema = z.object({ w: RecordId });
 
 const card = (c: AdaptiveCard): CardActionResult => ({ card: c });
-const NOT_SAVED = 'NOT SAVED: the records store could not be reached, so nothing was recorded. Please press the button again in a moment.';
+const NOT_SAVED =
+  'NOT SAVED: the records store could not be reached, so nothing was recorded. Please press the button again in a moment.';
 
 // One answer for "does not exist" and "not yours": the bot never confirms a record to someone with no part in it.
 const DECISION_NOT_FOUND =
@@ -72,22 +71,29 @@ async function onSubjectInformed(turn: Turn, data: Record<string, unknown>): Pro
   const tenantId = turn.identity.scope.tenantId;
   const [decision, manager] = await Promise.all([stores.decisions.get(tenantId, parsed.data.r), isManagerHere(turn)]);
   // Entitlement first: nothing below may tell an outsider anything about the record.
-  if (!decision || decision.kind !== 'decision' || !mayFollowUp(turn, decision, manager)) return { message: DECISION_NOT_FOUND };
-  if (!decision.openFollowUps.includes('inform_subject_later')) return { message: 'No "tell the person later" follow-up is owed for that decision.' };
+  if (!decision || decision.kind !== 'decision' || !mayFollowUp(turn, decision, manager))
+    return { message: DECISION_NOT_FOUND };
+  if (!decision.openFollowUps.includes('inform_subject_later'))
+    return { message: 'No "tell the person later" follow-up is owed for that decision.' };
 
   const audience = turn.identity.scope.conversationKind === 'personal' ? 'personal' : 'channel';
   const why = parsed.data.why?.trim() ?? '';
   if (parsed.data.how === 'not_telling') {
     const problem =
-      why === '' ? 'Please say why the person will not be told.'
-      : findContactDetail(why) ? 'Please remove the contact details — record no names or contact details.'
-      : undefined;
-    if (problem) return card(subjectFollowUpCard(decision, undefined, audience, turn.services.now(), { notice: problem, why }));
+      why === ''
+        ? 'Please say why the person will not be told.'
+        : findContactDetail(why)
+          ? 'Please remove the contact details — record no names or contact details.'
+          : undefined;
+    if (problem)
+      return card(subjectFollowUpCard(decision, undefined, audience, turn.services.now(), { notice: problem, why }));
   }
 
   // The whole case (not byCase's newest window), so a long or flooded case cannot hide it.
   const findExisting = async () =>
-    (await readCase(stores.decisions, tenantId, decision.caseReference)).records.find((r) => r.kind === 'follow_up_subject_informed' && r.parentId === decision.id);
+    (await readCase(stores.decisions, tenantId, decision.caseReference)).records.find(
+      (r) => r.kind === 'follow_up_subject_informed' && r.parentId === decision.id,
+    );
   let existing = await findExisting();
   let followUp = existing;
   if (!followUp) {
@@ -113,14 +119,25 @@ async function onSubjectInformed(turn: Turn, data: Record<string, unknown>): Pro
       const saved = await stores.decisions.record(input);
       followUp = saved.record;
       if (!saved.created) existing = saved.record;
-      else logger.info({ event: 'followup.recorded', kind: 'follow_up_subject_informed', recordId: followUp.id, parentId: decision.id }, 'follow-up recorded');
+      else
+        logger.info(
+          {
+            event: 'followup.recorded',
+            kind: 'follow_up_subject_informed',
+            recordId: followUp.id,
+            parentId: decision.id,
+          },
+          'follow-up recorded',
+        );
     } catch (err) {
       if (err instanceof IdempotencyKeyInUseError) {
         existing = await findExisting();
         followUp = existing;
       } else if (err instanceof StorageUnavailableError) {
         logger.error({ event: 'followup.not_saved', err: errorFields(err) }, 'follow-up could not be saved');
-        return card(subjectFollowUpCard(decision, undefined, audience, turn.services.now(), { notice: NOT_SAVED, why }));
+        return card(
+          subjectFollowUpCard(decision, undefined, audience, turn.services.now(), { notice: NOT_SAVED, why }),
+        );
       } else throw err;
     }
     if (!followUp) throw new Error('follow-up key in use but no follow-up found for the decision');
@@ -154,20 +171,37 @@ interface ListedShares {
   capped: boolean;
 }
 
-async function withdrawalRows(turn: Turn, withdrawal: StoredRecord, manager: boolean, caseHistory?: CaseHistory): Promise<ListedShares> {
+async function withdrawalRows(
+  turn: Turn,
+  withdrawal: StoredRecord,
+  manager: boolean,
+  caseHistory?: CaseHistory,
+): Promise<ListedShares> {
   caseHistory ??= await readCase(turn.services.stores.decisions, withdrawal.scope.tenantId, withdrawal.caseReference);
   const history = caseHistory.records;
   const informed = new Map<string, StoredRecord>();
   for (const r of history) {
-    if (r.kind === 'follow_up_party_informed' && r.parentId && r.recordedAt >= withdrawal.recordedAt && !informed.has(r.parentId)) informed.set(r.parentId, r);
+    if (
+      r.kind === 'follow_up_party_informed' &&
+      r.parentId &&
+      r.recordedAt >= withdrawal.recordedAt &&
+      !informed.has(r.parentId)
+    )
+      informed.set(r.parentId, r);
   }
   const shares = history.filter((r) => isShare(r) && r.recordedAt <= withdrawal.recordedAt).reverse(); // oldest first
   const visible = shares.filter((s) => manager || recordedByMe(turn, s));
-  return { rows: visible.map((share) => ({ share, informed: informed.get(share.id) })), hidden: shares.length - visible.length, capped: caseHistory.capped };
+  return {
+    rows: visible.map((share) => ({ share, informed: informed.get(share.id) })),
+    hidden: shares.length - visible.length,
+    capped: caseHistory.capped,
+  };
 }
 
 function hiddenNotice(hidden: number): string | undefined {
-  return hidden > 0 ? `${hidden} other share(s) on this case were recorded by colleagues; they or a manager will see them with "withdraw consent" too.` : undefined;
+  return hidden > 0
+    ? `${hidden} other share(s) on this case were recorded by colleagues; they or a manager will see them with "withdraw consent" too.`
+    : undefined;
 }
 
 /** What the card must add to the list: shares of colleagues not shown, and a case too long to read whole. */
@@ -177,9 +211,19 @@ function listNotice(listed: ListedShares): string | undefined {
 }
 
 /** The withdrawal card, or — if it cannot be rendered — a plain card that still says what is recorded. */
-function withdrawalResult(turn: Turn, withdrawal: StoredRecord, rows: readonly WithdrawalShare[], notice: string | undefined, fallbackLine: string): AdaptiveCard {
-  return renderedOr(turn.services.logger, 'followup-withdrawal', () => withdrawalCard(withdrawal, rows, { notice }), () =>
-    plainCard('Consent withdrawn', [`The withdrawal is recorded as **${withdrawal.id}**.`, fallbackLine], 'warning'),
+function withdrawalResult(
+  turn: Turn,
+  withdrawal: StoredRecord,
+  rows: readonly WithdrawalShare[],
+  notice: string | undefined,
+  fallbackLine: string,
+): AdaptiveCard {
+  return renderedOr(
+    turn.services.logger,
+    'followup-withdrawal',
+    () => withdrawalCard(withdrawal, rows, { notice }),
+    () =>
+      plainCard('Consent withdrawn', [`The withdrawal is recorded as **${withdrawal.id}**.`, fallbackLine], 'warning'),
   );
 }
 
@@ -187,12 +231,24 @@ async function withdrawCommand(turn: Turn, args: string): Promise<void> {
   const { identity, services } = turn;
   const send = (c: AdaptiveCard) => turn.reply({ card: c });
   if (identity.scope.conversationKind !== 'personal') {
-    await send(messageCard('Please do this in a personal chat', 'Consent withdrawal lists who a case was shared with, so I only do it in a personal chat with you.', { style: 'warning' }));
+    await send(
+      messageCard(
+        'Please do this in a personal chat',
+        'Consent withdrawal lists who a case was shared with, so I only do it in a personal chat with you.',
+        { style: 'warning' },
+      ),
+    );
     return;
   }
   const caseReference = args.trim();
   if (!CASE_REFERENCE_PATTERN.test(caseReference)) {
-    await send(messageCard('Which case?', 'Type **withdraw consent** followed by the case reference, e.g. "withdraw consent CS-1234".', { style: 'warning' }));
+    await send(
+      messageCard(
+        'Which case?',
+        'Type **withdraw consent** followed by the case reference, e.g. "withdraw consent CS-1234".',
+        { style: 'warning' },
+      ),
+    );
     return;
   }
   const tenantId = identity.scope.tenantId;
@@ -237,7 +293,10 @@ async function withdrawCommand(turn: Turn, args: string): Promise<void> {
       };
       withdrawal = (await services.stores.decisions.record(input)).record;
       created = true;
-      services.logger.info({ event: 'followup.recorded', kind: 'consent_withdrawn', recordId: withdrawal.id }, 'consent withdrawal recorded');
+      services.logger.info(
+        { event: 'followup.recorded', kind: 'consent_withdrawn', recordId: withdrawal.id },
+        'consent withdrawal recorded',
+      );
     }
     const again = 'Type **withdraw consent** with the case reference again to see the shares to tell.';
     let listed;
@@ -246,15 +305,33 @@ async function withdrawCommand(turn: Turn, args: string): Promise<void> {
     } catch (err) {
       if (!(err instanceof StorageUnavailableError)) throw err;
       // Saved, but the shares could not be read back: say so, never "not saved".
-      services.logger.error({ event: 'followup.list_failed', err: errorFields(err) }, 'withdrawal recorded but its shares could not be listed');
-      await send(plainCard('Consent withdrawn', [`The withdrawal is recorded as **${withdrawal.id}**.`, `The shares could not be listed just now. ${again}`], 'warning'));
+      services.logger.error(
+        { event: 'followup.list_failed', err: errorFields(err) },
+        'withdrawal recorded but its shares could not be listed',
+      );
+      await send(
+        plainCard(
+          'Consent withdrawn',
+          [`The withdrawal is recorded as **${withdrawal.id}**.`, `The shares could not be listed just now. ${again}`],
+          'warning',
+        ),
+      );
       return;
     }
     await send(withdrawalResult(turn, withdrawal, listed.rows, listNotice(listed), again));
   } catch (err) {
     if (!(err instanceof StorageUnavailableError)) throw err;
-    services.logger.error({ event: 'followup.not_saved', err: errorFields(err) }, 'consent withdrawal could not be saved');
-    await send(messageCard('Not saved', 'NOT SAVED: the records store could not be reached, so the withdrawal has not been recorded. Please try again in a moment.', { style: 'attention' }));
+    services.logger.error(
+      { event: 'followup.not_saved', err: errorFields(err) },
+      'consent withdrawal could not be saved',
+    );
+    await send(
+      messageCard(
+        'Not saved',
+        'NOT SAVED: the records store could not be reached, so the withdrawal has not been recorded. Please try again in a moment.',
+        { style: 'attention' },
+      ),
+    );
   }
 }
 
@@ -268,7 +345,11 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
   if (!parsed.success) return { message: 'That button could not be read. Type "help" to see what I can do.' };
   const { stores, logger } = turn.services;
   const tenantId = turn.identity.scope.tenantId;
-  const [withdrawal, share, manager] = await Promise.all([loadWithdrawal(turn, parsed.data.w), stores.decisions.get(tenantId, parsed.data.s), isManagerHere(turn)]);
+  const [withdrawal, share, manager] = await Promise.all([
+    loadWithdrawal(turn, parsed.data.w),
+    stores.decisions.get(tenantId, parsed.data.s),
+    isManagerHere(turn),
+  ]);
   if (
     !withdrawal ||
     !share ||
@@ -283,7 +364,15 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
   }
   const before = await withdrawalRows(turn, withdrawal, manager);
   if (before.rows.some((row) => row.share.id === share.id && row.informed)) {
-    return card(withdrawalResult(turn, withdrawal, before.rows, listNotice(before) ?? `Already recorded: ${recipientText(share)} has been told.`, 'That recipient is recorded as told.'));
+    return card(
+      withdrawalResult(
+        turn,
+        withdrawal,
+        before.rows,
+        listNotice(before) ?? `Already recorded: ${recipientText(share)} has been told.`,
+        'That recipient is recorded as told.',
+      ),
+    );
   }
   let informedId: string | undefined;
   try {
@@ -307,7 +396,13 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
     const saved = await stores.decisions.record(input);
     informedId = saved.record.id;
     logger.info(
-      { event: 'followup.recorded', kind: 'follow_up_party_informed', recordId: saved.record.id, parentId: share.id, created: saved.created },
+      {
+        event: 'followup.recorded',
+        kind: 'follow_up_party_informed',
+        recordId: saved.record.id,
+        parentId: share.id,
+        created: saved.created,
+      },
       'party informed recorded',
     );
   } catch (err) {
@@ -316,7 +411,13 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
       if (!(err instanceof StorageUnavailableError)) throw err;
       logger.error({ event: 'followup.not_saved', err: errorFields(err) }, 'party-informed could not be saved');
       return card(
-        withdrawalResult(turn, withdrawal, before.rows, `${NOT_SAVED}${listNotice(before) ? ` ${listNotice(before)}` : ''}`, 'NOT SAVED: please press "Told them" again in a moment.'),
+        withdrawalResult(
+          turn,
+          withdrawal,
+          before.rows,
+          `${NOT_SAVED}${listNotice(before) ? ` ${listNotice(before)}` : ''}`,
+          'NOT SAVED: please press "Told them" again in a moment.',
+        ),
       );
     }
   }
@@ -327,10 +428,27 @@ async function onPartyInformed(turn: Turn, data: Record<string, unknown>): Promi
   } catch (err) {
     if (!(err instanceof StorageUnavailableError)) throw err;
     // Saved, but the list could not be read back: say what was saved, never "not saved".
-    logger.error({ event: 'followup.list_failed', err: errorFields(err) }, 'party-informed recorded but the withdrawal could not be listed');
-    return card(plainCard('Consent withdrawn', [done, 'The list could not be refreshed just now; press Refresh in a moment.'], 'warning'));
+    logger.error(
+      { event: 'followup.list_failed', err: errorFields(err) },
+      'party-informed recorded but the withdrawal could not be listed',
+    );
+    return card(
+      plainCard(
+        'Consent withdrawn',
+        [done, 'The list could not be refreshed just now; press Refresh in a moment.'],
+        'warning',
+      ),
+    );
   }
-  return card(withdrawalResult(turn, withdrawal, after.rows, listNotice(after) ?? `Recorded: ${recipientText(share)} has been told.`, done));
+  return card(
+    withdrawalResult(
+      turn,
+      withdrawal,
+      after.rows,
+      listNotice(after) ?? `Recorded: ${recipientText(share)} has been told.`,
+      done,
+    ),
+  );
 }
 
 async function onWithdrawalStatus(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -341,16 +459,26 @@ async function onWithdrawalStatus(turn: Turn, data: Record<string, unknown>): Pr
   // Not "whoever recorded it": a withdrawal recorded before this check existed may have been
   // recorded by someone with no share in the case. Decided from the user's own records, before
   // the case is read.
-  if (!mayHandleWithdrawal(manager ? [] : await mySharesInCase(turn, withdrawal.caseReference), manager)) return { message: WITHDRAWAL_NOT_FOUND };
+  if (!mayHandleWithdrawal(manager ? [] : await mySharesInCase(turn, withdrawal.caseReference), manager))
+    return { message: WITHDRAWAL_NOT_FOUND };
   const listed = await withdrawalRows(turn, withdrawal, manager);
-  return card(withdrawalResult(turn, withdrawal, listed.rows, listNotice(listed), 'Type **withdraw consent** with the case reference to see the shares to tell.'));
+  return card(
+    withdrawalResult(
+      turn,
+      withdrawal,
+      listed.rows,
+      listNotice(listed),
+      'Type **withdraw consent** with the case reference to see the shares to tell.',
+    ),
+  );
 }
 
 export const followUpsFeature: BotFeature = {
   commands: [
     {
       usage: 'withdraw consent <case ref>',
-      description: 'Record that consent was withdrawn, and see everyone the case was shared with so you can tell them (§1).',
+      description:
+        'Record that consent was withdrawn, and see everyone the case was shared with so you can tell them (§1).',
       match: commandMatcher('withdraw consent', 'consent withdrawn'),
       handle: withdrawCommand,
     },

@@ -12,7 +12,6 @@ import { formatLocal } from '../../../reminders/schedule';
 import { CHANNEL_CHOICES, recipientTitle, titleOf } from '../../kit/choices';
 import { VERBS } from '../../kit/verbs';
 
-
 // The guidance lines are the rule pack's (followUpTexts), cited there.
 const GUIDANCE_SUBJECT = rulePack.followUpTexts.personNotTold.text;
 const GUIDANCE_WITHDRAWN = rulePack.followUpTexts.consentWithdrawn.text;
@@ -52,7 +51,8 @@ export function subjectFollowUpCard(
           { title: 'Recorded by', value: record.decidedBy.name || '—' },
           { title: 'Waiting', value: `${daysSince(record.recordedAt, now)} day(s)` },
         ];
-  if (tracker && tracker.remindersSent > 0) facts.push({ title: 'Reminders so far', value: String(tracker.remindersSent) });
+  if (tracker && tracker.remindersSent > 0)
+    facts.push({ title: 'Reminders so far', value: String(tracker.remindersSent) });
   return renderCard('followup-subject', {
     intro,
     facts,
@@ -65,7 +65,11 @@ export function subjectFollowUpCard(
   });
 }
 
-export function followUpDoneCard(title: string, text: string, facts: Array<{ title: string; value: string }>): AdaptiveCard {
+export function followUpDoneCard(
+  title: string,
+  text: string,
+  facts: Array<{ title: string; value: string }>,
+): AdaptiveCard {
   return renderCard('followup-done', { title, text, facts });
 }
 
@@ -74,10 +78,18 @@ export interface WithdrawalShare {
   informed?: StoredRecord;
 }
 
-export function withdrawalCard(withdrawal: StoredRecord, rows: readonly WithdrawalShare[], opts: { notice?: string } = {}): AdaptiveCard {
+export function withdrawalCard(
+  withdrawal: StoredRecord,
+  rows: readonly WithdrawalShare[],
+  opts: { notice?: string } = {},
+): AdaptiveCard {
   const done = rows.filter((r) => r.informed).length;
   const progress =
-    rows.length === 0 ? '' : done === rows.length ? `All ${rows.length} recipient(s) have been told.` : `${done} of ${rows.length} recipient(s) told so far.`;
+    rows.length === 0
+      ? ''
+      : done === rows.length
+        ? `All ${rows.length} recipient(s) have been told.`
+        : `${done} of ${rows.length} recipient(s) told so far.`;
   return renderCard('followup-withdrawal', {
     caseReference: withdrawal.caseReference,
     withdrawalId: withdrawal.id,
@@ -95,7 +107,9 @@ export function withdrawalCard(withdrawal: StoredRecord, rows: readonly Withdraw
         { title: 'Decision', value: share.id },
       ],
       done: Boolean(informed),
-      doneText: informed ? `Told — recorded by ${informed.decidedBy.name || 'a colleague'} on ${formatLocal(informed.recordedAt)} (${informed.id})` : '',
+      doneText: informed
+        ? `Told — recorded by ${informed.decidedBy.name || 'a colleague'} on ${formatLocal(informed.recordedAt)} (${informed.id})`
+        : '',
       toldData: { verb: VERBS.partyInformed, w: withdrawal.id, s: share.id },
     })),
     refreshData: { verb: VERBS.withdrawalStatus, w: withdrawal.id },

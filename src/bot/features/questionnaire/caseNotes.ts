@@ -40,7 +40,10 @@ export function caseNotesText(record: StoredRecord, outcome: Outcome): string {
     `Information-sharing decision, record ${record.id} (recorded ${record.recordedAt.slice(0, 16).replace('T', ' ')} UTC)`,
     ...line('Case reference', record.caseReference),
     ...line('Decision', outcome.title),
-    ...line('Purpose', purpose && record.purposeDetail ? `${purpose} — ${record.purposeDetail}` : (purpose ?? record.purposeDetail)),
+    ...line(
+      'Purpose',
+      purpose && record.purposeDetail ? `${purpose} — ${record.purposeDetail}` : (purpose ?? record.purposeDetail),
+    ),
     ...line('Consent', titleOf(CONSENT_STATUS_CHOICES, record.consentStatus)),
     ...line('Reasons for sharing without consent', record.reasonsWithoutConsent),
     ...line('Risk if not shared', record.riskOfNotSharing),

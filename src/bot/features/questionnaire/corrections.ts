@@ -11,7 +11,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { StorageUnavailableError, type CorrectableField, type NewRecord, type StoredRecord } from '../../../storage/contract';
+import {
+  StorageUnavailableError,
+  type CorrectableField,
+  type NewRecord,
+  type StoredRecord,
+} from '../../../storage/contract';
 import { CORRECTABLE_FIELDS } from '../../../storage/recordSchemas';
 import { IdempotencyKeyInUseError } from '../../../storage/errors';
 import { errorFields } from '../../../logger';
@@ -33,7 +38,11 @@ import type { CardActionResult, Turn } from '../types';
 import { FormSchema, MAX_REVIEW_DAYS, NOT_TOLD, blankToUndefined, dayAfter, freeText } from './recordForm';
 import { MAX_FORM_INPUT } from './state';
 
-const RecordId = z.string().trim().regex(/^D-\d{8}-[0-9A-Z]{6}$/i).max(20);
+const RecordId = z
+  .string()
+  .trim()
+  .regex(/^D-\d{8}-[0-9A-Z]{6}$/i)
+  .max(20);
 const OpenSchema = z.object({ r: RecordId });
 const SaveSchema = z.object({ r: RecordId, k: z.uuid() });
 
@@ -43,7 +52,9 @@ const input = z
   .optional();
 const INPUT_IDS = [...CORRECTABLE_FIELDS, 'correctionReason'] as const;
 /** The correction form's inputs as received (cut to a bound before anything else runs on them). */
-const CorrectionInputSchema = z.object(Object.fromEntries(INPUT_IDS.map((f) => [f, input])) as Record<(typeof INPUT_IDS)[number], typeof input>);
+const CorrectionInputSchema = z.object(
+  Object.fromEntries(INPUT_IDS.map((f) => [f, input])) as Record<(typeof INPUT_IDS)[number], typeof input>,
+);
 type CorrectionInput = z.infer<typeof CorrectionInputSchema>;
 
 const CorrectionSchema = FormSchema.omit({ caseReference: true }).extend({
@@ -51,14 +62,17 @@ const CorrectionSchema = FormSchema.omit({ caseReference: true }).extend({
 });
 
 /** One answer for "no such record" and "not yours". */
-const CORRECTION_NOT_FOUND = 'That record could not be found. Only the practitioner who recorded a decision can correct it.';
+const CORRECTION_NOT_FOUND =
+  'That record could not be found. Only the practitioner who recorded a decision can correct it.';
 
-const NOT_SAVED = 'NOT SAVED: the records store could not be reached, so the correction has not been recorded. Press "Add this correction" again in a moment.';
+const NOT_SAVED =
+  'NOT SAVED: the records store could not be reached, so the correction has not been recorded. Press "Add this correction" again in a moment.';
 
 /** The target record, if it is a decision this user recorded in this tenant; otherwise undefined. */
 async function myDecision(turn: Turn, id: string): Promise<StoredRecord | undefined> {
   const target = await turn.services.stores.decisions.get(turn.identity.scope.tenantId, id);
-  if (!target || target.kind !== 'decision' || !sameId(target.decidedBy.aadObjectId, turn.identity.user.aadObjectId)) return undefined;
+  if (!target || target.kind !== 'decision' || !sameId(target.decidedBy.aadObjectId, turn.identity.user.aadObjectId))
+    return undefined;
   return target;
 }
 
@@ -72,7 +86,9 @@ function valuesOf(r: StoredRecord): CorrectionInput {
   return out;
 }
 
-/** The correction form for `target`, pre-filled with its values (or those just submitted). `now` sets the review window. */
+/**
+ * The correction form for `target`, pre-filled with its values (or those just submitted). `now` sets the review window.
+ */
 export function correctionCard(
   target: StoredRecord,
   now: Date,
@@ -83,7 +99,11 @@ export function correctionCard(
   // A review date already recorded may have passed: it stays acceptable unchanged (a changed one
   // must be from today), so the date input does not refuse the form for it.
   const reviewMin = v.reviewBy && v.reviewBy < today ? v.reviewBy : today;
-  const form: Record<string, string> = { correctionReason: v.correctionReason ?? '', reviewMin, reviewMax: dayAfter(now, MAX_REVIEW_DAYS) };
+  const form: Record<string, string> = {
+    correctionReason: v.correctionReason ?? '',
+    reviewMin,
+    reviewMax: dayAfter(now, MAX_REVIEW_DAYS),
+  };
   for (const f of CORRECTABLE_FIELDS) form[f] = v[f] ?? '';
   return renderCard('correction', {
     record: { id: target.id },
@@ -93,7 +113,10 @@ export function correctionCard(
       { title: 'Case reference', value: target.caseReference },
       { title: 'Recorded', value: `${target.recordedAt.slice(0, 16).replace('T', ' ')} UTC` },
     ],
-    askRiskOfNotSharing: target.decision === 'share_without_consent_justified' || target.riskOfNotSharing !== undefined || target.consentStatus !== 'sought_obtained',
+    askRiskOfNotSharing:
+      target.decision === 'share_without_consent_justified' ||
+      target.riskOfNotSharing !== undefined ||
+      target.consentStatus !== 'sought_obtained',
     askReasonForNotSharing: target.decision === 'do_not_share' || target.reasonForNotSharing !== undefined,
     form,
     choices: {
@@ -113,7 +136,8 @@ export function correctionCard(
  * The correction form shows the record's free text, so it is only ever opened in a personal chat
  * (answered before any lookup, so it says nothing about the record either).
  */
-const PERSONAL_ONLY = 'For privacy, records are corrected in a personal chat with me: open one and type **my decisions**.';
+const PERSONAL_ONLY =
+  'For privacy, records are corrected in a personal chat with me: open one and type **my decisions**.';
 const isShared = (turn: Turn) => turn.identity.scope.conversationKind !== 'personal';
 
 export async function onCorrectionOpen(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -125,7 +149,9 @@ export async function onCorrectionOpen(turn: Turn, data: Record<string, unknown>
   return { card: correctionCard(target, turn.services.now(), { base: (await currentOf(turn, target)).base }) };
 }
 
-type Checked = { ok: true; fields: CorrectableField[]; values: Partial<NewRecord>; reason: string } | { ok: false; problems: string[] };
+type Checked =
+  | { ok: true; fields: CorrectableField[]; values: Partial<NewRecord>; reason: string }
+  | { ok: false; problems: string[] };
 
 /**
  * The correction's reason and values, checked like the record form. `base` is the record as it
@@ -139,14 +165,20 @@ function checkCorrection(target: StoredRecord, base: StoredRecord, submitted: Co
   const problems: string[] = [];
   if (!form.correctionReason) problems.push('Reason: say why you are correcting the record.');
   const fields = CORRECTABLE_FIELDS.filter((f) => (form[f] ?? undefined) !== (base[f] ?? undefined));
-  if (problems.length === 0 && fields.length === 0) problems.push('Nothing was changed: change the values that were wrong, then add the correction.');
-  if (form.subjectInformed === 'not_informing' && !form.subjectNotInformedReason) problems.push('Why not told: say why the person will not be told.');
-  if (form.purpose === 'other' && !form.purposeDetail) problems.push('Purpose: say in a few words what the purpose is.');
+  if (problems.length === 0 && fields.length === 0)
+    problems.push('Nothing was changed: change the values that were wrong, then add the correction.');
+  if (form.subjectInformed === 'not_informing' && !form.subjectNotInformedReason)
+    problems.push('Why not told: say why the person will not be told.');
+  if (form.purpose === 'other' && !form.purposeDetail)
+    problems.push('Purpose: say in a few words what the purpose is.');
   if (target.decision === 'share_without_consent_justified' && !form.riskOfNotSharing)
     problems.push('Risk of not sharing: say what the risk would be if the information were not shared.');
   if (NOT_TOLD.has(form.subjectInformed)) {
     if (!form.reviewBy) problems.push('Review date: say when not telling the person will be reviewed.');
-    else if (fields.includes('reviewBy') && (form.reviewBy < dayAfter(now, 0) || form.reviewBy > dayAfter(now, MAX_REVIEW_DAYS)))
+    else if (
+      fields.includes('reviewBy') &&
+      (form.reviewBy < dayAfter(now, 0) || form.reviewBy > dayAfter(now, MAX_REVIEW_DAYS))
+    )
       problems.push(`Review date: choose a date from today to ${MAX_REVIEW_DAYS} days ahead.`);
   }
   if (problems.length) return { ok: false, problems };
@@ -161,7 +193,11 @@ function pickStrings(data: Record<string, unknown>): Record<string, string> {
 }
 
 /** The record as it stands: its latest correction (newest first from byCase), or the decision itself. */
-async function currentOf(turn: Turn, target: StoredRecord, key?: string): Promise<{ base: StoredRecord; replay?: StoredRecord }> {
+async function currentOf(
+  turn: Turn,
+  target: StoredRecord,
+  key?: string,
+): Promise<{ base: StoredRecord; replay?: StoredRecord }> {
   const history = await turn.services.stores.decisions.byCase(target.scope.tenantId, target.caseReference);
   const corrections = history.filter((r) => r.kind === 'correction' && r.parentId === target.id);
   // The same form pressed again (a double click, a retry): the correction it already made, which
@@ -175,7 +211,12 @@ function doneCard(turn: Turn, target: StoredRecord, record: StoredRecord, create
   const text = `Recorded as ${record.id}, beside record ${target.id} (which is kept as it was). It shows with the original in **my decisions** and in a manager's case view.`;
   const fields = record.correctedFields?.map((f) => CORRECTABLE_FIELD_TITLES[f]).join(', ') ?? '';
   return {
-    card: renderedOr(turn.services.logger, 'message', () => messageCard(title, `${text}\n\nCorrected: ${fields}.`, { style: 'good' }), () => plainCard(title, [text])),
+    card: renderedOr(
+      turn.services.logger,
+      'message',
+      () => messageCard(title, `${text}\n\nCorrected: ${fields}.`, { style: 'good' }),
+      () => plainCard(title, [text]),
+    ),
   };
 }
 
@@ -203,7 +244,14 @@ export async function onCorrectionSave(turn: Turn, data: Record<string, unknown>
   if (replay) return doneCard(turn, target, replay, false);
   const checked = checkCorrection(target, base, submitted, turn.services.now());
   if (!checked.ok)
-    return { card: correctionCard(target, turn.services.now(), { base, key, values: submitted, notice: `Not recorded yet — please check: ${checked.problems.join(' ')}` }) };
+    return {
+      card: correctionCard(target, turn.services.now(), {
+        base,
+        key,
+        values: submitted,
+        notice: `Not recorded yet — please check: ${checked.problems.join(' ')}`,
+      }),
+    };
 
   const { id: _id, recordedAt: _at, idempotencyKey: _key, ...original } = target;
   const correction: NewRecord = {
@@ -225,12 +273,22 @@ export async function onCorrectionSave(turn: Turn, data: Record<string, unknown>
   try {
     saved = await turn.services.stores.decisions.record(correction, { idempotencyScope: `correction:${target.id}` });
   } catch (err) {
-    if (err instanceof IdempotencyKeyInUseError) return { card: correctionCard(target, turn.services.now(), { base, values: submitted, notice: 'Not recorded yet: this form had already been used. Press "Add this correction" to add it.' }) };
+    if (err instanceof IdempotencyKeyInUseError)
+      return {
+        card: correctionCard(target, turn.services.now(), {
+          base,
+          values: submitted,
+          notice: 'Not recorded yet: this form had already been used. Press "Add this correction" to add it.',
+        }),
+      };
     if (!(err instanceof StorageUnavailableError)) throw err;
     logger.error({ event: 'correction.not_saved', err: errorFields(err) }, 'correction could not be saved');
     return { card: correctionCard(target, turn.services.now(), { base, key, values: submitted, notice: NOT_SAVED }) };
   }
   const { record, created } = saved;
-  logger.info({ event: 'correction.recorded', recordId: record.id, parentId: target.id, fields: checked.fields, created }, 'correction recorded');
+  logger.info(
+    { event: 'correction.recorded', recordId: record.id, parentId: target.id, fields: checked.fields, created },
+    'correction recorded',
+  );
   return doneCard(turn, target, record, created);
 }

@@ -69,7 +69,10 @@ function checkState(turn: Turn, s: QuestionnaireState): Checked {
 function invalidCard(turn: Turn, reason: string): CardActionResult {
   // "Start again" here begins a brand-new questionnaire (the restart verb mints a new id).
   return {
-    card: messageCard(STALE_TITLE, `${reason} Nothing has been recorded. Please start again.`, { style: 'warning', restartFor: newQuestionnaire(turn) }),
+    card: messageCard(STALE_TITLE, `${reason} Nothing has been recorded. Please start again.`, {
+      style: 'warning',
+      restartFor: newQuestionnaire(turn),
+    }),
   };
 }
 
@@ -83,7 +86,10 @@ function step(turn: Turn, s: QuestionnaireState, answers: Answers): CardActionRe
       // A question id from the card is logged only if it is one of ours (card data is user input).
       const questionId = rulePack.questions.some((q) => q.id === err.questionId) ? err.questionId : 'unknown';
       turn.services.logger.warn({ event: 'questionnaire.invalid_answers', questionId }, 'refused card answers');
-      return invalidCard(turn, 'The answers on this card do not fit the questionnaire (it may be an old or altered card).');
+      return invalidCard(
+        turn,
+        'The answers on this card do not fit the questionnaire (it may be an old or altered card).',
+      );
     }
     throw err;
   }
@@ -130,7 +136,8 @@ async function onBack(turn: Turn, data: Record<string, unknown>): Promise<CardAc
   try {
     return step(turn, checked.s, back(rulePack, checked.s.a));
   } catch (err) {
-    if (err instanceof InvalidAnswersError) return invalidCard(turn, 'The answers on this card do not fit the questionnaire.');
+    if (err instanceof InvalidAnswersError)
+      return invalidCard(turn, 'The answers on this card do not fit the questionnaire.');
     throw err;
   }
 }
@@ -139,7 +146,13 @@ async function onBack(turn: Turn, data: Record<string, unknown>): Promise<CardAc
 function openFollowUps(outcome: Outcome, form: RecordForm): FollowUpCode[] {
   return outcome.followUps
     .map((f) => f.code)
-    .filter((code) => !(code === 'inform_subject_later' && (form.subjectInformed === 'yes' || form.subjectInformed === 'not_informing')));
+    .filter(
+      (code) =>
+        !(
+          code === 'inform_subject_later' &&
+          (form.subjectInformed === 'yes' || form.subjectInformed === 'not_informing')
+        ),
+    );
 }
 
 async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -151,17 +164,26 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
   let outcome: Outcome;
   try {
     const result = evaluate(rulePack, s.a);
-    if (result.kind !== 'outcome') return invalidCard(turn, 'This card was submitted before the questions were finished.');
+    if (result.kind !== 'outcome')
+      return invalidCard(turn, 'This card was submitted before the questions were finished.');
     outcome = result.outcome;
   } catch (err) {
-    if (err instanceof InvalidAnswersError) return invalidCard(turn, 'The answers on this card do not fit the questionnaire.');
+    if (err instanceof InvalidAnswersError)
+      return invalidCard(turn, 'The answers on this card do not fit the questionnaire.');
     throw err;
   }
 
   const values = RecordFormInputSchema.parse(pickStrings(data));
   const form = validateRecordForm(values, outcome, turn.services.now());
   if (!form.ok)
-    return { card: outcomeCard(s, outcome, { now: turn.services.now(), idempotencyKey: k, values, notice: `Not recorded yet — please check: ${form.problems.join(' ')}` }) };
+    return {
+      card: outcomeCard(s, outcome, {
+        now: turn.services.now(),
+        idempotencyKey: k,
+        values,
+        notice: `Not recorded yet — please check: ${form.problems.join(' ')}`,
+      }),
+    };
 
   const record: NewRecord = {
     idempotencyKey: k,
@@ -200,7 +222,10 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     saved = await turn.services.stores.decisions.record(record, { idempotencyScope: `questionnaire:${s.i}` });
   } catch (err) {
     if (err instanceof IdempotencyKeyInUseError) {
-      turn.services.logger.warn({ event: 'decision.idempotency_key_refused' }, 'record key belongs to another submission; offered a fresh card');
+      turn.services.logger.warn(
+        { event: 'decision.idempotency_key_refused' },
+        'record key belongs to another submission; offered a fresh card',
+      );
       // A fresh key (none passed): one press on this card records the user's own decision.
       return { card: outcomeCard(s, outcome, { now: turn.services.now(), values, notice: KEY_IN_USE_NOTICE }) };
     }
@@ -211,7 +236,8 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
         now: turn.services.now(),
         idempotencyKey: k,
         values,
-        notice: 'NOT SAVED: the records store could not be reached, so this decision has not been recorded. Your answers are still on this card — press "Record this decision" again in a moment.',
+        notice:
+          'NOT SAVED: the records store could not be reached, so this decision has not been recorded. Your answers are still on this card — press "Record this decision" again in a moment.',
       }),
     };
   }
@@ -221,11 +247,17 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     'decision recorded',
   );
   // The record is saved: whatever happens to the card now, the user is told so, with its id.
-  const card = renderedOr(turn.services.logger, 'recorded', () => recordedCard(s, stored, outcome, !created, { shared: sharedNotice(turn) !== undefined }), () =>
-    plainCard(created ? 'Decision recorded' : 'Decision already recorded', [
-      `Record id: **${stored.id}** — quote it in your case notes.`,
-      created ? 'The details are saved; type **my decisions** to see them.' : 'This decision had already been recorded; nothing was saved twice.',
-    ]),
+  const card = renderedOr(
+    turn.services.logger,
+    'recorded',
+    () => recordedCard(s, stored, outcome, !created, { shared: sharedNotice(turn) !== undefined }),
+    () =>
+      plainCard(created ? 'Decision recorded' : 'Decision already recorded', [
+        `Record id: **${stored.id}** — quote it in your case notes.`,
+        created
+          ? 'The details are saved; type **my decisions** to see them.'
+          : 'This decision had already been recorded; nothing was saved twice.',
+      ]),
   );
   return { card };
 }

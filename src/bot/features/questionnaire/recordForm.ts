@@ -28,7 +28,11 @@ const values = <T extends { value: string }>(choices: ReadonlyArray<T>) =>
 export const freeText = (label: string, max: number, multiline = true) =>
   userTextSchema(max, { multiline, tooLong: `${label}: use at most ${max} characters.` }).superRefine((s, ctx) => {
     const found = findContactDetail(s);
-    if (found) ctx.addIssue({ code: 'custom', message: `${label}: remove the ${found} — record no contact or identifying details.` });
+    if (found)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${label}: remove the ${found} — record no contact or identifying details.`,
+      });
   });
 
 export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -53,17 +57,31 @@ export const FormSchema = z.object({
     .regex(CASE_REFERENCE_PATTERN, 'Case reference: use 2 to 40 letters, digits and - / . _ only (no names).'),
   consentStatus: z.enum(values(CONSENT_STATUS_CHOICES), { error: 'Consent: choose one of the options.' }),
   reasonsWithoutConsent: z.preprocess(blankToUndefined, freeText('Reasons', 1000).optional()),
-  recipientAgency: z.preprocess(blankToUndefined, z.enum(values(RECIPIENT_AGENCY_CHOICES), { error: 'Recipient: choose an agency.' }).optional()),
+  recipientAgency: z.preprocess(
+    blankToUndefined,
+    z.enum(values(RECIPIENT_AGENCY_CHOICES), { error: 'Recipient: choose an agency.' }).optional(),
+  ),
   recipientRole: z.preprocess(blankToUndefined, freeText('Role', 80, false).optional()),
-  channel: z.preprocess(blankToUndefined, z.enum(values(CHANNEL_CHOICES), { error: 'Channel: choose how it is shared.' }).optional()),
+  channel: z.preprocess(
+    blankToUndefined,
+    z.enum(values(CHANNEL_CHOICES), { error: 'Channel: choose how it is shared.' }).optional(),
+  ),
   informationOutline: z.preprocess(blankToUndefined, freeText('Outline', 500).optional()),
-  subjectInformed: z.enum(values(SUBJECT_INFORMED_CHOICES), { error: 'Say whether the person has been, or will be, told.' }),
+  subjectInformed: z.enum(values(SUBJECT_INFORMED_CHOICES), {
+    error: 'Say whether the person has been, or will be, told.',
+  }),
   subjectNotInformedReason: z.preprocess(blankToUndefined, freeText('Why not told', 500).optional()),
-  purpose: z.preprocess(blankToUndefined, z.enum(values(PURPOSE_CHOICES), { error: 'Purpose: choose one of the options.' }).optional()),
+  purpose: z.preprocess(
+    blankToUndefined,
+    z.enum(values(PURPOSE_CHOICES), { error: 'Purpose: choose one of the options.' }).optional(),
+  ),
   purposeDetail: z.preprocess(blankToUndefined, freeText('Purpose', 200, false).optional()),
   riskOfNotSharing: z.preprocess(blankToUndefined, freeText('Risk of not sharing', 1000).optional()),
   reasonForNotSharing: z.preprocess(blankToUndefined, freeText('Reason for not sharing', 1000).optional()),
-  deciderRole: z.preprocess(blankToUndefined, z.enum(values(DECIDER_ROLE_CHOICES), { error: 'Your role: choose one of the options.' }).optional()),
+  deciderRole: z.preprocess(
+    blankToUndefined,
+    z.enum(values(DECIDER_ROLE_CHOICES), { error: 'Your role: choose one of the options.' }).optional(),
+  ),
   reviewBy: z.preprocess(blankToUndefined, reviewDate.optional()),
 });
 export type RecordForm = z.infer<typeof FormSchema>;
@@ -91,7 +109,8 @@ export function validateRecordForm(input: RecordFormInput, outcome: Outcome, now
   const problems: string[] = [];
   if (required.has('reasonsWithoutConsent') && form.consentStatus !== 'sought_obtained' && !form.reasonsWithoutConsent)
     problems.push('Reasons: the guidance requires the reasons for sharing without consent to be recorded.');
-  if (required.has('recipient') && !form.recipientAgency) problems.push('Recipient: choose the agency that receives the information.');
+  if (required.has('recipient') && !form.recipientAgency)
+    problems.push('Recipient: choose the agency that receives the information.');
   if (required.has('channel') && !form.channel) problems.push('Channel: choose how the information is shared.');
   if (required.has('informationOutline') && !form.informationOutline)
     problems.push('Outline: say in outline what is shared (no names).');
@@ -99,8 +118,10 @@ export function validateRecordForm(input: RecordFormInput, outcome: Outcome, now
     problems.push('Why not told: say why the person will not be told.');
   if (isShareWithoutConsent(outcome, form.consentStatus) && !form.riskOfNotSharing)
     problems.push('Risk of not sharing: say what the risk would be if the information were not shared.');
-  if (outcome.decision === 'do_not_share' && !form.reasonForNotSharing) problems.push('Reason for not sharing: say why it is not shared.');
-  if (form.purpose === 'other' && !form.purposeDetail) problems.push('Purpose: say in a few words what the purpose is.');
+  if (outcome.decision === 'do_not_share' && !form.reasonForNotSharing)
+    problems.push('Reason for not sharing: say why it is not shared.');
+  if (form.purpose === 'other' && !form.purposeDetail)
+    problems.push('Purpose: say in a few words what the purpose is.');
   if (NOT_TOLD.has(form.subjectInformed)) {
     if (!form.reviewBy) problems.push('Review date: say when not telling the person will be reviewed.');
     else if (form.reviewBy < dayAfter(now, 0) || form.reviewBy > dayAfter(now, MAX_REVIEW_DAYS))

@@ -22,7 +22,13 @@ export const SUPERSEDED_TEXT =
   'You have started a newer questionnaire since this card, so it no longer counts and nothing on it was recorded. Carry on with your newest card.';
 
 export function newQuestionnaire(turn: Turn): QuestionnaireState {
-  return { v: RULE_PACK_VERSION, a: {}, o: turn.identity.user.aadObjectId, i: randomUUID(), t: turn.services.now().getTime() };
+  return {
+    v: RULE_PACK_VERSION,
+    a: {},
+    o: turn.identity.user.aadObjectId,
+    i: randomUUID(),
+    t: turn.services.now().getTime(),
+  };
 }
 
 /** When `s` started, as the session row records it (a card from before `t` existed: now). */
@@ -32,21 +38,34 @@ const startOf = (turn: Turn, s: QuestionnaireState): Date => (s.t === undefined 
 const CLOCK_SKEW_MS = 60_000;
 
 /** Makes `s` the user's current questionnaire, shown on message `cardActivityId`, and closes the previous card. */
-export async function makeCurrent(turn: Turn, s: QuestionnaireState, cardActivityId: string | undefined): Promise<void> {
+export async function makeCurrent(
+  turn: Turn,
+  s: QuestionnaireState,
+  cardActivityId: string | undefined,
+): Promise<void> {
   const conversationId = turn.ctx.activity.conversation?.id;
   const card = cardActivityId && conversationId ? { conversationId, activityId: cardActivityId } : undefined;
   let previous;
   try {
-    previous = await turn.services.stores.sessions.replace(turn.identity.scope.tenantId, s.o, { sessionId: s.i, card }, startOf(turn, s));
+    previous = await turn.services.stores.sessions.replace(
+      turn.identity.scope.tenantId,
+      s.o,
+      { sessionId: s.i, card },
+      startOf(turn, s),
+    );
   } catch (err) {
     if (!(err instanceof StorageUnavailableError)) throw err;
-    turn.services.logger.warn({ event: 'questionnaire.session_not_saved' }, 'could not record the current questionnaire');
+    turn.services.logger.warn(
+      { event: 'questionnaire.session_not_saved' },
+      'could not record the current questionnaire',
+    );
     return;
   }
   const old = previous?.card;
   // Only a card in this conversation can be updated from this turn; one replaced in place (Start
   // over on the same message) needs nothing.
-  if (!old || previous?.sessionId === s.i || old.conversationId !== conversationId || old.activityId === cardActivityId) return;
+  if (!old || previous?.sessionId === s.i || old.conversationId !== conversationId || old.activityId === cardActivityId)
+    return;
   try {
     await turn.ctx.updateActivity({
       id: old.activityId,
@@ -55,7 +74,10 @@ export async function makeCurrent(turn: Turn, s: QuestionnaireState, cardActivit
     });
   } catch (err) {
     // The card stays as it was; recording from it is still refused.
-    turn.services.logger.warn({ event: 'questionnaire.close_old_card_failed', err: errorFields(err) }, 'could not close the superseded card');
+    turn.services.logger.warn(
+      { event: 'questionnaire.close_old_card_failed', err: errorFields(err) },
+      'could not close the superseded card',
+    );
   }
 }
 
@@ -76,7 +98,9 @@ export async function ownCardId(turn: Turn, claimed: string | undefined): Promis
     return undefined;
   }
   const card = current?.card;
-  return card && card.conversationId === turn.ctx.activity.conversation?.id && card.activityId === claimed ? claimed : undefined;
+  return card && card.conversationId === turn.ctx.activity.conversation?.id && card.activityId === claimed
+    ? claimed
+    : undefined;
 }
 
 /**

@@ -7,7 +7,11 @@
  */
 import { z } from 'zod';
 
-const code = z.string().min(1).max(64).regex(/^[a-z0-9_.-]+$/i);
+const code = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9_.-]+$/i);
 
 /** A questionnaire has far fewer questions than this; more answers mean a forged card. */
 const MAX_ANSWERS = 60;
@@ -40,7 +44,10 @@ function serialisedLength(value: unknown): number {
  * submission then held the event loop for hundreds of milliseconds.
  */
 const boundedState = z.custom<Record<string, unknown>>(
-  (v) => hasAtMostKeys(v, 16) && hasAtMostKeys((v as { a?: unknown }).a ?? {}, MAX_ANSWERS) && serialisedLength(v) <= MAX_STATE_CHARS,
+  (v) =>
+    hasAtMostKeys(v, 16) &&
+    hasAtMostKeys((v as { a?: unknown }).a ?? {}, MAX_ANSWERS) &&
+    serialisedLength(v) <= MAX_STATE_CHARS,
   'questionnaire state too large',
 );
 

@@ -79,7 +79,11 @@ export function purposeFromAnswers(a: Readonly<Record<string, string>>): string 
   if (a.route === 'offending_history_enquiry' || a.disclosure_scheme !== undefined) return 'disclosure_scheme';
   const grounds = a.grounds ?? a.adult_grounds;
   if (grounds === 'serious_crime') return 'prevent_detect_crime';
-  if (grounds === 'significant_harm_evidence' || grounds === 'significant_harm_reasonable_cause' || grounds === 'prevent_serious_harm')
+  if (
+    grounds === 'significant_harm_evidence' ||
+    grounds === 'significant_harm_reasonable_cause' ||
+    grounds === 'prevent_serious_harm'
+  )
     return 'safeguarding_child';
   if (grounds === 'no_specific_concern') return 'continuity_of_care';
   return '';
@@ -109,7 +113,8 @@ export function outcomeCard(
       askChannel: fields.has('channel'),
       askOutline: fields.has('informationOutline'),
       // Asked wherever the reasons for sharing without consent are (required when consent was not given).
-      askRiskOfNotSharing: fields.has('reasonsWithoutConsent') || outcome.decision === 'share_without_consent_justified',
+      askRiskOfNotSharing:
+        fields.has('reasonsWithoutConsent') || outcome.decision === 'share_without_consent_justified',
       askReasonForNotSharing: outcome.decision === 'do_not_share',
       reviewMin: dayAfter(now, 0),
       reviewMax: dayAfter(now, MAX_REVIEW_DAYS),
@@ -194,6 +199,13 @@ export function recordedCard(
 }
 
 /** The kit's message card, with a "Start again" button for questionnaire `restartFor` if given. */
-export function messageCard(title: string, text: string, opts: { style?: MessageStyle; restartFor?: QuestionnaireState } = {}): AdaptiveCard {
-  return kitMessageCard(title, text, { style: opts.style, restartData: opts.restartFor ? restartData(opts.restartFor) : undefined });
+export function messageCard(
+  title: string,
+  text: string,
+  opts: { style?: MessageStyle; restartFor?: QuestionnaireState } = {},
+): AdaptiveCard {
+  return kitMessageCard(title, text, {
+    style: opts.style,
+    restartData: opts.restartFor ? restartData(opts.restartFor) : undefined,
+  });
 }

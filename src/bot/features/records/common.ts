@@ -16,7 +16,12 @@ export function message(title: string, text: string, style: MessageStyle = 'defa
 }
 
 /** Writes an audit entry; false when storage is down (the caller then shows nothing). */
-export async function audit(turn: Turn, action: string, filter: Record<string, unknown>, resultCount: number): Promise<boolean> {
+export async function audit(
+  turn: Turn,
+  action: string,
+  filter: Record<string, unknown>,
+  resultCount: number,
+): Promise<boolean> {
   try {
     await turn.services.stores.audit.write({
       tenantId: tenantOf(turn),

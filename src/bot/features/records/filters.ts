@@ -84,7 +84,11 @@ export const FILTER_HELP =
  * Unknown words are refused (with the list of filters) rather than ignored, so a typo never
  * silently widens a query.
  */
-export function parseFilterText(text: string, ctx: ParseContext, allowed: ReadonlySet<string> = KEYWORDS): ParsedFilter {
+export function parseFilterText(
+  text: string,
+  ctx: ParseContext,
+  allowed: ReadonlySet<string> = KEYWORDS,
+): ParsedFilter {
   const words = text.trim() === '' ? [] : text.trim().split(/\s+/);
   const raw: Record<string, string> = {};
   let pageSize = DEFAULT_ROWS_PER_CARD;
@@ -96,7 +100,11 @@ export function parseFilterText(text: string, ctx: ParseContext, allowed: Readon
     const value = words[i + 1];
     const hasValue = value !== undefined && !KEYWORDS.has(value.toLowerCase());
     if (word === 'team' && !hasValue) {
-      if (!ctx.here) return { ok: false, problem: 'In a personal chat, say which team: **team** <team id>, or ask in the team’s channel.' };
+      if (!ctx.here)
+        return {
+          ok: false,
+          problem: 'In a personal chat, say which team: **team** <team id>, or ask in the team’s channel.',
+        };
       raw.team = ctx.here;
       continue;
     }
@@ -105,7 +113,8 @@ export function parseFilterText(text: string, ctx: ParseContext, allowed: Readon
     const key = word === 'by' || word === 'user' ? 'practitioner' : word === 'case' ? 'caseRef' : word;
     if (key === 'rows') {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 10 || n > MAX_ROWS_PER_CARD) return { ok: false, problem: `"rows" must be a whole number from 10 to ${MAX_ROWS_PER_CARD}.` };
+      if (!Number.isInteger(n) || n < 10 || n > MAX_ROWS_PER_CARD)
+        return { ok: false, problem: `"rows" must be a whole number from 10 to ${MAX_ROWS_PER_CARD}.` };
       pageSize = n;
       continue;
     }
@@ -117,8 +126,15 @@ export function parseFilterText(text: string, ctx: ParseContext, allowed: Readon
 }
 
 /** Validates raw filter values (typed or from card inputs; blanks mean "any"). */
-export function validateFilter(raw: Record<string, string | undefined>, pageSize = DEFAULT_ROWS_PER_CARD): ParsedFilter {
-  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== '').map(([k, v]) => [k, v!.trim()]));
+export function validateFilter(
+  raw: Record<string, string | undefined>,
+  pageSize = DEFAULT_ROWS_PER_CARD,
+): ParsedFilter {
+  const cleaned = Object.fromEntries(
+    Object.entries(raw)
+      .filter(([, v]) => v !== undefined && v.trim() !== '')
+      .map(([k, v]) => [k, v!.trim()]),
+  );
   const parsed = FilterSchema.safeParse(cleaned);
   if (parsed.success) return { ok: true, filter: parsed.data, pageSize };
   const issue = parsed.error.issues[0];

@@ -46,7 +46,9 @@ const isShared = (turn: Turn) => turn.identity.scope.conversationKind !== 'perso
 const userMriOf = (turn: Turn) => turn.ctx.activity.from.id;
 /** "team" with no value means this team (channels) or this chat (group chats); nothing in a personal chat. */
 const hereOf = (turn: Turn) =>
-  turn.identity.scope.conversationKind === 'personal' ? undefined : (turn.identity.scope.teamId ?? turn.identity.scope.conversationId);
+  turn.identity.scope.conversationKind === 'personal'
+    ? undefined
+    : (turn.identity.scope.teamId ?? turn.identity.scope.conversationId);
 
 /** Filter as written to the audit table: what was asked, in full (the audit table is the accountability record). */
 function auditFilter(state: Pick<CardState, 'm' | 'f' | 'p' | 'n'>): Record<string, unknown> {
@@ -61,15 +63,26 @@ function titleFor(s: CardState): string {
 /** Checks a card's signed state against the clicking user; returns a refusal when it does not belong to them. */
 function stateFor(turn: Turn, data: Record<string, unknown>): { state?: CardState; refusal?: CardActionResult } {
   const parsed = StateDataSchema.safeParse(data);
-  const verified = parsed.success ? verifyState(turn.services.config, parsed.data.state) : ({ ok: false, reason: 'malformed' } as const);
+  const verified = parsed.success
+    ? verifyState(turn.services.config, parsed.data.state)
+    : ({ ok: false, reason: 'malformed' } as const);
   if (!verified.ok) {
     turn.services.logger.warn({ event: 'records.card_refused', reason: verified.reason }, 'records card data refused');
-    return { refusal: { message: `This card could not be read — it may have been altered or made by an older version of the bot. ${START_AGAIN}` } };
+    return {
+      refusal: {
+        message: `This card could not be read — it may have been altered or made by an older version of the bot. ${START_AGAIN}`,
+      },
+    };
   }
   const s = verified.value;
   if (s.tn !== tenantOf(turn)) {
-    turn.services.logger.warn({ event: 'records.card_refused', reason: 'other_tenant', tenantId: tenantOf(turn) }, 'records card from another tenant');
-    return { refusal: { message: `This card belongs to another organisation, so it cannot be used here. ${START_AGAIN}` } };
+    turn.services.logger.warn(
+      { event: 'records.card_refused', reason: 'other_tenant', tenantId: tenantOf(turn) },
+      'records card from another tenant',
+    );
+    return {
+      refusal: { message: `This card belongs to another organisation, so it cannot be used here. ${START_AGAIN}` },
+    };
   }
   if (s.o !== actorOf(turn)) return { refusal: { message: `This list was opened by someone else. ${START_AGAIN}` } };
   return { state: s };
@@ -80,7 +93,8 @@ async function showPage(turn: Turn, s: CardState): Promise<CardActionResult> {
   const { services } = turn;
   const tenantId = tenantOf(turn);
   const actor = actorOf(turn);
-  if (s.m === 'manager' && !(await isManager(services, tenantId, actor))) return message('Managers only', ONLY_MANAGERS, 'warning');
+  if (s.m === 'manager' && !(await isManager(services, tenantId, actor)))
+    return message('Managers only', ONLY_MANAGERS, 'warning');
 
   // "My decisions" is always the caller's own, whatever the card says.
   const filter: RecordFilter = s.m === 'mine' ? { ...s.f, practitioner: actor } : s.f;
@@ -95,17 +109,29 @@ async function showPage(turn: Turn, s: CardState): Promise<CardActionResult> {
       services.logger.warn({ event: 'records.bad_token', page: s.p }, 'records page token refused');
       return { message: `That page is no longer available (the list may have changed). ${START_AGAIN}` };
     }
-    if (err instanceof InvalidQueryError) return { message: 'Those filters could not be used. Please check the dates and try again.' };
-    if (err instanceof StorageUnavailableError) return { message: 'The records store could not be reached. Please try again in a moment.' };
+    if (err instanceof InvalidQueryError)
+      return { message: 'Those filters could not be used. Please check the dates and try again.' };
+    if (err instanceof StorageUnavailableError)
+      return { message: 'The records store could not be reached. Please try again in a moment.' };
     throw err;
   }
 
   if (s.m === 'manager') {
     const audited = await audit(turn, s.f.caseRef ? 'view_case' : 'query_records', auditFilter(s), items.length);
-    if (!audited) return { message: 'The records store could not be reached, so nothing can be shown. Please try again in a moment.' };
+    if (!audited)
+      return {
+        message: 'The records store could not be reached, so nothing can be shown. Please try again in a moment.',
+      };
   }
   services.logger.info(
-    { event: 'records.listed', mode: s.m, page: s.p, count: items.length, filters: Object.keys(s.f), more: Boolean(token) },
+    {
+      event: 'records.listed',
+      mode: s.m,
+      page: s.p,
+      count: items.length,
+      filters: Object.keys(s.f),
+      more: Boolean(token),
+    },
     'records listed',
   );
 
@@ -153,7 +179,8 @@ const MINE_FILTERS = new Set(['outcome', 'from', 'to', 'case', 'rows']);
 
 const recentCommand: MessageCommand = {
   usage: 'recent decisions [filters]',
-  description: 'Managers: decisions in your organisation, newest first. Filters: team, practitioner <id>, outcome <code>, from/to YYYY-MM-DD.',
+  description:
+    'Managers: decisions in your organisation, newest first. Filters: team, practitioner <id>, outcome <code>, from/to YYYY-MM-DD.',
   hiddenFromHelp: true,
   match: commandMatcher('recent decisions', 'recent records', 'recent'),
   async handle(turn, args) {
@@ -169,7 +196,10 @@ const caseCommand: MessageCommand = {
   hiddenFromHelp: true,
   match: commandMatcher('case'),
   async handle(turn, args) {
-    if (!args) return turn.reply(message('Case lookup', 'Say which case: **case** <reference>, e.g. "case CS-1234".', 'warning'));
+    if (!args)
+      return turn.reply(
+        message('Case lookup', 'Say which case: **case** <reference>, e.g. "case CS-1234".', 'warning'),
+      );
     const parsed = validateFilter({ caseRef: args });
     if (!parsed.ok) return turn.reply(message('Case lookup', parsed.problem, 'warning'));
     await openList(turn, 'manager', parsed.filter, parsed.pageSize);
@@ -178,7 +208,8 @@ const caseCommand: MessageCommand = {
 
 const mineCommand: MessageCommand = {
   usage: 'my decisions',
-  description: 'The decisions you have recorded, newest first (add outcome <code>, from/to YYYY-MM-DD or case <reference> to narrow them).',
+  description:
+    'The decisions you have recorded, newest first (add outcome <code>, from/to YYYY-MM-DD or case <reference> to narrow them).',
   match: commandMatcher('my decisions', 'my records'),
   async handle(turn, args) {
     const parsed = filterCommand(turn, args, MINE_FILTERS);
@@ -198,16 +229,34 @@ const mineCommand: MessageCommand = {
  */
 async function exportLink(turn: Turn, filter: RecordFilter, backState?: string): Promise<CardActionResult> {
   const { services } = turn;
-  if (!(await isManager(services, tenantOf(turn), actorOf(turn)))) return message('Managers only', ONLY_MANAGERS, 'warning');
+  if (!(await isManager(services, tenantOf(turn), actorOf(turn))))
+    return message('Managers only', ONLY_MANAGERS, 'warning');
   if (isShared(turn))
-    return message('Export', 'For privacy, download links are only given in a personal chat. Open a chat with me and type **export** with the same filters.', 'warning');
+    return message(
+      'Export',
+      'For privacy, download links are only given in a personal chat. Open a chat with me and type **export** with the same filters.',
+      'warning',
+    );
   const base = services.config.PUBLIC_BASE_URL;
-  if (!base) return message('Export', 'CSV export is not set up on this bot yet (PUBLIC_BASE_URL is not configured). Please tell your administrator.', 'warning');
+  if (!base)
+    return message(
+      'Export',
+      'CSV export is not set up on this bot yet (PUBLIC_BASE_URL is not configured). Please tell your administrator.',
+      'warning',
+    );
   const now = services.now();
-  const { token, payload } = issueDownloadToken(services.config, { tenantId: tenantOf(turn), actor: actorOf(turn), filter, now });
+  const { token, payload } = issueDownloadToken(services.config, {
+    tenantId: tenantOf(turn),
+    actor: actorOf(turn),
+    filter,
+    now,
+  });
   if (!(await audit(turn, 'export_link_issued', { ...filter, jti: payload.jti }, 0)))
     return { message: 'The records store could not be reached. Please try again in a moment.' };
-  services.logger.info({ event: 'records.export_link', jti: payload.jti, filters: Object.keys(filter) }, 'export link issued');
+  services.logger.info(
+    { event: 'records.export_link', jti: payload.jti, filters: Object.keys(filter) },
+    'export link issued',
+  );
   const url = new URL('/downloads/decisions.csv', base);
   url.searchParams.set('token', token);
   return { card: exportCard({ url: url.toString(), filter, expiresAt: new Date(payload.exp * 1000), backState }) };
@@ -249,7 +298,16 @@ async function onApply(turn: Turn, data: Record<string, unknown>): Promise<CardA
     state.n,
   );
   if (!parsed.ok) return { message: parsed.problem };
-  return showPage(turn, firstState({ tenantId: tenantOf(turn), owner: actorOf(turn), mode: state.m, filter: parsed.filter, pageSize: state.n }));
+  return showPage(
+    turn,
+    firstState({
+      tenantId: tenantOf(turn),
+      owner: actorOf(turn),
+      mode: state.m,
+      filter: parsed.filter,
+      pageSize: state.n,
+    }),
+  );
 }
 
 async function onExport(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -268,4 +326,3 @@ export const recordsFeature: BotFeature = {
     { verb: VERBS.recordsExport, privacy: 'asker-only', handle: onExport },
   ],
 };
-

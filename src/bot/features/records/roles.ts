@@ -21,7 +21,9 @@ async function roleTarget(turn: Turn, args: string, title: string, command: stri
   }
   const parsed = aadObjectIdSchema.safeParse(args.trim());
   if (parsed.success) return normaliseAadId(parsed.data);
-  await turn.reply(message(title, `Give the person’s Microsoft Entra object id (a GUID): **${command}** <object id>.`, 'warning'));
+  await turn.reply(
+    message(title, `Give the person’s Microsoft Entra object id (a GUID): **${command}** <object id>.`, 'warning'),
+  );
   return undefined;
 }
 
@@ -35,12 +37,26 @@ export const grantCommand: MessageCommand = {
     const target = await roleTarget(turn, args, 'Grant manager', 'grant manager');
     if (!target) return;
     const current = await services.stores.roles.getRole(tenantOf(turn), target);
-    if (current === 'admin') return turn.reply(message('Grant manager', `${target} is an admin, which already includes manager access.`));
+    if (current === 'admin')
+      return turn.reply(message('Grant manager', `${target} is an admin, which already includes manager access.`));
     // Audited first: a role change that cannot be audited is not made.
-    if (!(await audit(turn, 'grant_manager', { target }, 1))) return turn.reply(message('Grant manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
+    if (!(await audit(turn, 'grant_manager', { target }, 1)))
+      return turn.reply(
+        message(
+          'Grant manager',
+          'The records store could not be reached; nothing was changed. Please try again.',
+          'warning',
+        ),
+      );
     await services.stores.roles.grant(tenantOf(turn), target, 'manager', actorOf(turn));
     services.logger.info({ event: 'records.role_granted', target, role: 'manager' }, 'manager role granted');
-    await turn.reply(message('Manager added', `${target} is now a manager and can see every decision recorded in this organisation.`, 'good'));
+    await turn.reply(
+      message(
+        'Manager added',
+        `${target} is now a manager and can see every decision recorded in this organisation.`,
+        'good',
+      ),
+    );
   },
 };
 
@@ -56,13 +72,24 @@ export const revokeCommand: MessageCommand = {
     const viaConfig = namesMember(services.config.MANAGER_AAD_OBJECT_IDS, tenantOf(turn), target);
     const current = await services.stores.roles.getRole(tenantOf(turn), target);
     if (current !== 'manager') {
-      const note = viaConfig ? ' They are a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.' : '';
+      const note = viaConfig
+        ? ' They are a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.'
+        : '';
       return turn.reply(message('Revoke manager', `${target} has no manager role to revoke here.${note}`, 'warning'));
     }
-    if (!(await audit(turn, 'revoke_manager', { target }, 1))) return turn.reply(message('Revoke manager', 'The records store could not be reached; nothing was changed. Please try again.', 'warning'));
+    if (!(await audit(turn, 'revoke_manager', { target }, 1)))
+      return turn.reply(
+        message(
+          'Revoke manager',
+          'The records store could not be reached; nothing was changed. Please try again.',
+          'warning',
+        ),
+      );
     await services.stores.roles.revoke(tenantOf(turn), target);
     services.logger.info({ event: 'records.role_revoked', target, role: 'manager' }, 'manager role revoked');
-    const note = viaConfig ? ' They are still a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.' : '';
+    const note = viaConfig
+      ? ' They are still a manager through the bot’s configuration (MANAGER_AAD_OBJECT_IDS), which only IT can change.'
+      : '';
     await turn.reply(message('Manager removed', `${target} is no longer a manager.${note}`, 'good'));
   },
 };
@@ -74,11 +101,13 @@ export const listManagersCommand: MessageCommand = {
   match: commandMatcher('list managers'),
   async handle(turn) {
     const { services } = turn;
-    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn)))) return turn.reply(message('Admins only', ONLY_ADMINS, 'warning'));
+    if (!(await isAdmin(services, tenantOf(turn), actorOf(turn))))
+      return turn.reply(message('Admins only', ONLY_ADMINS, 'warning'));
     const grants = await services.stores.roles.list(tenantOf(turn));
     const rows = new Map<string, string>();
     // Only this tenant's configured managers: another tenant's are none of this admin's business.
-    for (const id of membersOf(services.config.MANAGER_AAD_OBJECT_IDS, tenantOf(turn))) rows.set(id, 'manager (bot configuration)');
+    for (const id of membersOf(services.config.MANAGER_AAD_OBJECT_IDS, tenantOf(turn)))
+      rows.set(id, 'manager (bot configuration)');
     for (const g of grants) {
       const how = `${g.role} (granted ${g.grantedAt.slice(0, 10)}${g.grantedBy ? ` by ${g.grantedBy}` : ''})`;
       rows.set(g.aadObjectId, rows.has(g.aadObjectId) ? `${rows.get(g.aadObjectId)}; ${how}` : how);

@@ -26,7 +26,8 @@ export function sign(secret: string, purpose: SignPurpose, value: unknown): stri
   return `${payload}.${mac(secret, purpose, payload).toString('base64url')}`;
 }
 
-export type Verified<T> = { ok: true; value: T } | { ok: false; reason: 'malformed' | 'bad_signature' | 'bad_contents' };
+export type Verified<T> =
+  { ok: true; value: T } | { ok: false; reason: 'malformed' | 'bad_signature' | 'bad_contents' };
 
 export function verify<T>(secret: string, purpose: SignPurpose, signed: unknown, schema: z.ZodType<T>): Verified<T> {
   if (typeof signed !== 'string' || signed.length > MAX_SIGNED_LENGTH) return { ok: false, reason: 'malformed' };
@@ -35,7 +36,8 @@ export function verify<T>(secret: string, purpose: SignPurpose, signed: unknown,
   const [, payload, signature] = match as unknown as [string, string, string];
   const expected = mac(secret, purpose, payload);
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'bad_signature' };
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));

@@ -37,7 +37,8 @@ export const CardStateSchema = z.strictObject({
 });
 export type CardState = z.infer<typeof CardStateSchema>;
 
-export const signState = (config: Config, s: CardState): string => sign(signingSecretOf(config), 'records-card-state-v1', s);
+export const signState = (config: Config, s: CardState): string =>
+  sign(signingSecretOf(config), 'records-card-state-v1', s);
 export const verifyState = (config: Config, signed: unknown): Verified<CardState> =>
   verify(signingSecretOf(config), 'records-card-state-v1', signed, CardStateSchema);
 
@@ -63,7 +64,13 @@ export function withoutPosition(s: CardState): CardState {
   return { ...rest, p: 1, b: [] };
 }
 
-export function firstState(opts: { tenantId: string; owner: string; mode: CardState['m']; filter: RecordFilter; pageSize: number }): CardState {
+export function firstState(opts: {
+  tenantId: string;
+  owner: string;
+  mode: CardState['m'];
+  filter: RecordFilter;
+  pageSize: number;
+}): CardState {
   return { v: 1, tn: opts.tenantId, o: opts.owner, m: opts.mode, f: opts.filter, n: opts.pageSize, p: 1, b: [] };
 }
 
@@ -84,7 +91,10 @@ export const DownloadTokenSchema = z.strictObject({
 });
 export type DownloadToken = z.infer<typeof DownloadTokenSchema>;
 
-export function issueDownloadToken(config: Config, opts: { tenantId: string; actor: string; filter: RecordFilter; now: Date }): { token: string; payload: DownloadToken } {
+export function issueDownloadToken(
+  config: Config,
+  opts: { tenantId: string; actor: string; filter: RecordFilter; now: Date },
+): { token: string; payload: DownloadToken } {
   const payload: DownloadToken = {
     v: 1,
     tn: opts.tenantId,
@@ -96,7 +106,9 @@ export function issueDownloadToken(config: Config, opts: { tenantId: string; act
   return { token: sign(signingSecretOf(config), 'records-csv-download-v1', payload), payload };
 }
 
-export type DownloadCheck = { ok: true; token: DownloadToken } | { ok: false; reason: 'malformed' | 'bad_signature' | 'bad_contents' | 'expired' };
+export type DownloadCheck =
+  | { ok: true; token: DownloadToken }
+  | { ok: false; reason: 'malformed' | 'bad_signature' | 'bad_contents' | 'expired' };
 
 export function checkDownloadToken(config: Config, token: unknown, now: Date): DownloadCheck {
   const verified = verify(signingSecretOf(config), 'records-csv-download-v1', token, DownloadTokenSchema);

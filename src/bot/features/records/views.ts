@@ -38,7 +38,8 @@ export interface RecordRowView {
 
 export function rowView(r: StoredRecord): RecordRowView {
   const decision = DECISION_LABELS[r.decision] ?? r.decision;
-  const kind = r.kind === 'decision' ? '' : `↳ ${KIND_LABELS[r.kind] ?? r.kind}${r.parentId ? ` (of ${r.parentId})` : ''}: `;
+  const kind =
+    r.kind === 'decision' ? '' : `↳ ${KIND_LABELS[r.kind] ?? r.kind}${r.parentId ? ` (of ${r.parentId})` : ''}: `;
   // A correction says what it corrects and why, beside the original it is listed with.
   const corrects =
     r.kind === 'correction'
@@ -80,7 +81,9 @@ export const OUTCOME_CHOICES = DECISIONS.map((code) => ({ title: DECISION_LABELS
 
 export function listCard(m: ListCardModel): AdaptiveCard {
   const first = (m.page - 1) * m.pageSize + 1;
-  const correctable = m.items.filter((r) => r.kind === 'decision' && m.correctableBy !== undefined && sameId(r.decidedBy.aadObjectId, m.correctableBy));
+  const correctable = m.items.filter(
+    (r) => r.kind === 'decision' && m.correctableBy !== undefined && sameId(r.decidedBy.aadObjectId, m.correctableBy),
+  );
   const card = renderCard('records-list', {
     title: m.title,
     filterText: displayText(describeFilter(m.filter), 400),
@@ -121,10 +124,19 @@ export function listCard(m: ListCardModel): AdaptiveCard {
 
 /** Posted in a channel or group chat: Teams refreshes it into the list for the asker only (a user-specific view). */
 export function privateViewCard(title: string, state: string, userMri: string): AdaptiveCard {
-  return renderCard('records-private', { title, refreshData: { verb: VERBS.recordsPage, state }, refreshUser: userMri });
+  return renderCard('records-private', {
+    title,
+    refreshData: { verb: VERBS.recordsPage, state },
+    refreshUser: userMri,
+  });
 }
 
-export function exportCard(opts: { url: string; filter: RecordFilter; expiresAt: Date; backState?: string }): AdaptiveCard {
+export function exportCard(opts: {
+  url: string;
+  filter: RecordFilter;
+  expiresAt: Date;
+  backState?: string;
+}): AdaptiveCard {
   return renderCard('records-export', {
     url: opts.url,
     filterText: displayText(describeFilter(opts.filter), 400),

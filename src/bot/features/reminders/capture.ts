@@ -47,22 +47,33 @@ function conversationOf(
   activity: Partial<Activity>,
   tenantId: string | undefined,
 ): { tenantId: string; reference: StoredConversationReference; meta: ConversationMeta } | undefined {
-  if (!tenantId || !activity.conversation?.id || !activity.serviceUrl || !activity.recipient?.id || !activity.channelId) return undefined;
+  if (!tenantId || !activity.conversation?.id || !activity.serviceUrl || !activity.recipient?.id || !activity.channelId)
+    return undefined;
   const channelData = (activity.channelData ?? {}) as ChannelDataShape;
   const teamId = channelData.team?.id;
   // installationUpdate / conversationUpdate in a team may omit conversationType; a team id means a channel.
   const kind = teamId ? 'channel' : kindOf(activity.conversation.conversationType);
   const base = TurnContext.getConversationReference(activity);
-  const rootId = kind === 'channel' ? (channelData.channel?.id ?? activity.conversation.id.split(';')[0]!) : activity.conversation.id;
+  const rootId =
+    kind === 'channel'
+      ? (channelData.channel?.id ?? activity.conversation.id.split(';')[0]!)
+      : activity.conversation.id;
   // Field by field, never by spreading the activity's objects: a chat's or channel's name (which
   // may name a child), display names and anything else the activity carries stay out of storage.
   const isGroup = base.conversation?.isGroup;
   const reference: StoredConversationReference = {
     serviceUrl: activity.serviceUrl,
     channelId: activity.channelId,
-    conversation: { id: rootId, tenantId, conversationType: kind, ...(typeof isGroup === 'boolean' ? { isGroup } : {}) },
+    conversation: {
+      id: rootId,
+      tenantId,
+      conversationType: kind,
+      ...(typeof isGroup === 'boolean' ? { isGroup } : {}),
+    },
     bot: { id: activity.recipient.id },
-    ...(kind === 'personal' && base.user?.id ? { user: { id: base.user.id, ...(base.user.aadObjectId ? { aadObjectId: base.user.aadObjectId } : {}) } } : {}),
+    ...(kind === 'personal' && base.user?.id
+      ? { user: { id: base.user.id, ...(base.user.aadObjectId ? { aadObjectId: base.user.aadObjectId } : {}) } }
+      : {}),
     ...(base.locale ? { locale: base.locale } : {}),
   };
   const meta: ConversationMeta = {
@@ -77,7 +88,12 @@ function conversationOf(
  * Saves the conversation's reference. `force` skips the once-per-day cache (install events). Only
  * called for activities the turn pipeline admitted, so the tenant is an allowed one.
  */
-export async function captureConversation(services: BotServices, ctx: TurnContext, tenantId: string | undefined, force = false): Promise<void> {
+export async function captureConversation(
+  services: BotServices,
+  ctx: TurnContext,
+  tenantId: string | undefined,
+  force = false,
+): Promise<void> {
   const found = conversationOf(ctx.activity, tenantId);
   if (!found) return;
   const key = `${found.tenantId}|${found.reference.conversation.id}`;
@@ -88,26 +104,41 @@ export async function captureConversation(services: BotServices, ctx: TurnContex
     if (recentlySaved.size >= MAX_REMEMBERED) recentlySaved.clear();
     recentlySaved.set(key, Date.now());
   } catch (err) {
-    services.logger.warn({ event: 'conversation.capture_failed', kind: found.meta.kind, err: errorFields(err) }, 'could not save the conversation reference');
+    services.logger.warn(
+      { event: 'conversation.capture_failed', kind: found.meta.kind, err: errorFields(err) },
+      'could not save the conversation reference',
+    );
   }
 }
 
 /** The bot was uninstalled or removed: stop proactive sends there (every channel of the team, for a team). */
-export async function forgetConversation(services: BotServices, ctx: TurnContext, tenantId: string | undefined, reason: string): Promise<void> {
+export async function forgetConversation(
+  services: BotServices,
+  ctx: TurnContext,
+  tenantId: string | undefined,
+  reason: string,
+): Promise<void> {
   const found = conversationOf(ctx.activity, tenantId);
   if (!found) return;
   try {
     const ids = new Set([found.reference.conversation.id]);
     if (found.meta.teamId && leavesWholeTeam(ctx.activity)) {
-      for await (const c of services.stores.conversations.listActive(found.tenantId)) if (c.teamId === found.meta.teamId) ids.add(c.conversationId);
+      for await (const c of services.stores.conversations.listActive(found.tenantId))
+        if (c.teamId === found.meta.teamId) ids.add(c.conversationId);
     }
     for (const id of ids) {
       await services.stores.conversations.markInactive(found.tenantId, id, reason);
       recentlySaved.delete(`${found.tenantId}|${id}`);
     }
-    services.logger.info({ event: 'conversation.deactivated', kind: found.meta.kind, count: ids.size, reason }, 'bot removed from a conversation');
+    services.logger.info(
+      { event: 'conversation.deactivated', kind: found.meta.kind, count: ids.size, reason },
+      'bot removed from a conversation',
+    );
   } catch (err) {
-    services.logger.warn({ event: 'conversation.forget_failed', err: errorFields(err) }, 'could not mark the conversation inactive');
+    services.logger.warn(
+      { event: 'conversation.forget_failed', err: errorFields(err) },
+      'could not mark the conversation inactive',
+    );
   }
 }
 

@@ -21,7 +21,11 @@ import { describeReminder, reminderListCard } from './views';
 import { VERBS } from '../../kit/verbs';
 
 const MAX_PER_CHANNEL = 20;
-const ReminderId = z.string().trim().toUpperCase().regex(/^R-[0-9A-Z]{5}$/);
+const ReminderId = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^R-[0-9A-Z]{5}$/);
 const CancelSchema = z.object({ id: ReminderId });
 
 const send = (turn: Turn, card: AdaptiveCard) => turn.reply({ card });
@@ -56,12 +60,18 @@ async function create(turn: Turn, kind: ScheduleKind, scheduleText: string, topi
   const tenantId = turn.identity.scope.tenantId;
   const existing = await stores.reminders.listSchedules(tenantId, channel.conversationId);
   if (existing.length >= MAX_PER_CHANNEL) {
-    await send(turn, reminderListCard(existing, `This channel already has ${MAX_PER_CHANNEL} reminders; cancel one first.`));
+    await send(
+      turn,
+      reminderListCard(existing, `This channel already has ${MAX_PER_CHANNEL} reminders; cancel one first.`),
+    );
     return;
   }
   const next = nextRunAfter(parsed.cron, now(), DEFAULT_TIMEZONE);
   if (!next) {
-    await send(turn, messageCard('That schedule never fires', 'Please choose a schedule with future times.', { style: 'warning' }));
+    await send(
+      turn,
+      messageCard('That schedule never fires', 'Please choose a schedule with future times.', { style: 'warning' }),
+    );
     return;
   }
   // The scheduler posts to the channel through its stored reference: make sure it is there.
@@ -79,17 +89,27 @@ async function create(turn: Turn, kind: ScheduleKind, scheduleText: string, topi
     createdBy: turn.identity.user.aadObjectId,
     nextRunAt: next.toISOString(),
   });
-  logger.info({ event: 'reminder.created', reminderId: reminder.id, kind, cron: parsed.cron }, 'channel reminder set up');
+  logger.info(
+    { event: 'reminder.created', reminderId: reminder.id, kind, cron: parsed.cron },
+    'channel reminder set up',
+  );
   const all = await stores.reminders.listSchedules(tenantId, channel.conversationId);
   await send(
     turn,
-    reminderListCard(all, `Set up ${reminder.id}: ${describeReminder(reminder)}, ${parsed.text} (${DEFAULT_TIMEZONE}). First one: ${formatLocal(next)}.`),
+    reminderListCard(
+      all,
+      `Set up ${reminder.id}: ${describeReminder(reminder)}, ${parsed.text} (${DEFAULT_TIMEZONE}). First one: ${formatLocal(next)}.`,
+    ),
   );
 }
 
 async function cancel(turn: Turn, id: string): Promise<{ ok: boolean; text: string }> {
   const parsedId = ReminderId.safeParse(id);
-  if (!parsedId.success) return { ok: false, text: 'Type **cancel reminder** followed by its id, e.g. "cancel reminder R-7F3KQ". Type **reminders** to see them.' };
+  if (!parsedId.success)
+    return {
+      ok: false,
+      text: 'Type **cancel reminder** followed by its id, e.g. "cancel reminder R-7F3KQ". Type **reminders** to see them.',
+    };
   const tenantId = turn.identity.scope.tenantId;
   const me = turn.identity.user.aadObjectId;
   const reminder = await turn.services.stores.reminders.getSchedule(tenantId, parsedId.data);
@@ -105,7 +125,10 @@ async function cancel(turn: Turn, id: string): Promise<{ ok: boolean; text: stri
 async function listCard(turn: Turn, notice?: string): Promise<AdaptiveCard> {
   const channel = channelOf(turn);
   if (!channel) return NOT_A_CHANNEL;
-  return reminderListCard(await turn.services.stores.reminders.listSchedules(turn.identity.scope.tenantId, channel.conversationId), notice);
+  return reminderListCard(
+    await turn.services.stores.reminders.listSchedules(turn.identity.scope.tenantId, channel.conversationId),
+    notice,
+  );
 }
 
 async function onCancel(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
@@ -120,19 +143,27 @@ export const remindersFeature: BotFeature = {
   commands: [
     {
       usage: 'remind weekly digest <schedule>',
-      description: 'In a team channel: a weekly digest of the team’s open follow-ups (e.g. "remind weekly digest weekly mon 09:00").',
+      description:
+        'In a team channel: a weekly digest of the team’s open follow-ups (e.g. "remind weekly digest weekly mon 09:00").',
       match: commandMatcher('remind weekly digest', 'remind digest'),
       handle: (turn, args) => create(turn, 'weekly_digest', args || 'weekly mon 09:00'),
     },
     {
       usage: 'remind practice <topic> <schedule>',
-      description: 'In a team channel: a practice reminder from the guidance (e.g. "remind practice verify-callers weekly wed 09:00").',
+      description:
+        'In a team channel: a practice reminder from the guidance (e.g. "remind practice verify-callers weekly wed 09:00").',
       match: commandMatcher('remind practice'),
       async handle(turn, args) {
         const [topicWord = '', ...rest] = args.split(/\s+/);
         const topic = findTopic(topicWord);
         if (!topic) {
-          await send(turn, messageCard('Which practice reminder?', `Choose a topic, then a schedule, e.g. "remind practice secure-email weekly mon 09:00". Topics:\n\n${topicList()}`));
+          await send(
+            turn,
+            messageCard(
+              'Which practice reminder?',
+              `Choose a topic, then a schedule, e.g. "remind practice secure-email weekly mon 09:00". Topics:\n\n${topicList()}`,
+            ),
+          );
           return;
         }
         await create(turn, 'practice', rest.join(' ') || 'weekly mon 09:00', topic.code);
@@ -152,7 +183,14 @@ export const remindersFeature: BotFeature = {
       match: commandMatcher('cancel reminder'),
       async handle(turn, args) {
         const result = await cancel(turn, args);
-        await send(turn, result.ok && channelOf(turn) ? await listCard(turn, result.text) : messageCard(result.ok ? 'Reminder cancelled' : 'Not cancelled', result.text, { style: result.ok ? 'good' : 'warning' }));
+        await send(
+          turn,
+          result.ok && channelOf(turn)
+            ? await listCard(turn, result.text)
+            : messageCard(result.ok ? 'Reminder cancelled' : 'Not cancelled', result.text, {
+                style: result.ok ? 'good' : 'warning',
+              }),
+        );
       },
     },
   ],

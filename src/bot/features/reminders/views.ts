@@ -7,7 +7,6 @@ import { VERBS } from '../../kit/verbs';
 import { findTopic } from '../../../reminders/practiceTopics';
 import { formatLocal } from '../../../reminders/schedule';
 
-
 export function describeReminder(r: ScheduledReminder): string {
   if (r.kind === 'weekly_digest') return 'Weekly digest of open follow-ups';
   return `Practice: ${findTopic(r.topic ?? '')?.title ?? r.topic ?? 'reminder'}`;
@@ -19,10 +18,17 @@ export function practiceCard(r: ScheduledReminder): AdaptiveCard | undefined {
   return renderCard('reminder-practice', { topic, id: r.id, schedule: r.scheduleText });
 }
 
-export function digestCard(r: ScheduledReminder, open: Array<{ tracker: FollowUpTracker; record?: StoredRecord }>, now: Date): AdaptiveCard {
+export function digestCard(
+  r: ScheduledReminder,
+  open: Array<{ tracker: FollowUpTracker; record?: StoredRecord }>,
+  now: Date,
+): AdaptiveCard {
   const overdue = open.filter((o) => o.tracker.dueAt <= now.toISOString());
   const items = open.map(({ tracker, record }) => {
-    const days = Math.max(0, Math.floor((now.getTime() - Date.parse(record?.recordedAt ?? tracker.dueAt)) / 86_400_000));
+    const days = Math.max(
+      0,
+      Math.floor((now.getTime() - Date.parse(record?.recordedAt ?? tracker.dueAt)) / 86_400_000),
+    );
     return {
       title: tracker.id,
       value: `${record?.decidedBy.name || 'A practitioner'} — person not yet recorded as told (${days} day(s) since the decision${tracker.dueAt <= now.toISOString() ? ', overdue' : ''})`,
