@@ -36,8 +36,17 @@ export const SAFETY_LINES = [
 
 export const rawRulePack: RulePackInput = {
   metadata: {
+    id: '2015-local',
     version: '2015.10-r2',
-    sourceTitle: '2.4 Information Sharing and Confidentiality (local safeguarding procedures, updated October 2015)',
+    title: '2.4 Information Sharing and Confidentiality (local safeguarding procedures, updated October 2015)',
+    status: 'published',
+    sources: [
+      {
+        title: '2.4 Information Sharing and Confidentiality',
+        section: 'Local safeguarding children procedures, chapter 2.4 (sections 1 to 7)',
+        date: '2015-10',
+      },
+    ],
     sections: GUIDANCE_SECTIONS,
     legalNotes: [
       {

@@ -1,0 +1,12 @@
+import { formatPackJson } from './lib/rulepack/formatJson';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { rawRulePack } from '../src/domain/rulePack/pack';
+import { splitPack } from '../src/domain/rulePack/files';
+import { RULEPACKS_DIR } from '../src/domain/rulePack/loadFromFolder';
+import { jsonSchemaFiles, SCHEMA_DIR } from './lib/rulepack/jsonSchema';
+const dir = path.join(RULEPACKS_DIR, '2015-local');
+mkdirSync(dir, { recursive: true });
+for (const [name, content] of Object.entries(splitPack(JSON.parse(JSON.stringify(rawRulePack))))) writeFileSync(path.join(dir, name), formatPackJson(content));
+mkdirSync(SCHEMA_DIR, { recursive: true });
+for (const [name, text] of jsonSchemaFiles()) writeFileSync(path.join(SCHEMA_DIR, name), text);
