@@ -15,3 +15,5 @@ export { DEFAULT_RULE_PACK_DIR, loadRulePackFromFolder, readRulePackFolder, RULE
 /** The default pack (rulepacks/2015-local/), validated once at start-up: a broken pack fails fast, not mid-conversation. */
 export const rulePack: RulePack = loadRulePackFromFolder(DEFAULT_RULE_PACK_DIR);
 export const RULE_PACK_VERSION: string = rulePack.metadata.version;
+/** The lines appended to every outcome of the default pack (immediate danger; "decision support, not a decision"). */
+export const SAFETY_LINES: readonly string[] = rulePack.safetyLines;
