@@ -49,25 +49,6 @@ export const FILE_OF_PART: Record<string, PackFileName> = {
 
 type FileContents = { [F in PackFileName]: z.output<(typeof PACK_FILES)[F]> };
 
-/** Splits a pack into its files' contents (the conversion and test copies use it). */
-export function splitPack(input: RulePackInput, schemaDir = '../schema'): { [F in PackFileName]: Record<string, unknown> } {
-  const { legalNotes, ...metadata } = input.metadata;
-  const ref = (file: PackFileName) => ({ $schema: `${schemaDir}/${schemaFileFor(file)}` });
-  return {
-    'metadata.json': { ...ref('metadata.json'), ...metadata },
-    'legal-notes.json': { ...ref('legal-notes.json'), legalNotes },
-    'texts.json': { ...ref('texts.json'), safetyLines: input.safetyLines, followUpTexts: input.followUpTexts },
-    'questions.json': { ...ref('questions.json'), questions: input.questions },
-    'rules.json': { ...ref('rules.json'), rules: input.rules },
-    'practice-steps.json': { ...ref('practice-steps.json'), practiceSteps: input.practiceSteps },
-    'cross-cutting.json': { ...ref('cross-cutting.json'), crossCutting: input.crossCutting },
-    'record-requirements.json': { ...ref('record-requirements.json'), recordRequirements: input.recordRequirements },
-    'follow-ups.json': { ...ref('follow-ups.json'), followUps: input.followUps },
-    'practice-reminders.json': { ...ref('practice-reminders.json'), practiceReminders: input.practiceReminders },
-    'derive.json': { ...ref('derive.json'), derive: input.derive },
-  };
-}
-
 /** Joins the validated files' contents back into one pack input (each file's `$schema` dropped). */
 export function joinPack(files: FileContents): RulePackInput {
   const strip = <T extends { $schema?: string | undefined }>(o: T): Omit<T, '$schema'> => {
