@@ -15,6 +15,7 @@ import { loadRulePackFromFolder, RulePackError } from '../src/domain';
 import { checkPack } from './lib/rulepack/check';
 import { diffPacks, formatDiff } from './lib/rulepack/diff';
 import { jsonSchemaFiles, SCHEMA_DIR } from './lib/rulepack/jsonSchema';
+import { previewCards, previewHtml } from './lib/rulepack/preview';
 
 const USAGE = 'usage: npm run rulepack -- check <dir> | diff <a> <b> [--json] | preview <dir> [--out file.html] | schema';
 
@@ -58,6 +59,15 @@ function main(): void {
       const [a, b] = args as [string, string];
       const diff = diffPacks(loadOrExit(a), loadOrExit(b));
       process.stdout.write(values.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff, a, b));
+      return;
+    }
+    case 'preview': {
+      if (args.length !== 1) usage('preview takes one pack folder');
+      const pack = loadOrExit(args[0] as string);
+      const cards = previewCards(pack);
+      const out = path.resolve(values.out ?? `rulepack-preview-${pack.metadata.id}.html`);
+      writeFileSync(out, previewHtml(pack, cards));
+      console.log(`wrote ${cards.length} cards (${pack.questions.length} questions, ${pack.rules.length} rules) to ${path.relative(process.cwd(), out)}`);
       return;
     }
     case 'schema': {
