@@ -59,9 +59,9 @@ export function outcomeKey(outcome: Outcome): string {
 
 /** The answers of a path, in path order, as a stable key. */
 export function pathKey(answers: Readonly<Record<string, string>>): string {
-  return Object.entries(answers)
-    .map(([q, code]) => `${q}=${code}`)
-    .join('&');
+  let key = '';
+  for (const q in answers) key += `${key ? '&' : ''}${q}=${answers[q]}`;
+  return key;
 }
 
 export interface RuleFingerprint {
