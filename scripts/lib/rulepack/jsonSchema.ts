@@ -13,7 +13,7 @@ export const SCHEMA_DIR = path.join(RULEPACKS_DIR, 'schema');
 export function jsonSchemaFor(file: PackFileName): Record<string, unknown> {
   // 'input': what a person writes (fields with defaults, like a question's phase, are optional).
   const schema = z.toJSONSchema(PACK_FILES[file], { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
-  return { ...schema, $id: `https://can-i-share.invalid/rulepacks/schema/${schemaFileFor(file)}`, title: `Rule pack: ${file}` };
+  return { ...schema, title: `Rule pack: ${file}` };
 }
 
 /** Every published schema, by its file name in rulepacks/schema/, as the text committed there. */
