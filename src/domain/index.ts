@@ -1,17 +1,26 @@
 /**
  * The domain's public surface: the validated default rule pack and the pure engine.
- * Imports nothing from botbuilder, restify or @azure/*: only zod, via the rule-pack schema.
+ * Imports nothing from botbuilder, restify or @azure/*: only zod, via the rule-pack schema, and
+ * node:fs in the one module that reads a pack's folder (rulePack/loadFromFolder.ts).
  */
-import { rawRulePack } from './rulePack/pack';
-import { loadRulePack } from './rulePack/schema';
+import { DEFAULT_RULE_PACK_DIR, loadRulePackFromFolder } from './rulePack/loadFromFolder';
 import type { RulePack } from './rulePack/schema';
 
 export * from './contract';
 export { evaluate, back, completePaths } from './engine';
 export { loadRulePack, RulePackError, CHANNEL_CODES, RECIPIENT_CODES } from './rulePack/schema';
 export type { RulePack, RulePackInput, Condition, Question, Rule, ChannelCode, RecipientCode } from './rulePack/schema';
-export { SAFETY_LINES } from './rulePack/pack';
+export {
+  DEFAULT_RULE_PACK_DIR,
+  loadRulePackFromFolder,
+  readRulePackFolder,
+  RULEPACKS_DIR,
+} from './rulePack/loadFromFolder';
 
-/** The default pack, validated once at start-up: a broken pack fails fast, not mid-conversation. */
-export const rulePack: RulePack = loadRulePack(rawRulePack);
+/**
+ * The default pack (rulepacks/2015-local/), validated once at start-up: a broken pack fails fast, not mid-conversation.
+ */
+export const rulePack: RulePack = loadRulePackFromFolder(DEFAULT_RULE_PACK_DIR);
 export const RULE_PACK_VERSION: string = rulePack.metadata.version;
+/** The lines appended to every outcome of the default pack (immediate danger; "decision support, not a decision"). */
+export const SAFETY_LINES: readonly string[] = rulePack.safetyLines;

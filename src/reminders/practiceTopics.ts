@@ -1,6 +1,6 @@
 /**
  * Practice reminders for team channels. Their wording and citations are the rule pack's
- * (src/domain/rulePack/reminders.ts, validated with the pack), so a reminder never says more than
+ * (rulepacks/2015-local/practice-reminders.json, validated with the pack), so a reminder never says more than
  * the guidance does; this module only finds one by what a practitioner types.
  */
 import { rulePack } from '../domain';

@@ -36,16 +36,23 @@ export type Condition =
   | { not: Condition }
   | { decision: DecisionCode[] };
 
-export const ConditionSchema: z.ZodType<Condition, Condition> = z.lazy(() =>
-  z.union([
-    z.strictObject({ q: Id, in: z.array(Id).min(1) }),
-    z.strictObject({ answered: Id }),
-    z.strictObject({ all: z.array(ConditionSchema) }),
-    z.strictObject({ any: z.array(ConditionSchema).min(1) }),
-    z.strictObject({ not: ConditionSchema }),
-    z.strictObject({ decision: z.array(z.enum(DECISIONS)).min(1) }),
-  ]),
-);
+export const ConditionSchema: z.ZodType<Condition, Condition> = z
+  .lazy(() =>
+    z.union([
+      z.strictObject({ q: Id, in: z.array(Id).min(1) }),
+      z.strictObject({ answered: Id }),
+      z.strictObject({ all: z.array(ConditionSchema) }),
+      z.strictObject({ any: z.array(ConditionSchema).min(1) }),
+      z.strictObject({ not: ConditionSchema }),
+      z.strictObject({ decision: z.array(z.enum(DECISIONS)).min(1) }),
+    ]),
+  )
+  .meta({
+    // Named, so the published JSON Schema calls it "Condition" ($defs/Condition).
+    id: 'Condition',
+    description:
+      '{ "q": question, "in": [codes] } | { "answered": question } | { "all": [...] } | { "any": [...] } | { "not": ... } | { "decision": [decisions] }',
+  });
 
 export const CitationSchema = z.strictObject({ section: Text, heading: Text });
 
@@ -123,10 +130,39 @@ export const FollowUpSchema = z.strictObject({
   appliesWhen: ConditionSchema.optional(),
 });
 
+/** A document the pack is written from: a local procedure, national guidance, an Act. */
+export const SourceSchema = z.strictObject({
+  title: Text.describe("The document's title, as published"),
+  /** The part of it the pack draws on, when not the whole document. */
+  section: Text.optional().describe('The part of the document the pack draws on, when not all of it'),
+  /** When it was published or last updated: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'. */
+  date: z
+    .string()
+    .regex(/^\d{4}(?:-\d{2}(?:-\d{2})?)?$/, "must look like '2015', '2015-10' or '2015-10-01'")
+    .describe("Published or last updated: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'"),
+  url: z.url().optional().describe('Where to read it'),
+});
+
+/**
+ * 'published': in use, as adopted by the agency that wrote it. 'draft': written but not yet
+ * reviewed (e.g. "for legal review"); a later change will mark every card made from a draft.
+ */
+export const PACK_STATUSES = ['published', 'draft'] as const;
+
 export const MetadataSchema = z.strictObject({
+  /** The pack's folder name and stable identity, e.g. '2015-local'; a tenant chooses a pack by it. */
+  id: Id.describe("The pack's stable identity, the same as its folder name, e.g. '2015-local'"),
   /** '<guidance year>.<month>-r<pack revision>', e.g. '2015.10-r1'. Stored with every decision. */
-  version: z.string().regex(/^\d{4}\.\d{2}-r\d+$/, "must look like '2015.10-r1'"),
-  sourceTitle: Text,
+  version: z
+    .string()
+    .regex(/^\d{4}\.\d{2}-r\d+$/, "must look like '2015.10-r1'")
+    .describe(
+      "'<guidance year>.<month>-r<revision>'. Bump the revision for ANY change: cards made under an older version ask the user to start again, and every record keeps the version it was decided under",
+    ),
+  title: Text.describe('What the pack is, as a reader would name it'),
+  status: z.enum(PACK_STATUSES).describe("'published' (in use) or 'draft' (not yet reviewed)"),
+  /** The documents the pack is written from. */
+  sources: z.array(SourceSchema).min(1, 'must name at least one source document'),
   /** Every section/heading of the guidance; all citations in the pack must be one of these. */
   sections: z.array(CitationSchema).min(1),
   /** Where the 2015 guidance has since been overtaken by law or practice, for the next pack revision. */

@@ -1,9 +1,10 @@
 /** loadRulePack rejects malformed packs with a message naming the bad entry. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadRulePack, RulePackError, rulePack } from '../../../src/domain';
-import { rawRulePack } from '../../../src/domain/rulePack/pack';
+import { DEFAULT_RULE_PACK_DIR, loadRulePack, readRulePackFolder, RulePackError, rulePack } from '../../../src/domain';
 import type { RulePackInput } from '../../../src/domain/rulePack/schema';
+
+const rawRulePack = readRulePackFolder(DEFAULT_RULE_PACK_DIR);
 
 /** A fresh, mutable copy of the default pack to break in one place. */
 function packWith(mutate: (pack: RulePackInput) => void): RulePackInput {
