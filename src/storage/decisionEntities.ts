@@ -3,13 +3,38 @@
  */
 import type { TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
-import type { StoredRecord } from './contract';
+import type { NewRecord, RecordOptions, StoredRecord } from './contract';
 import { idempotencyRowKey, indexRowKeys, recordRowKey, teamKeyOf, tenantPartitionKey } from './decisionKeys';
 import { CorruptEntityError, InvalidRecordError } from './errors';
-import { normaliseCaseReference } from './keys';
-import { describeIssues, storedRecordSchema } from './recordSchemas';
+import { newRecordId, normaliseCaseReference } from './keys';
+import { describeIssues, newRecordSchema, recordOptionsSchema, storedRecordSchema } from './recordSchemas';
 
 export const SCHEMA_VERSION = 1;
+
+/** How many fresh record ids record() tries before giving up (a collision is astronomically rare). */
+export const RECORD_ID_ATTEMPTS = 3;
+
+/** record()'s input, validated as every DecisionStore implementation must: the record and its idempotency scope. */
+export function validatedRecordInput(
+  input: NewRecord,
+  options: RecordOptions,
+): { newRecord: NewRecord; scope: string | undefined } {
+  const parsed = newRecordSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidRecordError(`record rejected: ${describeIssues(parsed.error)}`);
+  const opts = recordOptionsSchema.safeParse(options);
+  if (!opts.success) throw new InvalidRecordError(`record options rejected: ${describeIssues(opts.error)}`);
+  return { newRecord: parsed.data, scope: opts.data.idempotencyScope };
+}
+
+/**
+ * The record as stored at `at`, with a fresh id. Through JSON so the returned record is exactly
+ * what get() reads back (no undefined-valued keys).
+ */
+export function stampedRecord(newRecord: NewRecord, at: Date): StoredRecord {
+  return JSON.parse(
+    JSON.stringify({ ...newRecord, id: newRecordId(at), recordedAt: at.toISOString() }),
+  ) as StoredRecord;
+}
 
 /**
  * An Azure string property holds 64 KiB = 32K UTF-16 code units; leave headroom.

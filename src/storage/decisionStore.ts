@@ -26,13 +26,15 @@ import {
 import {
   markerFromEntity,
   normaliseMinter,
+  RECORD_ID_ATTEMPTS,
   recordFromEntity,
   recordTransaction,
+  stampedRecord,
+  validatedRecordInput,
   type Marker,
 } from './decisionEntities';
 import { IdempotencyKeyInUseError, InvalidQueryError, InvalidRecordError } from './errors';
-import { newRecordId, normaliseCaseReference, normaliseRecordId } from './keys';
-import { describeIssues, newRecordSchema, recordOptionsSchema } from './recordSchemas';
+import { normaliseCaseReference, normaliseRecordId } from './keys';
 import { scanRange } from './rangeScan';
 import { TableStore, type Entity, type TableStoreOptions } from './tableStore';
 
@@ -44,9 +46,6 @@ export interface DecisionStoreOptions extends TableStoreOptions {
 }
 
 export const MAX_PAGE_SIZE = 1000;
-
-/** Attempts at a fresh record id if one collides (30 random bits per day: practically never). */
-const ID_ATTEMPTS = 3;
 
 /** The narrowest index first: a case has few entries, a whole tenant many. */
 const INDEX_PREFERENCE: readonly IndexName[] = ['case', 'user', 'team', 'outcome', 'all'];
@@ -72,20 +71,10 @@ export class TableDecisionStore extends TableStore implements DecisionStore {
   }
 
   async record(input: NewRecord, options: RecordOptions = {}): Promise<RecordResult> {
-    const parsed = newRecordSchema.safeParse(input);
-    if (!parsed.success) throw new InvalidRecordError(`record rejected: ${describeIssues(parsed.error)}`);
-    const opts = recordOptionsSchema.safeParse(options);
-    if (!opts.success) throw new InvalidRecordError(`record options rejected: ${describeIssues(opts.error)}`);
-    const newRecord = parsed.data;
-    const scope = opts.data.idempotencyScope;
-
+    const { newRecord, scope } = validatedRecordInput(input, options);
     const extraCaseKeys = await this.parentCaseKeys(newRecord);
-    for (let attempt = 1; attempt <= ID_ATTEMPTS; attempt++) {
-      const at = this.now();
-      // Through JSON so the returned record is exactly what get() will read back (no undefined-valued keys).
-      const record = JSON.parse(
-        JSON.stringify({ ...newRecord, id: newRecordId(at), recordedAt: at.toISOString() }),
-      ) as StoredRecord;
+    for (let attempt = 1; attempt <= RECORD_ID_ATTEMPTS; attempt++) {
+      const record = stampedRecord(newRecord, this.now());
       const written = await this.conditional('record', [409], (abortSignal) =>
         this.client.submitTransaction(recordTransaction(record, extraCaseKeys, scope), { abortSignal }),
       );
@@ -95,7 +84,7 @@ export class TableDecisionStore extends TableStore implements DecisionStore {
       const existing = await this.replayOf(newRecord, scope);
       if (existing) return { record: existing, created: false };
     }
-    throw new InvalidRecordError(`could not allocate a unique record id after ${ID_ATTEMPTS} attempts`);
+    throw new InvalidRecordError(`could not allocate a unique record id after ${RECORD_ID_ATTEMPTS} attempts`);
   }
 
   async get(tenantId: string, id: string): Promise<StoredRecord | undefined> {

@@ -45,8 +45,11 @@ import {
 import {
   markerFromEntity,
   normaliseMinter,
+  RECORD_ID_ATTEMPTS,
   recordFromEntity,
   recordTransaction,
+  stampedRecord,
+  validatedRecordInput,
 } from '../../src/storage/decisionEntities';
 import {
   idempotencyRowKey,
@@ -64,11 +67,11 @@ import {
   InvalidQueryError,
   InvalidRecordError,
 } from '../../src/storage/errors';
-import { crockfordRandom, newRecordId, normaliseCaseReference, normaliseRecordId } from '../../src/storage/keys';
+import { crockfordRandom, normaliseCaseReference, normaliseRecordId } from '../../src/storage/keys';
 import type { AcquireResult, Lease } from '../../src/storage/leaseStore';
 import { silentLogger } from '../../src/storage/logger';
 import type { CurrentQuestionnaire } from '../../src/storage/questionnaireSessionStore';
-import { describeIssues, newRecordSchema, recordOptionsSchema } from '../../src/storage/recordSchemas';
+import { describeIssues } from '../../src/storage/recordSchemas';
 import {
   followUpEntitySchema,
   scheduleEntitySchema,
@@ -92,8 +95,6 @@ const copy = <T>(value: T): T => structuredClone(value);
 
 /** A fresh ETag per write, as Table storage gives. */
 const newEtag = (): string => `W/"${randomUUID()}"`;
-
-const RECORD_ID_ATTEMPTS = 3;
 
 /**
  * The rows of an in-memory `decisions` table (partition → RowKey → row): the same rows the Table
@@ -142,18 +143,10 @@ export class MemoryDecisionStore implements DecisionStore {
   }
 
   async record(input: NewRecord, options: RecordOptions = {}): Promise<RecordResult> {
-    const parsed = newRecordSchema.safeParse(input);
-    if (!parsed.success) throw new InvalidRecordError(`record rejected: ${describeIssues(parsed.error)}`);
-    const opts = recordOptionsSchema.safeParse(options);
-    if (!opts.success) throw new InvalidRecordError(`record options rejected: ${describeIssues(opts.error)}`);
-    const newRecord = parsed.data;
-    const scope = opts.data.idempotencyScope;
+    const { newRecord, scope } = validatedRecordInput(input, options);
     const extraCaseKeys = await this.parentCaseKeys(newRecord);
     for (let attempt = 1; attempt <= RECORD_ID_ATTEMPTS; attempt++) {
-      const at = this.now();
-      const record = JSON.parse(
-        JSON.stringify({ ...newRecord, id: newRecordId(at), recordedAt: at.toISOString() }),
-      ) as StoredRecord;
+      const record = stampedRecord(newRecord, this.now());
       const actions = recordTransaction(record, extraCaseKeys, scope);
       const partition = this.rows.partition(tenantPartitionKey(record.scope.tenantId));
       // All or nothing, like an entity-group transaction: any existing row refuses the whole write.
