@@ -79,6 +79,43 @@ const conversationEntitySchema = metaSchema.extend({
 /** How much of an inactive reason is kept (they are short codes such as '403_forbidden'). */
 export const INACTIVE_REASON_CHARS = 200;
 
+/**
+ * What upsert() stores, validated as every ConversationStore implementation must: only the fields a
+ * proactive send needs, in the caller's tenant, active, stamped `at`.
+ */
+export function validatedConversation(
+  tenantId: string,
+  reference: StoredConversationReference,
+  meta: ConversationMeta,
+  at: Date,
+): StoredConversation {
+  const ref = conversationReferenceSchema.safeParse(reference);
+  if (!ref.success) throw new InvalidRecordError(`conversation reference rejected: ${describeIssues(ref.error)}`);
+  const checkedMeta = metaSchema.safeParse(meta);
+  if (!checkedMeta.success)
+    throw new InvalidRecordError(`conversation meta rejected: ${describeIssues(checkedMeta.error)}`);
+  if (!tenantId || (ref.data.conversation.tenantId !== undefined && ref.data.conversation.tenantId !== tenantId)) {
+    throw new InvalidRecordError('conversation reference belongs to a different tenant');
+  }
+  return {
+    ...checkedMeta.data,
+    tenantId,
+    conversationId: ref.data.conversation.id,
+    reference: ref.data,
+    active: true,
+    updatedAt: at.toISOString(),
+  };
+}
+
+/** The meta columns of a stored conversation (what metaSchema accepted). */
+function metaOf(stored: StoredConversation): ConversationMeta {
+  return {
+    kind: stored.kind,
+    ...(stored.teamId !== undefined ? { teamId: stored.teamId } : {}),
+    ...(stored.channelId !== undefined ? { channelId: stored.channelId } : {}),
+  };
+}
+
 export class TableConversationStore extends TableStore implements ConversationStore {
   /** Saves (or refreshes) the reference and marks the conversation active again. */
   async upsert(
@@ -86,29 +123,14 @@ export class TableConversationStore extends TableStore implements ConversationSt
     reference: StoredConversationReference,
     meta: ConversationMeta,
   ): Promise<StoredConversation> {
-    const ref = conversationReferenceSchema.safeParse(reference);
-    if (!ref.success) throw new InvalidRecordError(`conversation reference rejected: ${describeIssues(ref.error)}`);
-    const checkedMeta = metaSchema.safeParse(meta);
-    if (!checkedMeta.success)
-      throw new InvalidRecordError(`conversation meta rejected: ${describeIssues(checkedMeta.error)}`);
-    if (!tenantId || (ref.data.conversation.tenantId !== undefined && ref.data.conversation.tenantId !== tenantId)) {
-      throw new InvalidRecordError('conversation reference belongs to a different tenant');
-    }
-    const stored: StoredConversation = {
-      ...checkedMeta.data,
-      tenantId,
-      conversationId: ref.data.conversation.id,
-      reference: ref.data,
-      active: true,
-      updatedAt: this.now().toISOString(),
-    };
+    const stored = validatedConversation(tenantId, reference, meta, this.now());
     await this.call('save conversation', (abortSignal) =>
       this.client.upsertEntity(
         {
           partitionKey: encodeKeyPart(tenantId),
           rowKey: encodeKeyPart(stored.conversationId),
-          ...checkedMeta.data,
-          reference: JSON.stringify(ref.data),
+          ...metaOf(stored),
+          reference: JSON.stringify(stored.reference),
           active: true,
           updatedAt: stored.updatedAt,
         },

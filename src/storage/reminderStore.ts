@@ -120,24 +120,36 @@ export function itemKey(item: ReminderItem): string {
   return `${item.type}|${encodeKeyPart(item.tenantId)}|${item.id}`;
 }
 
+/**
+ * A new channel reminder with a fresh random id, and its validated columns — as every ReminderStore
+ * implementation creates one (the caller retries with another id if it is taken).
+ */
+export function newSchedule(
+  input: NewScheduledReminder,
+  at: Date,
+): { reminder: ScheduledReminder; columns: z.infer<typeof scheduleEntitySchema> } {
+  const reminder: ScheduledReminder = {
+    ...input,
+    type: 'schedule',
+    id: `R-${crockfordRandom(5)}`,
+    active: true,
+    createdAt: at.toISOString(),
+  };
+  const { tenantId: _t, type: _ty, id: _id, ...fields } = reminder;
+  const checked = scheduleEntitySchema.safeParse({ itemType: 'schedule', ...fields });
+  if (!checked.success) throw new InvalidRecordError(`reminder rejected: ${describeIssues(checked.error)}`);
+  return { reminder, columns: checked.data };
+}
+
 export class TableReminderStore extends TableStore implements ReminderStore {
   // ---- channel reminders -------------------------------------------------------------------
 
   async createSchedule(input: NewScheduledReminder): Promise<ScheduledReminder> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const reminder: ScheduledReminder = {
-        ...input,
-        type: 'schedule',
-        id: `R-${crockfordRandom(5)}`,
-        active: true,
-        createdAt: this.now().toISOString(),
-      };
-      const { tenantId: _t, type: _ty, id: _id, ...columns } = reminder;
-      const checked = scheduleEntitySchema.safeParse({ itemType: 'schedule', ...columns });
-      if (!checked.success) throw new InvalidRecordError(`reminder rejected: ${describeIssues(checked.error)}`);
+      const { reminder, columns } = newSchedule(input, this.now());
       const created = await this.conditional('create reminder', [409], (abortSignal) =>
         this.client.createEntity(
-          { partitionKey: encodeKeyPart(input.tenantId), rowKey: scheduleRowKey(reminder.id), ...checked.data },
+          { partitionKey: encodeKeyPart(input.tenantId), rowKey: scheduleRowKey(reminder.id), ...columns },
           { abortSignal },
         ),
       );

@@ -35,9 +35,8 @@ import type {
 } from '../../src/storage/contract';
 import { decodeToken, encodeToken } from '../../src/storage/continuationToken';
 import {
-  conversationReferenceSchema,
   INACTIVE_REASON_CHARS,
-  metaSchema,
+  validatedConversation,
   type ConversationMeta,
   type StoredConversation,
   type StoredConversationReference,
@@ -74,7 +73,7 @@ import type { CurrentQuestionnaire } from '../../src/storage/questionnaireSessio
 import { describeIssues } from '../../src/storage/recordSchemas';
 import {
   followUpEntitySchema,
-  scheduleEntitySchema,
+  newSchedule,
   type FollowUpTracker,
   type NewFollowUpTracker,
   type NewScheduledReminder,
@@ -339,22 +338,7 @@ export class MemoryConversationStore implements ConversationStore {
     reference: StoredConversationReference,
     meta: ConversationMeta,
   ): Promise<StoredConversation> {
-    const ref = conversationReferenceSchema.safeParse(reference);
-    if (!ref.success) throw new InvalidRecordError(`conversation reference rejected: ${describeIssues(ref.error)}`);
-    const checkedMeta = metaSchema.safeParse(meta);
-    if (!checkedMeta.success)
-      throw new InvalidRecordError(`conversation meta rejected: ${describeIssues(checkedMeta.error)}`);
-    if (!tenantId || (ref.data.conversation.tenantId !== undefined && ref.data.conversation.tenantId !== tenantId)) {
-      throw new InvalidRecordError('conversation reference belongs to a different tenant');
-    }
-    const stored: StoredConversation = {
-      ...checkedMeta.data,
-      tenantId,
-      conversationId: ref.data.conversation.id,
-      reference: ref.data,
-      active: true,
-      updatedAt: this.now().toISOString(),
-    };
+    const stored = validatedConversation(tenantId, reference, meta, this.now());
     this.rows.set(JSON.stringify([tenantId, stored.conversationId]), copy(stored));
     return stored;
   }
@@ -397,19 +381,10 @@ export class MemoryReminderStore implements ReminderStore {
 
   async createSchedule(input: NewScheduledReminder): Promise<ScheduledReminder> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const reminder: ScheduledReminder = {
-        ...input,
-        type: 'schedule',
-        id: `R-${crockfordRandom(5)}`,
-        active: true,
-        createdAt: this.now().toISOString(),
-      };
-      const { tenantId: _t, type: _ty, id: _id, ...columns } = reminder;
-      const checked = scheduleEntitySchema.safeParse({ itemType: 'schedule', ...columns });
-      if (!checked.success) throw new InvalidRecordError(`reminder rejected: ${describeIssues(checked.error)}`);
+      const { reminder, columns } = newSchedule(input, this.now());
       const key = this.key(reminder);
       if (this.items.has(key)) continue;
-      const { itemType: _i, ...stored } = checked.data;
+      const { itemType: _i, ...stored } = columns;
       this.items.set(key, { type: 'schedule', tenantId: input.tenantId, id: reminder.id, ...stored });
       return copy(reminder);
     }
