@@ -138,3 +138,20 @@ export function loadRulePackFromFolder(dir: string): RulePack {
     throw new RulePackError(err.problems.map((p) => locate(p, input, displayPath(dir))));
   }
 }
+
+/**
+ * Loads every pack folder directly under `root` (any folder holding a metadata.json), keyed by pack id.
+ * `already` is a pack loaded before (the default) and is reused rather than read twice.
+ * @throws RulePackError for the first pack at fault, naming its files and entries.
+ */
+export function loadRulePacksFromFolder(root: string, ...already: RulePack[]): ReadonlyMap<string, RulePack> {
+  const packs = new Map<string, RulePack>(already.map((p) => [p.metadata.id, p]));
+  const folders = readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(path.join(root, e.name, 'metadata.json')))
+    .map((e) => e.name)
+    .sort();
+  for (const name of folders) {
+    if (!packs.has(name)) packs.set(name, loadRulePackFromFolder(path.join(root, name)));
+  }
+  return packs;
+}
