@@ -10,6 +10,7 @@
  */
 import type { Answers, ConsentStatus, DecisionCode, FollowUpCode } from '../domain/contract';
 import type { AuditEntry, NewAuditEntry } from './auditStore';
+import type { DayCounts } from './decisionCounters';
 import type { ConversationMeta, StoredConversation, StoredConversationReference } from './conversationStore';
 import type { ClaimResult, DeliveryClaim, DeliveryState } from './deliveryStore';
 import type { PurgeCounts, PurgeLimits } from './retention';
@@ -36,7 +37,9 @@ export type RecordKind =
   /** a recipient was told consent was withdrawn */
   | 'follow_up_party_informed'
   /** the practitioner's own correction of their record: the corrected values, and why */
-  | 'correction';
+  | 'correction'
+  /** shared now in an emergency, to be recorded after (the decision names it in urgentEntryId) */
+  | 'urgent_share';
 
 export type RecipientAgency =
   | 'childrens_social_care'
@@ -154,6 +157,8 @@ export interface NewRecord {
   correctedFields?: CorrectableField[];
   /** Follow-ups the outcome requires that are still open when this entry is written. */
   openFollowUps: FollowUpCode[];
+  /** kind 'decision': the urgent entry (kind 'urgent_share') this decision records after the event. */
+  urgentEntryId?: string;
 }
 
 export interface StoredRecord extends NewRecord {
@@ -216,6 +221,12 @@ export interface DecisionStore {
   query(q: RecordQuery, pageSize: number, continuationToken?: string): Promise<Page<StoredRecord>>;
   /** Every entry for one case (decisions and their follow-ups), newest first. */
   byCase(tenantId: string, caseReference: string): Promise<StoredRecord[]>;
+  /**
+   * The per-day counters kept with every record, for UTC days in [from, to) (YYYY-MM-DD, at most
+   * MAX_COUNT_DAYS apart), the tenant's or one Teams team's: one entry per day that has any, oldest
+   * first. Costs O(days), whatever the number of records.
+   */
+  dailyCounts(tenantId: string, span: { from: string; to: string; teamId?: string }): Promise<DayCounts[]>;
 }
 
 // ---- the other stores the bot and the schedulers use ------------------------------------------
