@@ -21,6 +21,8 @@ export const VERBS = {
   subjectInformed: 'followUp.subjectInformed',
   partyInformed: 'followUp.partyInformed',
   withdrawalStatus: 'followUp.withdrawalStatus',
+  // team summary
+  summaryShow: 'summary.show',
   // channel reminders
   cancelReminder: 'reminder.cancel',
 } as const;
