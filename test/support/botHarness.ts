@@ -45,7 +45,10 @@ export function startBot(
   env: Record<string, string>,
   opts: { stores: 'memory'; app?: HarnessAppOptions },
 ): Promise<MemoryBotHarness>;
-export function startBot(env?: Record<string, string>, opts?: { azurite?: AzuriteHandle }): Promise<BotHarness>;
+export function startBot(
+  env?: Record<string, string>,
+  opts?: { azurite?: AzuriteHandle; app?: HarnessAppOptions },
+): Promise<BotHarness>;
 export async function startBot(
   env: Record<string, string> = {},
   opts: { azurite?: AzuriteHandle; stores?: 'memory'; app?: HarnessAppOptions } = {},
