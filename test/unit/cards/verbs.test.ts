@@ -17,6 +17,9 @@ import { exportCard, listCard, privateViewCard } from '../../../src/bot/features
 import { correctionCard } from '../../../src/bot/features/questionnaire/corrections';
 import { subjectFollowUpCard, withdrawalCard } from '../../../src/bot/features/followUps/views';
 import { reminderListCard } from '../../../src/bot/features/reminders/views';
+import { privateSummaryCard, summaryCard } from '../../../src/bot/features/summary/views';
+import { DECISIONS, type DecisionCode } from '../../../src/domain/contract';
+import type { TeamSummary } from '../../../src/storage/teamSummary';
 import type { StoredRecord } from '../../../src/storage/contract';
 import type { ScheduledReminder } from '../../../src/storage/reminderStore';
 import { oneAnswerSetPerRule } from '../../support/paths';
@@ -131,7 +134,26 @@ function renderedCards(): Array<[string, AdaptiveCard]> {
         backState: 'b',
       }),
     ],
+    ['team-summary', summaryCard({ summary: sampleSummary(), request: { days: 30 } })],
+    ['team-summary-private', privateSummaryCard({ days: 30 }, '29:user')],
   ];
+}
+
+function sampleSummary(): TeamSummary {
+  const decisions = Object.fromEntries(DECISIONS.map((d) => [d, 1])) as Record<DecisionCode, number>;
+  const figures = {
+    from: '2026-11-01',
+    to: '2026-11-30',
+    decisions,
+    totalDecisions: DECISIONS.length,
+    withoutConsent: 1,
+    withoutConsentPercent: 11,
+    consentsWithdrawn: 0,
+    urgentNotRecorded: 0,
+    followUpsOverdue: 0,
+    adviceSought: 1,
+  };
+  return { days: 30, current: figures, previous: figures, weeks: [{ weekStart: '2026-11-24', decisions }] };
 }
 
 describe('card verbs', () => {
