@@ -159,7 +159,9 @@ export class MemoryDecisionStore implements DecisionStore {
       const record = stampedRecord(newRecord, this.now());
       const partition = this.rows.partition(tenantPartitionKey(record.scope.tenantId));
       const increments = counterIncrements(record, context);
-      const current = new Map([...increments.keys()].map((key) => [key, partition.get(key) && copy(partition.get(key)!)]));
+      const current = new Map(
+        [...increments.keys()].map((key) => [key, partition.get(key) && copy(partition.get(key)!)]),
+      );
       // Another turn may write between the reads above and the transaction below, as on Table storage.
       await Promise.resolve();
       const actions = [

@@ -25,7 +25,10 @@ export function summaryFacts(summary: TeamSummary, opts: { byDecision: boolean }
     { title: 'Decisions recorded', value: pair(c.totalDecisions, p.totalDecisions) },
     {
       title: 'Shared without consent',
-      value: pair(`${c.withoutConsent} (${percent(c.withoutConsentPercent)})`, `${p.withoutConsent} (${percent(p.withoutConsentPercent)})`),
+      value: pair(
+        `${c.withoutConsent} (${percent(c.withoutConsentPercent)})`,
+        `${p.withoutConsent} (${percent(p.withoutConsentPercent)})`,
+      ),
     },
     { title: 'Consents withdrawn', value: pair(c.consentsWithdrawn, p.consentsWithdrawn) },
     { title: 'Urgent shares not yet recorded', value: pair(c.urgentNotRecorded, p.urgentNotRecorded) },

@@ -53,7 +53,13 @@ async function seed(at: string, o: Partial<NewRecord> & { team?: boolean; tenant
   seedAt = Date.parse(at);
   const { team, tenantId = TENANT_A, ...rest } = o;
   const scope: NewRecord['scope'] = team
-    ? { tenantId, conversationId: `${TEAM}-general`, conversationKind: 'channel', teamId: TEAM, channelId: `${TEAM}-general` }
+    ? {
+        tenantId,
+        conversationId: `${TEAM}-general`,
+        conversationKind: 'channel',
+        teamId: TEAM,
+        channelId: `${TEAM}-general`,
+      }
     : { tenantId, conversationId: `a:${randomUUID()}`, conversationKind: 'personal' };
   const input: NewRecord = {
     idempotencyKey: randomUUID(),
@@ -79,7 +85,8 @@ const facts = (card: Card): Map<string, string> => {
     if (Array.isArray(n)) n.forEach(walk);
     else if (n && typeof n === 'object') {
       const o = n as Record<string, unknown>;
-      if (o.type === 'FactSet') for (const f of o.facts as Array<{ title: string; value: string }>) out.set(f.title, f.value);
+      if (o.type === 'FactSet')
+        for (const f of o.facts as Array<{ title: string; value: string }>) out.set(f.title, f.value);
       Object.values(o).forEach(walk);
     }
   };
@@ -111,8 +118,9 @@ async function summaryIn(client: TeamsClient, text: string): Promise<Card> {
 /** In a channel: the placeholder, then the asker's refresh (the user-specific view Teams asks for). */
 async function summaryInChannel(client: TeamsClient, text: string): Promise<Card> {
   const placeholder = await summaryIn(client, text);
-  const refresh = (placeholder.refresh as { action: { verb: string; data: Record<string, unknown> }; userIds: string[] })
-    .action;
+  const refresh = (
+    placeholder.refresh as { action: { verb: string; data: Record<string, unknown> }; userIds: string[] }
+  ).action;
   assert.deepEqual((placeholder.refresh as { userIds: string[] }).userIds, [client.user.id]);
   assert.doesNotMatch(cardText(placeholder), /Decisions recorded/, 'the conversation sees no figures');
   const res = await client.execute(refresh.verb, refresh.data);
@@ -202,7 +210,10 @@ describe('team summary over HTTP (Azurite)', () => {
   it('a manager’s 30-day summary: each figure from the records written, beside the previous 30 days', async () => {
     const card = await summaryIn(new TeamsClient(bot.baseUrl, manager, personalChat()), 'team summary');
     assert.match(cardText(card), /Team summary: last 30 days/);
-    assert.match(cardText(card), /Whole organisation · 2026-11-01 to 2026-11-30 \(previous period 2026-10-02 to 2026-10-31\)/);
+    assert.match(
+      cardText(card),
+      /Whole organisation · 2026-11-01 to 2026-11-30 \(previous period 2026-10-02 to 2026-10-31\)/,
+    );
     assert.deepEqual(figure(card, 'Decisions recorded'), [7, 2]);
     assert.deepEqual(figure(card, 'Share with consent'), [2, 1]);
     assert.deepEqual(figure(card, 'Share without consent — justified'), [2, 0]);
@@ -214,7 +225,11 @@ describe('team summary over HTTP (Azurite)', () => {
     assert.deepEqual(figure(card, 'Urgent shares not yet recorded'), [1, 0]);
     assert.deepEqual(figure(card, 'Follow-ups overdue (person not yet told)'), [1, 0]);
     assert.deepEqual(figure(card, 'Advice sought'), [1, 0]);
-    assert.equal(facts(card).has('Seek consent first'), false, 'decisions that occurred in neither period are left out');
+    assert.equal(
+      facts(card).has('Seek consent first'),
+      false,
+      'decisions that occurred in neither period are left out',
+    );
     assert.doesNotMatch(cardText(card), /retention/, 'no retention note: both periods are inside it');
     assert.deepEqual(
       (card.actions ?? []).map((a) => a.title),

@@ -19,7 +19,8 @@ import type { ScheduledReminder } from '../../../src/storage/reminderStore';
 const CARD_BUDGET_BYTES = 20_000;
 const bytes = (card: unknown) => Buffer.byteLength(JSON.stringify(card), 'utf8');
 
-const counts = (n: number) => Object.fromEntries(DECISIONS.map((d, i) => [d, n * (i + 1)])) as Record<DecisionCode, number>;
+const counts = (n: number) =>
+  Object.fromEntries(DECISIONS.map((d, i) => [d, n * (i + 1)])) as Record<DecisionCode, number>;
 
 function figures(n: number) {
   const decisions = counts(n);
@@ -43,10 +44,18 @@ const big: TeamSummary = {
   teamId: `19:${'x'.repeat(480)}@thread.tacv2`,
   current: figures(1000),
   previous: figures(999),
-  weeks: Array.from({ length: 13 }, (_, i) => ({ weekStart: `2026-09-${String(2 + i).padStart(2, '0')}`, decisions: counts(7) })),
+  weeks: Array.from({ length: 13 }, (_, i) => ({
+    weekStart: `2026-09-${String(2 + i).padStart(2, '0')}`,
+    decisions: counts(7),
+  })),
   retainedFrom: '2026-09-10',
 };
-const empty: TeamSummary = { days: 7, current: figures(0), previous: figures(0), weeks: [{ weekStart: '2026-11-24', decisions: counts(0) }] };
+const empty: TeamSummary = {
+  days: 7,
+  current: figures(0),
+  previous: figures(0),
+  weeks: [{ weekStart: '2026-11-24', decisions: counts(0) }],
+};
 
 describe('team summary cards', () => {
   it('the largest summary card parses and stays within the size budget', () => {
@@ -69,7 +78,10 @@ describe('team summary cards', () => {
   it('an empty summary card has no image and says why; the private placeholder parses', () => {
     const card = summaryCard({ summary: empty, request: { days: 7 } });
     assert.deepEqual(cardProblems(card), []);
-    assert.equal((card.body as Array<Record<string, unknown>>).some((e) => e.type === 'Image'), false);
+    assert.equal(
+      (card.body as Array<Record<string, unknown>>).some((e) => e.type === 'Image'),
+      false,
+    );
     assert.match(cardText(card), /No decisions were recorded/);
     const placeholder = privateSummaryCard({ days: 30, team: 'T' }, '29:user');
     assert.deepEqual(cardProblems(placeholder), []);

@@ -30,7 +30,11 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function chartSpec(weeks: readonly WeekBar[]) {
   const label = (w: WeekBar) => `${Number(w.weekStart.slice(8, 10))} ${MONTHS[Number(w.weekStart.slice(5, 7)) - 1]}`;
   const values = weeks.flatMap((w) =>
-    DECISIONS.filter((d) => w.decisions[d] > 0).map((d) => ({ week: label(w), decision: SHORT[d], count: w.decisions[d] })),
+    DECISIONS.filter((d) => w.decisions[d] > 0).map((d) => ({
+      week: label(w),
+      decision: SHORT[d],
+      count: w.decisions[d],
+    })),
   );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

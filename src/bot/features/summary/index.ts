@@ -56,7 +56,12 @@ async function showSummary(turn: Turn, request: SummaryRequest): Promise<CardAct
       tenantId,
       actorAadObjectId: actor,
       action: 'team_summary',
-      filter: { ...request, from: summary.current.from, to: summary.current.to, ...(link ? { jti: link.payload.jti } : {}) },
+      filter: {
+        ...request,
+        from: summary.current.from,
+        to: summary.current.to,
+        ...(link ? { jti: link.payload.jti } : {}),
+      },
       resultCount: summary.current.totalDecisions,
       at: now.toISOString(),
     });

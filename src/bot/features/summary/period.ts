@@ -39,7 +39,11 @@ export function parseSummaryArgs(args: string, here: string | undefined): Parsed
         team = next;
         i++;
       } else if (here) team = here;
-      else return { ok: false, problem: `“team” alone means this channel’s team, and this is not a team channel. ${USAGE}` };
+      else
+        return {
+          ok: false,
+          problem: `“team” alone means this channel’s team, and this is not a team channel. ${USAGE}`,
+        };
     } else return { ok: false, problem: USAGE };
   }
   const parsed = SummaryRequestSchema.safeParse({ days, ...(team !== undefined ? { team } : {}) });

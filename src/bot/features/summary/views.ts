@@ -26,7 +26,9 @@ export function summaryCard(opts: {
     chartUrl: opts.chartUrl ?? '',
     chartAlt: `Bar chart of ${total} decisions over ${weeks} week${weeks === 1 ? '' : 's'}, stacked by decision. The same figures are listed below.`,
     noChartText:
-      total === 0 ? 'No decisions were recorded in this period, so there is no chart.' : 'The chart is not available here; the figures are below.',
+      total === 0
+        ? 'No decisions were recorded in this period, so there is no chart.'
+        : 'The chart is not available here; the figures are below.',
     facts: summaryFacts(summary, { byDecision: true }),
     footnote: `Counts only, from every decision recorded${request.team ? ' in this team’s channels' : ''}; follow-ups are overdue when the review date has passed with no follow-up recorded.${opts.chartExpiresAt ? ` The chart link works until ${opts.chartExpiresAt.toISOString().slice(11, 16)} UTC.` : ''} This view is audited.`,
     periods: PERIOD_DAYS.map((days) => ({
