@@ -660,6 +660,14 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         assert.equal(only!.decisions.share_with_consent, 17);
       });
 
+      test('a damaged counter row fails the counts clearly', async () => {
+        await subject.writeRow('sum-corrupt', { rowKey: 'sum|all|20260105|03', d_do_not_share: 'many' }, 'Replace');
+        await assert.rejects(
+          store.dailyCounts('sum-corrupt', { from: '2026-01-01', to: '2026-02-01' }),
+          CorruptEntityError,
+        );
+      });
+
       test('a span that is not days, or longer than the limit, is refused', async () => {
         await assert.rejects(store.dailyCounts('t', { from: '2026-01-01', to: '2027-06-01' }), InvalidQueryError);
         await assert.rejects(store.dailyCounts('t', { from: '2026-02-01', to: '2026-01-01' }), InvalidQueryError);

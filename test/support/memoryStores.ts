@@ -192,7 +192,12 @@ export class MemoryDecisionStore implements DecisionStore {
       throw new InvalidQueryError((err as Error).message);
     }
     const { ge, lt } = counterRange(span.from, span.to, span.teamId);
-    return daysFromRows(this.range(tenantPartitionKey(tenantId), ge, lt, false));
+    try {
+      return daysFromRows(this.range(tenantPartitionKey(tenantId), ge, lt, false));
+    } catch {
+      const where = `PartitionKey='${tenantPartitionKey(tenantId)}', counter rows`;
+      throw this.reported(new CorruptEntityError('decisions', where, 'counter row is not valid'));
+    }
   }
 
   async get(tenantId: string, id: string): Promise<StoredRecord | undefined> {
