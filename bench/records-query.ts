@@ -191,7 +191,8 @@ const DAY_MS = 86_400_000;
  * million records would take hours to write here, and the summary reads only the counters): each
  * imagined record n falls on day n mod D of the window, into shard ⌊n / D⌋ mod 8, and has
  * decision ⌊n / 7⌋ mod 9, and is added to its day's tenant row and team row exactly as the store
- * would. (Team ⌊n / 8D⌋ mod T: each team then has records on every day and shard.) The rows are built by the store's own counterActions, so their layout is the real one.
+ * would; its team is ⌊n / 8D⌋ mod T, so each team has records on every day and shard. The rows
+ * are built by the store's own counterActions, so their layout is the real one.
  * `teams: 'one team'` keeps the tenant rows and team 0's only (Azurite slows quadratically with a
  * partition's size); the rows a summary reads are the same either way.
  */

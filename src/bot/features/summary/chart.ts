@@ -3,10 +3,15 @@
  * (compiled to a Vega spec, rendered to SVG on the server — no canvas, no browser) and rasterised
  * by resvg. Only counts go in: no record, case or person is ever part of a chart.
  *
- * Text needs a font: resvg uses the system's (DejaVu Sans on Debian images, fonts-dejavu-core).
+ * Text needs a font, and a server may have none: DejaVu Sans comes with the app (the
+ * dejavu-fonts-ttf package), and resvg is given only those files, so every server draws the same.
  */
 import { DECISIONS, type DecisionCode } from '../../../domain/contract';
 import type { WeekBar } from '../../../storage/teamSummary';
+
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((file) =>
+  require.resolve(`dejavu-fonts-ttf/ttf/${file}`),
+);
 
 export const CHART_WIDTH = 480;
 export const CHART_HEIGHT = 220;
@@ -80,7 +85,7 @@ export async function renderChartPng(weeks: readonly WeekBar[]): Promise<Buffer>
     const png = new Resvg(svg, {
       fitTo: { mode: 'width', value: CHART_WIDTH },
       background: 'white',
-      font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+      font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' },
     }).render();
     return Buffer.from(png.asPng());
   } finally {
