@@ -282,7 +282,9 @@ export const INVARIANTS: readonly Invariant[] = [
     // An adult at risk who has not agreed ⇒ never "don't share" without advice, never "share with consent".
     id: 'adult-at-risk-refusal-weighed',
     packs: ['england-2024'],
-    premise: (a) => a.adult_grounds === 'adult_at_risk' && (consentIs(a, 'refused', 'withdrawn') || a.consent_limits === 'limits_exclude_this'),
+    premise: (a) =>
+      a.adult_grounds === 'adult_at_risk' &&
+      (consentIs(a, 'refused', 'withdrawn') || a.consent_limits === 'limits_exclude_this'),
     requires: (_a, o, h) => o.decision === 'seek_advice' && h.steps.has('adult-views-and-capacity'),
   },
   {
