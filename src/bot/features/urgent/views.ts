@@ -40,7 +40,7 @@ function statusLine(status: UrgentStatus): { text: string; style: 'good' | 'warn
     case 'saved':
       return {
         style: 'good',
-        text: `${status.again ? 'This urgent share was already saved; nothing was saved twice. ' : ''}Urgent entry **${status.entry.id}** saved (${formatLocal(status.entry.recordedAt)}), with a follow-up to record the decision: I will remind you in our personal chat from ${status.reminderHours} hour(s) from now, daily, until the decision is recorded. When you can, press **Record the decision now**.`,
+        text: `${status.again ? 'This urgent share was already saved; nothing was saved twice. ' : ''}Urgent entry **${status.entry.id}** saved (${formatLocal(status.entry.recordedAt)}), with a follow-up to record the decision: I will remind you in our personal chat in ${status.reminderHours} hour(s), then daily, until the decision is recorded. When you can, press **Record the decision now**.`,
       };
     case 'follow_up_not_saved':
       return {
