@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { rulePack } from '../../src/domain';
 import { StorageUnavailableError } from '../../src/storage/contract';
-import { TeamsClient, cardText, findAction, newUser, personalChat, type Card } from '../support/botHarness';
+import { TeamsClient, cardText, newUser, personalChat, type Card } from '../support/botHarness';
 import { cardProblems } from '../support/cardValidation';
 import { say, startFeatureBot, type FeatureBot } from './support';
 
