@@ -36,7 +36,12 @@ export type RecordKind =
   /** a recipient was told consent was withdrawn */
   | 'follow_up_party_informed'
   /** the practitioner's own correction of their record: the corrected values, and why */
-  | 'correction';
+  | 'correction'
+  /**
+   * "Share now, record after": who pressed the urgent action, when and where — no case, no names,
+   * no free text. A later decision carrying its id in `urgentEntryId` records the decision.
+   */
+  | 'urgent_share';
 
 export type RecipientAgency =
   | 'childrens_social_care'
@@ -154,6 +159,8 @@ export interface NewRecord {
   correctedFields?: CorrectableField[];
   /** Follow-ups the outcome requires that are still open when this entry is written. */
   openFollowUps: FollowUpCode[];
+  /** kind 'decision': the practitioner's own 'urgent_share' entry this decision records (share now, record after). */
+  urgentEntryId?: string;
 }
 
 export interface StoredRecord extends NewRecord {

@@ -10,6 +10,7 @@ import { errorFields } from '../../../logger';
 import { plainCard, renderedOr } from '../../cards/fallback';
 import type { AdaptiveCard } from '../../cards/templates';
 import { VERBS } from '../../kit/verbs';
+import { URGENT_ENTRY_NOT_FOUND, UrgentEntryIdSchema, ownUrgentEntry } from '../../kit/urgentEntries';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
 import { validateRecordForm, type RecordForm } from './recordForm';
 import { onCorrectionOpen, onCorrectionSave } from './corrections';
@@ -32,9 +33,12 @@ function firstQuestionCard(turn: Turn, s: QuestionnaireState): AdaptiveCard {
   return cardFor(s, evaluate(rulePack, s.a), sharedNotice(turn), turn.services.now());
 }
 
-/** A new questionnaire on the clicked card (Start, Start over): it replaces that card in place. */
-async function startOnClickedCard(turn: Turn): Promise<CardActionResult> {
-  const s = newQuestionnaire(turn);
+/**
+ * A new questionnaire on the clicked card (Start, Start over): it replaces that card in place.
+ * `u`: the urgent entry whose decision it records (checked again when it is recorded).
+ */
+async function startOnClickedCard(turn: Turn, u?: string): Promise<CardActionResult> {
+  const s = { ...newQuestionnaire(turn), ...(u !== undefined ? { u } : {}) };
   await makeCurrent(turn, s, await ownCardId(turn, turn.ctx.activity.replyToId));
   return { card: firstQuestionCard(turn, s) };
 }
@@ -95,15 +99,29 @@ function step(turn: Turn, s: QuestionnaireState, answers: Answers): CardActionRe
   }
 }
 
-async function onStart(turn: Turn): Promise<CardActionResult> {
-  return startOnClickedCard(turn);
+/** Start; from an urgent card or its reminder, "Record the decision now" (data `u`: the entry, only the user's own). */
+async function onStart(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
+  if (data.u === undefined) return startOnClickedCard(turn);
+  const parsed = UrgentEntryIdSchema.safeParse(data.u);
+  if (!parsed.success) return invalidCard(turn, 'That urgent entry could not be read.');
+  try {
+    if (!(await ownUrgentEntry(turn, parsed.data))) return { message: URGENT_ENTRY_NOT_FOUND };
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    return {
+      message:
+        'The records store could not be reached, so I could not open the decision for that urgent entry. Nothing was recorded; press "Record the decision now" again in a moment.',
+    };
+  }
+  return startOnClickedCard(turn, parsed.data);
 }
 
 async function onRestart(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const parsed = StateOnlySubmissionSchema.safeParse(data);
   // Start over is always allowed for the clicking user, but never on someone else's card.
   if (parsed.success && parsed.data.s.o !== turn.identity.user.aadObjectId) return notYours();
-  return startOnClickedCard(turn);
+  // Starting over keeps the urgent entry it records the decision for (checked when recorded).
+  return startOnClickedCard(turn, parsed.success ? parsed.data.s.u : undefined);
 }
 
 /**
@@ -210,12 +228,18 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     deciderRole: form.form.deciderRole,
     reviewBy: form.form.reviewBy,
     openFollowUps: openFollowUps(outcome, form.form),
+    ...(s.u !== undefined ? { urgentEntryId: s.u } : {}),
   };
   let saved: RecordResult;
   try {
     // Only the user's current questionnaire may be recorded (checked here, where an outage is a
     // "not saved" like any other, rather than on every question step).
     if (await isSuperseded(turn, s)) return { card: messageCard(STALE_TITLE, SUPERSEDED_TEXT, { style: 'warning' }) };
+    // Card state is untrusted: the urgent entry must be this user's own, or nothing is recorded.
+    if (s.u !== undefined && !(await ownUrgentEntry(turn, s.u)))
+      return {
+        card: messageCard('Not recorded', `${URGENT_ENTRY_NOT_FOUND} Nothing was recorded.`, { style: 'warning' }),
+      };
     // The key is bound to this user and this questionnaire: a key copied from a colleague's card
     // (or from another of the user's own cards) is refused by the store, never answered with the
     // record it made.
@@ -242,6 +266,7 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     };
   }
   const { record: stored, created } = saved;
+  if (stored.urgentEntryId !== undefined) await closeUrgentFollowUp(turn, stored.urgentEntryId);
   turn.services.logger.info(
     { event: 'decision.recorded', recordId: stored.id, decision: outcome.decision, ruleId: outcome.ruleId, created },
     'decision recorded',
@@ -260,6 +285,22 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
       ]),
   );
   return { card };
+}
+
+/**
+ * The urgent entry's decision is recorded: its reminders stop. If this fails, the scheduler finds
+ * the linked decision and closes the follow-up itself.
+ */
+async function closeUrgentFollowUp(turn: Turn, entryId: string): Promise<void> {
+  try {
+    await turn.services.stores.reminders.closeFollowUp(turn.identity.scope.tenantId, entryId, 'decision_recorded');
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    turn.services.logger.warn(
+      { event: 'urgent.follow_up_close_deferred', err: errorFields(err) },
+      'urgent follow-up left for the scheduler to close',
+    );
+  }
 }
 
 const KEY_IN_USE_NOTICE =

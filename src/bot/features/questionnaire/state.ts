@@ -6,6 +6,7 @@
  * a valid path through the rule pack (a forged or skipped step is refused there).
  */
 import { z } from 'zod';
+import { UrgentEntryIdSchema } from '../../kit/urgentEntries';
 
 const code = z
   .string()
@@ -66,6 +67,8 @@ const stateShape = z.object({
    * Optional: cards sent before it existed still work.
    */
   t: z.number().int().min(0).max(8.64e15).optional(),
+  /** The practitioner's urgent entry this questionnaire records the decision for (checked again on record). */
+  u: UrgentEntryIdSchema.optional(),
 });
 
 export const QuestionnaireStateSchema = boundedState.pipe(stateShape);

@@ -22,6 +22,7 @@ import {
 } from '../../kit/choices';
 import { MAX_REVIEW_DAYS, dayAfter } from './recordForm';
 import { caseNotesText } from './caseNotes';
+import { urgentOpenData } from '../../kit/urgentEntries';
 
 /** Shown on cards in a group chat or channel: everyone there can see them. */
 export const SHARED_CONVERSATION_NOTICE =
@@ -67,6 +68,9 @@ export function questionCard(
     nextData: { verb: VERBS.answer, s, q: question.id },
     backData: { verb: VERBS.back, s },
     restartData: restartData(s),
+    // The urgent path, on the first question (not on one that is already recording an urgent share).
+    canGoUrgent: Object.keys(s.a).length === 0 && s.u === undefined,
+    urgentData: urgentOpenData(),
   });
 }
 
@@ -179,6 +183,9 @@ export function recordedCard(
     { title: 'Your role', value: titleOf(DECIDER_ROLE_CHOICES, record.deciderRole) ?? '—' },
     { title: 'Person told', value: titleOf(SUBJECT_INFORMED_CHOICES, record.subjectInformed) ?? '—' },
     ...(record.reviewBy ? [{ title: 'Review by', value: record.reviewBy }] : []),
+    ...(record.urgentEntryId
+      ? [{ title: 'Urgent entry', value: `${record.urgentEntryId} (its follow-up is closed)` }]
+      : []),
     { title: 'Recorded', value: `${record.recordedAt.slice(0, 16).replace('T', ' ')} UTC` },
     { title: 'Guidance', value: `Rule ${record.ruleId}, pack ${record.rulePackVersion}` },
   ];
