@@ -23,6 +23,7 @@ import type {
   ScheduledReminder,
 } from './reminderStore';
 import type { Role, RoleGrant } from './roleStore';
+import type { SaveSettingsResult, TenantSettings, TenantSettingsChange } from './tenantSettingsStore';
 
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
 
@@ -116,6 +117,8 @@ export interface NewRecord {
   parentId?: string;
   scope: ConversationScope;
   decidedBy: Practitioner;
+  /** The rule pack the decision was made under (absent on records written before packs were chosen: '2015-local'). */
+  rulePackId?: string;
   rulePackVersion: string;
   ruleId: string;
   decision: DecisionCode;
@@ -237,6 +240,16 @@ export interface RoleStore {
   /** False when there was no role to revoke. */
   revoke(tenantId: string, aadObjectId: string): Promise<boolean>;
   list(tenantId: string): Promise<RoleGrant[]>;
+}
+
+/**
+ * Per-tenant settings (the chosen rule pack, its approvals). Writes are ETag-conditional: save()
+ * with the etag that get() returned (undefined when there was no row) changes exactly that version
+ * of the row, or answers 'conflict' and writes nothing.
+ */
+export interface TenantSettingsStore {
+  get(tenantId: string): Promise<TenantSettings | undefined>;
+  save(tenantId: string, change: TenantSettingsChange, expectedEtag: string | undefined): Promise<SaveSettingsResult>;
 }
 
 /** Conversation references for proactive messages (reminders, follow-up nudges). */

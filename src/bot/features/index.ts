@@ -3,6 +3,7 @@ import { questionnaireFeature } from './questionnaire';
 import { recordsFeature } from './records';
 import { followUpsFeature } from './followUps';
 import { remindersFeature } from './reminders';
+import { rulePacksFeature } from './rulePacks';
 import type { BotFeature } from './types';
 
 export const allFeatures: readonly BotFeature[] = [
@@ -10,4 +11,5 @@ export const allFeatures: readonly BotFeature[] = [
   recordsFeature,
   followUpsFeature,
   remindersFeature,
+  rulePacksFeature,
 ];
