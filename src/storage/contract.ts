@@ -159,6 +159,11 @@ export interface NewRecord {
   openFollowUps: FollowUpCode[];
 }
 
+/** The pack of records written before tenants chose packs: every one of them was decided under the 2015 chapter. */
+export const LEGACY_RULE_PACK_ID = '2015-local';
+/** The pack a record was decided under. */
+export const rulePackIdOf = (record: Pick<NewRecord, 'rulePackId'>): string => record.rulePackId ?? LEGACY_RULE_PACK_ID;
+
 export interface StoredRecord extends NewRecord {
   /** Record id: short, URL-safe, unique (e.g. 'D-20261126-7F3KQ2'). */
   id: string;

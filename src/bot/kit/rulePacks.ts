@@ -37,6 +37,8 @@ const REVIEW_BANNER_TEXT =
 
 export interface TenantPack {
   pack: RulePack;
+  /** False when a fresh read was asked for but storage was down: the pack is the last one known. */
+  verified: boolean;
   /** True when the pack is a draft and this version is not approved for the tenant. */
   needsReview: boolean;
   /** The settings as read; undefined when the tenant has none (or they could not be read). */
@@ -103,9 +105,20 @@ export async function tenantSettings(
 
 /** The pack the turn's tenant decides under, and whether its cards need the review banner. */
 export async function tenantPack(turn: Turn, opts: { fresh?: boolean } = {}): Promise<TenantPack> {
-  const settings = await tenantSettings(turn.services, turn.identity.scope.tenantId, opts);
-  const pack = packOf(turn.services.packs, settings);
-  return { pack, needsReview: needsReview(settings, pack), settings };
+  const { services } = turn;
+  const tenantId = turn.identity.scope.tenantId;
+  let settings: TenantSettings | undefined;
+  let verified = true;
+  try {
+    settings = await tenantSettings(services, tenantId, opts);
+  } catch (err) {
+    if (!(err instanceof StorageUnavailableError)) throw err;
+    services.logger.warn({ event: 'tenant_settings.unverified', err: errorFields(err) }, 'tenant settings unreadable');
+    settings = memoOf(services).get(tenantId)?.settings;
+    verified = false;
+  }
+  const pack = packOf(services.packs, settings);
+  return { pack, verified, needsReview: needsReview(settings, pack), settings };
 }
 
 /** `card` with the review banner on top when `show` (a draft pack not approved for the tenant). */

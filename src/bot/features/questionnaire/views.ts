@@ -21,7 +21,7 @@ import {
   titleOf,
 } from '../../kit/choices';
 import { MAX_REVIEW_DAYS, dayAfter } from './recordForm';
-import { caseNotesText } from './caseNotes';
+import { caseNotesText, packLabel } from './caseNotes';
 
 /** Shown on cards in a group chat or channel: everyone there can see them. */
 export const SHARED_CONVERSATION_NOTICE =
@@ -167,7 +167,7 @@ export function recordedCard(
   record: StoredRecord,
   outcome: Outcome,
   alreadyRecorded: boolean,
-  opts: { shared?: boolean } = {},
+  opts: { shared?: boolean; guidance?: string } = {},
 ): AdaptiveCard {
   const facts = [
     { title: 'Decision', value: outcome.title },
@@ -180,7 +180,7 @@ export function recordedCard(
     { title: 'Person told', value: titleOf(SUBJECT_INFORMED_CHOICES, record.subjectInformed) ?? '—' },
     ...(record.reviewBy ? [{ title: 'Review by', value: record.reviewBy }] : []),
     { title: 'Recorded', value: `${record.recordedAt.slice(0, 16).replace('T', ' ')} UTC` },
-    { title: 'Guidance', value: `Rule ${record.ruleId}, pack ${record.rulePackVersion}` },
+    { title: 'Guidance', value: `Rule ${record.ruleId}, pack ${packLabel(record)}` },
   ];
   return renderCard('recorded', {
     record,
@@ -192,7 +192,7 @@ export function recordedCard(
       .map((f) => ({ text: f.text, cites: citeText(f.citations) })),
     safetyLine: outcome.safetyLines[0] ?? '',
     personal: !opts.shared,
-    caseNotes: opts.shared ? '' : caseNotesText(record, outcome),
+    caseNotes: opts.shared ? '' : caseNotesText(record, outcome, opts.guidance),
     correctData: { verb: VERBS.correctionOpen, r: record.id },
     restartData: restartData(s),
   });
