@@ -416,7 +416,11 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         const store = s.tenantSettings({ now: () => new Date('2026-11-02T10:00:00.000Z') });
         const tenant = `t-settings-${randomUUID()}`;
         assert.equal(await store.get(tenant), undefined);
-        const created = await store.save(tenant, { rulePackId: 'england-2024', approvals: [], updatedBy: 'a-1' }, undefined);
+        const created = await store.save(
+          tenant,
+          { rulePackId: 'england-2024', approvals: [], updatedBy: 'a-1' },
+          undefined,
+        );
         assert.ok(created.ok);
         assert.equal(created.settings.updatedAt, '2026-11-02T10:00:00.000Z');
         const read = await store.get(tenant);
@@ -473,7 +477,11 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         assert.deepEqual(after?.approvals, [approval('2024.05-r1')]);
         // A made-up etag is a conflict too, never an overwrite.
         assert.deepEqual(
-          await store.save(tenant, { approvals: [], updatedBy: 'a-3' }, `W/"datetime'2020-01-01T00%3A00%3A00.0000000Z'"`),
+          await store.save(
+            tenant,
+            { approvals: [], updatedBy: 'a-3' },
+            `W/"datetime'2020-01-01T00%3A00%3A00.0000000Z'"`,
+          ),
           { ok: false, reason: 'conflict' },
         );
         assert.equal((await store.get(tenant))?.approvals.length, 1);
@@ -487,7 +495,11 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
           InvalidRecordError,
         );
         await assert.rejects(
-          store.save(tenant, { approvals: [{ ...approval('x'), approvedAt: 'yesterday' }], updatedBy: 'a-1' }, undefined),
+          store.save(
+            tenant,
+            { approvals: [{ ...approval('x'), approvedAt: 'yesterday' }], updatedBy: 'a-1' },
+            undefined,
+          ),
           InvalidRecordError,
         );
         await assert.rejects(store.save(tenant, { approvals: [], updatedBy: '' }, undefined), InvalidRecordError);

@@ -46,7 +46,10 @@ export interface TenantPack {
 }
 
 /** The approval of exactly this version of this pack, if the tenant has one. */
-export function approvalOf(settings: Pick<TenantSettings, 'approvals'> | undefined, pack: RulePack): PackApproval | undefined {
+export function approvalOf(
+  settings: Pick<TenantSettings, 'approvals'> | undefined,
+  pack: RulePack,
+): PackApproval | undefined {
   return settings?.approvals.find((a) => a.packId === pack.metadata.id && a.version === pack.metadata.version);
 }
 

@@ -30,6 +30,7 @@ import {
 } from '../../support/fixturePacks';
 import { REVIEW_BANNER_TITLE } from '../../../src/bot/kit/rulePacks';
 import { RULE_PACK_VERSION } from '../../../src/domain';
+import { StorageUnavailableError } from '../../../src/storage/contract';
 
 const admin = newUser('Ada Admin');
 const secondAdmin = newUser('Bo Admin');
@@ -159,13 +160,28 @@ describe('per-tenant rule pack over HTTP (Azurite)', () => {
     assert.equal(stored?.rulePackId, DRAFT_PACK_ID);
     assert.equal(stored?.rulePackVersion, DRAFT_PACK_VERSION);
     // The practitioner's own list shows the pack.
-    assert.match(cardText(await say(sam, 'my decisions')), new RegExp(`rules ${DRAFT_PACK_ID} ${DRAFT_PACK_VERSION.replace('.', '\\.')}`));
+    assert.match(
+      cardText(await say(sam, 'my decisions')),
+      new RegExp(`rules ${DRAFT_PACK_ID} ${DRAFT_PACK_VERSION.replace('.', '\\.')}`),
+    );
 
     // Tenant B still decides under the default, with no banner.
     const other = await say(client(newUser(), TENANT_B), 'start');
     assert.equal(stateOf(other).s.p, '2015-local');
     assert.doesNotMatch(cardText(other), new RegExp(REVIEW_BANNER_TITLE));
     assert.equal(await bot.app.stores.tenantSettings.get(TENANT_B), undefined);
+    // A card altered to claim the draft pack does not move tenant B onto it.
+    const otherClient = client(newUser(), TENANT_B);
+    const real = await say(otherClient, 'start');
+    const action = findAction(real, 'Next');
+    const data = action.data as { s: Record<string, unknown>; q: string };
+    const forged = await otherClient.execute('answer', {
+      ...data,
+      s: { ...data.s, p: DRAFT_PACK_ID, v: DRAFT_PACK_VERSION },
+      answer: answerFor(data.q)!,
+    });
+    assert.match(cardText(forged.value), /out of date/);
+    assert.doesNotMatch(cardText(forged.value), new RegExp(REVIEW_BANNER_TITLE));
 
     // Approval: audited, and the banner is gone from new cards and from the running questionnaire.
     const running = await say(sam, 'start');
@@ -203,7 +219,10 @@ describe('per-tenant rule pack over HTTP (Azurite)', () => {
       const sam2 = new TeamsClient(next.baseUrl, practitioner, sam.conversation);
       const q = (findAction(oldCard, 'Next').data as { q: string }).q;
       const stale = await sam2.click(oldCard, 'Next', { answer: answerFor(q)! });
-      assert.match(cardText(stale), /earlier version of the guidance rules \(2024\.05-r1\); the rules are now version 2024\.05-r2/);
+      assert.match(
+        cardText(stale),
+        /earlier version of the guidance rules \(2024\.05-r1\); the rules are now version 2024\.05-r2/,
+      );
       const fresh = await say(sam2, 'start');
       assert.equal(stateOf(fresh).s.v, '2024.05-r2');
       assert.match(cardText(fresh), new RegExp(REVIEW_BANNER_TITLE), 'approval of r1 does not approve r2');
@@ -224,5 +243,57 @@ describe('per-tenant rule pack over HTTP (Azurite)', () => {
       ['use_rule_pack', DRAFT_PACK_ID],
       ['use_rule_pack', '2015-local'],
     ]);
+  });
+
+  test('an admin whose read is overtaken by another admin is told so; the other change stays, audited', async () => {
+    const store = bot.app.stores.tenantSettings;
+    assert.equal((await store.get(TENANT_A))?.rulePackId, DRAFT_PACK_ID, 'in use before');
+    const original = store.get.bind(store);
+    // The second admin saves between the first admin's read and write (once).
+    store.get = async (tenantId) => {
+      store.get = original;
+      const read = await original(tenantId);
+      const saved = await store.save(
+        tenantId,
+        { rulePackId: DRAFT_PACK_ID, approvals: read?.approvals ?? [], updatedBy: secondAdmin.aadObjectId },
+        read?.etag,
+      );
+      assert.ok(saved.ok);
+      return read;
+    };
+    const answer = cardText(await say(client(admin), 'use rule pack 2015-local'));
+    store.get = original;
+    assert.match(answer, /Another administrator changed/);
+    assert.match(answer, /nothing was changed/);
+    const settings = await store.get(TENANT_A);
+    assert.equal(settings?.rulePackId, DRAFT_PACK_ID, "the other admin's save is not overwritten");
+    assert.equal(settings?.updatedBy, secondAdmin.aadObjectId);
+    const [last] = await bot.app.stores.audit.list(TENANT_A, 1);
+    assert.equal(last?.action, 'use_rule_pack_conflict');
+    assert.equal(last?.actorAadObjectId, admin.aadObjectId);
+  });
+
+  test('settings store down: questions carry on under the last known pack; recording says NOT SAVED', async () => {
+    const store = bot.app.stores.tenantSettings;
+    const original = store.get.bind(store);
+    const sam = client(practitioner);
+    const first = await say(sam, 'start');
+    const { outcome } = await answerAll(sam, first);
+    store.get = async () => {
+      throw new StorageUnavailableError('tenant settings down (test)');
+    };
+    try {
+      assert.equal(stateOf(await say(sam, 'start')).s.p, DRAFT_PACK_ID, 'the last known pack');
+      const refused = await sam.click(outcome, 'Record this decision', RECORD_FORM);
+      assert.match(cardText(refused), /NOT SAVED/);
+      assert.equal(findAction(refused, 'Record this decision').verb, 'record', 'the form stays to press again');
+    } finally {
+      store.get = original;
+    }
+    const decisions = await bot.app.stores.decisions.query(
+      { tenantId: TENANT_A, decidedBy: practitioner.aadObjectId },
+      50,
+    );
+    assert.equal(decisions.items.length, 1, 'only the decision recorded earlier');
   });
 });

@@ -112,7 +112,12 @@ async function adminTarget(
   const pack = PACK_ID.test(id) ? turn.services.packs.byId.get(id) : undefined;
   if (!pack) {
     const ids = [...turn.services.packs.byId.keys()].map((k) => `**${k}**`).join(', ');
-    await reply(turn, title, `Name one of the installed rule packs: **${command}** <id>, where <id> is ${ids}.`, 'warning');
+    await reply(
+      turn,
+      title,
+      `Name one of the installed rule packs: **${command}** <id>, where <id> is ${ids}.`,
+      'warning',
+    );
     return undefined;
   }
   const read = await freshSettings(turn);
