@@ -4,6 +4,7 @@ import { recordsFeature } from './records';
 import { followUpsFeature } from './followUps';
 import { remindersFeature } from './reminders';
 import { urgentFeature } from './urgent';
+import { rulePacksFeature } from './rulePacks';
 import type { BotFeature } from './types';
 
 export const allFeatures: readonly BotFeature[] = [
@@ -12,4 +13,5 @@ export const allFeatures: readonly BotFeature[] = [
   followUpsFeature,
   remindersFeature,
   urgentFeature,
+  rulePacksFeature,
 ];

@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RULE_PACK_VERSION, evaluate, rulePack } from '../../../src/domain';
+import { RULE_PACK_VERSION, evaluate, rulePack, rulePacks } from '../../../src/domain';
 import { urgentCard, urgentReminderCard, type UrgentStatus } from '../../../src/bot/features/urgent/views';
 import { cardFor } from '../../../src/bot/features/questionnaire/views';
 import { welcomeCard } from '../../../src/bot/features/welcome';
@@ -52,16 +52,18 @@ const actionNamed = (card: unknown, title: string) => ((card as Card).actions ??
 
 describe('urgent cards', () => {
   for (const [name, status] of STATUSES) {
-    it(`the urgent card (${name}) is valid, small, and shows the 999 line and every cited step`, () => {
-      for (const shared of [false, true]) {
-        const card = urgentCard(status, { shared });
+    it(`the urgent card (${name}) is valid, small, and shows the 999 line and every cited step of each pack`, () => {
+      for (const [shared, pack] of [false, true].flatMap((sh) =>
+        [...rulePacks.values()].map((p) => [sh, p] as const),
+      )) {
+        const card = urgentCard(status, pack, { shared });
         assert.deepEqual(cardProblems(card), []);
         assert.ok(bytes(card) < CARD_BUDGET_BYTES, `${bytes(card)} bytes`);
         const text = cardText(card);
-        assert.ok(text.includes(rulePack.urgentShare.immediateDanger), 'the 999 line');
+        assert.ok(text.includes(pack.urgentShare.immediateDanger), 'the 999 line');
         assert.match(text, /999/);
-        for (const step of rulePack.urgentShare.steps) {
-          assert.ok(text.includes(step.text), `step ${step.id}`);
+        for (const step of pack.urgentShare.steps) {
+          assert.ok(text.includes(step.text), `${pack.metadata.id}: step ${step.id}`);
           assert.ok(text.includes(citeText(step.citations)), `step ${step.id} cites its section`);
         }
         assert.equal(text.includes('Everyone in this conversation can see this card'), shared);
@@ -70,7 +72,7 @@ describe('urgent cards', () => {
   }
 
   it('says truthfully what was saved, and offers only what can be done next', () => {
-    const [saved, , followUpLost, notSaved, unreadable] = STATUSES.map(([, s]) => urgentCard(s));
+    const [saved, , followUpLost, notSaved, unreadable] = STATUSES.map(([, s]) => urgentCard(s, rulePack));
     assert.match(cardText(saved), /Urgent entry \*\*D-20261202-7F3KQ2\*\* saved/);
     assert.doesNotMatch(cardText(saved), /NOT SAVED/);
     assert.deepEqual(actionTitles(saved), ['Record the decision now']);

@@ -97,7 +97,7 @@ function renderedCards(): Array<[string, AdaptiveCard]> {
   return [
     ['question', cardFor(withAnswer, first)],
     ['question (first)', cardFor(state(), first)],
-    ['urgent', urgentCard({ kind: 'not_saved', key: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11' })],
+    ['urgent', urgentCard({ kind: 'not_saved', key: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11' }, rulePack)],
     ['urgent-reminder', urgentReminderCard(sampleRecord({ kind: 'urgent_share' }), undefined)],
     ['outcome', outcomeCard(withAnswer, outcome)],
     ['recorded', recordedCard(withAnswer, sampleRecord(), outcome, false)],

@@ -53,6 +53,8 @@ const boundedState = z.custom<Record<string, unknown>>(
 );
 
 const stateShape = z.object({
+  /** Rule pack the answers were given under (absent on cards made before tenants chose packs: the 2015 pack). */
+  p: code.optional(),
   /** Rule-pack version the answers were given under. */
   v: z.string().min(1).max(40),
   /** Answers so far: question id → option code. */

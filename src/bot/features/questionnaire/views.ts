@@ -21,7 +21,7 @@ import {
   titleOf,
 } from '../../kit/choices';
 import { MAX_REVIEW_DAYS, dayAfter } from './recordForm';
-import { caseNotesText } from './caseNotes';
+import { caseNotesText, packLabel } from './caseNotes';
 import { urgentOpenData } from '../../kit/urgentEntries';
 
 /** Shown on cards in a group chat or channel: everyone there can see them. */
@@ -171,7 +171,7 @@ export function recordedCard(
   record: StoredRecord,
   outcome: Outcome,
   alreadyRecorded: boolean,
-  opts: { shared?: boolean } = {},
+  opts: { shared?: boolean; guidance?: string } = {},
 ): AdaptiveCard {
   const facts = [
     { title: 'Decision', value: outcome.title },
@@ -187,7 +187,7 @@ export function recordedCard(
       ? [{ title: 'Urgent entry', value: `${record.urgentEntryId} (its follow-up is closed)` }]
       : []),
     { title: 'Recorded', value: `${record.recordedAt.slice(0, 16).replace('T', ' ')} UTC` },
-    { title: 'Guidance', value: `Rule ${record.ruleId}, pack ${record.rulePackVersion}` },
+    { title: 'Guidance', value: `Rule ${record.ruleId}, pack ${packLabel(record)}` },
   ];
   return renderCard('recorded', {
     record,
@@ -199,7 +199,7 @@ export function recordedCard(
       .map((f) => ({ text: f.text, cites: citeText(f.citations) })),
     safetyLine: outcome.safetyLines[0] ?? '',
     personal: !opts.shared,
-    caseNotes: opts.shared ? '' : caseNotesText(record, outcome),
+    caseNotes: opts.shared ? '' : caseNotesText(record, outcome, opts.guidance),
     correctData: { verb: VERBS.correctionOpen, r: record.id },
     restartData: restartData(s),
   });

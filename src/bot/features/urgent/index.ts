@@ -11,12 +11,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { RULE_PACK_VERSION } from '../../../domain';
+import type { RulePack } from '../../../domain';
 import { StorageUnavailableError, type NewRecord, type StoredRecord } from '../../../storage/contract';
 import { IdempotencyKeyInUseError } from '../../../storage/errors';
 import { errorFields } from '../../../logger';
 import { plainCard, renderedOr } from '../../cards/fallback';
 import { normaliseAadId } from '../../kit/ids';
+import { tenantPack, withReviewBanner } from '../../kit/rulePacks';
 import { VERBS } from '../../kit/verbs';
 import type { BotFeature, CardActionResult, Turn } from '../types';
 import { urgentCard, type UrgentStatus } from './views';
@@ -29,7 +30,7 @@ const UrgentOpenSchema = z.object({ k: z.uuid() });
  */
 const entryKey = (turn: Turn, k: string) => `urgent:${k}:${normaliseAadId(turn.identity.user.aadObjectId)}`;
 
-function urgentEntry(turn: Turn, k: string): NewRecord {
+function urgentEntry(turn: Turn, k: string, pack: RulePack): NewRecord {
   const key = entryKey(turn, k);
   return {
     idempotencyKey: key,
@@ -37,7 +38,8 @@ function urgentEntry(turn: Turn, k: string): NewRecord {
     scope: turn.identity.scope,
     // The Entra id says who; no display name is kept on an urgent entry.
     decidedBy: { aadObjectId: turn.identity.user.aadObjectId, name: '' },
-    rulePackVersion: RULE_PACK_VERSION,
+    rulePackId: pack.metadata.id,
+    rulePackVersion: pack.metadata.version,
     ruleId: 'urgent_share',
     // The store requires these; an urgent share is, by definition, a share now without asking first.
     decision: 'share_without_consent_justified',
@@ -51,12 +53,12 @@ function urgentEntry(turn: Turn, k: string): NewRecord {
 }
 
 /** Saves the entry, then its follow-up tracker; the status says exactly which of the two is saved. */
-async function saveUrgentShare(turn: Turn, k: string): Promise<UrgentStatus> {
+async function saveUrgentShare(turn: Turn, k: string, pack: RulePack): Promise<UrgentStatus> {
   const { stores, logger, config } = turn.services;
   let entry: StoredRecord;
   let again: boolean;
   try {
-    const saved = await stores.decisions.record(urgentEntry(turn, k), { idempotencyScope: 'urgent_share' });
+    const saved = await stores.decisions.record(urgentEntry(turn, k, pack), { idempotencyScope: 'urgent_share' });
     entry = saved.record;
     again = !saved.created;
   } catch (err) {
@@ -92,13 +94,17 @@ async function saveUrgentShare(turn: Turn, k: string): Promise<UrgentStatus> {
 async function onUrgentOpen(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const shared = turn.identity.scope.conversationKind !== 'personal';
   const parsed = UrgentOpenSchema.safeParse(data);
-  const status: UrgentStatus = parsed.success ? await saveUrgentShare(turn, parsed.data.k) : { kind: 'unreadable' };
+  // The tenant's pack, as last known when storage is down: the steps never wait on storage.
+  const tp = await tenantPack(turn);
+  const status: UrgentStatus = parsed.success
+    ? await saveUrgentShare(turn, parsed.data.k, tp.pack)
+    : { kind: 'unreadable' };
   if (!parsed.success) turn.services.logger.warn({ event: 'urgent.unreadable' }, 'urgent button data refused');
   // Once something is saved, the user is told so with its id even if the card itself fails to render.
   const card = renderedOr(
     turn.services.logger,
     'urgent',
-    () => urgentCard(status, { shared }),
+    () => withReviewBanner(urgentCard(status, tp.pack, { shared }), tp.needsReview),
     () =>
       plainCard('If a child is in immediate danger, call 999 now.', [
         status.kind === 'saved' || status.kind === 'follow_up_not_saved'

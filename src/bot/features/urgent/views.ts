@@ -3,7 +3,7 @@
  * status line comes from the rule pack and is rendered without storage: the 999 line and the steps
  * are on the card whatever storage does.
  */
-import { rulePack } from '../../../domain';
+import { DEFAULT_RULE_PACK_ID, rulePack, rulePackById, type RulePack } from '../../../domain';
 import type { StoredRecord } from '../../../storage/contract';
 import type { FollowUpTracker } from '../../../storage/reminderStore';
 import { formatLocal } from '../../../reminders/schedule';
@@ -25,8 +25,8 @@ export type UrgentStatus =
 export const SHARED_URGENT_NOTICE =
   'Everyone in this conversation can see this card. Your reminder to record the decision comes to your personal chat with me.';
 
-const urgentText = () => {
-  const u = rulePack.urgentShare;
+const urgentText = (pack: RulePack) => {
+  const u = pack.urgentShare;
   return {
     immediateDanger: u.immediateDanger,
     summary: { text: u.summary.text, cites: citeText(u.summary.citations) },
@@ -60,7 +60,7 @@ function statusLine(status: UrgentStatus): { text: string; style: 'good' | 'warn
   }
 }
 
-export function urgentCard(status: UrgentStatus, opts: { shared?: boolean } = {}): AdaptiveCard {
+export function urgentCard(status: UrgentStatus, pack: RulePack, opts: { shared?: boolean } = {}): AdaptiveCard {
   const line = statusLine(status);
   const entry = status.kind === 'saved' || status.kind === 'follow_up_not_saved' ? status.entry : undefined;
   const retry =
@@ -73,7 +73,7 @@ export function urgentCard(status: UrgentStatus, opts: { shared?: boolean } = {}
             data: { verb: VERBS.urgentOpen, k: status.key },
           };
   return renderCard('urgent', {
-    ...urgentText(),
+    ...urgentText(pack),
     status: line.text,
     statusStyle: line.style,
     hasSharedNotice: Boolean(opts.shared),
@@ -91,7 +91,8 @@ export function urgentReminderCard(
   entry: StoredRecord,
   tracker: Pick<FollowUpTracker, 'remindersSent'> | undefined,
 ): AdaptiveCard {
-  const u = rulePack.urgentShare;
+  // The pack the entry was made under (the default if that pack is no longer installed).
+  const u = (rulePackById(entry.rulePackId ?? DEFAULT_RULE_PACK_ID) ?? rulePack).urgentShare;
   const sent = tracker?.remindersSent ?? 0;
   return renderCard('urgent-reminder', {
     headline: `You shared information urgently on ${formatLocal(entry.recordedAt)} (urgent entry ${entry.id}), and the decision is not yet recorded. Please record it now.`,
