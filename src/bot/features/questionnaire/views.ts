@@ -7,7 +7,7 @@ import type { AnswerHeadline, EngineResult, Outcome, Progress, QuestionView } fr
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { VERBS } from '../../kit/verbs';
 import { messageCard as kitMessageCard, type MessageStyle } from '../../kit/messageCard';
-import { citeText, citedItems, styleForDecision } from '../../cards/format';
+import { citeText, citedItems, recordingCitations, styleForDecision } from '../../cards/format';
 import type { StoredRecord } from '../../../storage/contract';
 import type { QuestionnaireState, RecordFormInput } from './state';
 import {
@@ -111,6 +111,7 @@ export function outcomeCard(
     practiceSteps: citedItems(outcome.practiceSteps),
     followUps: outcome.followUps.map((f) => ({ text: f.text, cites: citeText(f.citations) })),
     safetyLines: outcome.safetyLines,
+    recordingCites: recordingCitations(outcome.mustRecord),
     form: {
       askReasons: fields.has('reasonsWithoutConsent'),
       askRecipient: fields.has('recipient'),
