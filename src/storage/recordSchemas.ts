@@ -85,6 +85,7 @@ export const newRecordSchema = z.object({
     channelId: z.string().min(1).max(500).optional(),
   }),
   decidedBy: z.object({ aadObjectId: shortCode, name: z.string().max(500) }),
+  rulePackId: shortCode.optional(),
   rulePackVersion: shortCode,
   ruleId: shortCode,
   decision: z.enum(DECISIONS),

@@ -3,6 +3,8 @@ import { questionnaireFeature } from './questionnaire';
 import { recordsFeature } from './records';
 import { followUpsFeature } from './followUps';
 import { remindersFeature } from './reminders';
+import { urgentFeature } from './urgent';
+import { rulePacksFeature } from './rulePacks';
 import { summaryFeature } from './summary';
 import type { BotFeature } from './types';
 
@@ -11,5 +13,7 @@ export const allFeatures: readonly BotFeature[] = [
   recordsFeature,
   followUpsFeature,
   remindersFeature,
+  urgentFeature,
+  rulePacksFeature,
   summaryFeature,
 ];
