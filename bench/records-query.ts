@@ -451,11 +451,10 @@ class SortedTable {
 
   async createTable(): Promise<void> {}
 
-  /** Creates, and Replace updates conditional on the ETag (the summary counters): all or nothing. */
+  /** Creates, Replace updates conditional on the ETag and upserts (the summary counters): all or nothing. */
   async submitTransaction(actions: TransactionAction[]): Promise<void> {
     const ops = actions.map((a) => {
-      if (a[0] !== 'create' && a[0] !== 'update')
-        throw new Error(`SortedTable supports create and update, not ${a[0]}`);
+      if (a[0] === 'delete') throw new Error('SortedTable does not delete');
       const entity = JSON.parse(JSON.stringify(a[1])) as Entity;
       return {
         kind: a[0],

@@ -158,8 +158,44 @@ export function counterActions(
     }
     const entity = { partitionKey, rowKey, entityKind: 'sum', ...values };
     actions.push(base ? ['update', entity, 'Replace', { etag: base.etag ?? '*' }] : ['create', entity]);
+    // A team's row is listed under its day, so the retention purge finds every team row of an
+    // expired day without scanning all teams' rows (an upsert: no ETag, nothing to contend for).
+    const [, scope, team, day] = rowKey.split('|');
+    if (scope === 'team') {
+      actions.push([
+        'upsert',
+        { partitionKey, rowKey: `${DAY_LIST_PREFIX}${day}|${team}`, entityKind: 'sumday' },
+        'Replace',
+      ]);
+    }
   }
   return actions;
+}
+
+/** `sum|days|{YYYYMMDD}|{encoded team id}`: which teams have counter rows on a day (for the purge). */
+const DAY_LIST_PREFIX = 'sum|days|';
+
+/**
+ * What the retention purge deletes for a cutoff: the counter rows of every UTC day wholly before
+ * the cutoff's own day (that day may still count retained records, so it stays until the next
+ * day's run). Tenant rows are one RowKey range; team rows are found through the day lists.
+ */
+export function expiredCounterRanges(cutoff: Date): {
+  tenantRows: { ge: string; lt: string };
+  dayLists: { ge: string; lt: string };
+  /** The RowKey range of one team's rows on one day, from its day-list row key. */
+  teamRowsOf(dayListRowKey: string): { ge: string; lt: string };
+} {
+  const day = compactDay(cutoff.toISOString());
+  return {
+    tenantRows: { ge: counterPrefix(), lt: `${counterPrefix()}${day}` },
+    dayLists: { ge: DAY_LIST_PREFIX, lt: `${DAY_LIST_PREFIX}${day}` },
+    teamRowsOf(dayListRowKey) {
+      const [, , listDay, team] = dayListRowKey.split('|');
+      const prefix = `sum|team|${team}|${listDay}|`;
+      return { ge: prefix, lt: `${prefix.slice(0, -1)}}` };
+    },
+  };
 }
 
 /** [ge, lt) of one scope's counter rows for days in [from, to) (YYYY-MM-DD). */

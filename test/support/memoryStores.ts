@@ -180,7 +180,7 @@ export class MemoryDecisionStore implements DecisionStore {
       const applies = actions.every(([kind, entity, , opts]) =>
         kind === 'create'
           ? !partition.has(entity.rowKey)
-          : partition.get(entity.rowKey)?.etag === (opts as { etag?: string } | undefined)?.etag,
+          : kind === 'upsert' || partition.get(entity.rowKey)?.etag === (opts as { etag?: string } | undefined)?.etag,
       );
       if (applies) {
         for (const [, entity] of actions) partition.set(entity.rowKey, { ...copy(entity), etag: newEtag() });

@@ -205,6 +205,21 @@ describe('team summary over HTTP (Azurite)', () => {
 
   it('the purge removed the records before the cutoff (the boundary the summary respects)', async () => {
     for (const r of purged) assert.equal(await bot.app.stores.decisions.get(TENANT_A, r.id), undefined);
+    // …and the summary counters of the days wholly before the cutoff's day (2026-10-01) with them.
+    const counterDays: string[] = [];
+    for await (const row of bot.app.tables.decisions.listEntities({
+      queryOptions: { filter: `PartitionKey eq '${TENANT_A}' and RowKey ge 'sum|' and RowKey lt 'sum}'` },
+    })) {
+      const key = String(row.rowKey);
+      counterDays.push(key.split('|')[key.startsWith('sum|team|') ? 3 : 2]!);
+    }
+    assert.ok(counterDays.includes('20261001'), 'the cutoff’s own day is kept (it counts retained records too)');
+    assert.ok(counterDays.includes('20261005'));
+    assert.deepEqual(
+      counterDays.filter((d) => d < '20261001'),
+      [],
+      'no counter of an expired day is left (2026-09-15 had one)',
+    );
   });
 
   it('a manager’s 30-day summary: each figure from the records written, beside the previous 30 days', async () => {
