@@ -4,12 +4,13 @@
  *
  * A path is written as answer *codes*; the question texts and option labels are taken from the
  * rule pack through the engine, so a reworded label does not break the tests, while a path that no
- * longer leads where it should fails with the step it went wrong at.
+ * longer leads where it should fails with the step it went wrong at. Every helper takes the pack
+ * the tenant decides under (the default pack, rulepacks/2015-local, unless told otherwise).
  */
 import assert from 'node:assert/strict';
 import { TableClient } from '@azure/data-tables';
 import { normaliseAadId } from '../../src/bot/kit/ids';
-import { evaluate, rulePack, type DecisionCode } from '../../src/domain';
+import { completePaths, evaluate, rulePack, type DecisionCode, type Outcome, type RulePack } from '../../src/domain';
 import type { StoredRecord } from '../../src/storage/contract';
 import { TableRoleStore } from '../../src/storage/roleStore';
 import type { Playground } from '../support/playground';
@@ -33,29 +34,29 @@ export async function openPersonalChat(pg: Playground): Promise<void> {
   await pg.waitForCardText('Things you can type');
 }
 
-/** Types "start" and waits for the first question. */
-export async function startQuestionnaire(pg: Playground): Promise<void> {
+/** Types "start" and waits for the first question of `pack`. */
+export async function startQuestionnaire(pg: Playground, pack: RulePack = rulePack): Promise<void> {
   await pg.sendMessage('start');
-  await pg.waitForCardText(firstQuestionText());
+  await pg.waitForCardText(firstQuestionText(pack));
 }
 
-export function firstQuestionText(): string {
-  const first = evaluate(rulePack, {});
+export function firstQuestionText(pack: RulePack = rulePack): string {
+  const first = evaluate(pack, {});
   assert.equal(first.kind, 'question');
   return first.question.text;
 }
 
 /** The question the engine asks after `answers`, with the label of each option code. */
-export function questionAfter(answers: Record<string, string>) {
-  const result = evaluate(rulePack, answers);
+export function questionAfter(answers: Record<string, string>, pack: RulePack = rulePack) {
+  const result = evaluate(pack, answers);
   if (result.kind !== 'question') return undefined;
   return result;
 }
 
-export function labelOf(questionId: string, code: string): string {
-  const question = rulePack.questions.find((q) => q.id === questionId);
+export function labelOf(questionId: string, code: string, pack: RulePack = rulePack): string {
+  const question = pack.questions.find((q) => q.id === questionId);
   const option = question?.options.find((o) => o.code === code);
-  assert.ok(option, `the rule pack has no option ${questionId}=${code}`);
+  assert.ok(option, `the rule pack ${pack.metadata.id} has no option ${questionId}=${code}`);
   return option.label;
 }
 
@@ -67,11 +68,12 @@ export function labelOf(questionId: string, code: string): string {
 export async function answerPath(
   pg: Playground,
   path: Readonly<Record<string, string>>,
-  given: Record<string, string> = {},
+  opts: { given?: Record<string, string>; pack?: RulePack } = {},
 ): Promise<Record<string, string>> {
-  const answers = { ...given };
+  const pack = opts.pack ?? rulePack;
+  const answers = { ...opts.given };
   for (;;) {
-    const next = questionAfter(answers);
+    const next = questionAfter(answers, pack);
     if (!next) return answers;
     const { question, progress } = next;
     const code = path[question.id];
@@ -81,17 +83,62 @@ export async function answerPath(
     await pg.waitForCardText(progressLine(progress).replace('Can I share? — ', ''), { card });
     // Once the answer is known, the card shows it above the tailoring question.
     if (next.answer) await pg.waitForCardText(next.answer.title, { card });
-    await pg.chooseOption(labelOf(question.id, code));
+    await pg.chooseOption(labelOf(question.id, code, pack));
     await pg.clickOnCard('Next');
     answers[question.id] = code;
   }
 }
 
-/** The title the outcome card shows for these answers. */
-export function outcomeFor(answers: Record<string, string>) {
-  const result = evaluate(rulePack, answers);
-  assert.equal(result.kind, 'outcome', `the answers ${JSON.stringify(answers)} do not reach an outcome`);
+/** The outcome (title, decision, …) the outcome card shows for these answers. */
+export function outcomeFor(answers: Record<string, string>, pack: RulePack = rulePack): Outcome {
+  const result = evaluate(pack, answers);
+  assert.equal(
+    result.kind,
+    'outcome',
+    `the answers ${JSON.stringify(answers)} do not reach an outcome on ${pack.metadata.id}`,
+  );
   return result.outcome;
+}
+
+/** How many complete paths `findPath` looks at before giving up (the packs have about 500,000 each). */
+const PATH_SEARCH_LIMIT = 100_000;
+
+/**
+ * The first complete path through `pack` (depth first, as the engine walks it) whose outcome
+ * `accept`s: a path chosen by what it leads to, not by hard-coded labels, so a reworded or
+ * reordered pack still yields a valid path — or the test fails saying none was found.
+ */
+function findPath(
+  pack: RulePack,
+  accept: (outcome: Outcome, answers: Readonly<Record<string, string>>) => boolean,
+): Record<string, string> {
+  let looked = 0;
+  for (const answers of completePaths(pack)) {
+    const result = evaluate(pack, answers);
+    if (result.kind === 'outcome' && accept(result.outcome, answers)) return { ...answers };
+    if (++looked >= PATH_SEARCH_LIMIT) break;
+  }
+  assert.fail(`no path through ${pack.metadata.id} (of the first ${looked}) reaches the outcome asked for`);
+}
+
+/** What `fillAndRecord` fills in beyond the fields every record form has. */
+const FILLED_RECORD_FIELDS = ['recipient', 'informationOutline', 'reasonsWithoutConsent'] as const;
+
+/**
+ * A share-without-consent path through `pack` whose record form asks for what `fillAndRecord`
+ * fills in, and which also satisfies `also` (e.g. "not a path of the default pack").
+ */
+export function shareWithoutConsentPath(
+  pack: RulePack,
+  also: (answers: Readonly<Record<string, string>>) => boolean = () => true,
+): Record<string, string> {
+  return findPath(
+    pack,
+    (outcome, answers) =>
+      outcome.decision === 'share_without_consent_justified' &&
+      FILLED_RECORD_FIELDS.every((field) => outcome.mustRecord.some((r) => r.field === field)) &&
+      also(answers),
+  );
 }
 
 /** The share-without-consent path the integration tests and the benchmark use too. */
@@ -104,12 +151,18 @@ export const POLICE_SCHEME_PATH = {
 } as const;
 
 /**
- * From a started questionnaire: answers SHARE_WITHOUT_CONSENT_PATH, fills in the record form and
- * records the decision. Returns the record id shown on the "Decision recorded" card.
+ * From a started questionnaire: answers `path` (SHARE_WITHOUT_CONSENT_PATH on the default pack) on
+ * `pack`, fills in the record form and records the decision. Returns the record id shown on the
+ * "Decision recorded" card.
  */
-export async function recordShareWithoutConsent(pg: Playground, caseReference: string): Promise<string> {
-  const answers = await answerPath(pg, SHARE_WITHOUT_CONSENT_PATH);
-  const outcome = expectDecision(answers, 'share_without_consent_justified');
+export async function recordShareWithoutConsent(
+  pg: Playground,
+  caseReference: string,
+  opts: { pack?: RulePack; path?: Readonly<Record<string, string>> } = {},
+): Promise<string> {
+  const pack = opts.pack ?? rulePack;
+  const answers = await answerPath(pg, opts.path ?? SHARE_WITHOUT_CONSENT_PATH, { pack });
+  const outcome = expectDecision(answers, 'share_without_consent_justified', pack);
   const card = await pg.waitForCardText(outcome.title);
   await pg.waitForCardText('Record this decision', { card });
   return fillAndRecord(pg, caseReference);
@@ -142,12 +195,16 @@ export async function fillAndRecord(
   return recordId;
 }
 
-export function expectDecision(answers: Record<string, string>, decision: DecisionCode) {
-  const outcome = outcomeFor(answers);
+export function expectDecision(
+  answers: Record<string, string>,
+  decision: DecisionCode,
+  pack: RulePack = rulePack,
+): Outcome {
+  const outcome = outcomeFor(answers, pack);
   assert.equal(
     outcome.decision,
     decision,
-    `the path reached ${outcome.decision} (rule ${outcome.ruleId}), not ${decision}`,
+    `the path reached ${outcome.decision} (rule ${outcome.ruleId} of ${pack.metadata.id}), not ${decision}`,
   );
   return outcome;
 }
