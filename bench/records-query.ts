@@ -7,6 +7,12 @@
  * case-reference lookup (byCase), at each size in turn so that growth with table size shows.
  *
  *   npx tsx bench/records-query.ts [--azurite-sizes 1000,2000] [--sizes 10000,100000] [--iterations 300]
+ *                                  [--summary-records 1000000]
+ *
+ * First, the team summary (issue 16): per-day counter rows for 1,000,000 records' worth, seeded
+ * directly (see counterSeed), then the summary's one range read timed for 90 and 30 days and for
+ * one team — on the sorted table with every team's rows, and on Azurite with the tenant's and one
+ * team's rows (Azurite slows quadratically with a partition's size).
  *
  * Two backends, because Azurite cannot hold this benchmark at 100,000 records:
  *
@@ -27,6 +33,8 @@ import { RestError, type TableClient, type TransactionAction } from '@azure/data
 import { DECISIONS } from '../src/domain/contract';
 import type { NewRecord, RecordQuery } from '../src/storage/contract';
 import { TableDecisionStore } from '../src/storage/decisionStore';
+import { COUNTER_SHARDS, counterActions, counterPrefix } from '../src/storage/decisionCounters';
+import { teamSummary } from '../src/storage/teamSummary';
 import { createTableClient } from '../src/storage/tableClients';
 import { startAzurite } from '../test/support/azurite';
 
@@ -45,6 +53,8 @@ export interface RecordsQueryBenchOptions {
   iterations: number;
   /** Upper bound on timing one query kind at one size. */
   budgetSeconds: number;
+  /** Team summary: how many records' worth of per-day counter rows to seed (over `months`, all teams). */
+  summaryRecords: number;
 }
 
 export const DEFAULT_RECORDS_BENCH: RecordsQueryBenchOptions = {
@@ -57,6 +67,7 @@ export const DEFAULT_RECORDS_BENCH: RecordsQueryBenchOptions = {
   pageSize: 25,
   iterations: 300,
   budgetSeconds: 20,
+  summaryRecords: 1_000_000,
 };
 
 export type Backend = 'azurite' | 'sorted';
@@ -82,10 +93,28 @@ export interface SeedPhase {
   recordsPerSecond: number;
 }
 
+export interface SummaryTiming {
+  backend: Backend;
+  /** Counter rows in the table (what the summary reads a bounded slice of). */
+  counterRows: number;
+  /** How many records those rows count. */
+  recordsCounted: number;
+  kind: string;
+  iterations: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Decisions the summary's current period counted (sanity check against the seed). */
+  decisions: number;
+  expectedDecisions: number;
+  examined?: number;
+}
+
 export interface RecordsQueryBenchResult {
   options: RecordsQueryBenchOptions;
   seeding: SeedPhase[];
   timings: QueryTiming[];
+  summary: SummaryTiming[];
   totalSeconds: number;
 }
 
@@ -120,6 +149,21 @@ export async function runRecordsQueryBench(
   const started = performance.now();
   const seeding: SeedPhase[] = [];
   const timings: QueryTiming[] = [];
+  const summary: SummaryTiming[] = [];
+
+  if (options.summaryRecords > 0) {
+    console.log(`— team summary over ${options.summaryRecords.toLocaleString('en-GB')} records' worth of counter rows`);
+    const table = new SortedTable('benchsummary');
+    await runSummary('sorted', table as unknown as TableClient, table, 'all', options, summary);
+    const azurite = await startAzurite();
+    try {
+      const client = createTableClient(azurite.connectionString, 'benchsummary');
+      await client.createTable();
+      await runSummary('azurite', client, undefined, 'one team', options, summary);
+    } finally {
+      await azurite.stop();
+    }
+  }
 
   if (options.azuriteSizes.length) {
     const azurite = await startAzurite();
@@ -137,7 +181,125 @@ export async function runRecordsQueryBench(
     console.log('— sorted (same store, in-process table that seeks RowKey ranges like the service)');
     await runBackend('sorted', table as unknown as TableClient, table, options.sizes, options, seeding, timings);
   }
-  return { options, seeding, timings, totalSeconds: (performance.now() - started) / 1000 };
+  return { options, seeding, timings, summary, totalSeconds: (performance.now() - started) / 1000 };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The summary's counter rows for `records` decisions, seeded DIRECTLY (not record by record: a
+ * million records would take hours to write here, and the summary reads only the counters): each
+ * imagined record n falls on day n mod D of the window, into shard ⌊n / D⌋ mod 8, and has
+ * decision ⌊n / 7⌋ mod 9, and is added to its day's tenant row and team row exactly as the store
+ * would; its team is ⌊n / 8D⌋ mod T, so each team has records on every day and shard. The rows
+ * are built by the store's own counterActions, so their layout is the real one.
+ * `teams: 'one team'` keeps the tenant rows and team 0's only (Azurite slows quadratically with a
+ * partition's size); the rows a summary reads are the same either way.
+ */
+function counterSeed(
+  records: number,
+  days: number,
+  teams: number,
+  which: 'all' | 'one team',
+): { batches: TransactionAction[][]; rows: number; byDay: Map<string, number>; team0ByDay: Map<string, number> } {
+  const increments = new Map<string, Map<string, number>>();
+  const byDay = new Map<string, number>();
+  const team0ByDay = new Map<string, number>();
+  const end = END - DAY_MS; // the last day of the window
+  const add = (rowKey: string, column: string) => {
+    const row = increments.get(rowKey) ?? new Map<string, number>();
+    row.set(column, (row.get(column) ?? 0) + 1);
+    increments.set(rowKey, row);
+  };
+  for (let n = 0; n < records; n++) {
+    const day = new Date(end - (n % days) * DAY_MS).toISOString().slice(0, 10);
+    const compact = day.replace(/-/g, '');
+    const shard = String(Math.floor(n / days) % COUNTER_SHARDS).padStart(2, '0');
+    const team = Math.floor(n / (days * COUNTER_SHARDS)) % teams;
+    const column = `d_${DECISIONS[Math.floor(n / 7) % DECISIONS.length]}`;
+    byDay.set(day, (byDay.get(day) ?? 0) + 1);
+    if (team === 0) team0ByDay.set(day, (team0ByDay.get(day) ?? 0) + 1);
+    add(`${counterPrefix()}${compact}|${shard}`, column);
+    if (n % 3 === 0) add(`${counterPrefix()}${compact}|${shard}`, 'noConsent');
+    if (which === 'all' || team === 0) add(`${counterPrefix(teamId(team))}${compact}|${shard}`, column);
+  }
+  const actions = counterActions(TENANT, increments as Parameters<typeof counterActions>[1], new Map());
+  const batches: TransactionAction[][] = [];
+  for (let i = 0; i < actions.length; i += 100) batches.push(actions.slice(i, i + 100));
+  return { batches, rows: actions.length, byDay, team0ByDay };
+}
+
+async function runSummary(
+  backend: Backend,
+  client: TableClient,
+  sorted: SortedTable | undefined,
+  which: 'all' | 'one team',
+  options: RecordsQueryBenchOptions,
+  out: SummaryTiming[],
+): Promise<void> {
+  const days = options.months * 30;
+  const seedStart = performance.now();
+  const { batches, rows, byDay, team0ByDay } = counterSeed(options.summaryRecords, days, options.teams, which);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < batches.length) await client.submitTransaction(batches[next++]!);
+    }),
+  );
+  console.log(
+    `  ${backend}: seeded ${rows.toLocaleString('en-GB')} counter rows (${which === 'all' ? `tenant + ${options.teams} teams` : 'tenant + 1 team'}) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+  );
+  const store = new TableDecisionStore(client, { callTimeoutMs: 60_000 });
+  const now = new Date(END - DAY_MS + 12 * 3600_000);
+  const expected = (span: number, counts: Map<string, number>) => {
+    let sum = 0;
+    for (let d = 0; d < span; d++)
+      sum += counts.get(new Date(END - DAY_MS - d * DAY_MS).toISOString().slice(0, 10)) ?? 0;
+    return sum;
+  };
+  const kinds = [
+    { kind: 'summary 90 days, tenant-wide', days: 90, teamId: undefined, counts: byDay },
+    { kind: 'summary 30 days, tenant-wide', days: 30, teamId: undefined, counts: byDay },
+    { kind: 'summary 90 days, one team', days: 90, teamId: teamId(0), counts: team0ByDay },
+  ];
+  for (const k of kinds) {
+    const run = () =>
+      teamSummary(store, {
+        tenantId: TENANT,
+        days: k.days,
+        now,
+        retentionDays: 2557,
+        ...(k.teamId ? { teamId: k.teamId } : {}),
+      });
+    for (let i = 0; i < 5; i++) await run(); // warm-up
+    if (sorted) sorted.examined = 0;
+    const samples: number[] = [];
+    let decisions = 0;
+    const deadline = performance.now() + options.budgetSeconds * 1000;
+    while (samples.length < options.iterations && performance.now() < deadline) {
+      const t0 = performance.now();
+      decisions = (await run()).current.totalDecisions;
+      samples.push(performance.now() - t0);
+    }
+    samples.sort((a, b) => a - b);
+    const timing: SummaryTiming = {
+      backend,
+      counterRows: rows,
+      recordsCounted: options.summaryRecords,
+      kind: k.kind,
+      iterations: samples.length,
+      p50: percentile(samples, 50),
+      p99: percentile(samples, 99),
+      max: samples.at(-1)!,
+      decisions,
+      expectedDecisions: expected(k.days, k.counts),
+      ...(sorted ? { examined: sorted.examined / samples.length } : {}),
+    };
+    out.push(timing);
+    console.log(
+      `  ${k.kind.padEnd(30)} n=${String(timing.iterations).padStart(3)}  p50 ${timing.p50.toFixed(2)} ms  p99 ${timing.p99.toFixed(2)} ms  decisions ${decisions} (expected ${timing.expectedDecisions})${timing.examined === undefined ? '' : `  rows examined/query ${timing.examined.toFixed(0)}`}`,
+    );
+  }
 }
 
 async function runBackend(
@@ -282,28 +444,48 @@ type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string }
  */
 class SortedTable {
   examined = 0;
+  private writes = 0;
   private readonly partitions = new Map<string, { rows: Entity[]; byKey: Map<string, Entity>; dirty: boolean }>();
 
   constructor(readonly tableName: string) {}
 
   async createTable(): Promise<void> {}
 
+  /** Creates, Replace updates conditional on the ETag and upserts (the summary counters): all or nothing. */
   async submitTransaction(actions: TransactionAction[]): Promise<void> {
-    const creates = actions.map((a) => {
-      if (a[0] !== 'create') throw new Error(`SortedTable supports create only, not ${a[0]}`);
-      return JSON.parse(JSON.stringify(a[1])) as Entity;
+    const ops = actions.map((a) => {
+      if (a[0] === 'delete') throw new Error('SortedTable does not delete');
+      const entity = JSON.parse(JSON.stringify(a[1])) as Entity;
+      return {
+        kind: a[0],
+        entity,
+        etag: a[0] === 'update' ? (a[3] as { etag?: string } | undefined)?.etag : undefined,
+      };
     });
-    for (const e of creates) {
-      if (this.partition(e.partitionKey).byKey.has(e.rowKey))
+    for (const { kind, entity, etag } of ops) {
+      const existing = this.partition(entity.partitionKey).byKey.get(entity.rowKey);
+      if (kind === 'create' && existing)
         throw new RestError('The specified entity already exists.', { statusCode: 409 });
+      if (kind === 'update' && (!existing || (etag !== '*' && existing.etag !== etag)))
+        throw new RestError('The update condition specified in the request was not satisfied.', { statusCode: 412 });
     }
-    for (const e of creates) {
-      const p = this.partition(e.partitionKey);
-      p.byKey.set(e.rowKey, e);
-      p.rows.push(e);
-      p.dirty = true;
-    }
+    for (const { entity } of ops) this.put(entity);
     await Promise.resolve();
+  }
+
+  /** Writes one row (a new ETag each time); a new row marks the partition for sorting. */
+  put(entity: Entity): void {
+    const p = this.partition(entity.partitionKey);
+    entity.etag = `W/"${++this.writes}"`;
+    const existing = p.byKey.get(entity.rowKey);
+    if (existing) {
+      for (const key of Object.keys(existing)) delete existing[key];
+      Object.assign(existing, entity);
+      return;
+    }
+    p.byKey.set(entity.rowKey, entity);
+    p.rows.push(entity);
+    p.dirty = true;
   }
 
   async getEntity(partitionKey: string, rowKey: string): Promise<Entity> {
@@ -418,6 +600,16 @@ export function formatRecordsQueryBench(result: RecordsQueryBenchResult): string
       (s) =>
         `seeding (${s.backend}) up to ${s.size.toLocaleString('en-GB')} records: ${Math.round(s.recordsPerSecond).toLocaleString('en-GB')} records/s (${s.seconds.toFixed(1)} s)`,
     ),
+    '',
+    `Team summary — this period and the previous one from the per-day counters of ${o.summaryRecords.toLocaleString('en-GB')} records (${o.months} months, ${o.teams} teams), seeded directly`,
+    '',
+    '| backend | counter rows | query | n | p50 ms | p99 ms | max ms | decisions counted (expected) | rows examined/query |',
+    '|---------|-------------:|-------|--:|-------:|-------:|-------:|-----------------------------:|--------------------:|',
+    ...result.summary.map(
+      (t) =>
+        `| ${t.backend} | ${t.counterRows.toLocaleString('en-GB')} | ${t.kind} | ${t.iterations} | ${t.p50.toFixed(2)} | ${t.p99.toFixed(2)} | ${t.max.toFixed(2)} | ${t.decisions} (${t.expectedDecisions}) | ${t.examined === undefined ? '—' : t.examined.toFixed(0)} |`,
+    ),
+    '',
     `total ${result.totalSeconds.toFixed(0)} s`,
   ];
   return lines.join('\n');
@@ -437,6 +629,7 @@ if (require.main === module) {
     ...(azuriteSizes ? { azuriteSizes } : {}),
     ...(arg('iterations') ? { iterations: Number(arg('iterations')) } : {}),
     ...(arg('budget-seconds') ? { budgetSeconds: Number(arg('budget-seconds')) } : {}),
+    ...(arg('summary-records') ? { summaryRecords: Number(arg('summary-records')) } : {}),
   })
     .then((result) => console.log(formatRecordsQueryBench(result)))
     .catch((err: unknown) => {

@@ -20,6 +20,8 @@ import { TableTenantSettingsStore } from './storage/tenantSettingsStore';
 import { DEFAULT_RULE_PACK_ID, rulePacks, type RulePack } from './domain';
 import { registerDownloadRoutes } from './http/downloads';
 import { decisionExport } from './bot/features/records/export';
+import { registerChartRoute } from './http/chartDownloads';
+import { summaryCharts } from './bot/features/summary/chartLink';
 import { TableConversationStore } from './storage/conversationStore';
 import { TableReminderStore } from './storage/reminderStore';
 import {
@@ -164,7 +166,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // In-memory stores (feature tests) have no storage account to probe.
     readiness: (signal) => (injected ? Promise.resolve() : tables.decisions.getAccessPolicy({ abortSignal: signal })),
     // Signed, short-lived CSV export links: the records feature's export service behind the route.
-    extraRoutes: (s) => registerDownloadRoutes(s, { logger, now, exports: decisionExport(services) }),
+    // … and the team summary's chart, behind links of the same kind.
+    extraRoutes: (s) => {
+      registerDownloadRoutes(s, { logger, now, exports: decisionExport(services) });
+      registerChartRoute(s, { logger, charts: summaryCharts(services) });
+    },
   });
 
   return {

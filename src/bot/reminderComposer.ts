@@ -22,8 +22,8 @@ export const cardComposer: ReminderComposer = {
     const card = practiceCard(reminder);
     return card && message(card, 'Practice reminder');
   },
-  digest(reminder, open, now) {
-    return message(digestCard(reminder, open, now), 'Weekly digest: open follow-ups');
+  digest(reminder, open, now, summary) {
+    return message(digestCard(reminder, open, now, summary), 'Weekly digest: open follow-ups and the week’s figures');
   },
   followUp(record, tracker, audience, now) {
     return message(subjectFollowUpCard(record, tracker, audience, now), 'Follow-up due: has the person been told?');

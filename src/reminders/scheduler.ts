@@ -20,6 +20,10 @@ import { nextRunAfter } from './schedule';
 import type { OutgoingMessage } from './sender';
 import { pool } from '../util/pool';
 import { errorFields } from '../logger';
+import { teamSummary, type TeamSummary } from '../storage/teamSummary';
+
+/** The least RETENTION_DAYS the config accepts. */
+const MIN_RETENTION_DAYS = 30;
 
 /** Builds the messages (cards); supplied by the bot layer so this engine stays transport-free. */
 export interface ReminderComposer {
@@ -28,6 +32,8 @@ export interface ReminderComposer {
     reminder: ScheduledReminder,
     open: Array<{ tracker: FollowUpTracker; record?: StoredRecord }>,
     now: Date,
+    /** The team's summary figures for the last 7 days (absent outside a team, or if they could not be read). */
+    summary?: TeamSummary,
   ): OutgoingMessage;
   followUp(
     record: StoredRecord,
@@ -283,6 +289,30 @@ export class ReminderScheduler {
     }
   }
 
+  /**
+   * The team's figures for the digest: the last 7 days beside the 7 before, from the per-day
+   * counters (counts only, no case). RETENTION_DAYS is at least 30 (src/config.ts), so these 14 days
+   * never reach the retention window. An outage leaves them out rather than holding the digest back.
+   */
+  private async digestSummary(item: ScheduledReminder, now: Date): Promise<TeamSummary | undefined> {
+    if (item.teamId === undefined) return undefined;
+    try {
+      return await teamSummary(this.deps.decisions, {
+        tenantId: item.tenantId,
+        teamId: item.teamId,
+        days: 7,
+        now,
+        retentionDays: MIN_RETENTION_DAYS,
+      });
+    } catch (err) {
+      this.deps.logger.warn(
+        { event: 'reminder.digest_summary_failed', reminderId: item.id, err: errorFields(err) },
+        'digest sent without the team summary',
+      );
+      return undefined;
+    }
+  }
+
   /** Who gets what for this run; 'closed' when nothing is owed any more. */
   private async plan(item: ReminderItem, now: Date, cache: TickCache): Promise<DeliveryTarget[] | 'closed'> {
     const { composer, conversations, reminders, decisions } = this.deps;
@@ -308,7 +338,7 @@ export class ReminderScheduler {
             .slice(0, 30)
             .map(async (tracker) => ({ tracker, record: await decisions.get(item.tenantId, tracker.id) })),
         );
-        message = composer.digest(item, withRecords, now);
+        message = composer.digest(item, withRecords, now, await this.digestSummary(item, now));
       }
       return message ? [targetOf(channel, message)] : 'closed';
     }

@@ -150,6 +150,7 @@ export class RetentionJob {
           recordsAlreadyGone: counts.recordsAlreadyGone,
           corruptSkipped: counts.corruptSkipped,
           auditEntriesDeleted: counts.auditEntriesDeleted,
+          counterRowsDeleted: counts.counterRowsDeleted,
           truncated: counts.truncated,
           durationMs,
         },

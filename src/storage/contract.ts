@@ -10,6 +10,7 @@
  */
 import type { Answers, ConsentStatus, DecisionCode, FollowUpCode } from '../domain/contract';
 import type { AuditEntry, NewAuditEntry } from './auditStore';
+import type { DayCounts } from './decisionCounters';
 import type { ConversationMeta, StoredConversation, StoredConversationReference } from './conversationStore';
 import type { ClaimResult, DeliveryClaim, DeliveryState } from './deliveryStore';
 import type { PurgeCounts, PurgeLimits } from './retention';
@@ -231,6 +232,12 @@ export interface DecisionStore {
   query(q: RecordQuery, pageSize: number, continuationToken?: string): Promise<Page<StoredRecord>>;
   /** Every entry for one case (decisions and their follow-ups), newest first. */
   byCase(tenantId: string, caseReference: string): Promise<StoredRecord[]>;
+  /**
+   * The per-day counters kept with every record, for UTC days in [from, to) (YYYY-MM-DD, at most
+   * MAX_COUNT_DAYS apart), the tenant's or one Teams team's: one entry per day that has any, oldest
+   * first. Costs O(days), whatever the number of records.
+   */
+  dailyCounts(tenantId: string, span: { from: string; to: string; teamId?: string }): Promise<DayCounts[]>;
 }
 
 // ---- the other stores the bot and the schedulers use ------------------------------------------

@@ -11,8 +11,12 @@ import { describeIssues, newRecordSchema, recordOptionsSchema, storedRecordSchem
 
 export const SCHEMA_VERSION = 1;
 
-/** How many fresh record ids record() tries before giving up (a collision is astronomically rare). */
-export const RECORD_ID_ATTEMPTS = 3;
+/**
+ * How many times record() writes before giving up: a fresh id after a collision (astronomically
+ * rare), fresh counter reads after a counter row changed under it (two records of one tenant in
+ * the same moment and counter shard).
+ */
+export const RECORD_WRITE_ATTEMPTS = 10;
 
 /** record()'s input, validated as every DecisionStore implementation must: the record and its idempotency scope. */
 export function validatedRecordInput(

@@ -14,6 +14,7 @@ import type {
   RecordResult,
   StoredRecord,
 } from './contract';
+import { StorageUnavailableError } from './contract';
 import { decodeToken, encodeToken, queryFingerprint } from './continuationToken';
 import {
   idempotencyRowKey,
@@ -26,13 +27,22 @@ import {
 import {
   markerFromEntity,
   normaliseMinter,
-  RECORD_ID_ATTEMPTS,
+  RECORD_WRITE_ATTEMPTS,
   recordFromEntity,
   recordTransaction,
   stampedRecord,
   validatedRecordInput,
   type Marker,
 } from './decisionEntities';
+import {
+  checkedSpan,
+  counterActions,
+  counterContext,
+  counterIncrements,
+  counterRange,
+  daysFromRows,
+  type DayCounts,
+} from './decisionCounters';
 import { IdempotencyKeyInUseError, InvalidQueryError, InvalidRecordError } from './errors';
 import { normaliseCaseReference, normaliseRecordId } from './keys';
 import { scanRange } from './rangeScan';
@@ -72,19 +82,58 @@ export class TableDecisionStore extends TableStore implements DecisionStore {
 
   async record(input: NewRecord, options: RecordOptions = {}): Promise<RecordResult> {
     const { newRecord, scope } = validatedRecordInput(input, options);
-    const extraCaseKeys = await this.parentCaseKeys(newRecord);
-    for (let attempt = 1; attempt <= RECORD_ID_ATTEMPTS; attempt++) {
+    const context = await counterContext(newRecord, (id) => this.get(newRecord.scope.tenantId, id));
+    const extraCaseKeys = parentCaseKeys(newRecord, context.parent);
+    for (let attempt = 1; attempt <= RECORD_WRITE_ATTEMPTS; attempt++) {
       const record = stampedRecord(newRecord, this.now());
-      const written = await this.conditional('record', [409], (abortSignal) =>
-        this.client.submitTransaction(recordTransaction(record, extraCaseKeys, scope), { abortSignal }),
+      const increments = counterIncrements(record, context);
+      const current = await this.counterRows(record.scope.tenantId, [...increments.keys()]);
+      const actions = [
+        ...recordTransaction(record, extraCaseKeys, scope),
+        ...counterActions(record.scope.tenantId, increments, current),
+      ];
+      const written = await this.conditional('record', [409, 412], (abortSignal) =>
+        this.client.submitTransaction(actions, { abortSignal }),
       );
       if (written.ok) return { record, created: true };
-      // 409: either the idempotency marker exists (a retry, a concurrent double submit, or someone
-      // else's key) or, astronomically rarely, the new id collided — then try again with a fresh id.
-      const existing = await this.replayOf(newRecord, scope);
-      if (existing) return { record: existing, created: false };
+      // 412: a counter row changed since it was read (another record of this tenant, same day and
+      // shard): write again with fresh reads. 409: either the idempotency marker exists (a retry, a
+      // concurrent double submit, or someone else's key), or a counter row was created meanwhile,
+      // or, astronomically rarely, the new id collided — then try again.
+      if (written.status === 409) {
+        const existing = await this.replayOf(newRecord, scope);
+        if (existing) return { record: existing, created: false };
+      }
+      // Spread the writers that collided, so they do not meet again on the next attempt.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
-    throw new InvalidRecordError(`could not allocate a unique record id after ${RECORD_ID_ATTEMPTS} attempts`);
+    throw new StorageUnavailableError(`could not write the record after ${RECORD_WRITE_ATTEMPTS} attempts`);
+  }
+
+  /** The counter rows a record is about to change, as they are now (absent ones are undefined). */
+  private async counterRows(tenantId: string, rowKeys: string[]): Promise<Map<string, Entity | undefined>> {
+    const partitionKey = tenantPartitionKey(tenantId);
+    const rows = await Promise.all(rowKeys.map((rowKey) => this.pointRead(partitionKey, rowKey, 'read counter')));
+    return new Map(rowKeys.map((rowKey, i) => [rowKey, rows[i]]));
+  }
+
+  async dailyCounts(tenantId: string, span: { from: string; to: string; teamId?: string }): Promise<DayCounts[]> {
+    try {
+      checkedSpan(span.from, span.to);
+    } catch (err) {
+      throw new InvalidQueryError((err as Error).message);
+    }
+    const { ge, lt } = counterRange(span.from, span.to, span.teamId);
+    const filter = odata`PartitionKey eq ${tenantPartitionKey(tenantId)} and RowKey ge ${ge} and RowKey lt ${lt}`;
+    const rows: Entity[] = [];
+    for await (const page of this.pages(filter, 'daily counts', { maxPageSize: 1000 })) rows.push(...page);
+    return this.checked(() => {
+      try {
+        return daysFromRows(rows);
+      } catch {
+        throw this.corrupt(`PartitionKey='${tenantPartitionKey(tenantId)}', counter rows`, 'counter row is not valid');
+      }
+    });
   }
 
   async get(tenantId: string, id: string): Promise<StoredRecord | undefined> {
@@ -188,17 +237,16 @@ export class TableDecisionStore extends TableStore implements DecisionStore {
     return result.rows.map((row) => this.validated(row));
   }
 
-  /** A follow-up is also filed under its parent's case, so byCase(parent's case) always shows it. */
-  private async parentCaseKeys(record: NewRecord): Promise<string[]> {
-    if (record.parentId === undefined) return [];
-    const parent = await this.get(record.scope.tenantId, record.parentId);
-    if (!parent) throw new InvalidRecordError(`parentId ${record.parentId} is not a record of this tenant`);
-    return [normaliseCaseReference(parent.caseReference)];
-  }
-
   private validated(entity: Entity): StoredRecord {
     return this.checked(() => recordFromEntity(this.client.tableName, entity));
   }
+}
+
+/** A follow-up is also filed under its parent's case, so byCase(parent's case) always shows it. */
+export function parentCaseKeys(record: NewRecord, parent: StoredRecord | undefined): string[] {
+  if (record.parentId === undefined) return [];
+  if (!parent) throw new InvalidRecordError(`parentId ${record.parentId} is not a record of this tenant`);
+  return [normaliseCaseReference(parent.caseReference)];
 }
 
 /** Picks the narrowest index for the query and turns the other filters into OData conditions. */

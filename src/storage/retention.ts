@@ -24,6 +24,7 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import { z } from 'zod';
 import type { RetentionPurge, StoredRecord } from './contract';
 import { idempotencyRowKey, indexPrefix, indexRange, indexRowKeys, recordRowKey } from './decisionKeys';
+import { expiredCounterRanges } from './decisionCounters';
 import { describeRow, recordFromEntity } from './decisionEntities';
 import { CorruptEntityError } from './errors';
 import { invertedMillis, normaliseCaseReference } from './keys';
@@ -60,12 +61,16 @@ export interface PurgeCounts {
   /** Expired index rows that could not be read (logged by location) and were left in place. */
   corruptSkipped: number;
   auditEntriesDeleted: number;
+  /** Team-summary counter rows deleted (days wholly before the cutoff's day). */
+  counterRowsDeleted: number;
   /** A limit was reached or the run was stopped: more may be expired (the next run continues). */
   truncated: boolean;
 }
 
 /** Azure: ≤ 100 operations per entity-group transaction. */
 const MAX_TRANSACTION_OPS = 100;
+/** Summary counter rows deleted per tenant per run at most (a year of 20 teams is ≈ 60,000). */
+const MAX_COUNTER_ROWS_PER_RUN = 20_000;
 /** Attempts at one record's transaction when rows vanish under us (each retry re-reads what exists). */
 const DELETE_ATTEMPTS = 4;
 
@@ -97,6 +102,7 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
       recordsAlreadyGone: 0,
       corruptSkipped: 0,
       auditEntriesDeleted: 0,
+      counterRowsDeleted: 0,
       truncated: false,
     };
     const tenants = new Set<string>();
@@ -108,7 +114,11 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
       'list decision tenants',
       limits.maxRecords,
       pass,
-      (partitionKey, left) => this.purgeTenantRecords(partitionKey, cutoffMs, left, counts, stopped),
+      async (partitionKey, left) => {
+        const examined = await this.purgeTenantRecords(partitionKey, cutoffMs, left, counts, stopped);
+        if (!stopped()) await this.purgeTenantCounters(partitionKey, cutoff, counts, stopped);
+        return examined;
+      },
     );
     const auditBudget = await this.eachTenant(
       this.tables.audit,
@@ -318,6 +328,50 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
       maxPageSize: 1000,
     })) {
       for (const row of page) if (typeof row.rowKey === 'string') found.push(row.rowKey);
+    }
+    return found;
+  }
+
+  /**
+   * The team summary's counters of the days wholly before the cutoff's day (decisionCounters.ts):
+   * counts only, but derived from the expired records, so they go with them. Each team's rows of
+   * a day are found through that day's list row and deleted with it in one transaction (≤ 9
+   * rows); then the tenant's rows, one RowKey range. At most MAX_COUNTER_ROWS_PER_RUN rows per
+   * tenant per run (the rest next run: truncated). O(expired counter rows), never all of them.
+   */
+  private async purgeTenantCounters(
+    partitionKey: string,
+    cutoff: Date,
+    counts: PurgeCounts,
+    stopped: () => boolean,
+  ): Promise<void> {
+    const ranges = expiredCounterRanges(cutoff);
+    let left = MAX_COUNTER_ROWS_PER_RUN;
+    for (const list of await this.rowKeysIn(partitionKey, ranges.dayLists, left)) {
+      if (stopped() || left <= 0) break;
+      const rows = [...(await this.rowKeysIn(partitionKey, ranges.teamRowsOf(list), MAX_TRANSACTION_OPS - 1)), list];
+      counts.counterRowsDeleted += await this.deleteRows(partitionKey, rows, 'purge team counters');
+      left -= rows.length;
+    }
+    const tenantRows = left > 0 && !stopped() ? await this.rowKeysIn(partitionKey, ranges.tenantRows, left) : [];
+    for (let i = 0; i < tenantRows.length && !stopped(); i += MAX_TRANSACTION_OPS) {
+      const chunk = tenantRows.slice(i, i + MAX_TRANSACTION_OPS);
+      counts.counterRowsDeleted += await this.deleteRows(partitionKey, chunk, 'purge tenant counters');
+    }
+    left -= tenantRows.length;
+    if (left <= 0) counts.truncated = true;
+  }
+
+  /** The RowKeys of one partition in [ge, lt), at most `max` of them, in order. */
+  private async rowKeysIn(partitionKey: string, range: { ge: string; lt: string }, max: number): Promise<string[]> {
+    const filter = [odata`PartitionKey eq ${partitionKey}`, odata`RowKey ge ${range.ge}`, odata`RowKey lt ${range.lt}`];
+    const found: string[] = [];
+    for await (const page of this.pages(filter.join(' and '), 'list expired counters', {
+      select: ['RowKey'],
+      maxPageSize: Math.min(1000, Math.max(1, max)),
+    })) {
+      for (const row of page) if (typeof row.rowKey === 'string' && found.length < max) found.push(row.rowKey);
+      if (found.length >= max) break;
     }
     return found;
   }

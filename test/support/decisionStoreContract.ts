@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Logger } from '../../src/logger';
 import type { DecisionStore, NewRecord, RecordQuery, StoredRecord } from '../../src/storage/contract';
+import type { DayCounts } from '../../src/storage/decisionCounters';
 import {
   CorruptEntityError,
   IdempotencyKeyInUseError,
@@ -50,6 +51,9 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
 
     const ids = (records: StoredRecord[]) => records.map((r) => r.id);
     const ENTITIES_PER_RECORD = 7; // idem, rec, all, team, user, case, outcome
+    /** A tenant's rows less its summary counters (sum|…, counted by the 'daily counters' tests). */
+    const recordRowKeys = async (tenantId: string) =>
+      (await subject.rowKeys(tenantId)).filter((key) => !key.startsWith('sum|'));
 
     /** Pages through a query, checking the paging contract on the way; returns every item in order. */
     async function collectAll(
@@ -130,7 +134,7 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         assert.deepEqual(await store.get('rt', ` ${record.id.toLowerCase()} `), record);
         assert.equal(await store.get('rt', 'D-20000101-ZZZZZZ'), undefined);
         assert.equal(await store.get('rt', 'not an id'), undefined);
-        assert.equal((await subject.rowKeys('rt')).length, ENTITIES_PER_RECORD);
+        assert.equal((await recordRowKeys('rt')).length, ENTITIES_PER_RECORD);
       });
 
       test('awkward ids (slashes, hashes, question marks, unicode) are stored and found', async () => {
@@ -167,7 +171,7 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
           InvalidRecordError,
         );
         await assert.rejects(store.record(newRecord({ informationOutline: 'x'.repeat(5000) })), InvalidRecordError);
-        assert.equal((await subject.rowKeys('bad')).length, 0);
+        assert.equal((await recordRowKeys('bad')).length, 0);
       });
     });
 
@@ -337,7 +341,7 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         assert.equal(first.created, true);
         assert.equal(second.created, false);
         assert.deepEqual(second.record, first.record);
-        assert.equal((await subject.rowKeys('idem-seq')).length, ENTITIES_PER_RECORD);
+        assert.equal((await recordRowKeys('idem-seq')).length, ENTITIES_PER_RECORD);
       });
 
       test('concurrent submits with one key produce exactly one record and one set of index rows', async () => {
@@ -347,7 +351,7 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         const results = await Promise.all(Array.from({ length: 8 }, () => racers.record(input)));
         assert.equal(results.filter((r) => r.created).length, 1);
         assert.equal(new Set(results.map((r) => r.record.id)).size, 1);
-        const keys = await subject.rowKeys(tenantId);
+        const keys = await recordRowKeys(tenantId);
         assert.equal(keys.length, ENTITIES_PER_RECORD);
         assert.equal(keys.filter((k) => k.startsWith('rec|')).length, 1);
         assert.deepEqual(ids((await racers.query({ tenantId }, 10)).items), [results[0]!.record.id]);
@@ -369,7 +373,7 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         const tenantId = 'idem-foreign';
         const mine = newRecord({ scope: { tenantId }, caseReference: 'CS-OWNER' });
         const first = await store.record(mine, { idempotencyScope: 'q1' });
-        const before = await subject.rowKeys(tenantId);
+        const before = await recordRowKeys(tenantId);
         await assert.rejects(
           store.record({ ...mine, decidedBy: other, caseReference: 'CS-OTHER' }, { idempotencyScope: 'q1' }),
           (err: Error) =>
@@ -377,7 +381,7 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
             !err.message.includes('CS-OWNER') &&
             !err.message.includes(first.record.id),
         );
-        assert.deepEqual(await subject.rowKeys(tenantId), before, 'nothing written');
+        assert.deepEqual(await recordRowKeys(tenantId), before, 'nothing written');
         // The same user under another scope (another questionnaire) is not a retry either.
         await assert.rejects(store.record(mine, { idempotencyScope: 'q2' }), IdempotencyKeyInUseError);
         await assert.rejects(store.record(mine), IdempotencyKeyInUseError);
@@ -409,7 +413,7 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         );
         assert.equal(won.length, 2);
         assert.ok(lost.every((r) => (r as PromiseRejectedResult).reason instanceof IdempotencyKeyInUseError));
-        assert.equal((await subject.rowKeys(tenantId)).length, ENTITIES_PER_RECORD);
+        assert.equal((await recordRowKeys(tenantId)).length, ENTITIES_PER_RECORD);
       });
 
       test('a marker written before binding (no minter) answers only the user its record names', async () => {
@@ -484,7 +488,7 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
             }),
           )
         ).record;
-        const before = (await subject.rowKeys(tenantId)).length;
+        const before = (await recordRowKeys(tenantId)).length;
         const { record: correction } = await store.record(
           newRecord({
             scope: { tenantId },
@@ -499,7 +503,7 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
           }),
         );
         assert.equal(
-          (await subject.rowKeys(tenantId)).length,
+          (await recordRowKeys(tenantId)).length,
           before + ENTITIES_PER_RECORD,
           'record, marker and every index row',
         );
@@ -592,6 +596,107 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
           store.query({ tenantId }, 50),
           (err: Error) => err instanceof CorruptEntityError && /all index row/.test(err.message),
         );
+      });
+    });
+
+    describe('daily counters (the team summary)', () => {
+      const at = (iso: string) => subject.make({ logger, now: () => new Date(iso) });
+      const day = (counts: DayCounts[], d: string) => counts.find((c) => c.day === d);
+
+      test('each record adds to its day, tenant-wide and for its Teams team, in the same write', async () => {
+        const tenantId = 'sum-basic';
+        const team = { tenantId, conversationKind: 'channel' as const, conversationId: '19:c@thread', teamId: 'T-1' };
+        const mar10 = at('2026-03-10T08:00:00.000Z');
+        await mar10.record(newRecord({ scope: team }));
+        await mar10.record(
+          newRecord({
+            scope: team,
+            decision: 'share_without_consent_justified',
+            consentStatus: 'not_sought',
+            subjectInformed: 'will_inform',
+            reviewBy: '2026-03-20',
+          }),
+        );
+        await mar10.record(newRecord({ scope: { tenantId }, decision: 'seek_advice' }));
+        const withdrawn = newRecord({ scope: { tenantId }, kind: 'consent_withdrawn', consentStatus: 'withdrawn' });
+        await at('2026-03-11T23:59:59.999Z').record(withdrawn);
+
+        const all = await store.dailyCounts(tenantId, { from: '2026-03-01', to: '2026-04-01' });
+        assert.deepEqual(
+          all.map((c) => c.day),
+          ['2026-03-10', '2026-03-11', '2026-03-20'],
+        );
+        assert.equal(day(all, '2026-03-10')!.decisions.share_with_consent, 1);
+        assert.equal(day(all, '2026-03-10')!.decisions.share_without_consent_justified, 1);
+        assert.equal(day(all, '2026-03-10')!.decisions.seek_advice, 1);
+        assert.equal(day(all, '2026-03-10')!.noConsent, 1);
+        assert.equal(day(all, '2026-03-11')!.withdrawn, 1);
+        assert.equal(day(all, '2026-03-20')!.reviewDue, 1, 'filed under its review date');
+
+        const teamOnly = await store.dailyCounts(tenantId, { from: '2026-03-01', to: '2026-04-01', teamId: 'T-1' });
+        assert.equal(day(teamOnly, '2026-03-10')!.decisions.share_with_consent, 1);
+        assert.equal(day(teamOnly, '2026-03-10')!.decisions.seek_advice, 0, 'a personal-chat record is in no team');
+        assert.equal(day(teamOnly, '2026-03-11'), undefined);
+        // [from, to): the end day is excluded, the start day included.
+        assert.deepEqual(
+          (await store.dailyCounts(tenantId, { from: '2026-03-11', to: '2026-03-20' })).map((c) => c.day),
+          ['2026-03-11'],
+        );
+        assert.deepEqual(await store.dailyCounts(tenantId, { from: '2026-01-01', to: '2026-02-01' }), []);
+        assert.deepEqual(await store.dailyCounts('sum-other-tenant', { from: '2026-03-01', to: '2026-04-01' }), []);
+      });
+
+      test('follow-ups and urgent shares settle the counts of the entries they close', async () => {
+        const tenantId = 'sum-links';
+        const s = at('2026-05-04T10:00:00.000Z');
+        const { record: pending } = await s.record(
+          newRecord({ scope: { tenantId }, subjectInformed: 'not_informing', reviewBy: '2026-05-08' }),
+        );
+        await at('2026-05-09T10:00:00.000Z').record(
+          newRecord({
+            scope: { tenantId },
+            kind: 'follow_up_subject_informed',
+            parentId: pending.id,
+            subjectInformed: 'yes',
+          }),
+        );
+        const { record: urgent } = await s.record(newRecord({ scope: { tenantId }, kind: 'urgent_share' }));
+        await s.record(newRecord({ scope: { tenantId }, kind: 'urgent_share' }));
+        await at('2026-05-06T10:00:00.000Z').record(newRecord({ scope: { tenantId }, urgentEntryId: urgent.id }));
+        // Naming a record that is not an urgent entry counts nothing.
+        await s.record(newRecord({ scope: { tenantId }, urgentEntryId: pending.id }));
+        const counts = await store.dailyCounts(tenantId, { from: '2026-05-01', to: '2026-06-01' });
+        assert.equal(day(counts, '2026-05-08')!.reviewDue, 1);
+        assert.equal(day(counts, '2026-05-08')!.reviewDone, 1, 'closed against its review date');
+        assert.equal(day(counts, '2026-05-04')!.urgent, 2);
+        assert.equal(day(counts, '2026-05-04')!.urgentRecorded, 1, 'counted on the urgent entry’s day');
+        assert.equal(day(counts, '2026-05-06')!.decisions.share_with_consent, 1);
+        assert.equal(day(counts, '2026-05-09'), undefined, 'the follow-up itself is no decision');
+      });
+
+      test('a replayed submission counts once; concurrent records of one day all count', async () => {
+        const tenantId = 'sum-concurrent';
+        const s = at('2026-07-01T12:00:00.000Z');
+        const input = newRecord({ scope: { tenantId } });
+        await s.record(input);
+        await s.record(input);
+        await Promise.all(Array.from({ length: 16 }, () => s.record(newRecord({ scope: { tenantId } }))));
+        const [only] = await store.dailyCounts(tenantId, { from: '2026-07-01', to: '2026-07-02' });
+        assert.equal(only!.decisions.share_with_consent, 17);
+      });
+
+      test('a damaged counter row fails the counts clearly', async () => {
+        await subject.writeRow('sum-corrupt', { rowKey: 'sum|all|20260105|03', d_do_not_share: 'many' }, 'Replace');
+        await assert.rejects(
+          store.dailyCounts('sum-corrupt', { from: '2026-01-01', to: '2026-02-01' }),
+          CorruptEntityError,
+        );
+      });
+
+      test('a span that is not days, or longer than the limit, is refused', async () => {
+        await assert.rejects(store.dailyCounts('t', { from: '2026-01-01', to: '2027-06-01' }), InvalidQueryError);
+        await assert.rejects(store.dailyCounts('t', { from: '2026-02-01', to: '2026-01-01' }), InvalidQueryError);
+        await assert.rejects(store.dailyCounts('t', { from: "x' or 1", to: '2026-01-01' }), InvalidQueryError);
       });
     });
   });

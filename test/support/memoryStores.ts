@@ -34,6 +34,7 @@ import type {
   StoredRecord,
   TenantSettingsStore,
 } from '../../src/storage/contract';
+import { StorageUnavailableError } from '../../src/storage/contract';
 import { decodeToken, encodeToken } from '../../src/storage/continuationToken';
 import {
   INACTIVE_REASON_CHARS,
@@ -45,7 +46,7 @@ import {
 import {
   markerFromEntity,
   normaliseMinter,
-  RECORD_ID_ATTEMPTS,
+  RECORD_WRITE_ATTEMPTS,
   recordFromEntity,
   recordTransaction,
   stampedRecord,
@@ -58,7 +59,16 @@ import {
   recordRowKey,
   tenantPartitionKey,
 } from '../../src/storage/decisionKeys';
-import { MAX_PAGE_SIZE, planQuery } from '../../src/storage/decisionStore';
+import { MAX_PAGE_SIZE, parentCaseKeys, planQuery } from '../../src/storage/decisionStore';
+import {
+  checkedSpan,
+  counterActions,
+  counterContext,
+  counterIncrements,
+  counterRange,
+  daysFromRows,
+  type DayCounts,
+} from '../../src/storage/decisionCounters';
 import type { ClaimResult, DeliveryClaim, DeliveryState } from '../../src/storage/deliveryStore';
 import {
   CorruptEntityError,
@@ -150,20 +160,51 @@ export class MemoryDecisionStore implements DecisionStore {
 
   async record(input: NewRecord, options: RecordOptions = {}): Promise<RecordResult> {
     const { newRecord, scope } = validatedRecordInput(input, options);
-    const extraCaseKeys = await this.parentCaseKeys(newRecord);
-    for (let attempt = 1; attempt <= RECORD_ID_ATTEMPTS; attempt++) {
+    const context = await counterContext(newRecord, (id) => this.get(newRecord.scope.tenantId, id));
+    const extraCaseKeys = parentCaseKeys(newRecord, context.parent);
+    for (let attempt = 1; attempt <= RECORD_WRITE_ATTEMPTS; attempt++) {
       const record = stampedRecord(newRecord, this.now());
-      const actions = recordTransaction(record, extraCaseKeys, scope);
       const partition = this.rows.partition(tenantPartitionKey(record.scope.tenantId));
-      // All or nothing, like an entity-group transaction: any existing row refuses the whole write.
-      if (actions.every(([, entity]) => !partition.has(entity.rowKey))) {
+      const increments = counterIncrements(record, context);
+      const current = new Map(
+        [...increments.keys()].map((key) => [key, partition.get(key) && copy(partition.get(key)!)]),
+      );
+      // Another turn may write between the reads above and the transaction below, as on Table storage.
+      await Promise.resolve();
+      const actions = [
+        ...recordTransaction(record, extraCaseKeys, scope),
+        ...counterActions(record.scope.tenantId, increments, current),
+      ];
+      // All or nothing, like an entity-group transaction: a create of an existing row, or a replace
+      // whose ETag no longer matches, refuses the whole write.
+      const applies = actions.every(([kind, entity, , opts]) =>
+        kind === 'create'
+          ? !partition.has(entity.rowKey)
+          : kind === 'upsert' || partition.get(entity.rowKey)?.etag === (opts as { etag?: string } | undefined)?.etag,
+      );
+      if (applies) {
         for (const [, entity] of actions) partition.set(entity.rowKey, { ...copy(entity), etag: newEtag() });
         return { record: copy(record), created: true };
       }
       const existing = await this.replayOf(newRecord, scope);
       if (existing) return { record: existing, created: false };
     }
-    throw new InvalidRecordError(`could not allocate a unique record id after ${RECORD_ID_ATTEMPTS} attempts`);
+    throw new StorageUnavailableError(`could not write the record after ${RECORD_WRITE_ATTEMPTS} attempts`);
+  }
+
+  async dailyCounts(tenantId: string, span: { from: string; to: string; teamId?: string }): Promise<DayCounts[]> {
+    try {
+      checkedSpan(span.from, span.to);
+    } catch (err) {
+      throw new InvalidQueryError((err as Error).message);
+    }
+    const { ge, lt } = counterRange(span.from, span.to, span.teamId);
+    try {
+      return daysFromRows(this.range(tenantPartitionKey(tenantId), ge, lt, false));
+    } catch {
+      const where = `PartitionKey='${tenantPartitionKey(tenantId)}', counter rows`;
+      throw this.reported(new CorruptEntityError('decisions', where, 'counter row is not valid'));
+    }
   }
 
   async get(tenantId: string, id: string): Promise<StoredRecord | undefined> {
@@ -219,13 +260,6 @@ export class MemoryDecisionStore implements DecisionStore {
       .filter((key) => (exclusive ? key > from : key >= from) && key < lt)
       .sort()
       .map((key) => partition.get(key)!);
-  }
-
-  private async parentCaseKeys(record: NewRecord): Promise<string[]> {
-    if (record.parentId === undefined) return [];
-    const parent = await this.get(record.scope.tenantId, record.parentId);
-    if (!parent) throw new InvalidRecordError(`parentId ${record.parentId} is not a record of this tenant`);
-    return [normaliseCaseReference(parent.caseReference)];
   }
 
   /** The same rules as the Table store: a replay only for the minting user under the same scope. */

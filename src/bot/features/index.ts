@@ -5,6 +5,7 @@ import { followUpsFeature } from './followUps';
 import { remindersFeature } from './reminders';
 import { urgentFeature } from './urgent';
 import { rulePacksFeature } from './rulePacks';
+import { summaryFeature } from './summary';
 import type { BotFeature } from './types';
 
 export const allFeatures: readonly BotFeature[] = [
@@ -14,4 +15,5 @@ export const allFeatures: readonly BotFeature[] = [
   remindersFeature,
   urgentFeature,
   rulePacksFeature,
+  summaryFeature,
 ];

@@ -23,6 +23,8 @@ export const VERBS = {
   withdrawalStatus: 'followUp.withdrawalStatus',
   // urgent share ("share now, record after"); its "Record the decision now" is `start` with the entry id
   urgentOpen: 'urgent.open',
+  // team summary
+  summaryShow: 'summary.show',
   // channel reminders
   cancelReminder: 'reminder.cancel',
 } as const;

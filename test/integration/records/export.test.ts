@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../../src/config';
 import { CSV_COLUMNS } from '../../../src/bot/features/records/csv';
 import { issueDownloadToken } from '../../../src/bot/features/records/state';
-import { sign } from '../../../src/bot/features/records/signing';
+import { sign } from '../../../src/bot/kit/signing';
 import type { StoredRecord } from '../../../src/storage/contract';
 import {
   TENANT_A,

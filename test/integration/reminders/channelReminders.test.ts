@@ -218,5 +218,9 @@ describe('channel reminders', () => {
     assert.ok(text.includes(open.id), 'lists the open follow-up of this team');
     assert.ok(!text.includes(elsewhere.id), "does not list another team's");
     assert.ok(!text.includes(open.caseReference), 'no case references in a channel');
+    // The team's summary figures for the week (counts only): this team's decision, not the other team's.
+    assert.match(text, /This team, last 7 days \(2026-02-28 to 2026-03-06\)/);
+    assert.match(text, /Decisions recorded\n1 · previous 0/);
+    assert.match(text, /Shared without consent\n1 \(100%\) · previous 0 \(—\)/);
   });
 });

@@ -77,10 +77,31 @@ function expiredIn(snap: Map<string, Row>, cutoffMs: number): Set<string> {
   return ids;
 }
 
-/** Expired records have no row left at all; every other row is byte-for-byte (and ETag) unchanged. */
-function assertPurged(before: Map<string, Row>, afterSnap: Map<string, Row>, expired: Set<string>): number {
+/** The UTC day (YYYYMMDD) a summary counter row counts: sum|all|D|s, sum|team|T|D|s, sum|days|D|T. */
+const counterDay = (rowKey: string) => rowKey.split('|')[rowKey.startsWith('sum|team|') ? 3 : 2]!;
+
+/**
+ * Expired records have no row left at all; the summary counters of every day wholly before the
+ * cutoff's day are gone too; every other row is byte-for-byte (and ETag) unchanged. Returns how
+ * many record rows went.
+ */
+function assertPurged(
+  before: Map<string, Row>,
+  afterSnap: Map<string, Row>,
+  expired: Set<string>,
+  cutoffMs = CUTOFF,
+): number {
+  const cutoffDay = new Date(cutoffMs).toISOString().slice(0, 10).replace(/-/g, '');
   let gone = 0;
+  let countersGone = 0;
   for (const [key, row] of before) {
+    if (row.rk.startsWith('sum|')) {
+      if (counterDay(row.rk) < cutoffDay) {
+        assert.ok(!afterSnap.has(key), `counter row of an expired day still there (${row.rk.split('|')[1]})`);
+        countersGone++;
+      } else assert.equal(afterSnap.get(key)?.raw, row.raw, 'a counter row of a kept day changed or vanished');
+      continue;
+    }
     if (row.recordId !== undefined && expired.has(row.recordId)) {
       assert.ok(!afterSnap.has(key), `row of expired record ${row.recordId} (${row.rk.split('|')[0]}) still there`);
       gone++;
@@ -93,7 +114,7 @@ function assertPurged(before: Map<string, Row>, afterSnap: Map<string, Row>, exp
     }
   }
   for (const key of afterSnap.keys()) assert.ok(before.has(key), 'the purge must not create rows');
-  assert.equal(afterSnap.size, before.size - gone);
+  assert.equal(afterSnap.size, before.size - gone - countersGone);
   return gone;
 }
 
@@ -398,6 +419,7 @@ describe('retention purge', () => {
     assert.deepEqual(Object.keys(done[0]!).sort(), [
       'auditEntriesDeleted',
       'corruptSkipped',
+      'counterRowsDeleted',
       'cutoff',
       'durationMs',
       'event',
@@ -470,7 +492,8 @@ describe('retention purge', () => {
       ],
     );
     assert.deepEqual(await allIds(tenantId), [young.id]);
-    assert.equal((await rowKeysOf(h.rawDecisions, tenantId)).length, 7);
+    const left = await rowKeysOf(h.rawDecisions, tenantId);
+    assert.equal(left.filter((key) => !key.startsWith('sum|')).length, 7, 'the young record’s rows');
   });
 
   test('two instances: with the lease one purges and the other stands back; without it, each record is still deleted once', async () => {
@@ -495,7 +518,7 @@ describe('retention purge', () => {
     const ran = [one, two].filter((r) => r.ran);
     assert.equal(ran.length, 1, 'exactly one instance purges a given run');
     assert.ok(ran[0]!.ran && ran[0]!.counts.recordsDeleted === 24);
-    assertPurged(before, await snapshot(), expired);
+    assertPurged(before, await snapshot(), expired, cutoffA);
 
     // Lease-less: two purgers (own clients, small pages, concurrency) racing over the same records.
     await seed(40, 2800);
@@ -513,7 +536,7 @@ describe('retention purge', () => {
     console.log(
       `racing purgers: ${x!.recordsDeleted}/${y!.recordsDeleted} deleted, ${x!.recordsAlreadyGone}/${y!.recordsAlreadyGone} already gone`,
     );
-    assertPurged(before, await snapshot(), expired);
+    assertPurged(before, await snapshot(), expired, cutoffA);
     assert.equal((await allIds(tenantId)).length, 3);
   });
 
@@ -555,7 +578,8 @@ describe('retention purge', () => {
   test('later, the surviving follow-ups expire and go with their parent-case rows (also rows without extraCaseKeys)', async () => {
     const later = NOW + 2 * DAY;
     const before = await snapshot();
-    const expired = expiredIn(before, later - RETENTION_DAYS * DAY);
+    const laterCutoff = later - RETENTION_DAYS * DAY;
+    const expired = expiredIn(before, laterCutoff);
     assert.deepEqual(
       [...expired].sort(),
       [seeded.atCutoff!, seeded.justYoung!, seeded.youngFollowUp!, seeded.cYoungFollowUp!].map((r) => r.id).sort(),
@@ -564,7 +588,7 @@ describe('retention purge', () => {
     assert.ok(result.ran);
     assert.equal(result.counts.recordsDeleted, 4);
     assert.equal(result.counts.rowsDeleted, 7 + 7 + 8 + 8);
-    assertPurged(before, await snapshot(), expired);
+    assertPurged(before, await snapshot(), expired, laterCutoff);
     assert.deepEqual(await store.byCase(A, 'CS-OLD-1').then((rs) => rs.map((r) => r.id)), [seeded.young!.id]);
     assert.deepEqual(await store.byCase(C, 'C-PARENT'), []);
     assert.deepEqual(await rowKeysOf(h.rawDecisions, C), []);

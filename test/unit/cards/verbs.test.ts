@@ -18,6 +18,9 @@ import { correctionCard } from '../../../src/bot/features/questionnaire/correcti
 import { subjectFollowUpCard, withdrawalCard } from '../../../src/bot/features/followUps/views';
 import { reminderListCard } from '../../../src/bot/features/reminders/views';
 import { urgentCard, urgentReminderCard } from '../../../src/bot/features/urgent/views';
+import { privateSummaryCard, summaryCard } from '../../../src/bot/features/summary/views';
+import { DECISIONS, type DecisionCode } from '../../../src/domain/contract';
+import type { TeamSummary } from '../../../src/storage/teamSummary';
 import type { StoredRecord } from '../../../src/storage/contract';
 import type { ScheduledReminder } from '../../../src/storage/reminderStore';
 import { oneAnswerSetPerRule } from '../../support/paths';
@@ -135,7 +138,26 @@ function renderedCards(): Array<[string, AdaptiveCard]> {
         backState: 'b',
       }),
     ],
+    ['team-summary', summaryCard({ summary: sampleSummary(), request: { days: 30 } })],
+    ['team-summary-private', privateSummaryCard({ days: 30 }, '29:user')],
   ];
+}
+
+function sampleSummary(): TeamSummary {
+  const decisions = Object.fromEntries(DECISIONS.map((d) => [d, 1])) as Record<DecisionCode, number>;
+  const figures = {
+    from: '2026-11-01',
+    to: '2026-11-30',
+    decisions,
+    totalDecisions: DECISIONS.length,
+    withoutConsent: 1,
+    withoutConsentPercent: 11,
+    consentsWithdrawn: 0,
+    urgentNotRecorded: 0,
+    followUpsOverdue: 0,
+    adviceSought: 1,
+  };
+  return { days: 30, current: figures, previous: figures, weeks: [{ weekStart: '2026-11-24', decisions }] };
 }
 
 describe('card verbs', () => {

@@ -1,19 +1,7 @@
 /** Plain-words labels for the codes stored in records (used on cards; the CSV keeps the codes). */
-import type { DecisionCode, FollowUpCode } from '../../../domain/contract';
+import type { FollowUpCode } from '../../../domain/contract';
 import type { RecordKind } from '../../../storage/contract';
 import { CHANNEL_CHOICES, CONSENT_STATUS_CHOICES, RECIPIENT_AGENCY_CHOICES, titleOf } from '../../kit/choices';
-
-export const DECISION_LABELS: Record<DecisionCode, string> = {
-  share_with_consent: 'Share with consent',
-  share_not_confidential_or_authorised: 'Share — not confidential or already authorised',
-  share_legal_obligation: 'Share — legal obligation',
-  share_without_consent_justified: 'Share without consent — justified',
-  seek_consent_first: 'Seek consent first',
-  do_not_share: 'Do not share',
-  seek_advice: 'Seek advice',
-  police_disclosure_scheme: 'Police disclosure scheme',
-  contact_originating_agency: 'Contact the originating agency',
-};
 
 export const KIND_LABELS: Record<RecordKind, string> = {
   decision: 'Decision',

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { signingSecretOf, type Config } from '../../../config';
 import { FilterSchema, MAX_ROWS_PER_CARD, type RecordFilter } from './filters';
-import { sign, verify, type Verified } from './signing';
+import { sign, verify, type Verified } from '../../kit/signing';
 
 /**
  * How many earlier pages' positions a card remembers for "Previous" (older ones fall back to

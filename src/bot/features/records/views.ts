@@ -11,7 +11,8 @@ import { VERBS } from '../../kit/verbs';
 import { sameId } from '../../kit/ids';
 import { CORRECTABLE_FIELD_TITLES } from '../../kit/choices';
 import { describeFilter, type RecordFilter } from './filters';
-import { DECISION_LABELS, FOLLOW_UP_LABELS, KIND_LABELS, agencyLabel, channelLabel, consentLabel } from './labels';
+import { DECISION_LABELS } from '../../kit/decisionLabels';
+import { FOLLOW_UP_LABELS, KIND_LABELS, agencyLabel, channelLabel, consentLabel } from './labels';
 
 /** Neutralises template expressions and markup in text that came from people. */
 export function displayText(text: string, max = 120): string {

@@ -6,6 +6,8 @@ import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { VERBS } from '../../kit/verbs';
 import { findTopic } from '../../../reminders/practiceTopics';
 import { formatLocal } from '../../../reminders/schedule';
+import type { TeamSummary } from '../../../storage/teamSummary';
+import { periodText, summaryFacts } from '../../kit/summaryFacts';
 
 export function describeReminder(r: ScheduledReminder): string {
   if (r.kind === 'weekly_digest') return 'Weekly digest of open follow-ups';
@@ -22,6 +24,7 @@ export function digestCard(
   r: ScheduledReminder,
   open: Array<{ tracker: FollowUpTracker; record?: StoredRecord }>,
   now: Date,
+  summary?: TeamSummary,
 ): AdaptiveCard {
   const overdue = open.filter((o) => o.tracker.dueAt <= now.toISOString());
   const items = open.map(({ tracker, record }) => {
@@ -42,6 +45,10 @@ export function digestCard(
         : `${open.length} decision(s) made in this team shared information without consent and the person has not yet been recorded as told (${overdue.length} overdue). Each practitioner has a card in their personal chat to record it in one click.`,
     items,
     guidance: rulePack.followUpTexts.digest.text,
+    // The team's figures only (counts): never a case or a person.
+    hasSummary: summary !== undefined,
+    summaryTitle: summary ? `This team, last 7 days (${periodText(summary.current)}) · previous 7 days` : '',
+    summaryFacts: summary ? summaryFacts(summary, { byDecision: false }) : [],
     id: r.id,
     schedule: r.scheduleText,
   });

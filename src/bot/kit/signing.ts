@@ -1,6 +1,6 @@
 /**
  * HMAC-SHA256 signed payloads: the paging state carried in records cards, and short-lived CSV
- * download tokens. Format: base64url(JSON) "." base64url(HMAC).
+ * and summary-chart download tokens. Format: base64url(JSON) "." base64url(HMAC).
  *
  * Each use has its own key derived from the app's signing secret, so a card state can never be
  * replayed as a download token (or the other way round). A payload is only parsed after its
@@ -9,7 +9,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 
-export type SignPurpose = 'records-card-state-v1' | 'records-csv-download-v1';
+export type SignPurpose = 'records-card-state-v1' | 'records-csv-download-v1' | 'summary-chart-download-v1';
 
 const MAX_SIGNED_LENGTH = 32_768;
 

@@ -1,0 +1,86 @@
+/**
+ * The summary chart's download link: like the CSV export's (src/bot/features/records/state.ts),
+ * HMAC-signed with its own purpose key, valid for 10 minutes, naming the tenant, the manager it was
+ * issued to and what to draw (period and team) — never counts or records. At download time the
+ * role is checked again and the counts are read again (src/http/chartDownloads.ts serves it).
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { signingSecretOf, type Config } from '../../../config';
+import { teamSummary } from '../../../storage/teamSummary';
+import { isManager } from '../../kit/access';
+import { sign, verify } from '../../kit/signing';
+import type { BotServices } from '../types';
+import { renderChartPng } from './chart';
+import { SummaryRequestSchema, type SummaryRequest } from './period';
+
+export const CHART_LINK_TTL_SECONDS = 10 * 60;
+
+const ChartTokenSchema = z.strictObject({
+  v: z.literal(1),
+  tn: z.string().min(1).max(200),
+  a: z.string().min(1).max(200),
+  r: SummaryRequestSchema,
+  exp: z.number().int().positive(),
+  jti: z.string().min(8).max(64),
+});
+type ChartToken = z.infer<typeof ChartTokenSchema>;
+
+export function issueChartToken(
+  config: Config,
+  opts: { tenantId: string; actor: string; request: SummaryRequest; now: Date },
+): { token: string; payload: ChartToken } {
+  const payload: ChartToken = {
+    v: 1,
+    tn: opts.tenantId,
+    a: opts.actor,
+    r: opts.request,
+    exp: Math.floor(opts.now.getTime() / 1000) + CHART_LINK_TTL_SECONDS,
+    jti: randomBytes(12).toString('base64url'),
+  };
+  return { token: sign(signingSecretOf(config), 'summary-chart-download-v1', payload), payload };
+}
+
+/** One chart a valid link asks for. */
+export interface ChartJob {
+  jti: string;
+  tenantId: string;
+  actor: string;
+  request: SummaryRequest;
+}
+
+/** The summary feature's side of the chart route (handed to src/http by the composition root). */
+export function summaryCharts(services: Pick<BotServices, 'config' | 'stores' | 'now'>) {
+  return {
+    check(token: string | null): { ok: true; job: ChartJob } | { ok: false; reason: string } {
+      const verified = verify(signingSecretOf(services.config), 'summary-chart-download-v1', token, ChartTokenSchema);
+      if (!verified.ok) return verified;
+      if (verified.value.exp * 1000 <= services.now().getTime()) return { ok: false, reason: 'expired' };
+      const { tn: tenantId, a: actor, r: request, jti } = verified.value;
+      return { ok: true, job: { jti, tenantId, actor, request } };
+    },
+    /** Only a manager, as the role stands now. */
+    mayDownload: (job: ChartJob) => isManager(services, job.tenantId, job.actor),
+    /** The PNG, drawn from the counters as they are now. */
+    async png(job: ChartJob): Promise<Buffer> {
+      const summary = await teamSummary(services.stores.decisions, {
+        tenantId: job.tenantId,
+        days: job.request.days,
+        now: services.now(),
+        retentionDays: services.config.RETENTION_DAYS,
+        ...(job.request.team !== undefined ? { teamId: job.request.team } : {}),
+      });
+      return renderChartPng(summary.weeks);
+    },
+    async audited(job: ChartJob): Promise<void> {
+      await services.stores.audit.write({
+        tenantId: job.tenantId,
+        actorAadObjectId: job.actor,
+        action: 'team_summary_chart',
+        filter: { ...job.request, jti: job.jti },
+        resultCount: 0,
+        at: services.now().toISOString(),
+      });
+    },
+  };
+}
