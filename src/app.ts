@@ -16,6 +16,8 @@ import { TableDecisionStore } from './storage/decisionStore';
 import { TableAuditStore } from './storage/auditStore';
 import { TableRoleStore } from './storage/roleStore';
 import { TableQuestionnaireSessionStore } from './storage/questionnaireSessionStore';
+import { TableTenantSettingsStore } from './storage/tenantSettingsStore';
+import { DEFAULT_RULE_PACK_ID, rulePacks, type RulePack } from './domain';
 import { registerDownloadRoutes } from './http/downloads';
 import { decisionExport } from './bot/features/records/export';
 import { TableConversationStore } from './storage/conversationStore';
@@ -31,6 +33,7 @@ import {
 import { BotFrameworkSender } from './reminders/botSender';
 import type { ProactiveSender } from './reminders/sender';
 import { cardComposer } from './bot/reminderComposer';
+import { rulePackCatalogue } from './bot/kit/rulePacks';
 import {
   createRetentionSystem,
   retentionSettingsFrom,
@@ -85,6 +88,11 @@ export interface AppOptions {
    * instance id.
    */
   retention?: false | { settings?: Partial<RetentionSettings>; owner?: string };
+  /**
+   * The rule packs tenants may choose from, by id (default: every pack under rulepacks/). Must hold
+   * the default pack; tests add a fixture pack.
+   */
+  rulePacks?: ReadonlyMap<string, RulePack>;
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -102,8 +110,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     conversations: new TableConversationStore(tables.conversations, storeOptions),
     reminders: new TableReminderStore(tables.reminders, storeOptions),
     sessions: new TableQuestionnaireSessionStore(tables.sessions, storeOptions),
+    tenantSettings: new TableTenantSettingsStore(tables.tenantSettings, storeOptions),
   };
-  const services = { config, logger, stores, now };
+  const packs = rulePackCatalogue(options.rulePacks ?? rulePacks, DEFAULT_RULE_PACK_ID);
+  const services = { config, logger, stores, packs, now };
   const bot = new CanShareBot(services, options.features ?? allFeatures);
   const adapter = createAdapter(config, logger);
   // Off by default under NODE_ENV=test (tests opt in), on otherwise; REMINDERS_ENABLED overrides both.

@@ -151,6 +151,8 @@ const EnvSchema = z
       .min(1)
       .max(24 * 90)
       .default(72),
+    /** How long after an urgent share before reminding the practitioner to record the decision (then daily). */
+    URGENT_FOLLOW_UP_REMINDER_HOURS: z.coerce.number().int().min(1).max(72).default(2),
     /**
      * OpenID metadata document listing the keys that sign the Bot Framework channel's tokens.
      * Unset = the public cloud's (login.botframework.com). Only for a cloud whose channel publishes

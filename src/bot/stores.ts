@@ -9,6 +9,7 @@ import type {
   QuestionnaireSessionStore,
   ReminderStore,
   RoleStore,
+  TenantSettingsStore,
 } from '../storage/contract';
 
 export interface BotStores {
@@ -23,4 +24,6 @@ export interface BotStores {
   reminders: ReminderStore;
   /** Each practitioner's current questionnaire, so superseded cards are recognised. */
   sessions: QuestionnaireSessionStore;
+  /** Each tenant's chosen rule pack and its approvals (ETag-conditional writes). */
+  tenantSettings: TenantSettingsStore;
 }

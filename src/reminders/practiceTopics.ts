@@ -2,6 +2,11 @@
  * Practice reminders for team channels. Their wording and citations are the rule pack's
  * (rulepacks/2015-local/practice-reminders.json, validated with the pack), so a reminder never says more than
  * the guidance does; this module only finds one by what a practitioner types.
+ *
+ * Always the default pack's, whatever pack a tenant decides under: a channel reminder is a
+ * standing schedule that stores its topic code and is sent later by the background scheduler, and
+ * its codes and the aliases below are the 2015 chapter's. Following a tenant's pack would need
+ * each schedule to keep the pack it was set up under; until then the default is the one source.
  */
 import { rulePack } from '../domain';
 

@@ -35,7 +35,12 @@ export interface ReminderComposer {
     audience: 'personal' | 'channel',
     now: Date,
   ): OutgoingMessage;
+  /** "You shared urgently: record the decision" — personal chat only. */
+  urgentFollowUp(entry: StoredRecord, tracker: FollowUpTracker, now: Date): OutgoingMessage;
 }
+
+/** How many pages of the practitioner's later records are read to find the decision an urgent entry awaits. */
+const URGENT_LINK_PAGES = 5;
 
 export interface SchedulerOptions {
   /** Croner pattern for the tick (6 fields allowed). */
@@ -260,6 +265,10 @@ export class ReminderScheduler {
     return result;
   }
 
+  private planUrgent(item: FollowUpTracker, entry: StoredRecord, now: Date, cache: TickCache) {
+    return planUrgentFollowUp(this.deps, item, entry, now, cache);
+  }
+
   /** Moves the item past `runAt`: schedules to their next cron time, follow-ups by the repeat interval. */
   private async advance(item: ReminderItem, runAt: string, now: Date): Promise<void> {
     const after = new Date(Math.max(Date.parse(runAt), now.getTime()));
@@ -290,7 +299,10 @@ export class ReminderScheduler {
       let message: OutgoingMessage | undefined;
       if (item.kind === 'practice') message = composer.practice(item);
       else {
-        const open = await reminders.listOpenFollowUps(item.tenantId, item.teamId);
+        // Urgent entries are the practitioner's own to record: reminded in personal chat, never posted to a channel.
+        const open = (await reminders.listOpenFollowUps(item.tenantId, item.teamId)).filter(
+          (tracker) => tracker.code !== 'record_urgent_decision',
+        );
         const withRecords = await Promise.all(
           open
             .slice(0, 30)
@@ -306,6 +318,7 @@ export class ReminderScheduler {
       await reminders.closeFollowUp(item.tenantId, item.id, 'record_missing');
       return 'closed';
     }
+    if (item.code === 'record_urgent_decision') return this.planUrgent(item, record, now, cache);
     const history = await decisions.byCase(item.tenantId, record.caseReference);
     if (history.some((r) => r.kind === 'follow_up_subject_informed' && r.parentId === record.id)) {
       await reminders.closeFollowUp(item.tenantId, item.id, 'follow_up_recorded');
@@ -329,6 +342,57 @@ export class ReminderScheduler {
       );
     return targets;
   }
+}
+
+/**
+ * An urgent entry awaiting its decision: closed once a decision of the same practitioner links to it
+ * (the bot closes the tracker when it records one; this catches a close that failed), else one
+ * reminder in the practitioner's personal chat.
+ */
+async function planUrgentFollowUp(
+  deps: SchedulerDeps,
+  item: FollowUpTracker,
+  entry: StoredRecord,
+  now: Date,
+  cache: TickCache,
+): Promise<DeliveryTarget[] | 'closed'> {
+  if (entry.kind !== 'urgent_share' || (await urgentDecisionRecorded(deps.decisions, entry))) {
+    await deps.reminders.closeFollowUp(
+      item.tenantId,
+      item.id,
+      entry.kind === 'urgent_share' ? 'decision_recorded' : 'not_urgent_entry',
+    );
+    return 'closed';
+  }
+  const personal = await cache.personalChat(
+    item.tenantId,
+    item.practitionerAad,
+    item.conversationKind === 'personal' ? item.conversationId : undefined,
+  );
+  if (!personal) {
+    deps.logger.warn(
+      { event: 'reminder.urgent_followup_unreachable', recordId: entry.id },
+      'no personal chat to remind the practitioner in',
+    );
+    return [];
+  }
+  return [targetOf(personal, deps.composer.urgentFollowUp(entry, item, now))];
+}
+
+/** True when the entry's practitioner has recorded a decision linked to it (their records since the entry). */
+async function urgentDecisionRecorded(decisions: DecisionStore, entry: StoredRecord): Promise<boolean> {
+  let token: string | undefined;
+  for (let page = 0; page < URGENT_LINK_PAGES; page++) {
+    const result = await decisions.query(
+      { tenantId: entry.scope.tenantId, decidedBy: entry.decidedBy.aadObjectId, from: entry.recordedAt },
+      200,
+      token,
+    );
+    if (result.items.some((r) => r.kind === 'decision' && r.urgentEntryId === entry.id)) return true;
+    token = result.continuationToken;
+    if (!token) return false;
+  }
+  return false;
 }
 
 function targetOf(conversation: StoredConversation, message: OutgoingMessage): DeliveryTarget {

@@ -23,6 +23,7 @@ import type {
   ScheduledReminder,
 } from './reminderStore';
 import type { Role, RoleGrant } from './roleStore';
+import type { SaveSettingsResult, TenantSettings, TenantSettingsChange } from './tenantSettingsStore';
 
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
 
@@ -36,7 +37,12 @@ export type RecordKind =
   /** a recipient was told consent was withdrawn */
   | 'follow_up_party_informed'
   /** the practitioner's own correction of their record: the corrected values, and why */
-  | 'correction';
+  | 'correction'
+  /**
+   * "Share now, record after": who pressed the urgent action, when and where — no case, no names,
+   * no free text. A later decision carrying its id in `urgentEntryId` records the decision.
+   */
+  | 'urgent_share';
 
 export type RecipientAgency =
   | 'childrens_social_care'
@@ -116,6 +122,8 @@ export interface NewRecord {
   parentId?: string;
   scope: ConversationScope;
   decidedBy: Practitioner;
+  /** The rule pack the decision was made under (absent on records written before packs were chosen: '2015-local'). */
+  rulePackId?: string;
   rulePackVersion: string;
   ruleId: string;
   decision: DecisionCode;
@@ -154,7 +162,14 @@ export interface NewRecord {
   correctedFields?: CorrectableField[];
   /** Follow-ups the outcome requires that are still open when this entry is written. */
   openFollowUps: FollowUpCode[];
+  /** kind 'decision': the practitioner's own 'urgent_share' entry this decision records (share now, record after). */
+  urgentEntryId?: string;
 }
+
+/** The pack of records written before tenants chose packs: every one of them was decided under the 2015 chapter. */
+export const LEGACY_RULE_PACK_ID = '2015-local';
+/** The pack a record was decided under. */
+export const rulePackIdOf = (record: Pick<NewRecord, 'rulePackId'>): string => record.rulePackId ?? LEGACY_RULE_PACK_ID;
 
 export interface StoredRecord extends NewRecord {
   /** Record id: short, URL-safe, unique (e.g. 'D-20261126-7F3KQ2'). */
@@ -237,6 +252,16 @@ export interface RoleStore {
   /** False when there was no role to revoke. */
   revoke(tenantId: string, aadObjectId: string): Promise<boolean>;
   list(tenantId: string): Promise<RoleGrant[]>;
+}
+
+/**
+ * Per-tenant settings (the chosen rule pack, its approvals). Writes are ETag-conditional: save()
+ * with the etag that get() returned (undefined when there was no row) changes exactly that version
+ * of the row, or answers 'conflict' and writes nothing.
+ */
+export interface TenantSettingsStore {
+  get(tenantId: string): Promise<TenantSettings | undefined>;
+  save(tenantId: string, change: TenantSettingsChange, expectedEtag: string | undefined): Promise<SaveSettingsResult>;
 }
 
 /** Conversation references for proactive messages (reminders, follow-up nudges). */

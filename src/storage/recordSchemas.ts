@@ -18,6 +18,7 @@ export const RECORD_KINDS = [
   'consent_withdrawn',
   'follow_up_party_informed',
   'correction',
+  'urgent_share',
 ] as const;
 
 export const SHARING_PURPOSES = [
@@ -84,6 +85,7 @@ export const newRecordSchema = z.object({
     channelId: z.string().min(1).max(500).optional(),
   }),
   decidedBy: z.object({ aadObjectId: shortCode, name: z.string().max(500) }),
+  rulePackId: shortCode.optional(),
   rulePackVersion: shortCode,
   ruleId: shortCode,
   decision: z.enum(DECISIONS),
@@ -107,6 +109,7 @@ export const newRecordSchema = z.object({
   correctionReason: freeText.optional(),
   correctedFields: z.array(z.enum(CORRECTABLE_FIELDS)).max(CORRECTABLE_FIELDS.length).optional(),
   openFollowUps: z.array(z.enum(['inform_subject_later', 'inform_all_parties_consent_withdrawn'])).max(20),
+  urgentEntryId: shortCode.optional(),
 });
 
 /** record()'s options: the idempotency scope is stored on the marker, so it is bounded like a key. */

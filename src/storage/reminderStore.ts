@@ -3,7 +3,9 @@
  *
  *   sched|{id}          a channel reminder someone set up (weekly digest or practice reminder)
  *   fu|{recordId}       a follow-up the guidance requires (subject not yet informed of a share
- *                       without consent), reminded daily until a follow-up entity is recorded
+ *                       without consent), reminded daily until a follow-up entity is recorded;
+ *                       or (code 'record_urgent_decision') an urgent share whose decision is not
+ *                       yet recorded, reminded in personal chat until a decision links to it
  *   wm|followups        how far the follow-up discovery has read the tenant's decisions
  *
  * Every schedulable row carries `active` and `nextRunAt` (ISO-8601 UTC, fixed width, so string
@@ -21,6 +23,13 @@ import { TableStore, whereOf, type Entity } from './tableStore';
 
 export const SCHEDULE_KINDS = ['weekly_digest', 'practice'] as const;
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
+
+/**
+ * What a follow-up tracker waits for. Rows written before codes existed have none: they are
+ * 'inform_subject_later'.
+ */
+export const TRACKED_FOLLOW_UPS = ['inform_subject_later', 'record_urgent_decision'] as const;
+export type TrackedFollowUp = (typeof TRACKED_FOLLOW_UPS)[number];
 
 interface Schedulable {
   tenantId: string;
@@ -51,8 +60,10 @@ export interface ScheduledReminder extends Schedulable {
 
 export interface FollowUpTracker extends Schedulable {
   type: 'followup';
-  /** The decision record id. */
+  /** The record id: the decision, or (record_urgent_decision) the urgent entry. */
   id: string;
+  /** Absent: 'inform_subject_later'. */
+  code?: TrackedFollowUp;
   practitionerAad: string;
   /** Where the decision was made. */
   conversationId: string;
@@ -96,6 +107,7 @@ export const scheduleEntitySchema = z.object({
 
 export const followUpEntitySchema = z.object({
   itemType: z.literal('followup'),
+  code: z.enum(TRACKED_FOLLOW_UPS).optional(),
   practitionerAad: id,
   conversationId: id,
   conversationKind: z.enum(['personal', 'groupChat', 'channel']),

@@ -16,6 +16,7 @@ export const TABLE_NAMES = {
   reminders: 'reminders',
   leases: 'leases',
   sessions: 'sessions',
+  tenantSettings: 'tenantsettings',
 } as const;
 
 export type TableName = keyof typeof TABLE_NAMES;

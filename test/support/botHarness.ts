@@ -32,8 +32,8 @@ export interface MemoryBotHarness extends RunningBot {
   stores: ReturnType<typeof memoryStores>;
 }
 
-/** App options a test may set besides the stores (the clock, the reminder scheduler). */
-export type HarnessAppOptions = Pick<AppOptions, 'now' | 'reminders'>;
+/** App options a test may set besides the stores (the clock, the reminder scheduler, the installed rule packs). */
+export type HarnessAppOptions = Pick<AppOptions, 'now' | 'reminders' | 'rulePacks'>;
 
 /**
  * Port 9 (discard) on the loopback: nothing listens there, so if anything reached for Table storage
@@ -45,7 +45,10 @@ export function startBot(
   env: Record<string, string>,
   opts: { stores: 'memory'; app?: HarnessAppOptions },
 ): Promise<MemoryBotHarness>;
-export function startBot(env?: Record<string, string>, opts?: { azurite?: AzuriteHandle }): Promise<BotHarness>;
+export function startBot(
+  env?: Record<string, string>,
+  opts?: { azurite?: AzuriteHandle; app?: HarnessAppOptions },
+): Promise<BotHarness>;
 export async function startBot(
   env: Record<string, string> = {},
   opts: { azurite?: AzuriteHandle; stores?: 'memory'; app?: HarnessAppOptions } = {},

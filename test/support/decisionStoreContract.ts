@@ -92,6 +92,31 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
     }
 
     describe('record and get', () => {
+      test('an urgent entry and the decision linked to it by urgentEntryId read back as written', async () => {
+        const entry = (
+          await store.record(
+            newRecord({
+              scope: { tenantId: 'urgent' },
+              kind: 'urgent_share',
+              decidedBy: { aadObjectId: 'aad-urgent', name: '' },
+              answers: {},
+              openFollowUps: [],
+            }),
+            { idempotencyScope: 'urgent_share' },
+          )
+        ).record;
+        assert.equal((await store.get('urgent', entry.id))?.kind, 'urgent_share');
+        const input = newRecord({ scope: { tenantId: 'urgent' }, urgentEntryId: entry.id });
+        const { record } = await store.record(input);
+        assert.equal((await store.get('urgent', record.id))?.urgentEntryId, entry.id);
+        const mine = await store.query({ tenantId: 'urgent', decidedBy: 'aad-urgent' }, 10);
+        assert.deepEqual(ids(mine.items), [entry.id]);
+        await assert.rejects(
+          store.record(newRecord({ scope: { tenantId: 'urgent' }, kind: 'urgent_shared' as never })),
+          /kind/,
+        );
+      });
+
       test('round trip: what is recorded is what is read back', async () => {
         const input = newRecord({ scope: { tenantId: 'rt' }, reasonsWithoutConsent: undefined });
         const { record, created } = await store.record(input);

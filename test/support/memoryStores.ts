@@ -32,6 +32,7 @@ import type {
   ReminderStore,
   RoleStore,
   StoredRecord,
+  TenantSettingsStore,
 } from '../../src/storage/contract';
 import { decodeToken, encodeToken } from '../../src/storage/continuationToken';
 import {
@@ -81,6 +82,12 @@ import {
   type ScheduledReminder,
 } from '../../src/storage/reminderStore';
 import { roleGrantInputSchema, type Role, type RoleGrant } from '../../src/storage/roleStore';
+import {
+  validatedSettingsChange,
+  type SaveSettingsResult,
+  type TenantSettings,
+  type TenantSettingsChange,
+} from '../../src/storage/tenantSettingsStore';
 
 export interface MemoryStoreOptions {
   logger?: Logger;
@@ -322,6 +329,33 @@ export class MemoryRoleStore implements RoleStore {
 
   async list(tenantId: string): Promise<RoleGrant[]> {
     return [...this.grants.values()].filter((g) => g.tenantId === tenantId).map(copy);
+  }
+}
+
+export class MemoryTenantSettingsStore implements TenantSettingsStore {
+  private readonly rows = new Map<string, TenantSettings>();
+  private readonly now: () => Date;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async get(tenantId: string): Promise<TenantSettings | undefined> {
+    const row = this.rows.get(tenantId);
+    return row && copy(row);
+  }
+
+  async save(
+    tenantId: string,
+    change: TenantSettingsChange,
+    expectedEtag: string | undefined,
+  ): Promise<SaveSettingsResult> {
+    const valid = validatedSettingsChange(tenantId, change);
+    // As the Table store: insert only when there is no row, replace only the version that was read.
+    if (this.rows.get(tenantId)?.etag !== expectedEtag) return { ok: false, reason: 'conflict' };
+    const settings: TenantSettings = { tenantId, ...valid, updatedAt: this.now().toISOString(), etag: newEtag() };
+    this.rows.set(tenantId, copy(settings));
+    return { ok: true, settings: copy(settings) };
   }
 }
 
@@ -621,6 +655,7 @@ export function memoryStores(options: MemoryStoreOptions = {}) {
     conversations: new MemoryConversationStore(options),
     reminders: new MemoryReminderStore(options),
     sessions: new MemoryQuestionnaireSessionStore(),
+    tenantSettings: new MemoryTenantSettingsStore(options),
     // Leases and deliveries keep the wall clock, as the Table ones do.
     leases: new MemoryLeaseStore(),
     deliveries: new MemoryDeliveryStore(),

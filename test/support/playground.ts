@@ -406,12 +406,12 @@ export interface E2eStack {
 
 /**
  * One test file's world: an in-memory Azurite, the real bot (`node --import tsx src/index.ts`, or
- * E2E_BOT_ENTRY) and the Playground on free ports, and Chromium on the Playground.
+ * `botEntry`, or E2E_BOT_ENTRY) and the Playground on free ports, and Chromium on the Playground.
  * Stops what it started if a later part fails to start.
  */
 export async function startE2eStack(
   name: string,
-  opts: { botEnv?: NodeJS.ProcessEnv; verbose?: boolean } = {},
+  opts: { botEnv?: NodeJS.ProcessEnv; verbose?: boolean; botEntry?: string } = {},
 ): Promise<E2eStack> {
   killChildrenOnSignals();
   const verbose = opts.verbose ?? process.env.E2E_VERBOSE === '1';
@@ -434,7 +434,7 @@ export async function startE2eStack(
         MICROSOFT_APP_PASSWORD: '',
         ...opts.botEnv,
       },
-      { name: `bot:${name}`, cwd: ROOT, entry: process.env.E2E_BOT_ENTRY ?? 'src/index.ts', output },
+      { name: `bot:${name}`, cwd: ROOT, entry: opts.botEntry ?? process.env.E2E_BOT_ENTRY ?? 'src/index.ts', output },
     );
     started.push(bot.proc);
     const playground = await Playground.start({ botEndpoint: bot.endpoint, name, verbose });

@@ -17,6 +17,7 @@ import type {
   QuestionnaireSessionStore,
   ReminderStore,
   RoleStore,
+  TenantSettingsStore,
 } from '../../src/storage/contract';
 import type { StoredConversationReference } from '../../src/storage/conversationStore';
 import { InvalidRecordError } from '../../src/storage/errors';
@@ -35,6 +36,7 @@ export interface SupportingStoresSubject {
   conversations(options?: StoreOptions): ConversationStore;
   reminders(options?: StoreOptions): ReminderStore;
   sessions(): QuestionnaireSessionStore;
+  tenantSettings(options?: StoreOptions): TenantSettingsStore;
   leases(options?: StoreOptions): LeaseStore;
   deliveries(options?: StoreOptions & { staleSendingMs?: number }): DeliveryStore;
   stop(): Promise<void>;
@@ -399,6 +401,109 @@ export function describeSupportingStoresContract(name: string, start: () => Prom
         });
         assert.equal(await sessions.current('t-sess-other', user), undefined);
         assert.equal(await sessions.current('t-sess', `${user}-other`), undefined);
+      });
+    });
+
+    describe('tenant settings', () => {
+      const approval = (version: string) => ({
+        packId: 'england-2024',
+        version,
+        approvedBy: 'aad-admin-1',
+        approvedAt: '2026-11-02T09:00:00.000Z',
+      });
+
+      test('first save creates, later saves replace the version read; per tenant', async () => {
+        const store = s.tenantSettings({ now: () => new Date('2026-11-02T10:00:00.000Z') });
+        const tenant = `t-settings-${randomUUID()}`;
+        assert.equal(await store.get(tenant), undefined);
+        const created = await store.save(
+          tenant,
+          { rulePackId: 'england-2024', approvals: [], updatedBy: 'a-1' },
+          undefined,
+        );
+        assert.ok(created.ok);
+        assert.equal(created.settings.updatedAt, '2026-11-02T10:00:00.000Z');
+        const read = await store.get(tenant);
+        assert.ok(read);
+        assert.deepEqual({ ...read, etag: '' }, { ...created.settings, etag: '' });
+        assert.equal(read.etag, created.settings.etag, 'get returns the etag save answered with');
+
+        const approved = await store.save(
+          tenant,
+          { rulePackId: 'england-2024', approvals: [approval('2024.05-r1')], updatedBy: 'a-2' },
+          read.etag,
+        );
+        assert.ok(approved.ok);
+        assert.notEqual(approved.settings.etag, read.etag);
+        assert.deepEqual((await store.get(tenant))?.approvals, [approval('2024.05-r1')]);
+        assert.equal((await store.get(tenant))?.updatedBy, 'a-2');
+
+        // Back to the default: the choice is cleared, the approvals kept.
+        const cleared = await store.save(
+          tenant,
+          { approvals: [approval('2024.05-r1')], updatedBy: 'a-1' },
+          approved.settings.etag,
+        );
+        assert.ok(cleared.ok);
+        const back = await store.get(tenant);
+        assert.equal(back?.rulePackId, undefined);
+        assert.equal('rulePackId' in (back ?? {}), false);
+        assert.equal(back?.approvals.length, 1);
+        assert.equal(await store.get(`${tenant}-other`), undefined, 'another tenant has no settings');
+      });
+
+      test('two admins saving from the same read: the second is told conflict and overwrites nothing', async () => {
+        const store = s.tenantSettings();
+        const tenant = `t-settings-${randomUUID()}`;
+        // Both start from "no row".
+        const [first, second] = await Promise.all([
+          store.save(tenant, { rulePackId: 'england-2024', approvals: [], updatedBy: 'a-1' }, undefined),
+          store.save(tenant, { rulePackId: '2015-local', approvals: [], updatedBy: 'a-2' }, undefined),
+        ]);
+        assert.equal([first, second].filter((r) => r.ok).length, 1, 'exactly one insert wins');
+        const winner = (first.ok ? first : second) as Extract<typeof first, { ok: true }>;
+        assert.deepEqual(first.ok ? second : first, { ok: false, reason: 'conflict' });
+        assert.equal((await store.get(tenant))?.rulePackId, winner.settings.rulePackId);
+
+        // Both read the same version; the first write wins, the second (stale etag) is refused.
+        const read = await store.get(tenant);
+        assert.ok(read);
+        const a = await store.save(tenant, { approvals: [approval('2024.05-r1')], updatedBy: 'a-1' }, read.etag);
+        const b = await store.save(tenant, { rulePackId: 'england-2024', approvals: [], updatedBy: 'a-2' }, read.etag);
+        assert.ok(a.ok);
+        assert.deepEqual(b, { ok: false, reason: 'conflict' });
+        const after = await store.get(tenant);
+        assert.equal(after?.rulePackId, undefined);
+        assert.deepEqual(after?.approvals, [approval('2024.05-r1')]);
+        // A made-up etag is a conflict too, never an overwrite.
+        assert.deepEqual(
+          await store.save(
+            tenant,
+            { approvals: [], updatedBy: 'a-3' },
+            `W/"datetime'2020-01-01T00%3A00%3A00.0000000Z'"`,
+          ),
+          { ok: false, reason: 'conflict' },
+        );
+        assert.equal((await store.get(tenant))?.approvals.length, 1);
+      });
+
+      test('invalid changes are refused before anything is written', async () => {
+        const store = s.tenantSettings();
+        const tenant = `t-settings-${randomUUID()}`;
+        await assert.rejects(
+          store.save(tenant, { rulePackId: 'Not A Pack!', approvals: [], updatedBy: 'a-1' }, undefined),
+          InvalidRecordError,
+        );
+        await assert.rejects(
+          store.save(
+            tenant,
+            { approvals: [{ ...approval('x'), approvedAt: 'yesterday' }], updatedBy: 'a-1' },
+            undefined,
+          ),
+          InvalidRecordError,
+        );
+        await assert.rejects(store.save(tenant, { approvals: [], updatedBy: '' }, undefined), InvalidRecordError);
+        assert.equal(await store.get(tenant), undefined);
       });
     });
 

@@ -20,6 +20,16 @@ export interface Invariant {
   id: string;
   premise: Check;
   requires: Check;
+  /**
+   * The pack ids it applies to, when it is a requirement of one document only (e.g. the 2015 chapter's local
+   * rule about police email, or a rule of today's national guidance the 2015 chapter did not have). Unset: every pack.
+   */
+  packs?: readonly string[];
+}
+
+/** The invariants that apply to this pack: the shared ones and those written for it. */
+export function invariantsFor(pack: RulePack): Invariant[] {
+  return INVARIANTS.filter((i) => !i.packs || i.packs.includes(pack.metadata.id));
 }
 
 const EXCHANGE = new Set([
@@ -33,6 +43,14 @@ const consentIs = (a: Answers, ...codes: string[]) =>
   ['consent', 'consent_child', 'consent_pr'].some((q) => codes.includes(a[q] ?? ''));
 const withdrawn = (a: Answers) => consentIs(a, 'withdrawn');
 const sharing = (a: Answers) => a.route === 'sharing_out' || a.route === 'responding_to_request';
+/** The grounds that are a (perceived) risk of harm to a child, in the national pack's grounds question. */
+const CHILD_AT_RISK = new Set([
+  'significant_harm_evidence',
+  'significant_harm_reasonable_cause',
+  'prevent_serious_harm',
+  'risk_of_harm',
+  'vital_interests',
+]);
 const informingUnsafe = (a: Answers) =>
   ['would_increase_risk', 'would_impede_investigation'].includes(a.why_not_ask ?? '') ||
   ['would_increase_risk', 'would_impede_investigation'].includes(a.checks_why_no_permission ?? '') ||
@@ -110,7 +128,9 @@ export const INVARIANTS: readonly Invariant[] = [
       h.steps.has('email-confidentiality-warning') && !h.steps.has('prefer-secure-system-to-email'),
   },
   {
+    // Local to the 2015 chapter (Thames Valley Police's secure-network rule): not a national requirement.
     id: 'police-email-secure-network-only',
+    packs: ['2015-local'],
     premise: (a, o) => goesAhead(o) && a.channel === 'email' && a.recipient === 'police',
     requires: (_a, _o, h) => h.steps.has('police-email-secure-network-only'),
   },
@@ -179,8 +199,13 @@ export const INVARIANTS: readonly Invariant[] = [
       goesAhead(o) && sharing(a) && (a.sensitive === 'health_or_sexual' || a.sensitive === 'other_sensitive'),
     requires: (_a, o, h) =>
       h.steps.has('extra-care-sensitive') &&
-      (o.decision !== 'share_without_consent_justified' || h.conditions.has('dpa-schedule-3')) &&
-      (o.decision !== 'share_with_consent' || h.conditions.has('dpa-schedule-3-explicit-consent')),
+      // 2015: a DPA 1998 Schedule 3 condition; today: a UK GDPR Article 9 condition (DPA 2018 Sch. 1 para. 18).
+      (o.decision !== 'share_without_consent_justified' ||
+        h.conditions.has('dpa-schedule-3') ||
+        h.conditions.has('article-9-condition')) &&
+      (o.decision !== 'share_with_consent' ||
+        h.conditions.has('dpa-schedule-3-explicit-consent') ||
+        h.conditions.has('article-9-condition-consent')),
   },
   {
     id: 'not-about-a-child-still-gets-common-law-answers',
@@ -202,6 +227,74 @@ export const INVARIANTS: readonly Invariant[] = [
       a.about === 'other' &&
       (a.route === 'making_checks' ||
         (a.exception === 'none' && a.adult_grounds === 'none_of_these' && a.consent === 'not_yet_asked')),
+  },
+  // ------------------------------------------------ today's national guidance (rulepacks/england-2024)
+  {
+    // DfE 2024 golden rule 3: consent is not needed to share where a child is at risk, or perceived risk, of harm.
+    id: 'child-at-risk-consent-not-needed',
+    packs: ['england-2024'],
+    premise: (a) => sharing(a) && CHILD_AT_RISK.has(a.grounds ?? ''),
+    requires: (_a, o) => o.decision !== 'do_not_share' && o.decision !== 'seek_consent_first',
+  },
+  {
+    // Golden rules 2 and 3: telling the family is safe and a child is at risk ⇒ share, telling them first.
+    id: 'child-at-risk-tell-not-ask',
+    packs: ['england-2024'],
+    premise: (a) => sharing(a) && a.why_not_ask === 'could_ask_safely' && CHILD_AT_RISK.has(a.grounds ?? ''),
+    requires: (_a, o, h) => o.decision === 'share_without_consent_justified' && h.steps.has('tell-them-before-sharing'),
+  },
+  {
+    // Going back to a parent would put the child at risk: a perceived risk of harm ⇒ share, and don't tell them.
+    id: 'parent-risk-share-without-telling',
+    packs: ['england-2024'],
+    premise: (a) => sharing(a) && a.consent_pr === 'refused_asking_adds_risk',
+    requires: (_a, o, h) =>
+      o.decision === 'share_without_consent_justified' &&
+      h.steps.has('do-not-go-back-to-parent') &&
+      !h.followUps.has('inform_subject_later'),
+  },
+  {
+    // ICO data sharing code, urgent situations: in an emergency share what is necessary and proportionate, now.
+    id: 'emergency-share-now',
+    packs: ['england-2024'],
+    premise: (a) => a.exception === 'emergency',
+    requires: (_a, o, h) =>
+      o.decision === 'share_without_consent_justified' &&
+      h.steps.has('emergency-share-what-is-necessary') &&
+      h.steps.has('emergency-record-afterwards'),
+  },
+  {
+    // DfE 2024: consent is often not the lawful basis ⇒ every share without consent names the Article 6 basis.
+    id: 'without-consent-names-the-lawful-basis',
+    packs: ['england-2024'],
+    premise: (_a, o) => o.decision === 'share_without_consent_justified',
+    requires: (a, _o, h) =>
+      h.conditions.has(sharing(a) ? 'lawful-basis-without-consent' : 'lawful-basis-public-task-checks'),
+  },
+  {
+    // Golden rule 5: every exchange protects the identities of people who could be harmed.
+    id: 'exchange-protects-identities',
+    packs: ['england-2024'],
+    premise: (_a, o) => goesAhead(o),
+    requires: (_a, _o, h) => h.steps.has('protect-identities'),
+  },
+  {
+    // An adult at risk who has not agreed ⇒ never "don't share" without advice, never "share with consent".
+    id: 'adult-at-risk-refusal-weighed',
+    packs: ['england-2024'],
+    premise: (a) =>
+      a.adult_grounds === 'adult_at_risk' &&
+      (consentIs(a, 'refused', 'withdrawn') || a.consent_limits === 'limits_exclude_this'),
+    requires: (_a, o, h) => o.decision === 'seek_advice' && h.steps.has('adult-views-and-capacity'),
+  },
+  {
+    // The national pack keeps the 2015 chapter's local practice out (or marks it local): no Thames Valley rule.
+    id: 'no-local-police-rule-in-national-pack',
+    packs: ['england-2024'],
+    premise: () => true,
+    requires: (_a, _o, h, pack) =>
+      !h.steps.has('police-email-secure-network-only') &&
+      !pack.practiceSteps.some((s) => s.text.includes('Thames Valley')),
   },
   {
     id: 'at-most-ten-questions-to-the-answer',
@@ -238,7 +331,8 @@ export interface PackAnalysis {
  */
 export function analysePack(pack: RulePack, onPath?: (answers: Answers, outcome: Outcome) => void): PackAnalysis {
   const failures = new Map<string, string[]>();
-  const applied = new Map<string, number>(INVARIANTS.map((i) => [i.id, 0]));
+  const invariants = invariantsFor(pack);
+  const applied = new Map<string, number>(invariants.map((i) => [i.id, 0]));
   const ruleByDecisionAnswers = new Map<string, string>();
   const decideList = pack.questions.filter((q) => q.phase === 'decide').map((q) => q.id);
   const rules = new Set<string>();
@@ -261,7 +355,7 @@ export function analysePack(pack: RulePack, onPath?: (answers: Answers, outcome:
       records: new Set(outcome.mustRecord.map((r) => r.field)),
       followUps: new Set(outcome.followUps.map((f) => f.code)),
     };
-    for (const inv of INVARIANTS) {
+    for (const inv of invariants) {
       if (!inv.premise(answers, outcome, sets, pack)) continue;
       applied.set(inv.id, (applied.get(inv.id) ?? 0) + 1);
       if (!inv.requires(answers, outcome, sets, pack)) fail(inv.id, `${outcome.ruleId} ← ${JSON.stringify(answers)}`);

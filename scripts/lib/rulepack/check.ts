@@ -6,7 +6,7 @@
  */
 import { loadRulePackFromFolder, RulePackError } from '../../../src/domain';
 import type { Answers, Outcome } from '../../../src/domain';
-import { analysePack, INVARIANTS, type PackAnalysis } from './analysis';
+import { analysePack, INVARIANTS, invariantsFor, type PackAnalysis } from './analysis';
 
 export interface CheckReport {
   ok: boolean;
@@ -54,7 +54,10 @@ export function checkPack(dir: string, onPath?: (answers: Answers, outcome: Outc
     `coverage: ${pack.rules.length - analysis.unreachedRules.length}/${pack.rules.length} rules, ` +
       `${pack.questions.length - analysis.unaskedQuestions.length}/${pack.questions.length} questions, ` +
       `${options - analysis.unchosenOptions.length}/${options} options reached`,
-    `invariants: ${INVARIANTS.length - analysis.failures.size - analysis.vacuous.length} held, ${analysis.failures.size} broken, ${analysis.vacuous.length} vacuous`,
+    `invariants: ${invariantsFor(pack).length - analysis.failures.size - analysis.vacuous.length} held, ${analysis.failures.size} broken, ${analysis.vacuous.length} vacuous` +
+      (INVARIANTS.length > invariantsFor(pack).length
+        ? ` (${INVARIANTS.length - invariantsFor(pack).length} written for other packs not applied)`
+        : ''),
   ];
   return { ok: errors.length === 0, errors, warnings, summary, analysis };
 }

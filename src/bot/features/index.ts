@@ -3,6 +3,8 @@ import { questionnaireFeature } from './questionnaire';
 import { recordsFeature } from './records';
 import { followUpsFeature } from './followUps';
 import { remindersFeature } from './reminders';
+import { urgentFeature } from './urgent';
+import { rulePacksFeature } from './rulePacks';
 import type { BotFeature } from './types';
 
 export const allFeatures: readonly BotFeature[] = [
@@ -10,4 +12,6 @@ export const allFeatures: readonly BotFeature[] = [
   recordsFeature,
   followUpsFeature,
   remindersFeature,
+  urgentFeature,
+  rulePacksFeature,
 ];

@@ -12,11 +12,14 @@ import type { Identity } from '../identity';
 import type { AdaptiveCard } from '../cards/templates';
 import type { BotStores } from '../stores';
 import type { Verb } from '../kit/verbs';
+import type { RulePackCatalogue } from '../kit/rulePacks';
 
 export interface BotServices {
   config: Config;
   logger: Logger;
   stores: BotStores;
+  /** The rule packs a tenant may choose from, and the default (injected: tests add a fixture pack). */
+  packs: RulePackCatalogue;
   /** Injected so tests and the benchmark can control time. */
   now: () => Date;
 }

@@ -1,6 +1,7 @@
 /** Greeting and help: what the bot does, how to start, and the immediate-danger line. */
 import { RULE_PACK_VERSION } from '../../domain';
 import { renderCard, type AdaptiveCard } from '../cards/templates';
+import { urgentOpenData } from '../kit/urgentEntries';
 import type { MessageCommand } from './types';
 
 export const IMMEDIATE_DANGER_LINE = 'If a child is in immediate danger, call 999 now. Do not wait to use this bot.';
@@ -12,6 +13,7 @@ export function welcomeCard(commands: readonly MessageCommand[]): AdaptiveCard {
     packSource: `rules version ${RULE_PACK_VERSION}`,
     immediateDanger: IMMEDIATE_DANGER_LINE,
     decisionSupport: DECISION_SUPPORT_LINE,
+    urgentData: urgentOpenData(),
     commands: [{ name: 'help', description: 'Show this card.' }].concat(
       commands.filter((c) => !c.hiddenFromHelp).map((c) => ({ name: c.usage, description: c.description })),
     ),

@@ -21,6 +21,8 @@ export const VERBS = {
   subjectInformed: 'followUp.subjectInformed',
   partyInformed: 'followUp.partyInformed',
   withdrawalStatus: 'followUp.withdrawalStatus',
+  // urgent share ("share now, record after"); its "Record the decision now" is `start` with the entry id
+  urgentOpen: 'urgent.open',
   // channel reminders
   cancelReminder: 'reminder.cancel',
 } as const;

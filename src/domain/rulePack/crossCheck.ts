@@ -152,6 +152,11 @@ export function crossCheckRulePack(pack: ParsedRulePack): string[] {
     problems.push(`practice reminder "${c}": duplicate code`);
   for (const r of pack.practiceReminders) cite(`practice reminder "${r.code}"`, r.citations);
   for (const [name, t] of Object.entries(pack.followUpTexts)) cite(`follow-up text "${name}"`, t.citations);
+  for (const id of duplicates(pack.urgentShare.steps.map((s) => s.id)))
+    problems.push(`urgent step "${id}": duplicate id`);
+  cite('urgentShare summary', pack.urgentShare.summary.citations);
+  for (const s of pack.urgentShare.steps) cite(`urgent step "${s.id}"`, s.citations);
+  cite('urgentShare recordAfter', pack.urgentShare.recordAfter.citations);
 
   pack.derive.consentStatus.forEach((d, i) => {
     problems.push(...checkCondition(`derive.consentStatus[${i}]`, 'condition', d.when, questions));

@@ -72,6 +72,25 @@ const GuidanceTextSchema = z.strictObject({ text: Text, citations: Citations });
 /** A practice reminder a team channel can schedule ("remind practice <code> …"). */
 export const PracticeReminderSchema = z.strictObject({ code: Id, title: Text, text: Text, citations: Citations });
 
+/**
+ * "Share now, record after": the card a practitioner reaches in two clicks when a child is at
+ * immediate risk. Data, like every other text, so each pack cites its own sections; the steps never
+ * depend on storage (the bot shows them even when nothing can be saved).
+ */
+export const UrgentShareSchema = z.strictObject({
+  /** The 999 line, first on the card. */
+  immediateDanger: Text,
+  /** Why sharing now is allowed, cited. */
+  summary: GuidanceTextSchema,
+  /** Three or four steps: who, only what is necessary, verify the recipient, a secure channel. */
+  steps: z
+    .array(z.strictObject({ id: Id, text: Text, citations: Citations }))
+    .min(3)
+    .max(4),
+  /** What to record afterwards, cited. */
+  recordAfter: GuidanceTextSchema,
+});
+
 /** The guidance lines on the follow-up cards and the weekly digest of open follow-ups. */
 export const FollowUpTextsSchema = z.strictObject({
   /** On "has the person been told?" (§4 Recording). */
@@ -202,6 +221,7 @@ export const RulePackSchema = z.strictObject({
   followUps: z.array(FollowUpSchema),
   practiceReminders: z.array(PracticeReminderSchema).min(1),
   followUpTexts: FollowUpTextsSchema,
+  urgentShare: UrgentShareSchema,
   crossCutting: CrossCuttingSchema,
   derive: DerivationsSchema,
 });
@@ -231,6 +251,7 @@ const ENTRY_NAMES: Record<string, string> = {
   followUps: 'follow-up',
   practiceReminders: 'practice reminder',
   legalNotes: 'legal note',
+  steps: 'step',
   options: 'option',
   reasons: 'reason',
   conditions: 'condition text',

@@ -10,6 +10,7 @@ import { TableAuditStore } from '../../../src/storage/auditStore';
 import { createDeliveriesTableClient, TableDeliveryStore } from '../../../src/storage/deliveryStore';
 import { TableLeaseStore } from '../../../src/storage/leaseStore';
 import { TableQuestionnaireSessionStore } from '../../../src/storage/questionnaireSessionStore';
+import { TableTenantSettingsStore } from '../../../src/storage/tenantSettingsStore';
 import { TableReminderStore } from '../../../src/storage/reminderStore';
 import { TableConversationStore, type StoredConversationReference } from '../../../src/storage/conversationStore';
 import { CorruptEntityError, InvalidRecordError } from '../../../src/storage/errors';
@@ -24,6 +25,7 @@ import {
   MemoryQuestionnaireSessionStore,
   MemoryReminderStore,
   MemoryRoleStore,
+  MemoryTenantSettingsStore,
 } from '../../support/memoryStores';
 import { capturingLogger } from '../../support/records';
 import { conversationReference, describeSupportingStoresContract } from '../../support/storeContracts';
@@ -39,6 +41,7 @@ describeSupportingStoresContract('Table storage (Azurite)', async () => {
     conversations: (options) => new TableConversationStore(storage.tables.conversations, options),
     reminders: (options) => new TableReminderStore(storage.tables.reminders, options),
     sessions: () => new TableQuestionnaireSessionStore(storage.tables.sessions),
+    tenantSettings: (options) => new TableTenantSettingsStore(storage.tables.tenantSettings, options),
     leases: (options) => new TableLeaseStore(storage.tables.leases, options),
     deliveries: (options) => new TableDeliveryStore(deliveriesTable, options),
     stop: () => storage.azurite.stop(),
@@ -53,6 +56,7 @@ describeSupportingStoresContract('in memory', async () => {
     conversations: (options) => new MemoryConversationStore(options),
     reminders: (options) => new MemoryReminderStore(options),
     sessions: () => new MemoryQuestionnaireSessionStore(),
+    tenantSettings: (options) => new MemoryTenantSettingsStore(options),
     leases: (options) => new MemoryLeaseStore(options),
     deliveries: (options) => new MemoryDeliveryStore(options),
     stop: async () => undefined,

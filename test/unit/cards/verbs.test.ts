@@ -17,6 +17,7 @@ import { exportCard, listCard, privateViewCard } from '../../../src/bot/features
 import { correctionCard } from '../../../src/bot/features/questionnaire/corrections';
 import { subjectFollowUpCard, withdrawalCard } from '../../../src/bot/features/followUps/views';
 import { reminderListCard } from '../../../src/bot/features/reminders/views';
+import { urgentCard, urgentReminderCard } from '../../../src/bot/features/urgent/views';
 import type { StoredRecord } from '../../../src/storage/contract';
 import type { ScheduledReminder } from '../../../src/storage/reminderStore';
 import { oneAnswerSetPerRule } from '../../support/paths';
@@ -95,6 +96,9 @@ function renderedCards(): Array<[string, AdaptiveCard]> {
   const withdrawal = sampleRecord({ id: 'D-20261127-7F3KQ3', kind: 'consent_withdrawn', consentStatus: 'withdrawn' });
   return [
     ['question', cardFor(withAnswer, first)],
+    ['question (first)', cardFor(state(), first)],
+    ['urgent', urgentCard({ kind: 'not_saved', key: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11' }, rulePack)],
+    ['urgent-reminder', urgentReminderCard(sampleRecord({ kind: 'urgent_share' }), undefined)],
     ['outcome', outcomeCard(withAnswer, outcome)],
     ['recorded', recordedCard(withAnswer, sampleRecord(), outcome, false)],
     ['message', messageCard('Title', 'Text', { restartFor: state() })],

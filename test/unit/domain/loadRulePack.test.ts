@@ -259,6 +259,39 @@ describe('loadRulePack', () => {
     );
   });
 
+  it('requires the urgent-share block: three or four steps, each citing a real section, ids unique', () => {
+    assertRejected(
+      packWith((p) => {
+        delete (p as Partial<RulePackInput>).urgentShare;
+      }),
+      /urgentShare/,
+    );
+    assertRejected(
+      packWith((p) => {
+        p.urgentShare.steps = p.urgentShare.steps.slice(0, 2);
+      }),
+      /urgentShare → steps/,
+    );
+    assertRejected(
+      packWith((p) => {
+        p.urgentShare.steps[0]!.citations = [{ section: '4', heading: 'Faxing' }];
+      }),
+      'urgent step "urgent-who": cites section "4" heading "Faxing"',
+    );
+    assertRejected(
+      packWith((p) => {
+        p.urgentShare.steps[1]!.id = p.urgentShare.steps[0]!.id;
+      }),
+      'urgent step "urgent-who": duplicate id',
+    );
+    assertRejected(
+      packWith((p) => {
+        p.urgentShare.recordAfter.citations = [];
+      }),
+      /urgentShare → recordAfter → citations: must cite at least one section/,
+    );
+  });
+
   it('names a follow-up text with no citations, and a duplicate practice reminder code', () => {
     assertRejected(
       packWith((p) => {

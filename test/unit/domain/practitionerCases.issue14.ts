@@ -6,12 +6,14 @@
  * "not sure"); and the number of questions to the answer. Written from the guidance, not the pack.
  */
 import type { PractitionerCase } from './practitionerCases';
+import { ONLY_2015 } from './practitionerPacks';
 
 export const ISSUE14_CASES: PractitionerCase[] = [
   // ============================================================ 1. Not about a child: the answers that apply to anyone
   {
     // A probation officer is asked by housing for an adult client's offence history; a court order requires it.
     name: 'court order about an adult (no child involved): share what the order requires',
+    inPack: { 'england-2024': { conditions: ['proportionate', 'lawful-basis-legal-obligation'] } },
     covers: 'scope',
     answers: {
       route: 'responding_to_request',
@@ -158,6 +160,13 @@ export const ISSUE14_CASES: PractitionerCase[] = [
   {
     // A housing officer hears a tenant planning an armed robbery; asking him would alert him.
     name: 'serious crime not involving a child, by email to police: secure network only',
+    inPack: {
+      'england-2024': {
+        steps: ['prefer-secure-system-to-email', 'extra-care-sensitive'],
+        notSteps: ['police-email-secure-network-only'],
+        conditions: ['article-9-condition', 'lawful-basis-without-consent'],
+      },
+    },
     covers: 'scope',
     answers: {
       route: 'sharing_out',
@@ -586,6 +595,12 @@ export const ISSUE14_CASES: PractitionerCase[] = [
   },
   {
     name: 'police by email with consent: secure network only',
+    inPack: {
+      'england-2024': {
+        steps: ['prefer-secure-system-to-email', 'email-confidentiality-warning'],
+        notSteps: ['police-email-secure-network-only'],
+      },
+    },
     covers: 'cross-cutting',
     answers: {
       route: 'sharing_out',
@@ -736,6 +751,7 @@ export const ISSUE14_CASES: PractitionerCase[] = [
   {
     // A 16-year-old agrees to her youth worker telling the sexual health clinic; her father objects.
     name: 'competent child agrees while a parent objects: share with the child’s consent',
+    inPack: { 'england-2024': { conditions: ['article-9-condition-consent', 'lawful-basis-not-consent'] } },
     covers: 'consent',
     answers: {
       route: 'sharing_out',
@@ -803,6 +819,9 @@ export const ISSUE14_CASES: PractitionerCase[] = [
   {
     // The father refused; going back to him would make him angrier with the child. The worry is below significant harm.
     name: 'parent refused and going back would add risk (below significant harm): get advice on the threshold',
+    packs: ONLY_2015,
+    packsWhy:
+      'DfE 2024 golden rules 2 and 3: a risk from going back to the parent is itself a perceived risk of harm, so the national pack shares without consent, see the england cases',
     covers: 'consent',
     answers: {
       route: 'sharing_out',

@@ -5,14 +5,15 @@
  * and by coverage.test.ts (which proves every rule, question and option appears in some case).
  */
 import type { DecisionCode, FollowUpCode, ConsentStatus } from '../../../src/domain';
+import { ENGLAND_CASES } from './practitionerCases.england';
 import { ISSUE14_CASES } from './practitionerCases.issue14';
+import { CASE_PACKS, ONLY_2015, PACK_2015 } from './practitionerPacks';
 
-export interface PractitionerCase {
-  name: string;
-  answers: Record<string, string>;
+/** What a case expects of the outcome; `inPack` may change any of it for one pack. */
+export interface CaseExpectations {
   decision: DecisionCode;
   ruleId: string;
-  /** Sections that must be among the outcome's citations. */
+  /** Sections that must be among the outcome's citations (in the 2015 pack: its section numbers). */
   sections: string[];
   /** Practice step ids that must be in the outcome. */
   steps: string[];
@@ -27,8 +28,23 @@ export interface PractitionerCase {
   reasons?: string[];
   /** Exactly this many questions before the answer is shown (decision questions only). */
   toAnswer?: number;
+}
+
+export interface PractitionerCase extends CaseExpectations {
+  name: string;
+  answers: Record<string, string>;
   /** Which class of issue 14 the case was written for: scope, cross-cutting steps, consent, fewer questions. */
   covers?: 'scope' | 'cross-cutting' | 'consent' | 'fewer-questions';
+  /** The packs the case applies to (default: both packs in practitionerPacks.ts). */
+  packs?: readonly string[];
+  /** Why the case applies only to `packs`: required whenever `packs` is set. */
+  packsWhy?: string;
+  /**
+   * What differs in one pack, by pack id: e.g. the national pack names the UK GDPR condition where the 2015
+   * chapter names a DPA 1998 one. `sections` are the 2015 chapter's section numbers; for another pack they are
+   * checked only when given here.
+   */
+  inPack?: Readonly<Record<string, Partial<CaseExpectations>>>;
 }
 
 /** The cases written before issue 14 (their answers updated to the new question order). */
@@ -83,6 +99,13 @@ const EARLIER_CASES: PractitionerCase[] = [
   {
     // A mother who agreed to share withdraws consent after disclosing her partner threatened to kill her.
     name: 'family worker continues sharing with police after withdrawal (serious harm to an adult)',
+    // Thames Valley Police's secure-network rule is local to the 2015 chapter: not in the national pack.
+    inPack: {
+      'england-2024': {
+        steps: ['prefer-secure-system-to-email', 'email-confidentiality-warning'],
+        notSteps: ['police-email-secure-network-only'],
+      },
+    },
     answers: {
       route: 'sharing_out',
       about: 'person_posing_risk',
@@ -407,6 +430,9 @@ const EARLIER_CASES: PractitionerCase[] = [
     // A health visitor has reasonable cause to believe a baby may be suffering significant harm, but the
     // mother is cooperative and asking her will not add risk or delay.
     name: 'health visitor asks cooperative mother first, though the concern could justify sharing',
+    packs: ONLY_2015,
+    packsWhy:
+      'DfE 2024 golden rules 2 and 3: with a child at risk, telling the family is informing, not asking; the national pack answers share (tell them first), see the england cases',
     answers: {
       route: 'sharing_out',
       about: 'child_health_development_harm',
@@ -691,6 +717,9 @@ const EARLIER_CASES: PractitionerCase[] = [
     // A social worker is deciding whether to move an assessment to a s.47 enquiry. The parents refused
     // permission; she considered why and remains concerned.
     name: 'checks to decide on s.47 after refusal considered and concern remains',
+    inPack: {
+      'england-2024': { steps: ['email-confidentiality-warning'], notSteps: ['police-email-secure-network-only'] },
+    },
     answers: {
       route: 'making_checks',
       about: 'parent_carer_unable_to_care',
@@ -931,5 +960,23 @@ const EARLIER_CASES: PractitionerCase[] = [
   },
 ];
 
-/** Every practitioner case: the earlier ones and those written for issue 14's four classes. */
-export const CASES: PractitionerCase[] = [...EARLIER_CASES, ...ISSUE14_CASES];
+/** Every practitioner case: the earlier ones, those written for issue 14's four classes, and the national pack's. */
+export const ALL_CASES: PractitionerCase[] = [...EARLIER_CASES, ...ISSUE14_CASES, ...ENGLAND_CASES];
+
+/** The cases that apply to a pack. */
+export function casesFor(packId: string): PractitionerCase[] {
+  return ALL_CASES.filter((c) => (c.packs ?? CASE_PACKS).includes(packId));
+}
+
+/** What a case expects in one pack: its own expectations with that pack's differences applied. */
+export function expectationsIn(c: PractitionerCase, packId: string): CaseExpectations {
+  const own = { ...c, ...c.inPack?.[packId] };
+  // A case shared with the 2015 pack cites the chapter's section numbers: in another pack they are checked only
+  // when `inPack` gives that pack's own.
+  const sharedWith2015 = (c.packs ?? CASE_PACKS).includes(PACK_2015);
+  if (packId !== PACK_2015 && sharedWith2015 && !c.inPack?.[packId]?.sections) return { ...own, sections: [] };
+  return own;
+}
+
+/** The cases for the default pack (the 2015 chapter), which the bot, robustness and security tests walk. */
+export const CASES: PractitionerCase[] = casesFor(PACK_2015);

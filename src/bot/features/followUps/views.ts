@@ -4,17 +4,20 @@
  *  - "consent withdrawn: tell everyone you shared with" (§1), one "Told them" per recipient.
  * Channel versions leave out the case reference and recipient: everyone in the channel sees them.
  */
-import { rulePack } from '../../../domain';
-import type { StoredRecord } from '../../../storage/contract';
+import { rulePack, rulePackById, type RulePack } from '../../../domain';
+import { rulePackIdOf, type StoredRecord } from '../../../storage/contract';
 import type { FollowUpTracker } from '../../../storage/reminderStore';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { formatLocal } from '../../../reminders/schedule';
 import { CHANNEL_CHOICES, recipientTitle, titleOf } from '../../kit/choices';
 import { VERBS } from '../../kit/verbs';
 
-// The guidance lines are the rule pack's (followUpTexts), cited there.
-const GUIDANCE_SUBJECT = rulePack.followUpTexts.personNotTold.text;
-const GUIDANCE_WITHDRAWN = rulePack.followUpTexts.consentWithdrawn.text;
+/**
+ * The guidance lines are the rule pack's (followUpTexts), cited there: the pack the record was
+ * decided under (a withdrawal carries the pack of the decision it was recorded against), so a
+ * follow-up says what the decision's own guidance says. A pack no longer installed: the default's.
+ */
+const packOfRecord = (record: StoredRecord): RulePack => rulePackById(rulePackIdOf(record)) ?? rulePack;
 
 export function recipientText(record: StoredRecord): string {
   return recipientTitle(record) ?? 'Recipient not recorded';
@@ -56,7 +59,7 @@ export function subjectFollowUpCard(
   return renderCard('followup-subject', {
     intro,
     facts,
-    guidance: GUIDANCE_SUBJECT,
+    guidance: packOfRecord(record).followUpTexts.personNotTold.text,
     hasNotice: Boolean(opts.notice),
     notice: opts.notice ?? '',
     why: opts.why ?? '',
@@ -95,7 +98,7 @@ export function withdrawalCard(
     withdrawalId: withdrawal.id,
     progress,
     headerStyle: rows.length > 0 && done === rows.length ? 'good' : 'warning',
-    guidance: GUIDANCE_WITHDRAWN,
+    guidance: packOfRecord(withdrawal).followUpTexts.consentWithdrawn.text,
     hasNotice: Boolean(opts.notice),
     notice: opts.notice ?? '',
     shares: rows.map(({ share, informed }) => ({

@@ -6,8 +6,9 @@
  *
  * Plain text (no markdown): it is the value of a multi-line text input, which shows text as typed.
  */
+import { rulePack as defaultPack } from '../../../domain';
 import type { Outcome } from '../../../domain/contract';
-import type { StoredRecord } from '../../../storage/contract';
+import { rulePackIdOf, type StoredRecord } from '../../../storage/contract';
 import { citeText } from '../../cards/format';
 import {
   CHANNEL_CHOICES,
@@ -19,8 +20,8 @@ import {
   titleOf,
 } from '../../kit/choices';
 
-/** The guidance the rule pack is built from, named once for the notes. */
-const GUIDANCE = 'Information Sharing and Confidentiality (2015), §4 Recording of Information Sought and Shared';
+/** The pack a record was decided under, as "<id> <version>" (records from before packs were chosen: the 2015 pack). */
+export const packLabel = (record: StoredRecord): string => `${rulePackIdOf(record)} ${record.rulePackVersion}`;
 
 /**
  * One line per recorded value; recorded text is flattened to a single line so the summary stays
@@ -34,7 +35,8 @@ const oneLine = (text: string) =>
     .join(' ');
 const line = (label: string, value: string | undefined) => (value ? [`${label}: ${oneLine(value)}`] : []);
 
-export function caseNotesText(record: StoredRecord, outcome: Outcome): string {
+/** `guidance`: the title of the pack the decision was made under (its metadata); by default the 2015 pack's. */
+export function caseNotesText(record: StoredRecord, outcome: Outcome, guidance = defaultPack.metadata.title): string {
   const purpose = titleOf(PURPOSE_CHOICES, record.purpose);
   return [
     `Information-sharing decision, record ${record.id} (recorded ${record.recordedAt.slice(0, 16).replace('T', ' ')} UTC)`,
@@ -57,6 +59,6 @@ export function caseNotesText(record: StoredRecord, outcome: Outcome): string {
     ...line('Decided by (role)', titleOf(DECIDER_ROLE_CHOICES, record.deciderRole)),
     'Why:',
     ...outcome.reasons.map((r) => `- ${r.text} (${citeText(r.citations)})`),
-    `Guidance: ${GUIDANCE}; rule ${record.ruleId}, rule pack ${record.rulePackVersion}.`,
+    `Guidance: ${guidance}; rule ${record.ruleId}, rule pack ${packLabel(record)}.`,
   ].join('\n');
 }

@@ -17,10 +17,12 @@ import {
   type NewRecord,
   type StoredRecord,
 } from '../../../storage/contract';
+import { DEFAULT_RULE_PACK_ID, rulePack, rulePackById } from '../../../domain';
 import { CORRECTABLE_FIELDS } from '../../../storage/recordSchemas';
 import { IdempotencyKeyInUseError } from '../../../storage/errors';
 import { errorFields } from '../../../logger';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
+import { recordingCitations } from '../../cards/format';
 import { plainCard, renderedOr } from '../../cards/fallback';
 import { messageCard } from '../../kit/messageCard';
 import { sameId } from '../../kit/ids';
@@ -105,7 +107,10 @@ export function correctionCard(
     reviewMax: dayAfter(now, MAX_REVIEW_DAYS),
   };
   for (const f of CORRECTABLE_FIELDS) form[f] = v[f] ?? '';
+  // The recording duty as the pack the record was decided under states it (the default if it is no longer installed).
+  const pack = rulePackById(target.rulePackId ?? DEFAULT_RULE_PACK_ID) ?? rulePack;
   return renderCard('correction', {
+    recordingCites: recordingCitations(pack.recordRequirements),
     record: { id: target.id },
     hasNotice: Boolean(opts.notice),
     notice: opts.notice ?? '',

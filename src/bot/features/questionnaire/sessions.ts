@@ -9,7 +9,7 @@
  * work, and recording then says "not saved".
  */
 import { randomUUID } from 'node:crypto';
-import { RULE_PACK_VERSION } from '../../../domain';
+import type { RulePack } from '../../../domain';
 import { StorageUnavailableError } from '../../../storage/contract';
 import type { Turn } from '../types';
 import { adaptiveAttachment } from '../../cards/attachment';
@@ -21,9 +21,11 @@ export const STALE_TITLE = 'This card is out of date';
 export const SUPERSEDED_TEXT =
   'You have started a newer questionnaire since this card, so it no longer counts and nothing on it was recorded. Carry on with your newest card.';
 
-export function newQuestionnaire(turn: Turn): QuestionnaireState {
+/** A new questionnaire under `pack` (the tenant's). */
+export function newQuestionnaire(turn: Turn, pack: RulePack): QuestionnaireState {
   return {
-    v: RULE_PACK_VERSION,
+    p: pack.metadata.id,
+    v: pack.version,
     a: {},
     o: turn.identity.user.aadObjectId,
     i: randomUUID(),

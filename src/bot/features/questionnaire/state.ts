@@ -6,6 +6,7 @@
  * a valid path through the rule pack (a forged or skipped step is refused there).
  */
 import { z } from 'zod';
+import { UrgentEntryIdSchema } from '../../kit/urgentEntries';
 
 const code = z
   .string()
@@ -52,6 +53,8 @@ const boundedState = z.custom<Record<string, unknown>>(
 );
 
 const stateShape = z.object({
+  /** Rule pack the answers were given under (absent on cards made before tenants chose packs: the 2015 pack). */
+  p: code.optional(),
   /** Rule-pack version the answers were given under. */
   v: z.string().min(1).max(40),
   /** Answers so far: question id → option code. */
@@ -66,6 +69,8 @@ const stateShape = z.object({
    * Optional: cards sent before it existed still work.
    */
   t: z.number().int().min(0).max(8.64e15).optional(),
+  /** The practitioner's urgent entry this questionnaire records the decision for (checked again on record). */
+  u: UrgentEntryIdSchema.optional(),
 });
 
 export const QuestionnaireStateSchema = boundedState.pipe(stateShape);

@@ -7,7 +7,7 @@ import type { AnswerHeadline, EngineResult, Outcome, Progress, QuestionView } fr
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { VERBS } from '../../kit/verbs';
 import { messageCard as kitMessageCard, type MessageStyle } from '../../kit/messageCard';
-import { citeText, citedItems, styleForDecision } from '../../cards/format';
+import { citeText, citedItems, recordingCitations, styleForDecision } from '../../cards/format';
 import type { StoredRecord } from '../../../storage/contract';
 import type { QuestionnaireState, RecordFormInput } from './state';
 import {
@@ -21,7 +21,8 @@ import {
   titleOf,
 } from '../../kit/choices';
 import { MAX_REVIEW_DAYS, dayAfter } from './recordForm';
-import { caseNotesText } from './caseNotes';
+import { caseNotesText, packLabel } from './caseNotes';
+import { urgentOpenData } from '../../kit/urgentEntries';
 
 /** Shown on cards in a group chat or channel: everyone there can see them. */
 export const SHARED_CONVERSATION_NOTICE =
@@ -67,6 +68,9 @@ export function questionCard(
     nextData: { verb: VERBS.answer, s, q: question.id },
     backData: { verb: VERBS.back, s },
     restartData: restartData(s),
+    // The urgent path, on the first question (not on one that is already recording an urgent share).
+    canGoUrgent: Object.keys(s.a).length === 0 && s.u === undefined,
+    urgentData: urgentOpenData(),
   });
 }
 
@@ -107,6 +111,7 @@ export function outcomeCard(
     practiceSteps: citedItems(outcome.practiceSteps),
     followUps: outcome.followUps.map((f) => ({ text: f.text, cites: citeText(f.citations) })),
     safetyLines: outcome.safetyLines,
+    recordingCites: recordingCitations(outcome.mustRecord),
     form: {
       askReasons: fields.has('reasonsWithoutConsent'),
       askRecipient: fields.has('recipient'),
@@ -167,7 +172,7 @@ export function recordedCard(
   record: StoredRecord,
   outcome: Outcome,
   alreadyRecorded: boolean,
-  opts: { shared?: boolean } = {},
+  opts: { shared?: boolean; guidance?: string } = {},
 ): AdaptiveCard {
   const facts = [
     { title: 'Decision', value: outcome.title },
@@ -179,8 +184,11 @@ export function recordedCard(
     { title: 'Your role', value: titleOf(DECIDER_ROLE_CHOICES, record.deciderRole) ?? '—' },
     { title: 'Person told', value: titleOf(SUBJECT_INFORMED_CHOICES, record.subjectInformed) ?? '—' },
     ...(record.reviewBy ? [{ title: 'Review by', value: record.reviewBy }] : []),
+    ...(record.urgentEntryId
+      ? [{ title: 'Urgent entry', value: `${record.urgentEntryId} (its follow-up is closed)` }]
+      : []),
     { title: 'Recorded', value: `${record.recordedAt.slice(0, 16).replace('T', ' ')} UTC` },
-    { title: 'Guidance', value: `Rule ${record.ruleId}, pack ${record.rulePackVersion}` },
+    { title: 'Guidance', value: `Rule ${record.ruleId}, pack ${packLabel(record)}` },
   ];
   return renderCard('recorded', {
     record,
@@ -192,7 +200,7 @@ export function recordedCard(
       .map((f) => ({ text: f.text, cites: citeText(f.citations) })),
     safetyLine: outcome.safetyLines[0] ?? '',
     personal: !opts.shared,
-    caseNotes: opts.shared ? '' : caseNotesText(record, outcome),
+    caseNotes: opts.shared ? '' : caseNotesText(record, outcome, opts.guidance),
     correctData: { verb: VERBS.correctionOpen, r: record.id },
     restartData: restartData(s),
   });

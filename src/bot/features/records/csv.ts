@@ -8,7 +8,7 @@
  * and a dash or minus sign of any kind can start a formula too. Records written before text was
  * sanitised at the boundary may still hold control or bidi characters: they are removed here too.
  */
-import type { StoredRecord } from '../../../storage/contract';
+import { rulePackIdOf, type StoredRecord } from '../../../storage/contract';
 import { cleanUserText } from '../../userText';
 
 export const CSV_COLUMNS = [
@@ -18,6 +18,7 @@ export const CSV_COLUMNS = [
   'parent_id',
   'decision',
   'rule_id',
+  'rule_pack_id',
   'rule_pack_version',
   'consent_status',
   'reasons_without_consent',
@@ -71,6 +72,7 @@ export function csvRow(r: StoredRecord): string[] {
     r.parentId ?? '',
     r.decision,
     r.ruleId,
+    rulePackIdOf(r),
     r.rulePackVersion,
     r.consentStatus,
     r.reasonsWithoutConsent ?? '',

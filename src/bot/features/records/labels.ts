@@ -21,6 +21,7 @@ export const KIND_LABELS: Record<RecordKind, string> = {
   consent_withdrawn: 'Consent withdrawn',
   follow_up_party_informed: 'Follow-up: recipient told consent was withdrawn',
   correction: 'Correction by its practitioner',
+  urgent_share: 'Urgent share (shared now, decision recorded after)',
 };
 
 export const FOLLOW_UP_LABELS: Record<FollowUpCode, string> = {

@@ -5,7 +5,7 @@
  * could otherwise be read as a template expression, and [links](…) or <tags> as markup.
  */
 import { DECISIONS } from '../../../domain/contract';
-import type { StoredRecord } from '../../../storage/contract';
+import { rulePackIdOf, type StoredRecord } from '../../../storage/contract';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { VERBS } from '../../kit/verbs';
 import { sameId } from '../../kit/ids';
@@ -50,7 +50,7 @@ export function rowView(r: StoredRecord): RecordRowView {
   const channel = channelLabel(r.channel);
   return {
     when: `${whenText(r.recordedAt)} · ${r.id}`,
-    outcome: `${kind}**${decision}** · ${consentLabel(r.consentStatus)}${corrects}`,
+    outcome: `${kind}**${decision}** · ${consentLabel(r.consentStatus)}${corrects} · rules ${rulePackIdOf(r)} ${r.rulePackVersion}`,
     sharedWith: channel ? `${recipient} · ${channel}` : recipient,
     by: displayText(r.decidedBy.name || 'Unknown', 60),
     followUps: r.openFollowUps.length ? r.openFollowUps.map((c) => FOLLOW_UP_LABELS[c] ?? c).join('; ') : 'None',
