@@ -2,10 +2,12 @@
  * `npm test`: runs every test file with Node's built-in test runner (through tsx).
  *
  * The feature files (test/feature: every card flow over HTTP on in-memory stores, no Azurite) run
- * first, as their own batch whose time is printed (they must stay fast). Unit and integration files
- * then run two at a time (this machine has 2 cores). The browser e2e files
- * then run one at a time: each starts its own Azurite, bot, Agents Playground and Chromium, and two
- * such stacks side by side on 2 cores make the Playground slow enough to miss its waits.
+ * first, alone, as their own batch whose time is printed (they must stay fast). Then two batches
+ * run side by side: the unit and integration files, two at a time (this machine has 2 cores), and
+ * the browser e2e files, two at a time. Each e2e file starts its own Azurite, bot, Agents
+ * Playground and Chromium, which spend most of their time waiting (on the browser, on replies, on
+ * the reminder's minute), so the CPU-bound unit files fill that time. The whole suite is bound by
+ * CPU on 2 cores, so the longest files start first, and no core idles while one finishes alone.
  *
  * The browser end-to-end suite needs Debian's Chromium. Where it is absent the suite is left out
  * with a printed line — unless REQUIRE_E2E=1 (CI sets it), in which case a missing browser fails
@@ -126,11 +128,13 @@ if (all.length === 0) {
 const LONGEST_FIRST = [
   // e2e: the reminder test waits for a whole minute of the bot's scheduler; the others run beside it.
   'test/e2e/teamFeatures.test.ts',
-  'test/unit/domain/rulepackCommands.test.ts',
-  'test/integration/security/hostileOperator.test.ts',
-  'test/unit/domain/packEquivalence.test.ts',
-  'test/integration/reminders/instances.test.ts',
+  'test/e2e/tenantRulePacks.test.ts',
   'test/unit/domain/invariants.test.ts',
+  'test/integration/security/hostileOperator.test.ts',
+  'test/unit/domain/rulepackCommands.test.ts',
+  'test/unit/domain/packEquivalence.test.ts',
+  'test/integration/production/builtServer.test.ts',
+  'test/integration/reminders/instances.test.ts',
 ];
 const rank = (f: string) => {
   const i = LONGEST_FIRST.indexOf(f.split(path.sep).join('/'));
