@@ -2,10 +2,12 @@
  * `npm test`: runs every test file with Node's built-in test runner (through tsx).
  *
  * The feature files (test/feature: every card flow over HTTP on in-memory stores, no Azurite) run
- * first, as their own batch whose time is printed (they must stay fast). Unit and integration files
- * then run two at a time (this machine has 2 cores). The browser e2e files
- * then run one at a time: each starts its own Azurite, bot, Agents Playground and Chromium, and two
- * such stacks side by side on 2 cores make the Playground slow enough to miss its waits.
+ * first, alone, as their own batch whose time is printed (they must stay fast). Then two batches
+ * run side by side: the unit and integration files, two at a time (this machine has 2 cores), and
+ * the browser e2e files, two at a time. Each e2e file starts its own Azurite, bot, Agents
+ * Playground and Chromium, which spend most of their time waiting (on the browser, on replies, on
+ * the reminder's minute), so the CPU-bound unit files fill that time. The whole suite is bound by
+ * CPU on 2 cores, so the longest files start first, and no core idles while one finishes alone.
  *
  * The browser end-to-end suite needs Debian's Chromium. Where it is absent the suite is left out
  * with a printed line — unless REQUIRE_E2E=1 (CI sets it), in which case a missing browser fails
@@ -14,7 +16,7 @@
  *   npm test                          every suite
  *   npm test -- test/unit/x.test.ts   just those files
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,32 +54,51 @@ interface RunResult {
   failed: number;
 }
 
-/** One `node --test` run: spec output on the terminal, and a TAP copy to read the counts from. */
-function run(files: string[], concurrency: number): RunResult {
+/**
+ * One `node --test` run, with a TAP copy to read the counts from. Its spec output goes to the
+ * terminal as it happens (`live`), or is kept and printed in one block when the run ends, so that
+ * two runs side by side do not interleave their lines.
+ */
+function run(files: string[], concurrency: number, live: boolean): Promise<RunResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'can-i-share-tests-'));
   const tap = path.join(dir, 'results.tap');
-  try {
-    const result = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--test',
-        `--test-concurrency=${concurrency}`,
-        '--test-reporter=spec',
-        '--test-reporter-destination=stdout',
-        '--test-reporter=tap',
-        `--test-reporter-destination=${tap}`,
-        ...files,
-      ],
-      { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'test' } },
-    );
-    const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
-    const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
-    return { status: result.status ?? 1, passed: count('pass'), failed: count('fail') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${concurrency}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', live ? 'inherit' : 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        NODE_ENV: process.env.NODE_ENV ?? 'test',
+        // Node's on-disk compile cache for every test process and what it spawns (bots, Azurite):
+        // each one loads botbuilder, restify and the Azure SDK, and compiles them once, not ~60 times.
+        // Keyed by file contents, so never stale; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+        NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? path.join(os.tmpdir(), 'can-i-share-test-compile-cache'),
+      },
+    },
+  );
+  const output: Buffer[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+  return new Promise((resolve) => {
+    child.once('close', (code) => {
+      if (!live) process.stdout.write(Buffer.concat(output));
+      const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+      rmSync(dir, { recursive: true, force: true });
+      const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      resolve({ status: code ?? 1, passed: count('pass'), failed: count('fail') });
+    });
+  });
 }
 
 const requested = process.argv.slice(2);
@@ -98,25 +119,86 @@ if (all.length === 0) {
   process.exit(1);
 }
 
-const batches = [
-  { name: 'feature', files: all.filter(isFeature), concurrency: 2 },
-  { name: 'unit and integration', files: all.filter((f) => !isE2e(f) && !isFeature(f)), concurrency: 2 },
-  { name: 'e2e', files: all.filter(isE2e), concurrency: 1 },
-].filter((b) => b.files.length > 0);
+/**
+ * Files that take longest, started first so that none of them is left running alone at the end of
+ * its batch. The rule-pack walks are CPU-bound (each walks ~400,000 paths); the others mostly wait
+ * on timers and sockets, so they share the cores with a walk without slowing it. Any file not
+ * listed keeps its place after these.
+ */
+const LONGEST_FIRST = [
+  // e2e: the reminder test waits for a whole minute of the bot's scheduler; the others run beside it.
+  'test/e2e/teamFeatures.test.ts',
+  'test/e2e/tenantRulePacks.test.ts',
+  'test/unit/domain/invariants.test.ts',
+  'test/integration/security/hostileOperator.test.ts',
+  'test/unit/domain/rulepackCommands.test.ts',
+  'test/unit/domain/packEquivalence.test.ts',
+  'test/integration/production/builtServer.test.ts',
+  'test/integration/reminders/instances.test.ts',
+];
+const rank = (f: string) => {
+  const i = LONGEST_FIRST.indexOf(f.split(path.sep).join('/'));
+  return i === -1 ? LONGEST_FIRST.length : i;
+};
+const longestFirst = (files: string[]) => [...files].sort((a, b) => rank(a) - rank(b));
 
-const timings: string[] = [];
-const results = batches.map((b) => {
-  const started = process.hrtime.bigint();
-  const result = run(b.files, b.concurrency);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  timings.push(
-    `${b.name}: ${result.passed} passed, ${result.failed} failed in ${seconds.toFixed(1)} s (${b.files.length} files)`,
-  );
-  return result;
-});
-const passed = results.reduce((n, r) => n + r.passed, 0);
-const failed = results.reduce((n, r) => n + r.failed, 0);
-const status = results.some((r) => r.status !== 0) || failed > 0 || passed === 0 ? 1 : 0;
-console.log(`\n${timings.join('\n')}`);
-console.log(`Summary: ${passed} passed, ${failed} failed`);
-process.exit(status);
+/**
+ * Files at once per batch (TEST_CONCURRENCY_UNIT / TEST_CONCURRENCY_E2E override, for measuring).
+ * Two e2e stacks fit beside each other; the reminder test's wait is idle time for the other one.
+ */
+const UNIT_CONCURRENCY = Number(process.env.TEST_CONCURRENCY_UNIT ?? 2);
+const E2E_CONCURRENCY = Number(process.env.TEST_CONCURRENCY_E2E ?? 2);
+
+interface Batch {
+  name: string;
+  files: string[];
+  concurrency: number;
+}
+
+/**
+ * The feature batch runs first and alone, so its printed time is its own. Then the unit and
+ * integration files and the e2e files run side by side: the e2e stacks mostly wait (on the
+ * browser, the Playground, the reminder's minute), which is when the CPU-bound unit files use
+ * the cores.
+ */
+const phases: Batch[][] = [
+  [{ name: 'feature', files: all.filter(isFeature), concurrency: 2 }],
+  [
+    {
+      name: 'unit and integration',
+      files: longestFirst(all.filter((f) => !isE2e(f) && !isFeature(f))),
+      concurrency: UNIT_CONCURRENCY,
+    },
+    { name: 'e2e', files: longestFirst(all.filter(isE2e)), concurrency: E2E_CONCURRENCY },
+  ],
+]
+  .map((phase) => phase.filter((b) => b.files.length > 0))
+  .filter((phase) => phase.length > 0);
+
+async function main(): Promise<void> {
+  const suiteStarted = process.hrtime.bigint();
+  const secondsSince = (t: bigint) => (Number(process.hrtime.bigint() - t) / 1e9).toFixed(1);
+  const timings: string[] = [];
+  const results: RunResult[] = [];
+  for (const phase of phases) {
+    const live = phase.length === 1;
+    await Promise.all(
+      phase.map(async (b) => {
+        const started = process.hrtime.bigint();
+        const result = await run(b.files, b.concurrency, live);
+        timings.push(
+          `${b.name}: ${result.passed} passed, ${result.failed} failed in ${secondsSince(started)} s (${b.files.length} files)`,
+        );
+        results.push(result);
+      }),
+    );
+  }
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  const status = results.some((r) => r.status !== 0) || failed > 0 || passed === 0 ? 1 : 0;
+  console.log(`\n${timings.join('\n')}`);
+  console.log(`Summary: ${passed} passed, ${failed} failed in ${secondsSince(suiteStarted)} s`);
+  process.exit(status);
+}
+
+void main();
