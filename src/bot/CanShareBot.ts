@@ -21,6 +21,7 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, adaptiveAttachment } from './cards/attachme
 import { welcomeCard } from './features/welcome';
 import { captureConversation, forgetConversation, includesBot } from './features/reminders/capture';
 import { messageCard } from './kit/messageCard';
+import { tenantPack, withReviewBanner } from './kit/rulePacks';
 import { errorFields, type LoggedError } from '../logger';
 import {
   commandMatcher,
@@ -175,7 +176,9 @@ export class CanShareBot extends TeamsActivityHandler {
     }
     const text = typed.text;
     if (text === '' || isGreetingOrHelp(text) !== undefined) {
-      await turn.reply({ card: welcomeCard(this.commands) });
+      // The organisation's own pack (as last known if storage is down), with its review banner if it needs one.
+      const tp = await tenantPack(turn);
+      await turn.reply({ card: withReviewBanner(welcomeCard(this.commands, tp.pack), tp.needsReview) });
       return;
     }
     for (const command of this.commands) {

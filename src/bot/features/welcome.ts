@@ -1,5 +1,5 @@
 /** Greeting and help: what the bot does, how to start, and the immediate-danger line. */
-import { RULE_PACK_VERSION } from '../../domain';
+import { rulePack as defaultPack, type RulePack } from '../../domain';
 import { renderCard, type AdaptiveCard } from '../cards/templates';
 import { urgentOpenData } from '../kit/urgentEntries';
 import type { MessageCommand } from './types';
@@ -8,9 +8,10 @@ export const IMMEDIATE_DANGER_LINE = 'If a child is in immediate danger, call 99
 export const DECISION_SUPPORT_LINE =
   'This is decision support, not legal advice. If you are unsure, ask your manager, your agency’s legal adviser or your Caldicott Guardian.';
 
-export function welcomeCard(commands: readonly MessageCommand[]): AdaptiveCard {
+/** The welcome card, naming the rule pack the user's organisation decides under (the default before it is known). */
+export function welcomeCard(commands: readonly MessageCommand[], pack: RulePack = defaultPack): AdaptiveCard {
   return renderCard('welcome', {
-    packSource: `rules version ${RULE_PACK_VERSION}`,
+    packSource: `*${pack.metadata.title}* (rule pack ${pack.metadata.id}, version ${pack.metadata.version})`,
     immediateDanger: IMMEDIATE_DANGER_LINE,
     decisionSupport: DECISION_SUPPORT_LINE,
     urgentData: urgentOpenData(),

@@ -165,6 +165,14 @@ describe('per-tenant rule pack over HTTP (Azurite)', () => {
       new RegExp(`rules ${DRAFT_PACK_ID} ${DRAFT_PACK_VERSION.replace('.', '\\.')}`),
     );
 
+    // Help names the tenant's pack, with its banner; tenant B's names the default, without.
+    const help = cardText(await say(sam, 'help'));
+    assert.ok(help.includes(DRAFT_PACK_TITLE), 'the welcome card names the pack in use');
+    assert.match(help, new RegExp(REVIEW_BANNER_TITLE));
+    const helpB = cardText(await say(client(newUser(), TENANT_B), 'help'));
+    assert.match(helpB, /rule pack 2015-local/);
+    assert.doesNotMatch(helpB, new RegExp(REVIEW_BANNER_TITLE));
+
     // Tenant B still decides under the default, with no banner.
     const other = await say(client(newUser(), TENANT_B), 'start');
     assert.equal(stateOf(other).s.p, '2015-local');
