@@ -12,22 +12,68 @@ export interface ConditionContext {
 
 const NO_CONTEXT: ConditionContext = {};
 
+/** A condition compiled to a closure: evaluated for every question and text on every turn and every path walk. */
+type CompiledCondition = (answers: Answers, context: ConditionContext) => boolean;
+
+/**
+ * Compiled once per condition object (pack conditions are frozen and live as long as the pack):
+ * walking every path of a pack evaluates conditions millions of times, and a closure per node avoids
+ * re-dispatching on the condition's shape each time.
+ */
+const compiledConditions = new WeakMap<Condition, CompiledCondition>();
+
+function compiledOf(condition: Condition): CompiledCondition {
+  let compiled = compiledConditions.get(condition);
+  if (compiled === undefined) {
+    compiled = compile(condition);
+    compiledConditions.set(condition, compiled);
+  }
+  return compiled;
+}
+
+function compile(condition: Condition): CompiledCondition {
+  if ('q' in condition) {
+    const { q } = condition;
+    const codes = new Set<string>(condition.in);
+    return (answers) => {
+      // Own-property check: answers come from card data, so "constructor" etc. must not match.
+      if (!Object.hasOwn(answers, q)) return false;
+      const code = answers[q];
+      return code !== undefined && codes.has(code);
+    };
+  }
+  if ('answered' in condition) {
+    const { answered } = condition;
+    return (answers) => Object.hasOwn(answers, answered);
+  }
+  if ('all' in condition) {
+    const parts = condition.all.map(compiledOf);
+    return (answers, context) => {
+      for (const part of parts) if (!part(answers, context)) return false;
+      return true;
+    };
+  }
+  if ('any' in condition) {
+    const parts = condition.any.map(compiledOf);
+    return (answers, context) => {
+      for (const part of parts) if (part(answers, context)) return true;
+      return false;
+    };
+  }
+  if ('decision' in condition) {
+    const decisions = new Set<string>(condition.decision as string[]);
+    return (_answers, context) => context.decision !== undefined && decisions.has(context.decision);
+  }
+  const inner = compiledOf(condition.not);
+  return (answers, context) => !inner(answers, context);
+}
+
 export function conditionHolds(
   condition: Condition,
   answers: Answers,
   context: ConditionContext = NO_CONTEXT,
 ): boolean {
-  if ('q' in condition) {
-    // Own-property check: answers come from card data, so "constructor" etc. must not match.
-    const code = Object.hasOwn(answers, condition.q) ? answers[condition.q] : undefined;
-    return code !== undefined && condition.in.includes(code);
-  }
-  if ('answered' in condition) return Object.hasOwn(answers, condition.answered);
-  if ('all' in condition) return condition.all.every((c) => conditionHolds(c, answers, context));
-  if ('any' in condition) return condition.any.some((c) => conditionHolds(c, answers, context));
-  if ('decision' in condition)
-    return context.decision !== undefined && (condition.decision as string[]).includes(context.decision);
-  return !conditionHolds(condition.not, answers, context);
+  return compiledOf(condition)(answers, context);
 }
 
 /** A reference from a condition to a question (and, for `{ q, in }`, to its option codes). */
