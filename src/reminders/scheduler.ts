@@ -49,6 +49,8 @@ export interface SchedulerOptions {
   leaseTtlMs: number;
   /** Hours after a share without consent before the first "have you told them?" reminder. */
   followUpHours: number;
+  /** Hours after an urgent share before the first "record the decision" reminder. */
+  urgentFollowUpHours: number;
   /** Hours between repeats of a follow-up reminder. */
   followUpRepeatHours: number;
   /** Minimum time between follow-up discovery passes (0 = every tick). */
@@ -67,6 +69,7 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   tickCron: '0 * * * * *',
   leaseTtlMs: 60_000,
   followUpHours: 72,
+  urgentFollowUpHours: 2,
   followUpRepeatHours: 24,
   discoveryIntervalMs: 5 * 60_000,
   maxRunPasses: 5,
@@ -173,7 +176,10 @@ export class ReminderScheduler {
 
   // ---- follow-up discovery -----------------------------------------------------------------
 
-  /** Tracks every decision (since the tenant's watermark) that still has "inform the subject later" open. */
+  /**
+   * Tracks every decision (since the tenant's watermark) that still has "inform the subject later"
+   * open, and every urgent entry awaiting its decision that has no follow-up yet.
+   */
   async discoverFollowUps(): Promise<number> {
     const tenants = new Set<string>();
     for await (const c of this.deps.conversations.listActive()) tenants.add(c.tenantId);
@@ -187,6 +193,24 @@ export class ReminderScheduler {
         const page = await this.deps.decisions.query({ tenantId, ...(from ? { from } : {}) }, 200, token);
         for (const record of page.items) {
           if (!newest || record.recordedAt > newest) newest = record.recordedAt;
+          // An urgent entry whose follow-up was never written (the bot's write failed, or its
+          // response was lost and the user never pressed again): track it now. One whose decision
+          // is already recorded is closed at its first run, without a reminder.
+          if (record.kind === 'urgent_share') {
+            const tracked = await this.deps.reminders.ensureFollowUp({
+              tenantId,
+              id: record.id,
+              code: 'record_urgent_decision',
+              practitionerAad: record.decidedBy.aadObjectId,
+              conversationId: record.scope.conversationId,
+              conversationKind: record.scope.conversationKind,
+              dueAt: new Date(
+                Date.parse(record.recordedAt) + this.options.urgentFollowUpHours * 3_600_000,
+              ).toISOString(),
+            });
+            if (tracked) discovered++;
+            continue;
+          }
           if (record.kind !== 'decision' || !record.openFollowUps.includes('inform_subject_later')) continue;
           const dueAt = new Date(Date.parse(record.recordedAt) + this.options.followUpHours * 3_600_000).toISOString();
           const created = await this.deps.reminders.ensureFollowUp({
