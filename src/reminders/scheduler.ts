@@ -158,7 +158,9 @@ export class ReminderScheduler {
       if (due.length >= this.options.maxItemsPerTick) break;
     }
     const cache = new TickCache(this.deps.conversations);
-    await pool(due, this.options.runConcurrency, async (item) => {
+    // Runs to one recipient wait on its 1-per-second gap while holding a worker slot: taken round
+    // robin across recipients, one practitioner's many items never hold every slot while others wait.
+    await pool(roundRobin(due, recipientOf), this.options.runConcurrency, async (item) => {
       if (this.stopped) return;
       const outcome = await this.runItem(item, now, cache).catch((err: unknown) => {
         this.deps.logger.error(
@@ -417,6 +419,28 @@ async function urgentDecisionRecorded(decisions: DecisionStore, entry: StoredRec
     if (!token) return false;
   }
   return false;
+}
+
+/** Whom an item's run is sent to: a schedule's conversation, or a follow-up's practitioner. */
+const recipientOf = (item: ReminderItem): string =>
+  item.type === 'schedule'
+    ? `${item.tenantId}|c|${item.conversationId}`
+    : `${item.tenantId}|p|${item.practitionerAad.toLowerCase()}`;
+
+/** `items` reordered: the first of each key (in order of first appearance), then the second of each, and so on. */
+function roundRobin<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  const out: T[] = [];
+  const queues = [...groups.values()];
+  for (let round = 0; out.length < items.length; round++)
+    for (const q of queues) if (round < q.length) out.push(q[round]!);
+  return out;
 }
 
 function targetOf(conversation: StoredConversation, message: OutgoingMessage): DeliveryTarget {

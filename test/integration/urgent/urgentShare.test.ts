@@ -362,6 +362,7 @@ describe('urgent path: share now, record after', () => {
   it('F2: at most 20 urgent entries awaiting their decision per practitioner; the 21st is refused with the 999 line and the steps', async () => {
     const practitioner = newUser('Flo Practitioner');
     const dm = new TeamsClient(bot.baseUrl, practitioner, personalChat(), connector.serviceUrl);
+    await install(dm);
     const tenantId = dm.conversation.tenantId;
     const first = { verb: 'urgent.open', k: randomUUID() };
     assert.match(cardText((await dm.execute('urgent.open', first)).value), ENTRY_ID);
@@ -389,6 +390,30 @@ describe('urgent path: share now, record after', () => {
       cardText((await colleague.execute('urgent.open', { verb: 'urgent.open', k: randomUUID() })).value),
       ENTRY_ID,
     );
+  });
+
+  it("F2: one practitioner's 20 due reminders (1 per second to their chat) do not hold back another tenant's reminder", async () => {
+    // Flo's 20 open entries (the test above) fall due with one of tenant B's.
+    const other = newUser('Hal Practitioner');
+    const bChat = personalChat(TENANT_B);
+    const b = new TeamsClient(bot.baseUrl, other, bChat, connector.serviceUrl);
+    await install(b);
+    assert.match(cardText((await b.execute('urgent.open', { verb: 'urgent.open', k: randomUUID() })).value), ENTRY_ID);
+    connector.reset();
+    clock.advanceHours(3);
+    const started = performance.now();
+    await bot.app.reminders.scheduler.tick();
+    const delivered = connector.delivered();
+    const bIndex = delivered.findIndex((p) => p.conversationId === bChat.id);
+    assert.ok(bIndex >= 0, "tenant B's reminder was sent");
+    const bAfterMs = delivered[bIndex]!.at - started;
+    console.log(
+      `F2: ${delivered.length} reminders in the tick; tenant B's was #${bIndex + 1}, after ${Math.round(bAfterMs)} ms`,
+    );
+    assert.ok(delivered.length >= 21, `the flood was sent too (${delivered.length})`);
+    // Before: due items in partition order through 8 slots, each held by Flo's 1-per-second gap (B's came last, ~13 s+).
+    assert.ok(bIndex < 8, `B's reminder is among the first sent, not behind the flood (#${bIndex + 1})`);
+    assert.ok(bAfterMs < 5_000, `B's reminder came after ${Math.round(bAfterMs)} ms`);
   });
 
   it('F1: tenant settings unreadable: the steps still show, nothing is saved until the pack is confirmed, and question cards say so', async () => {
