@@ -110,6 +110,7 @@ describe('per-tenant rule pack over HTTP (Azurite)', () => {
   test('an unknown pack id is refused with the installed ones named', async () => {
     const text = cardText(await say(client(admin), 'use rule pack ../../etc/passwd'));
     assert.match(text, /Name one of the installed rule packs/);
+    assert.doesNotMatch(text, /passwd|\.\.\//, 'the typed id is not echoed');
     assert.match(text, new RegExp(`2015-local.*${DRAFT_PACK_ID}|${DRAFT_PACK_ID}.*2015-local`));
     assert.equal(await bot.app.stores.tenantSettings.get(TENANT_A), undefined);
   });
