@@ -155,7 +155,9 @@ async function onUrgentOpen(turn: Turn, data: Record<string, unknown>): Promise<
   // In a group chat or channel the answer replaces the clicked card for everyone: only the
   // presser's own card is replaced; anyone else's (or the welcome card) stays, and the urgent card
   // is a new message. If that send fails, the steps matter more: the clicked card is replaced.
-  if (shared && !(await ownCardId(turn, turn.ctx.activity.replyToId))) {
+  // (The Action.Submit fallback answers with a new message anyway.)
+  const replaces = turn.ctx.activity.type === 'invoke';
+  if (shared && replaces && !(await ownCardId(turn, turn.ctx.activity.replyToId))) {
     try {
       await turn.post({ card });
       return { message: 'The urgent steps are in a new message in this conversation.' };
