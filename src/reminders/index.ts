@@ -47,6 +47,7 @@ export function reminderSettingsFrom(c: Config): ReminderSettings {
     scheduler: {
       ...DEFAULT_SCHEDULER_OPTIONS,
       followUpHours: c.FOLLOW_UP_REMINDER_HOURS,
+      urgentFollowUpHours: c.URGENT_FOLLOW_UP_REMINDER_HOURS,
       ...given({ tickCron: c.REMINDER_TICK_CRON, leaseTtlMs: c.REMINDER_LEASE_TTL_MS }),
     },
   };

@@ -55,6 +55,8 @@ export interface SchedulerOptions {
   leaseTtlMs: number;
   /** Hours after a share without consent before the first "have you told them?" reminder. */
   followUpHours: number;
+  /** Hours after an urgent share before the first "record the decision" reminder. */
+  urgentFollowUpHours: number;
   /** Hours between repeats of a follow-up reminder. */
   followUpRepeatHours: number;
   /** Minimum time between follow-up discovery passes (0 = every tick). */
@@ -73,6 +75,7 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   tickCron: '0 * * * * *',
   leaseTtlMs: 60_000,
   followUpHours: 72,
+  urgentFollowUpHours: 2,
   followUpRepeatHours: 24,
   discoveryIntervalMs: 5 * 60_000,
   maxRunPasses: 5,
@@ -161,7 +164,9 @@ export class ReminderScheduler {
       if (due.length >= this.options.maxItemsPerTick) break;
     }
     const cache = new TickCache(this.deps.conversations);
-    await pool(due, this.options.runConcurrency, async (item) => {
+    // Runs to one recipient wait on its 1-per-second gap while holding a worker slot: taken round
+    // robin across recipients, one practitioner's many items never hold every slot while others wait.
+    await pool(roundRobin(due, recipientOf), this.options.runConcurrency, async (item) => {
       if (this.stopped) return;
       const outcome = await this.runItem(item, now, cache).catch((err: unknown) => {
         this.deps.logger.error(
@@ -179,7 +184,10 @@ export class ReminderScheduler {
 
   // ---- follow-up discovery -----------------------------------------------------------------
 
-  /** Tracks every decision (since the tenant's watermark) that still has "inform the subject later" open. */
+  /**
+   * Tracks every decision (since the tenant's watermark) that still has "inform the subject later"
+   * open, and every urgent entry awaiting its decision that has no follow-up yet.
+   */
   async discoverFollowUps(): Promise<number> {
     const tenants = new Set<string>();
     for await (const c of this.deps.conversations.listActive()) tenants.add(c.tenantId);
@@ -193,6 +201,24 @@ export class ReminderScheduler {
         const page = await this.deps.decisions.query({ tenantId, ...(from ? { from } : {}) }, 200, token);
         for (const record of page.items) {
           if (!newest || record.recordedAt > newest) newest = record.recordedAt;
+          // An urgent entry whose follow-up was never written (the bot's write failed, or its
+          // response was lost and the user never pressed again): track it now. One whose decision
+          // is already recorded is closed at its first run, without a reminder.
+          if (record.kind === 'urgent_share') {
+            const tracked = await this.deps.reminders.ensureFollowUp({
+              tenantId,
+              id: record.id,
+              code: 'record_urgent_decision',
+              practitionerAad: record.decidedBy.aadObjectId,
+              conversationId: record.scope.conversationId,
+              conversationKind: record.scope.conversationKind,
+              dueAt: new Date(
+                Date.parse(record.recordedAt) + this.options.urgentFollowUpHours * 3_600_000,
+              ).toISOString(),
+            });
+            if (tracked) discovered++;
+            continue;
+          }
           if (record.kind !== 'decision' || !record.openFollowUps.includes('inform_subject_later')) continue;
           const dueAt = new Date(Date.parse(record.recordedAt) + this.options.followUpHours * 3_600_000).toISOString();
           const created = await this.deps.reminders.ensureFollowUp({
@@ -423,6 +449,28 @@ async function urgentDecisionRecorded(decisions: DecisionStore, entry: StoredRec
     if (!token) return false;
   }
   return false;
+}
+
+/** Whom an item's run is sent to: a schedule's conversation, or a follow-up's practitioner. */
+const recipientOf = (item: ReminderItem): string =>
+  item.type === 'schedule'
+    ? `${item.tenantId}|c|${item.conversationId}`
+    : `${item.tenantId}|p|${item.practitionerAad.toLowerCase()}`;
+
+/** `items` reordered: the first of each key (in order of first appearance), then the second of each, and so on. */
+function roundRobin<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  const out: T[] = [];
+  const queues = [...groups.values()];
+  for (let round = 0; out.length < items.length; round++)
+    for (const q of queues) if (round < q.length) out.push(q[round]!);
+  return out;
 }
 
 function targetOf(conversation: StoredConversation, message: OutgoingMessage): DeliveryTarget {

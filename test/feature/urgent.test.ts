@@ -54,7 +54,7 @@ describe('feature: urgent share when storage fails', () => {
       decisions.record = record;
     }
     assertStepsShown(down);
-    assert.match(cardText(down), /NOT SAVED: .*neither the urgent entry nor the follow-up/s);
+    assert.match(cardText(down), /NOT CONFIRMED: .*may not have been saved.*pressing again never saves twice/s);
     assert.equal((await urgentEntries(dm)).length, 0, 'nothing partial');
 
     const saved = await dm.click(down, 'Try saving again');

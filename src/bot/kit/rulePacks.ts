@@ -78,6 +78,33 @@ export function rememberSettings(services: BotServices, tenantId: string, settin
   memoOf(services).set(tenantId, { at: services.now().getTime(), settings });
 }
 
+/** The settings as read, and whether they are confirmed (read now, or read by this instance a few seconds ago). */
+interface SettingsRead {
+  settings: TenantSettings | undefined;
+  confirmed: boolean;
+}
+
+async function readSettings(services: BotServices, tenantId: string, fresh: boolean): Promise<SettingsRead> {
+  const memo = memoOf(services);
+  const known = memo.get(tenantId);
+  const now = services.now().getTime();
+  if (!fresh && known && now - known.at >= 0 && now - known.at < REMEMBER_MS)
+    return { settings: known.settings, confirmed: true };
+  try {
+    const settings = await services.stores.tenantSettings.get(tenantId);
+    rememberSettings(services, tenantId, settings);
+    return { settings, confirmed: true };
+  } catch (err) {
+    if (fresh || !(err instanceof StorageUnavailableError)) throw err;
+    services.logger.warn(
+      { event: 'tenant_settings.unavailable', err: errorFields(err) },
+      'tenant settings could not be read; using the last known rule pack',
+    );
+    // Last known (or nothing known: the default pack) — not confirmed, so never recorded under.
+    return { settings: known?.settings, confirmed: false };
+  }
+}
+
 /**
  * The tenant's settings: fresh from storage when `fresh` (recording, admin commands; an outage
  * throws), else as remembered for a few seconds. A question step during an outage uses what was
@@ -88,40 +115,43 @@ export async function tenantSettings(
   tenantId: string,
   opts: { fresh?: boolean } = {},
 ): Promise<TenantSettings | undefined> {
-  const memo = memoOf(services);
-  const known = memo.get(tenantId);
-  const now = services.now().getTime();
-  if (!opts.fresh && known && now - known.at >= 0 && now - known.at < REMEMBER_MS) return known.settings;
-  try {
-    const settings = await services.stores.tenantSettings.get(tenantId);
-    rememberSettings(services, tenantId, settings);
-    return settings;
-  } catch (err) {
-    if (opts.fresh || !(err instanceof StorageUnavailableError)) throw err;
-    services.logger.warn(
-      { event: 'tenant_settings.unavailable', err: errorFields(err) },
-      'tenant settings could not be read; using the last known rule pack',
-    );
-    return known?.settings;
-  }
+  return (await readSettings(services, tenantId, opts.fresh === true)).settings;
 }
 
-/** The pack the turn's tenant decides under, and whether its cards need the review banner. */
+/**
+ * The pack the turn's tenant decides under, and whether its cards need the review banner. When the
+ * settings could not be read (fresh or not) the pack is the last known one (or the default) and
+ * `verified` is false: nothing may be recorded under it, and its cards say so (withPackNotices).
+ */
 export async function tenantPack(turn: Turn, opts: { fresh?: boolean } = {}): Promise<TenantPack> {
   const { services } = turn;
   const tenantId = turn.identity.scope.tenantId;
-  let settings: TenantSettings | undefined;
-  let verified = true;
+  let read: SettingsRead;
   try {
-    settings = await tenantSettings(services, tenantId, opts);
+    read = await readSettings(services, tenantId, opts.fresh === true);
   } catch (err) {
     if (!(err instanceof StorageUnavailableError)) throw err;
     services.logger.warn({ event: 'tenant_settings.unverified', err: errorFields(err) }, 'tenant settings unreadable');
-    settings = memoOf(services).get(tenantId)?.settings;
-    verified = false;
+    read = { settings: memoOf(services).get(tenantId)?.settings, confirmed: false };
   }
+  const { settings } = read;
   const pack = packOf(services.packs, settings);
-  return { pack, verified, needsReview: needsReview(settings, pack), settings };
+  return { pack, verified: read.confirmed, needsReview: needsReview(settings, pack), settings };
+}
+
+export const PACK_UNCONFIRMED_TITLE = "Your organisation's rule pack could not be confirmed";
+const PACK_UNCONFIRMED_TEXT =
+  'Storage could not be reached, so I could not check which rule pack your organisation uses. This card comes from the last pack I knew of (or the default pack), and nothing will be recorded until the pack can be confirmed. Check it with your safeguarding lead before you rely on it.';
+
+/**
+ * `card` with the notices the tenant's pack calls for: "could not be confirmed" when its settings
+ * could not be read, and the review banner for a draft pack not approved for the tenant.
+ */
+export function withPackNotices(card: AdaptiveCard, tp: Pick<TenantPack, 'verified' | 'needsReview'>): AdaptiveCard {
+  const bannered = withReviewBanner(card, tp.needsReview);
+  if (tp.verified) return bannered;
+  const notice = renderCard('draft-banner', { title: PACK_UNCONFIRMED_TITLE, text: PACK_UNCONFIRMED_TEXT });
+  return { ...bannered, body: [...(notice.body as unknown[]), ...((bannered.body as unknown[] | undefined) ?? [])] };
 }
 
 /** `card` with the review banner on top when `show` (a draft pack not approved for the tenant). */

@@ -33,3 +33,31 @@ export async function ownUrgentEntry(turn: Turn, entryId: string): Promise<Store
     ? entry
     : undefined;
 }
+
+/** How many pages of the practitioner's records (since the entry) are searched for a linked decision. */
+const LINK_PAGES = 5;
+
+/**
+ * The decision the practitioner has recorded for their urgent entry (a 'decision' carrying its id
+ * in urgentEntryId), if any. One urgent entry has one decision: a change to it is a correction.
+ * Storage errors propagate.
+ */
+export async function linkedDecision(turn: Turn, entry: StoredRecord): Promise<StoredRecord | undefined> {
+  let token: string | undefined;
+  for (let page = 0; page < LINK_PAGES; page++) {
+    const result = await turn.services.stores.decisions.query(
+      { tenantId: entry.scope.tenantId, decidedBy: entry.decidedBy.aadObjectId, from: entry.recordedAt },
+      200,
+      token,
+    );
+    const found = result.items.find((r) => r.kind === 'decision' && r.urgentEntryId === entry.id);
+    if (found) return found;
+    token = result.continuationToken;
+    if (!token) return undefined;
+  }
+  return undefined;
+}
+
+/** The card text for an urgent entry whose decision is already recorded (`decisionId`, when known). */
+export const urgentAlreadyRecorded = (entryId: string, decisionId: string | undefined): string =>
+  `The decision for urgent entry ${entryId} is already recorded${decisionId ? ` (record ${decisionId})` : ''}; its follow-up is closed and no reminder will come. One urgent entry has one decision: to change it, type **my decisions**, open that record and record a correction.`;

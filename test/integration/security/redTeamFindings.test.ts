@@ -461,4 +461,36 @@ describe('red-team findings', () => {
       }
     });
   });
+
+  describe('second attack F6: card state p/v echoed into the "out of date" card', () => {
+    it('a v or p that is not a pack version / pack id is refused as unreadable; a real older version is not echoed', async () => {
+      const user = newUser('Vic Version');
+      const client = inPersonal(user);
+      const first = cardOf((await client.say('start'))[0]!);
+      const next = (first.actions ?? []).find((a) => a.title === 'Next')!;
+      const data = next.data as { s: Record<string, unknown> } & Record<string, unknown>;
+      const answer = (s: Record<string, unknown>) =>
+        client.execute('answer', { ...data, s: { ...data.s, ...s }, answer: 'sharing_out' });
+      for (const forged of [
+        { v: '[Re-verify here](https://ev.il/x)' },
+        { v: '2015.10-r2 [x](https://ev.il/x)' },
+        { p: '2015-local](https://ev.il/x' },
+        { p: 'A.B' },
+      ]) {
+        const res = await answer(forged);
+        const text = cardText(res.value);
+        assert.match(text, /could not be read/, JSON.stringify(forged));
+        assert.doesNotMatch(text, /ev\.il|A\.B/, 'nothing from the card is echoed');
+      }
+      // Well-formed but not the pack in use: the "start again" card names only the pack in use.
+      const older = cardText((await answer({ v: '1999.01-r7' })).value);
+      assert.match(older, /earlier version of the guidance rules/);
+      assert.doesNotMatch(older, /1999\.01-r7/);
+      const other = cardText((await answer({ p: 'some-other-pack' })).value);
+      assert.match(other, /another rule pack/);
+      assert.doesNotMatch(other, /some-other-pack/);
+      // A genuine card still steps on.
+      assert.match(cardText(await client.click(first, 'Next', { answer: 'sharing_out' })), /question 2 of at most/);
+    });
+  });
 });

@@ -110,6 +110,7 @@ describe('per-tenant rule pack over HTTP (Azurite)', () => {
   test('an unknown pack id is refused with the installed ones named', async () => {
     const text = cardText(await say(client(admin), 'use rule pack ../../etc/passwd'));
     assert.match(text, /Name one of the installed rule packs/);
+    assert.doesNotMatch(text, /passwd|\.\.\//, 'the typed id is not echoed');
     assert.match(text, new RegExp(`2015-local.*${DRAFT_PACK_ID}|${DRAFT_PACK_ID}.*2015-local`));
     assert.equal(await bot.app.stores.tenantSettings.get(TENANT_A), undefined);
   });
@@ -142,7 +143,8 @@ describe('per-tenant rule pack over HTTP (Azurite)', () => {
     const firstQuestion = (findAction(before, 'Next').data as { q: string }).q;
     const stale = await sam.click(before, 'Next', { answer: answerFor(firstQuestion)! });
     assert.match(cardText(stale), /out of date/);
-    assert.match(cardText(stale), /another rule pack \(2015-local/);
+    assert.match(cardText(stale), /made under another rule pack;/);
+    assert.doesNotMatch(cardText(stale), /2015-local/, "the card's own pack id is not echoed");
     assert.match(cardText(stale), new RegExp(`now decides under ${DRAFT_PACK_ID}`));
 
     // A new questionnaire is under the draft pack, and every card of it says it is a draft.
@@ -227,10 +229,7 @@ describe('per-tenant rule pack over HTTP (Azurite)', () => {
       const sam2 = new TeamsClient(next.baseUrl, practitioner, sam.conversation);
       const q = (findAction(oldCard, 'Next').data as { q: string }).q;
       const stale = await sam2.click(oldCard, 'Next', { answer: answerFor(q)! });
-      assert.match(
-        cardText(stale),
-        /earlier version of the guidance rules \(2024\.05-r1\); the rules are now version 2024\.05-r2/,
-      );
+      assert.match(cardText(stale), /earlier version of the guidance rules; the rules are now version 2024\.05-r2/);
       const fresh = await say(sam2, 'start');
       assert.equal(stateOf(fresh).s.v, '2024.05-r2');
       assert.match(cardText(fresh), new RegExp(REVIEW_BANNER_TITLE), 'approval of r1 does not approve r2');

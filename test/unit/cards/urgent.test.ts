@@ -45,6 +45,9 @@ const STATUSES: Array<[string, UrgentStatus]> = [
   ['follow-up not saved', { kind: 'follow_up_not_saved', entry, key: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11' }],
   ['not saved', { kind: 'not_saved', key: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11' }],
   ['unreadable', { kind: 'unreadable' }],
+  ['pack unconfirmed', { kind: 'pack_unconfirmed', key: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11' }],
+  ['already recorded', { kind: 'already_recorded', entry, decisionId: 'D-20261202-AB12CD' }],
+  ['too many open', { kind: 'too_many_open', key: '6f1f4f57-6f38-4c1a-9d5c-0d7b0c0f7a11', limit: 20 }],
 ];
 
 const actionTitles = (card: unknown) => ((card as Card).actions ?? []).map((a) => String(a.title));
@@ -72,7 +75,9 @@ describe('urgent cards', () => {
   }
 
   it('says truthfully what was saved, and offers only what can be done next', () => {
-    const [saved, , followUpLost, notSaved, unreadable] = STATUSES.map(([, s]) => urgentCard(s, rulePack));
+    const [saved, , followUpLost, notSaved, unreadable, unconfirmed, recorded, tooMany] = STATUSES.map(([, s]) =>
+      urgentCard(s, rulePack),
+    );
     assert.match(cardText(saved), /Urgent entry \*\*D-20261202-7F3KQ2\*\* saved/);
     assert.doesNotMatch(cardText(saved), /NOT SAVED/);
     assert.deepEqual(actionTitles(saved), ['Record the decision now']);
@@ -81,7 +86,8 @@ describe('urgent cards', () => {
     assert.match(cardText(followUpLost), /follow-up to record the decision was NOT SAVED/);
     assert.deepEqual(actionTitles(followUpLost), ['Record the decision now', 'Save the follow-up again']);
 
-    assert.match(cardText(notSaved), /NOT SAVED: .*neither the urgent entry nor the follow-up/);
+    // The write may have happened (a lost answer): never "neither was saved".
+    assert.match(cardText(notSaved), /NOT CONFIRMED: .*may not have been saved.*pressing again never saves twice/);
     assert.deepEqual(actionTitles(notSaved), ['Try saving again']);
     // The retry carries the same key, so it saves the entry once.
     assert.deepEqual(actionNamed(notSaved, 'Try saving again')?.data, {
@@ -90,6 +96,15 @@ describe('urgent cards', () => {
     });
     assert.match(cardText(unreadable), /NOT SAVED: that button could not be read/);
     assert.deepEqual(actionTitles(unreadable), ['Save the urgent entry']);
+
+    assert.match(cardText(unconfirmed), /rule pack could not be confirmed.*nothing was saved/);
+    assert.deepEqual(actionTitles(unconfirmed), ['Try saving again']);
+    // Its decision is recorded: named, no reminder promised, nothing to record or retry.
+    assert.match(cardText(recorded), /already recorded as record \*\*D-20261202-AB12CD\*\*.*no reminder will come/);
+    assert.doesNotMatch(cardText(recorded), /I will remind you/);
+    assert.deepEqual(actionTitles(recorded), []);
+    assert.match(cardText(tooMany), /NOT SAVED: you already have 20 urgent entries/);
+    assert.deepEqual(actionTitles(tooMany), ['Try saving again']);
   });
 
   it('the reminder card is valid, small, names the entry and opens the linked questionnaire', () => {

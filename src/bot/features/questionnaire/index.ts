@@ -15,8 +15,14 @@ import { errorFields } from '../../../logger';
 import { plainCard, renderedOr } from '../../cards/fallback';
 import type { AdaptiveCard } from '../../cards/templates';
 import { VERBS } from '../../kit/verbs';
-import { URGENT_ENTRY_NOT_FOUND, UrgentEntryIdSchema, ownUrgentEntry } from '../../kit/urgentEntries';
-import { tenantPack, withReviewBanner, type TenantPack } from '../../kit/rulePacks';
+import {
+  URGENT_ENTRY_NOT_FOUND,
+  UrgentEntryIdSchema,
+  linkedDecision,
+  ownUrgentEntry,
+  urgentAlreadyRecorded,
+} from '../../kit/urgentEntries';
+import { needsReview, tenantPack, withPackNotices, withReviewBanner, type TenantPack } from '../../kit/rulePacks';
 import { commandMatcher, type BotFeature, type CardActionResult, type Turn } from '../types';
 import { validateRecordForm, type RecordForm } from './recordForm';
 import { onCorrectionOpen, onCorrectionSave } from './corrections';
@@ -36,7 +42,7 @@ function sharedNotice(turn: Turn): string | undefined {
 
 /** The first question card of questionnaire `s`, under the tenant's pack. */
 function firstQuestionCard(turn: Turn, s: QuestionnaireState, tp: TenantPack): AdaptiveCard {
-  return withReviewBanner(cardFor(s, evaluate(tp.pack, s.a), sharedNotice(turn), turn.services.now()), tp.needsReview);
+  return withPackNotices(cardFor(s, evaluate(tp.pack, s.a), sharedNotice(turn), turn.services.now()), tp);
 }
 
 /**
@@ -64,9 +70,16 @@ function notYours(): CardActionResult {
  */
 async function checkState(turn: Turn, s: QuestionnaireState, fresh = false): Promise<Checked> {
   if (s.o !== turn.identity.user.aadObjectId) return { ok: false, result: notYours() };
-  const tp = await tenantPack(turn, { fresh });
-  const { id, version } = tp.pack.metadata;
+  let tp = await tenantPack(turn, { fresh });
   const cardPack = s.p ?? LEGACY_RULE_PACK_ID;
+  // The tenant's choice could not be read: rather than guess it is another pack and call the card
+  // stale, go on under the card's own pack (if installed, same version); every card then says the
+  // pack could not be confirmed, and recording refuses until it can be.
+  const onCard = turn.services.packs.byId.get(cardPack);
+  if (!tp.verified && onCard && onCard.metadata.version === s.v)
+    tp = { ...tp, pack: onCard, needsReview: needsReview(tp.settings, onCard) };
+  const { id, version } = tp.pack.metadata;
+  // Card values are never echoed (card data is user input): only the pack in use is named.
   if (cardPack !== id || s.v !== version)
     return {
       ok: false,
@@ -74,8 +87,8 @@ async function checkState(turn: Turn, s: QuestionnaireState, fresh = false): Pro
         card: messageCard(
           STALE_TITLE,
           cardPack !== id
-            ? `This card was made under another rule pack (${cardPack}, version ${s.v}); your organisation now decides under ${id} (version ${version}). Please start again so the answer reflects the rules in use.`
-            : `This card was made under an earlier version of the guidance rules (${s.v}); the rules are now version ${version}. Please start again so the answer reflects the current rules.`,
+            ? `This card was made under another rule pack; your organisation now decides under ${id} (version ${version}). Please start again so the answer reflects the rules in use.`
+            : `This card was made under an earlier version of the guidance rules; the rules are now version ${version}. Please start again so the answer reflects the current rules.`,
           { style: 'warning', restartFor: s },
         ),
       },
@@ -99,7 +112,7 @@ function step(turn: Turn, s: QuestionnaireState, answers: Answers, tp: TenantPac
   try {
     const next = { ...s, a: { ...answers } };
     const card = cardFor(next, evaluate(pack, next.a), sharedNotice(turn), turn.services.now());
-    return { card: withReviewBanner(card, tp.needsReview) };
+    return { card: withPackNotices(card, tp) };
   } catch (err) {
     if (err instanceof InvalidAnswersError) {
       // A question id from the card is logged only if it is one of ours (card data is user input).
@@ -120,7 +133,16 @@ async function onStart(turn: Turn, data: Record<string, unknown>): Promise<CardA
   const parsed = UrgentEntryIdSchema.safeParse(data.u);
   if (!parsed.success) return invalidCard(turn, 'That urgent entry could not be read.');
   try {
-    if (!(await ownUrgentEntry(turn, parsed.data))) return { message: URGENT_ENTRY_NOT_FOUND };
+    const entry = await ownUrgentEntry(turn, parsed.data);
+    if (!entry) return { message: URGENT_ENTRY_NOT_FOUND };
+    // One urgent entry, one decision: a second would claim the same entry (a change is a correction).
+    const decision = await linkedDecision(turn, entry);
+    if (decision)
+      return {
+        card: messageCard('Decision already recorded', urgentAlreadyRecorded(entry.id, decision.id), {
+          style: 'warning',
+        }),
+      };
   } catch (err) {
     if (!(err instanceof StorageUnavailableError)) throw err;
     return {
@@ -195,7 +217,7 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
   if (!checked.ok) return checked.result;
   const { s, tp } = checked;
   const k = checked.data.k;
-  const bannered = (card: AdaptiveCard): CardActionResult => ({ card: withReviewBanner(card, tp.needsReview) });
+  const bannered = (card: AdaptiveCard): CardActionResult => ({ card: withPackNotices(card, tp) });
 
   let outcome: Outcome;
   try {
@@ -257,10 +279,22 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     // "not saved" like any other, rather than on every question step).
     if (await isSuperseded(turn, s)) return { card: messageCard(STALE_TITLE, SUPERSEDED_TEXT, { style: 'warning' }) };
     // Card state is untrusted: the urgent entry must be this user's own, or nothing is recorded.
-    if (s.u !== undefined && !(await ownUrgentEntry(turn, s.u)))
-      return {
-        card: messageCard('Not recorded', `${URGENT_ENTRY_NOT_FOUND} Nothing was recorded.`, { style: 'warning' }),
-      };
+    if (s.u !== undefined) {
+      const entry = await ownUrgentEntry(turn, s.u);
+      if (!entry)
+        return {
+          card: messageCard('Not recorded', `${URGENT_ENTRY_NOT_FOUND} Nothing was recorded.`, { style: 'warning' }),
+        };
+      // A decision already linked to the entry: refused, unless it is this very submission again
+      // (the same key, answered by the store with the record it made).
+      const decision = await linkedDecision(turn, entry);
+      if (decision && decision.idempotencyKey !== k)
+        return {
+          card: messageCard('Not recorded', `${urgentAlreadyRecorded(entry.id, decision.id)} Nothing was recorded.`, {
+            style: 'warning',
+          }),
+        };
+    }
     // The key is bound to this user and this questionnaire: a key copied from a colleague's card
     // (or from another of the user's own cards) is refused by the store, never answered with the
     // record it made.

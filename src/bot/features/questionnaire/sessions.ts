@@ -90,20 +90,7 @@ export async function makeCurrent(
  * later overwrite someone else's message with "out of date". A card the bot never learnt the id
  * of is simply not closed later; recording from it is refused all the same.
  */
-export async function ownCardId(turn: Turn, claimed: string | undefined): Promise<string | undefined> {
-  if (!claimed) return undefined;
-  let current;
-  try {
-    current = await turn.services.stores.sessions.current(turn.identity.scope.tenantId, turn.identity.user.aadObjectId);
-  } catch (err) {
-    if (!(err instanceof StorageUnavailableError)) throw err;
-    return undefined;
-  }
-  const card = current?.card;
-  return card && card.conversationId === turn.ctx.activity.conversation?.id && card.activityId === claimed
-    ? claimed
-    : undefined;
-}
+export { ownCardId } from '../../kit/ownCard';
 
 /**
  * True when the user has since started a newer questionnaire than the one on this card.

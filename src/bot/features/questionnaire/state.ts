@@ -54,9 +54,16 @@ const boundedState = z.custom<Record<string, unknown>>(
 
 const stateShape = z.object({
   /** Rule pack the answers were given under (absent on cards made before tenants chose packs: the 2015 pack). */
-  p: code.optional(),
-  /** Rule-pack version the answers were given under. */
-  v: z.string().min(1).max(40),
+  p: z
+    .string()
+    .max(64)
+    .regex(/^[a-z0-9]+(?:[_-][a-z0-9]+)*$/)
+    .optional(),
+  /** Rule-pack version the answers were given under: a pack version ('2015.10-r2'), nothing else. */
+  v: z
+    .string()
+    .max(40)
+    .regex(/^\d{4}\.\d{2}-r\d{1,6}$/),
   /** Answers so far: question id → option code. */
   a: z.record(code, code),
   /** AAD object id of the practitioner who started this questionnaire. */

@@ -16,8 +16,10 @@ import { StorageUnavailableError, type NewRecord, type StoredRecord } from '../.
 import { IdempotencyKeyInUseError } from '../../../storage/errors';
 import { errorFields } from '../../../logger';
 import { plainCard, renderedOr } from '../../cards/fallback';
-import { normaliseAadId } from '../../kit/ids';
-import { tenantPack, withReviewBanner } from '../../kit/rulePacks';
+import { normaliseAadId, sameId } from '../../kit/ids';
+import { tenantPack, withPackNotices } from '../../kit/rulePacks';
+import { ownCardId } from '../../kit/ownCard';
+import { linkedDecision } from '../../kit/urgentEntries';
 import { VERBS } from '../../kit/verbs';
 import type { BotFeature, CardActionResult, Turn } from '../types';
 import { urgentCard, type UrgentStatus } from './views';
@@ -52,12 +54,34 @@ function urgentEntry(turn: Turn, k: string, pack: RulePack): NewRecord {
   };
 }
 
+/** At most this many urgent entries per practitioner may await their decision (a flood delays every reminder). */
+export const MAX_OPEN_URGENT_ENTRIES = 20;
+
+/** How many of the practitioner's urgent entries await their decision (their follow-up is open). */
+async function openUrgentEntries(turn: Turn): Promise<number> {
+  const open = await turn.services.stores.reminders.listOpenFollowUps(turn.identity.scope.tenantId);
+  const me = turn.identity.user.aadObjectId;
+  return open.filter((t) => t.code === 'record_urgent_decision' && sameId(t.practitionerAad, me)).length;
+}
+
 /** Saves the entry, then its follow-up tracker; the status says exactly which of the two is saved. */
 async function saveUrgentShare(turn: Turn, k: string, pack: RulePack): Promise<UrgentStatus> {
   const { stores, logger, config } = turn.services;
   let entry: StoredRecord;
   let again: boolean;
   try {
+    // The cap counts only entries still awaiting their decision; a press again of one already
+    // saved (its key) is answered with that entry, whatever the count.
+    if ((await openUrgentEntries(turn)) >= MAX_OPEN_URGENT_ENTRIES) {
+      const key = entryKey(turn, k);
+      const existing = (await stores.decisions.byCase(turn.identity.scope.tenantId, key)).find(
+        (r) => r.kind === 'urgent_share' && r.idempotencyKey === key,
+      );
+      if (!existing) {
+        logger.warn({ event: 'urgent.too_many_open' }, 'urgent entry refused: too many awaiting their decision');
+        return { kind: 'too_many_open', key: k, limit: MAX_OPEN_URGENT_ENTRIES };
+      }
+    }
     const saved = await stores.decisions.record(urgentEntry(turn, k, pack), { idempotencyScope: 'urgent_share' });
     entry = saved.record;
     again = !saved.created;
@@ -69,6 +93,17 @@ async function saveUrgentShare(turn: Turn, k: string, pack: RulePack): Promise<U
   }
   const hours = config.URGENT_FOLLOW_UP_REMINDER_HOURS;
   try {
+    if (again) {
+      // Pressed again: if its decision is recorded, say so (and name it) rather than promise reminders.
+      const decision = await linkedDecision(turn, entry);
+      const tracker = await stores.reminders.getFollowUp(entry.scope.tenantId, entry.id);
+      if (decision || (tracker && !tracker.active)) {
+        if (decision && tracker?.active)
+          await stores.reminders.closeFollowUp(entry.scope.tenantId, entry.id, 'decision_recorded');
+        logger.info({ event: 'urgent.already_recorded', recordId: entry.id }, 'urgent entry already has its decision');
+        return { kind: 'already_recorded', entry, decisionId: decision?.id };
+      }
+    }
     // Idempotent: pressed again after a failed tracker write, this creates it; otherwise a no-op.
     await stores.reminders.ensureFollowUp({
       tenantId: entry.scope.tenantId,
@@ -94,24 +129,45 @@ async function saveUrgentShare(turn: Turn, k: string, pack: RulePack): Promise<U
 async function onUrgentOpen(turn: Turn, data: Record<string, unknown>): Promise<CardActionResult> {
   const shared = turn.identity.scope.conversationKind !== 'personal';
   const parsed = UrgentOpenSchema.safeParse(data);
-  // The tenant's pack, as last known when storage is down: the steps never wait on storage.
-  const tp = await tenantPack(turn);
-  const status: UrgentStatus = parsed.success
-    ? await saveUrgentShare(turn, parsed.data.k, tp.pack)
-    : { kind: 'unreadable' };
+  // The tenant's pack read fresh: an entry is saved only under the pack the tenant is confirmed to
+  // use. If it cannot be read, the steps still show (last known pack, or the default) and nothing is saved.
+  const tp = await tenantPack(turn, { fresh: true });
+  const status: UrgentStatus = !parsed.success
+    ? { kind: 'unreadable' }
+    : !tp.verified
+      ? { kind: 'pack_unconfirmed', key: parsed.data.k }
+      : await saveUrgentShare(turn, parsed.data.k, tp.pack);
   if (!parsed.success) turn.services.logger.warn({ event: 'urgent.unreadable' }, 'urgent button data refused');
   // Once something is saved, the user is told so with its id even if the card itself fails to render.
   const card = renderedOr(
     turn.services.logger,
     'urgent',
-    () => withReviewBanner(urgentCard(status, tp.pack, { shared }), tp.needsReview),
+    () => withPackNotices(urgentCard(status, tp.pack, { shared }), tp),
     () =>
       plainCard('If a child is in immediate danger, call 999 now.', [
         status.kind === 'saved' || status.kind === 'follow_up_not_saved'
           ? `Urgent entry **${status.entry.id}** saved${status.kind === 'saved' ? ' with its follow-up' : ', but its follow-up was NOT SAVED'}.`
-          : 'NOT SAVED: nothing was recorded.',
+          : status.kind === 'already_recorded'
+            ? `Urgent entry **${status.entry.id}** was already saved and its decision is recorded.`
+            : 'NOT CONFIRMED: the urgent entry may not have been saved; pressing again never saves twice.',
       ]),
   );
+  // In a group chat or channel the answer replaces the clicked card for everyone: only the
+  // presser's own card is replaced; anyone else's (or the welcome card) stays, and the urgent card
+  // is a new message. If that send fails, the steps matter more: the clicked card is replaced.
+  // (The Action.Submit fallback answers with a new message anyway.)
+  const replaces = turn.ctx.activity.type === 'invoke';
+  if (shared && replaces && !(await ownCardId(turn, turn.ctx.activity.replyToId))) {
+    try {
+      await turn.post({ card });
+      return { message: 'The urgent steps are in a new message in this conversation.' };
+    } catch (err) {
+      turn.services.logger.warn(
+        { event: 'urgent.post_failed', err: errorFields(err) },
+        'urgent card could not be posted; replacing the clicked card',
+      );
+    }
+  }
   return { card };
 }
 

@@ -17,8 +17,17 @@ export type UrgentStatus =
   | { kind: 'saved'; entry: StoredRecord; again: boolean; reminderHours: number }
   /** The entry was saved, its follow-up (the reminder to record the decision) was not. */
   | { kind: 'follow_up_not_saved'; entry: StoredRecord; key: string }
-  /** Nothing was saved (storage unreachable): the same key again records it once. */
+  /**
+   * Storage did not answer: the entry may or may not have been written (a lost response). The same
+   * key again saves it once, or finds the one saved.
+   */
   | { kind: 'not_saved'; key: string }
+  /** The tenant's pack could not be confirmed: nothing was saved; the same key saves it once it can be. */
+  | { kind: 'pack_unconfirmed'; key: string }
+  /** Already saved, and its decision is recorded (`decisionId` when found): no reminder will come. */
+  | { kind: 'already_recorded'; entry: StoredRecord; decisionId: string | undefined }
+  /** Not saved: the practitioner already has `limit` urgent entries awaiting their decision. */
+  | { kind: 'too_many_open'; key: string; limit: number }
   /** The button's data could not be read: nothing was saved; a fresh key is offered. */
   | { kind: 'unreadable' };
 
@@ -50,7 +59,22 @@ function statusLine(status: UrgentStatus): { text: string; style: 'good' | 'warn
     case 'not_saved':
       return {
         style: 'attention',
-        text: 'NOT SAVED: the records store could not be reached, so neither the urgent entry nor the follow-up to record the decision was saved, and I cannot remind you. Share now all the same, following the steps above; then press **Try saving again**, or record the decision yourself later.',
+        text: 'NOT CONFIRMED: the records store did not answer, so the urgent entry and its follow-up to record the decision may not have been saved, and I may not be able to remind you. Share now all the same, following the steps above; then press **Try saving again** in a moment — pressing again never saves twice — or record the decision yourself later.',
+      };
+    case 'pack_unconfirmed':
+      return {
+        style: 'attention',
+        text: "NOT SAVED: your organisation's rule pack could not be confirmed (storage could not be reached), so nothing was saved and I cannot remind you yet. Share now all the same, following the steps above; then press **Try saving again** in a moment — pressing again never saves twice.",
+      };
+    case 'already_recorded':
+      return {
+        style: 'good',
+        text: `This urgent share was already saved as urgent entry **${status.entry.id}** (${formatLocal(status.entry.recordedAt)}), and its decision is already recorded${status.decisionId ? ` as record **${status.decisionId}**` : ''}. Nothing was saved twice, and no reminder will come. To change that decision, type **my decisions**, open it and record a correction.`,
+      };
+    case 'too_many_open':
+      return {
+        style: 'attention',
+        text: `NOT SAVED: you already have ${status.limit} urgent entries whose decision is not yet recorded, so this one was not saved. Share now all the same, following the steps above. Then record the decisions for your earlier urgent entries (press **Record the decision now** on their reminders), and press **Try saving again** to save this one.`,
       };
     case 'unreadable':
       return {
@@ -64,12 +88,12 @@ export function urgentCard(status: UrgentStatus, pack: RulePack, opts: { shared?
   const line = statusLine(status);
   const entry = status.kind === 'saved' || status.kind === 'follow_up_not_saved' ? status.entry : undefined;
   const retry =
-    status.kind === 'saved'
+    status.kind === 'saved' || status.kind === 'already_recorded'
       ? undefined
       : status.kind === 'unreadable'
         ? { title: 'Save the urgent entry', data: urgentOpenData() }
         : {
-            title: status.kind === 'not_saved' ? 'Try saving again' : 'Save the follow-up again',
+            title: status.kind === 'follow_up_not_saved' ? 'Save the follow-up again' : 'Try saving again',
             data: { verb: VERBS.urgentOpen, k: status.key },
           };
   return renderCard('urgent', {
