@@ -53,7 +53,10 @@ describe('userText: one sanitiser for typed text', () => {
   it('keeps ordinary text of any script unchanged', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
-        const visible = [...s].filter((ch) => !/[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u.test(ch)).join('');
+        // Controls, and the letters that render blank (removed on purpose: see the test above), are not "ordinary".
+        const visible = [...s]
+          .filter((ch) => !/[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029\u115F\u1160\u2800\u3164\uFFA0]/u.test(ch))
+          .join('');
         assert.equal(cleanUserText(visible, { multiline: true }), visible.replace(/\r\n?/g, '\n'));
       }),
       { numRuns: 200 },
