@@ -42,6 +42,8 @@ import {
   counterRange,
   daysFromRows,
   type DayCounts,
+  ShardPicker,
+  type CounterContext,
 } from './decisionCounters';
 import { IdempotencyKeyInUseError, InvalidQueryError, InvalidRecordError } from './errors';
 import { normaliseCaseReference, normaliseRecordId } from './keys';
@@ -73,6 +75,8 @@ interface PlannedQuery {
 export class TableDecisionStore extends TableStore implements DecisionStore {
   private readonly maxRoundTrips: number;
   private readonly byCaseLimit: number;
+  /** Concurrent records of one tenant in this process take different counter shards. */
+  private readonly shards = new ShardPicker();
 
   constructor(client: TableClient, options: DecisionStoreOptions = {}) {
     super(client, options);
@@ -84,9 +88,25 @@ export class TableDecisionStore extends TableStore implements DecisionStore {
     const { newRecord, scope } = validatedRecordInput(input, options);
     const context = await counterContext(newRecord, (id) => this.get(newRecord.scope.tenantId, id));
     const extraCaseKeys = parentCaseKeys(newRecord, context.parent);
+    const { shard, release } = this.shards.take(newRecord.scope.tenantId);
+    try {
+      return await this.writeRecord(newRecord, scope, context, extraCaseKeys, shard);
+    } finally {
+      release();
+    }
+  }
+
+  /** The record, its index rows and its counters in one transaction; written again after a counter collision. */
+  private async writeRecord(
+    newRecord: NewRecord,
+    scope: string | undefined,
+    context: CounterContext,
+    extraCaseKeys: string[],
+    shard: number,
+  ): Promise<RecordResult> {
     for (let attempt = 1; attempt <= RECORD_WRITE_ATTEMPTS; attempt++) {
       const record = stampedRecord(newRecord, this.now());
-      const increments = counterIncrements(record, context);
+      const increments = counterIncrements(record, context, shard);
       const current = await this.counterRows(record.scope.tenantId, [...increments.keys()]);
       const actions = [
         ...recordTransaction(record, extraCaseKeys, scope),
