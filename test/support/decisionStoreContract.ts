@@ -709,6 +709,19 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         assert.equal(day(counts, '2026-05-09'), undefined, 'the follow-up itself is no decision');
       });
 
+      test('a withdrawal linked to a team decision counts under that team, tenant-wide once', async () => {
+        const tenantId = 'sum-withdrawn-team';
+        const team = { tenantId, conversationKind: 'channel' as const, conversationId: '19:c@thread', teamId: 'T-W' };
+        const s = at('2026-06-02T10:00:00.000Z');
+        const { record: share } = await s.record(newRecord({ scope: team }));
+        await s.record(
+          newRecord({ scope: { tenantId }, kind: 'consent_withdrawn', consentStatus: 'withdrawn', parentId: share.id }),
+        );
+        const span = { from: '2026-06-02', to: '2026-06-03' };
+        assert.equal((await store.dailyCounts(tenantId, { ...span, teamId: 'T-W' }))[0]?.withdrawn, 1);
+        assert.equal((await store.dailyCounts(tenantId, span))[0]?.withdrawn, 1);
+      });
+
       test('a replayed submission counts once; concurrent records of one day all count', async () => {
         const tenantId = 'sum-concurrent';
         const s = at('2026-07-01T12:00:00.000Z');
