@@ -349,7 +349,10 @@ describe('urgent path: share now, record after', () => {
     for (const press of presses) {
       const text = cardText(press.value);
       const ids = [...text.matchAll(/D-\d{8}-[0-9A-Z]{6}/g)].map((m) => m[0]).filter((id) => id !== entryId);
-      assert.ok(ids.every((id) => id === decisionId), `no other decision is named: ${text.slice(0, 300)}`);
+      assert.ok(
+        ids.every((id) => id === decisionId),
+        `no other decision is named: ${text.slice(0, 300)}`,
+      );
       assert.ok(
         text.includes(`Record id: **${decisionId}**`) ||
           /already recorded.*Nothing was recorded/s.test(text) ||

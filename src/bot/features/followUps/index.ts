@@ -309,7 +309,7 @@ async function withdrawCommand(turn: Turn, args: string): Promise<void> {
         if (!(err instanceof IdempotencyKeyInUseError)) throw err;
         const again = await readCase(services.stores.decisions, tenantId, caseReference);
         withdrawal = again.records.find((r) => r.kind === 'consent_withdrawn' && r.recordedAt >= latest.recordedAt);
-        if (!withdrawal) throw new Error('withdrawal key in use but no withdrawal found for the case');
+        if (!withdrawal) throw new Error('withdrawal key in use but no withdrawal found for the case', { cause: err });
       }
       if (created)
         services.logger.info(
