@@ -154,7 +154,9 @@ export function counterIncrements(
     if (SHARING.has(record.decision) && record.consentStatus !== 'sought_obtained') add(record, today, 'noConsent');
     if (awaitsTelling(record)) add(record, record.reviewBy!, 'reviewDue');
     if (ctx.urgentEntry) add(ctx.urgentEntry, ctx.urgentEntry.recordedAt, 'urgentRecorded');
-  } else if (record.kind === 'consent_withdrawn') add(record, today, 'withdrawn');
+    // Typed in personal chat, a withdrawal is in no team: it counts under its parent's (the decision
+    // it withdraws), tenant-wide once either way.
+  } else if (record.kind === 'consent_withdrawn') add(ctx.parent ?? record, today, 'withdrawn');
   else if (record.kind === 'urgent_share') add(record, today, 'urgent');
   else if (record.kind === 'follow_up_subject_informed' && ctx.parent && awaitsTelling(ctx.parent))
     add(ctx.parent, ctx.parent.reviewBy!, 'reviewDone');

@@ -4,7 +4,14 @@
 import type { TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import type { NewRecord, RecordOptions, StoredRecord } from './contract';
-import { idempotencyRowKey, indexRowKeys, recordRowKey, teamKeyOf, tenantPartitionKey } from './decisionKeys';
+import {
+  idempotencyRowKey,
+  indexRowKeys,
+  recordRowKey,
+  teamKeyOf,
+  tenantPartitionKey,
+  urgentLinkRowKey,
+} from './decisionKeys';
 import { CorruptEntityError, InvalidRecordError } from './errors';
 import { newRecordId, normaliseCaseReference } from './keys';
 import { describeIssues, newRecordSchema, recordOptionsSchema, storedRecordSchema } from './recordSchemas';
@@ -111,6 +118,14 @@ export function recordTransaction(
     ],
     ['create', { partitionKey, rowKey: recordRowKey(record.id), entityKind: 'rec', ...columns }],
   ];
+  // One decision per urgent entry, enforced here: a second decision naming the entry fails on this
+  // create (409), whatever its idempotency key, however close together the two writes are.
+  if (record.urgentEntryId !== undefined) {
+    actions.push([
+      'create',
+      { partitionKey, rowKey: urgentLinkRowKey(record.urgentEntryId), entityKind: 'ulink', recordId: record.id },
+    ]);
+  }
   for (const rowKey of indexRowKeys(record, extraCaseKeys)) {
     actions.push(['create', { partitionKey, rowKey, entityKind: 'idx', ...columns }]);
   }
@@ -133,6 +148,17 @@ const idempotencyEntitySchema = z.object({
   mintedBy: z.string().min(1).optional(),
   boundTo: z.string().optional(),
 });
+
+const urgentLinkEntitySchema = z.object({ entityKind: z.literal('ulink'), recordId: z.string().min(1) });
+
+/** The id of the decision an urgent-link marker row names, or CorruptEntityError. */
+export function urgentLinkFromEntity(table: string, entity: Record<string, unknown>): string {
+  const link = urgentLinkEntitySchema.safeParse(entity);
+  if (!link.success) {
+    throw new CorruptEntityError(table, describeRow(entity.partitionKey, entity.rowKey), describeIssues(link.error));
+  }
+  return link.data.recordId;
+}
 
 /** Names a row for logs and errors without echoing case references or user ids held in index keys. */
 export function describeRow(partitionKey: unknown, rowKey: unknown, recordId?: unknown): string {

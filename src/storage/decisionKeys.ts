@@ -21,6 +21,8 @@ export type IndexName = 'all' | 'team' | 'user' | 'case' | 'outcome';
 
 export const recordRowKey = (id: string): string => `rec|${id}`;
 export const idempotencyRowKey = (idempotencyKey: string): string => `idem|${encodeKeyPart(idempotencyKey)}`;
+/** Create-only marker of the one decision that records an urgent entry (written with that decision). */
+export const urgentLinkRowKey = (urgentEntryId: string): string => `urgentlink|${encodeKeyPart(urgentEntryId)}`;
 export const tenantPartitionKey = (tenantId: string): string => encodeKeyPart(tenantId);
 
 /** Chats have no team: their conversation id stands in, so "records from this chat" is one index too. */

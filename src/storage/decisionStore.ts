@@ -22,6 +22,7 @@ import {
   indexRange,
   recordRowKey,
   tenantPartitionKey,
+  urgentLinkRowKey,
   type IndexName,
 } from './decisionKeys';
 import {
@@ -31,6 +32,7 @@ import {
   recordFromEntity,
   recordTransaction,
   stampedRecord,
+  urgentLinkFromEntity,
   validatedRecordInput,
   type Marker,
 } from './decisionEntities';
@@ -45,7 +47,12 @@ import {
   ShardPicker,
   type CounterContext,
 } from './decisionCounters';
-import { IdempotencyKeyInUseError, InvalidQueryError, InvalidRecordError } from './errors';
+import {
+  IdempotencyKeyInUseError,
+  InvalidQueryError,
+  InvalidRecordError,
+  UrgentEntryAlreadyRecordedError,
+} from './errors';
 import { normaliseCaseReference, normaliseRecordId } from './keys';
 import { scanRange } from './rangeScan';
 import { TableStore, type Entity, type TableStoreOptions } from './tableStore';
@@ -123,11 +130,25 @@ export class TableDecisionStore extends TableStore implements DecisionStore {
       if (written.status === 409) {
         const existing = await this.replayOf(newRecord, scope);
         if (existing) return { record: existing, created: false };
+        // Not a replay: another decision already records this urgent entry.
+        const linked = await this.urgentLink(newRecord);
+        if (linked !== undefined) throw new UrgentEntryAlreadyRecordedError(linked);
       }
       // Spread the writers that collided, so they do not meet again on the next attempt.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
     throw new StorageUnavailableError(`could not write the record after ${RECORD_WRITE_ATTEMPTS} attempts`);
+  }
+
+  /** The decision already recording the urgent entry `input` names, if any. */
+  private async urgentLink(input: NewRecord): Promise<string | undefined> {
+    if (input.urgentEntryId === undefined) return undefined;
+    const entity = await this.pointRead(
+      tenantPartitionKey(input.scope.tenantId),
+      urgentLinkRowKey(input.urgentEntryId),
+      'urgent link lookup',
+    );
+    return entity && this.checked(() => urgentLinkFromEntity(this.client.tableName, entity));
   }
 
   /** The counter rows a record is about to change, as they are now (absent ones are undefined). */

@@ -42,6 +42,17 @@ export class IdempotencyKeyInUseError extends Error {
   }
 }
 
+/**
+ * The decision names an urgent entry that another decision already records: one urgent share has
+ * one decision (enforced by a create-only marker row written with the first). Nothing was written.
+ */
+export class UrgentEntryAlreadyRecordedError extends Error {
+  constructor(readonly recordId: string) {
+    super('the urgent entry is already recorded by another decision');
+    this.name = 'UrgentEntryAlreadyRecordedError';
+  }
+}
+
 /** An entity read back from a table did not match the shape this code wrote. */
 export class CorruptEntityError extends Error {
   constructor(

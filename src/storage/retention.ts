@@ -23,7 +23,14 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { z } from 'zod';
 import type { RetentionPurge, StoredRecord } from './contract';
-import { idempotencyRowKey, indexPrefix, indexRange, indexRowKeys, recordRowKey } from './decisionKeys';
+import {
+  idempotencyRowKey,
+  indexPrefix,
+  indexRange,
+  indexRowKeys,
+  recordRowKey,
+  urgentLinkRowKey,
+} from './decisionKeys';
 import { expiredCounterRanges } from './decisionCounters';
 import { describeRow, recordFromEntity } from './decisionEntities';
 import { CorruptEntityError } from './errors';
@@ -258,6 +265,7 @@ export class TableRetentionPurge extends TableStore implements RetentionPurge {
       idempotencyRowKey(record.idempotencyKey),
       recordRowKey(record.id),
       ...indexRowKeys(record),
+      ...(record.urgentEntryId !== undefined ? [urgentLinkRowKey(record.urgentEntryId)] : []),
       ...(await this.otherCaseRowKeys(partitionKey, allRow, record)),
     ]);
     const deleted = await this.deleteRows(partitionKey, [...rowKeys], `purge record ${record.id}`);

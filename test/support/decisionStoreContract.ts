@@ -16,6 +16,7 @@ import {
   InvalidContinuationTokenError,
   InvalidQueryError,
   InvalidRecordError,
+  UrgentEntryAlreadyRecordedError,
 } from '../../src/storage/errors';
 import { encodeKeyPart, normaliseCaseReference } from '../../src/storage/keys';
 import { capturingLogger, newRecord, steppingClock } from './records';
@@ -119,6 +120,40 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
           store.record(newRecord({ scope: { tenantId: 'urgent' }, kind: 'urgent_shared' as never })),
           /kind/,
         );
+      });
+
+      test('one decision per urgent entry: concurrent decisions with other keys are refused, naming the one recorded; its replay is not', async () => {
+        const tenantId = 'urgent-once';
+        const { record: entry } = await store.record(
+          newRecord({ scope: { tenantId }, kind: 'urgent_share', answers: {}, openFollowUps: [] }),
+        );
+        const first = newRecord({ scope: { tenantId }, urgentEntryId: entry.id });
+        const results = await Promise.allSettled([
+          store.record(first),
+          store.record(first),
+          store.record(newRecord({ scope: { tenantId }, urgentEntryId: entry.id })),
+          store.record(newRecord({ scope: { tenantId }, urgentEntryId: entry.id })),
+        ]);
+        const made = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.record.id] : []));
+        const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+        assert.equal(new Set(made).size, 1, 'exactly one decision records the entry');
+        assert.ok(refused.length >= 2, 'the decisions with other keys are refused');
+        for (const err of refused) {
+          assert.ok(err instanceof UrgentEntryAlreadyRecordedError, String(err));
+          assert.equal(err.recordId, made[0]);
+        }
+        const decisions = (await store.byCase(tenantId, first.caseReference)).filter((r) => r.kind === 'decision');
+        assert.equal(decisions.length, 1);
+        const from = entry.recordedAt.slice(0, 10);
+        const to = new Date(Date.parse(from) + 86_400_000).toISOString().slice(0, 10);
+        const urgentDay = (await store.dailyCounts(tenantId, { from, to })).find((c) => c.day === from);
+        assert.equal(urgentDay?.urgentRecorded, 1, 'the entry counts as recorded once');
+        // A later decision (after the first has landed) is refused the same way.
+        await assert.rejects(
+          store.record(newRecord({ scope: { tenantId }, urgentEntryId: entry.id })),
+          UrgentEntryAlreadyRecordedError,
+        );
+        assert.equal((await store.record(first)).created, false, 'the same submission again is its replay');
       });
 
       test('round trip: what is recorded is what is read back', async () => {
@@ -672,6 +707,19 @@ export function describeDecisionStoreContract(name: string, start: () => Promise
         assert.equal(day(counts, '2026-05-04')!.urgentRecorded, 1, 'counted on the urgent entry’s day');
         assert.equal(day(counts, '2026-05-06')!.decisions.share_with_consent, 1);
         assert.equal(day(counts, '2026-05-09'), undefined, 'the follow-up itself is no decision');
+      });
+
+      test('a withdrawal linked to a team decision counts under that team, tenant-wide once', async () => {
+        const tenantId = 'sum-withdrawn-team';
+        const team = { tenantId, conversationKind: 'channel' as const, conversationId: '19:c@thread', teamId: 'T-W' };
+        const s = at('2026-06-02T10:00:00.000Z');
+        const { record: share } = await s.record(newRecord({ scope: team }));
+        await s.record(
+          newRecord({ scope: { tenantId }, kind: 'consent_withdrawn', consentStatus: 'withdrawn', parentId: share.id }),
+        );
+        const span = { from: '2026-06-02', to: '2026-06-03' };
+        assert.equal((await store.dailyCounts(tenantId, { ...span, teamId: 'T-W' }))[0]?.withdrawn, 1);
+        assert.equal((await store.dailyCounts(tenantId, span))[0]?.withdrawn, 1);
       });
 
       test('a replayed submission counts once; concurrent records of one day all count', async () => {

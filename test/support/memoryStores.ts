@@ -50,6 +50,7 @@ import {
   recordFromEntity,
   recordTransaction,
   stampedRecord,
+  urgentLinkFromEntity,
   validatedRecordInput,
 } from '../../src/storage/decisionEntities';
 import {
@@ -58,6 +59,7 @@ import {
   indexRange,
   recordRowKey,
   tenantPartitionKey,
+  urgentLinkRowKey,
 } from '../../src/storage/decisionKeys';
 import { MAX_PAGE_SIZE, parentCaseKeys, planQuery } from '../../src/storage/decisionStore';
 import {
@@ -76,6 +78,7 @@ import {
   InvalidContinuationTokenError,
   InvalidQueryError,
   InvalidRecordError,
+  UrgentEntryAlreadyRecordedError,
 } from '../../src/storage/errors';
 import { crockfordRandom, normaliseCaseReference, normaliseRecordId } from '../../src/storage/keys';
 import type { AcquireResult, Lease } from '../../src/storage/leaseStore';
@@ -188,6 +191,10 @@ export class MemoryDecisionStore implements DecisionStore {
       }
       const existing = await this.replayOf(newRecord, scope);
       if (existing) return { record: existing, created: false };
+      // Not a replay: another decision already records this urgent entry.
+      const link =
+        newRecord.urgentEntryId === undefined ? undefined : partition.get(urgentLinkRowKey(newRecord.urgentEntryId));
+      if (link) throw new UrgentEntryAlreadyRecordedError(urgentLinkFromEntity('decisions', copy(link)));
     }
     throw new StorageUnavailableError(`could not write the record after ${RECORD_WRITE_ATTEMPTS} attempts`);
   }

@@ -245,4 +245,46 @@ describe('follow-up reminders and consent withdrawal', () => {
     const [refused] = await inChannel.say(`withdraw consent ${caseReference}`);
     assert.match(cardText(cardOf(refused!)), /personal chat/);
   });
+
+  it('third attack F2: three simultaneous "withdraw consent" for one case make one withdrawal, counted once', async () => {
+    const practitioner = newUser('Sam Practitioner');
+    const personal = personalChat();
+    const dm = new TeamsClient(bot.baseUrl, practitioner, personal, connector.serviceUrl);
+    const caseReference = `CS-F2${Date.now() % 100000}`;
+    await bot.app.stores.decisions.record(
+      shareWithoutConsent({ user: practitioner, conversation: personal, caseReference }),
+    );
+    const replies = await Promise.all([1, 2, 3].map(() => dm.say(`withdraw consent ${caseReference}`)));
+    const history = await bot.app.stores.decisions.byCase(personal.tenantId, caseReference);
+    const withdrawals = history.filter((r) => r.kind === 'consent_withdrawn');
+    assert.equal(withdrawals.length, 1, 'one withdrawal');
+    for (const [reply] of replies) {
+      const w = executeActions(cardOf(reply!)).find((a) => a.verb === 'followUp.partyInformed')?.data.w;
+      assert.equal(w, withdrawals[0]!.id, 'every answer shows that withdrawal');
+    }
+  });
+
+  it('third attack F3: a withdrawal typed in personal chat counts under the team of the decision it withdraws', async () => {
+    const practitioner = newUser('Tam Practitioner');
+    const personal = personalChat();
+    const channel = channelRoot();
+    const dm = new TeamsClient(bot.baseUrl, practitioner, personal, connector.serviceUrl);
+    const caseReference = `CS-F3${Date.now() % 100000}`;
+    await bot.app.stores.decisions.record(
+      shareWithoutConsent({ user: practitioner, conversation: threadIn(channel), caseReference }),
+    );
+    await dm.say(`withdraw consent ${caseReference}`);
+    const [withdrawal] = (await bot.app.stores.decisions.byCase(personal.tenantId, caseReference)).filter(
+      (r) => r.kind === 'consent_withdrawn',
+    );
+    assert.ok(withdrawal, 'the withdrawal is recorded');
+    const from = withdrawal.recordedAt.slice(0, 10);
+    const to = new Date(Date.parse(from) + 86_400_000).toISOString().slice(0, 10);
+    const team = await bot.app.stores.decisions.dailyCounts(personal.tenantId, { from, to, teamId: channel.teamId });
+    assert.equal(
+      team.reduce((n, c) => n + c.withdrawn, 0),
+      1,
+      "counted in the team's figure",
+    );
+  });
 });

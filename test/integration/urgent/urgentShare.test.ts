@@ -315,6 +315,55 @@ describe('urgent path: share now, record after', () => {
     assert.equal(linked.length, 1, 'one decision claims the urgent entry');
   });
 
+  it('third attack F1: "Record this decision" pressed three times at once (same key, another key, no key): one decision claims the entry, the others are told which', async () => {
+    const practitioner = newUser('Rae Practitioner');
+    const personal = personalChat();
+    const dm = new TeamsClient(bot.baseUrl, practitioner, personal, connector.serviceUrl);
+    await install(dm);
+    const tenantId = personal.tenantId;
+    const action = findAction(await welcomeOf(dm), URGENT);
+    const urgent = (await dm.execute(String(action.verb), action.data as Record<string, unknown>)).value as Card;
+    const entryId = entryIdOf(urgent);
+    const entry = await bot.app.stores.decisions.get(tenantId, entryId);
+    const day = entry!.recordedAt.slice(0, 10);
+    const span = { from: day, to: new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10) };
+    const urgentRecorded = async () =>
+      (await bot.app.stores.decisions.dailyCounts(tenantId, span)).reduce((n, c) => n + c.urgentRecorded, 0);
+    const before = await urgentRecorded();
+    const question = await dm.click(urgent, 'Record the decision now');
+    const outcome = await answerAll(dm, question, SHARE_WITHOUT_ASKING);
+    const data = { ...(findAction(outcome, 'Record this decision').data as Record<string, unknown>), ...RECORD_FORM };
+    const { k: _key, ...withoutKey } = data;
+    const presses = await Promise.all([
+      dm.execute('record', data),
+      dm.execute('record', { ...data, k: randomUUID() }),
+      dm.execute('record', withoutKey),
+    ]);
+    const linked = (
+      await bot.app.stores.decisions.query({ tenantId, decidedBy: practitioner.aadObjectId }, 50)
+    ).items.filter((r) => r.kind === 'decision' && r.urgentEntryId === entryId);
+    assert.equal(linked.length, 1, 'one decision claims the urgent entry');
+    const decisionId = linked[0]!.id;
+    // The others are refused: "already recorded as …" (the store's answer) or, when the first has
+    // already closed the questionnaire, "out of date"; none names another record.
+    for (const press of presses) {
+      const text = cardText(press.value);
+      const ids = [...text.matchAll(/D-\d{8}-[0-9A-Z]{6}/g)].map((m) => m[0]).filter((id) => id !== entryId);
+      assert.ok(
+        ids.every((id) => id === decisionId),
+        `no other decision is named: ${text.slice(0, 300)}`,
+      );
+      assert.ok(
+        text.includes(`Record id: **${decisionId}**`) ||
+          /already recorded.*Nothing was recorded/s.test(text) ||
+          /out of date/.test(text),
+        `a clear answer: ${text.slice(0, 300)}`,
+      );
+    }
+    assert.ok(presses.some((p) => cardText(p.value).includes(`Record id: **${decisionId}**`)));
+    assert.equal((await urgentRecorded()) - before, 1, 'the entry counts as recorded once');
+  });
+
   it('F4: the entry written but the answer lost: the card says it may not have been saved, and the scheduler gives it its follow-up', async () => {
     const practitioner = newUser('Uma Practitioner');
     const personal = personalChat();

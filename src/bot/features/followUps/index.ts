@@ -10,7 +10,6 @@
  * they are what the card claims, and that the user is entitled to the *target* record
  * (entitlement.ts); an unentitled user gets exactly the "not found" answer.
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { StorageUnavailableError, type NewRecord, type StoredRecord } from '../../../storage/contract';
 import { IdempotencyKeyInUseError } from '../../../storage/errors';
@@ -273,13 +272,22 @@ async function withdrawCommand(turn: Turn, args: string): Promise<void> {
     // Typing the command again re-shows the open withdrawal rather than recording a second one.
     let withdrawal = history.records.find((r) => r.kind === 'consent_withdrawn' && r.recordedAt >= latest.recordedAt);
     let created = false;
+    // Whether the case must be read again to list the shares (the history above lacks the withdrawal).
+    let stale = false;
     if (!withdrawal) {
+      stale = true;
       // The withdrawal copies only what the actor may see: a manager, the latest decision; anyone
       // else, their own latest share (never a colleague's decision).
       const basis = manager ? latest : myShares[0]!;
       const input: NewRecord = {
-        idempotencyKey: randomUUID(),
+        // One withdrawal per case and latest decision: simultaneous commands (a double send, two
+        // devices) make one record; a colleague racing this one is refused by the store (the key
+        // is bound to its minter) and shown theirs.
+        idempotencyKey: `withdrawal|${normaliseCaseReference(caseReference)}|${latest.id}`,
         kind: 'consent_withdrawn',
+        // Linked to the decision it withdraws, so it counts under that decision's team (typed in
+        // personal chat, the withdrawal itself is in no team).
+        parentId: basis.id,
         scope: identity.scope,
         decidedBy: identity.user,
         rulePackId: basis.rulePackId,
@@ -293,17 +301,26 @@ async function withdrawCommand(turn: Turn, args: string): Promise<void> {
         caseReference,
         openFollowUps: decisions.some(isShare) ? ['inform_all_parties_consent_withdrawn'] : [],
       };
-      withdrawal = (await services.stores.decisions.record(input)).record;
-      created = true;
-      services.logger.info(
-        { event: 'followup.recorded', kind: 'consent_withdrawn', recordId: withdrawal.id },
-        'consent withdrawal recorded',
-      );
+      try {
+        const saved = await services.stores.decisions.record(input);
+        withdrawal = saved.record;
+        created = saved.created;
+      } catch (err) {
+        if (!(err instanceof IdempotencyKeyInUseError)) throw err;
+        const again = await readCase(services.stores.decisions, tenantId, caseReference);
+        withdrawal = again.records.find((r) => r.kind === 'consent_withdrawn' && r.recordedAt >= latest.recordedAt);
+        if (!withdrawal) throw new Error('withdrawal key in use but no withdrawal found for the case', { cause: err });
+      }
+      if (created)
+        services.logger.info(
+          { event: 'followup.recorded', kind: 'consent_withdrawn', recordId: withdrawal.id },
+          'consent withdrawal recorded',
+        );
     }
     const again = 'Type **withdraw consent** with the case reference again to see the shares to tell.';
     let listed;
     try {
-      listed = await withdrawalRows(turn, withdrawal, manager, created ? undefined : history);
+      listed = await withdrawalRows(turn, withdrawal, manager, stale ? undefined : history);
     } catch (err) {
       if (!(err instanceof StorageUnavailableError)) throw err;
       // Saved, but the shares could not be read back: say so, never "not saved".

@@ -10,7 +10,7 @@ import {
   type NewRecord,
   type RecordResult,
 } from '../../../storage/contract';
-import { IdempotencyKeyInUseError } from '../../../storage/errors';
+import { IdempotencyKeyInUseError, UrgentEntryAlreadyRecordedError } from '../../../storage/errors';
 import { errorFields } from '../../../logger';
 import { plainCard, renderedOr } from '../../cards/fallback';
 import type { AdaptiveCard } from '../../cards/templates';
@@ -300,6 +300,16 @@ async function onRecord(turn: Turn, data: Record<string, unknown>): Promise<Card
     // record it made.
     saved = await turn.services.stores.decisions.record(record, { idempotencyScope: `questionnaire:${s.i}` });
   } catch (err) {
+    // Another decision for the entry landed between the check above and this write (the store
+    // enforces one decision per urgent entry): the same answer as the check gives.
+    if (err instanceof UrgentEntryAlreadyRecordedError && s.u !== undefined) {
+      turn.services.logger.warn({ event: 'decision.urgent_already_recorded' }, 'urgent entry already recorded');
+      return {
+        card: messageCard('Not recorded', `${urgentAlreadyRecorded(s.u, err.recordId)} Nothing was recorded.`, {
+          style: 'warning',
+        }),
+      };
+    }
     if (err instanceof IdempotencyKeyInUseError) {
       turn.services.logger.warn(
         { event: 'decision.idempotency_key_refused' },
