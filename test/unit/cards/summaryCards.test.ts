@@ -101,6 +101,16 @@ describe('team summary cards', () => {
     assert.deepEqual(cardProblems(card), []);
     assert.ok(bytes(card) < CARD_BUDGET_BYTES);
     assert.match(cardText(card), /Follow-ups overdue \(person not yet told\)/);
+    // Posted to a channel: 1–4 become "fewer than 5", with no percentage from them; 0 and 5+ are shown.
+    const small = digestCard(reminder, [], new Date('2026-11-30T12:00:00Z'), {
+      ...empty,
+      current: { ...figures(0), totalDecisions: 3, withoutConsent: 2, withoutConsentPercent: 67, urgentNotRecorded: 5 },
+    });
+    const smallText = cardText(small);
+    assert.match(smallText, /Decisions recorded\nfewer than 5 · previous 0/);
+    assert.match(smallText, /Shared without consent\nfewer than 5 · previous 0 \(—\)/);
+    assert.doesNotMatch(smallText, /67%/);
+    assert.match(smallText, /Urgent shares not yet recorded\n5 · previous 0/);
     const without = digestCard(reminder, [], new Date('2026-11-30T12:00:00Z'));
     assert.deepEqual(cardProblems(without), []);
     assert.doesNotMatch(cardText(without), /Decisions recorded/);
