@@ -41,7 +41,7 @@ function figures(n: number) {
 
 const big: TeamSummary = {
   days: 90,
-  teamId: `19:${'x'.repeat(480)}@thread.tacv2`,
+  teamId: `19:${'x'.repeat(100)}@thread.tacv2`,
   current: figures(1000),
   previous: figures(999),
   weeks: Array.from({ length: 13 }, (_, i) => ({
@@ -83,7 +83,7 @@ describe('team summary cards', () => {
       false,
     );
     assert.match(cardText(card), /No decisions were recorded/);
-    const placeholder = privateSummaryCard({ days: 30, team: 'T' }, '29:user');
+    const placeholder = privateSummaryCard({ days: 30, team: '19:t@thread.tacv2' }, '29:user');
     assert.deepEqual(cardProblems(placeholder), []);
     assert.doesNotMatch(JSON.stringify(placeholder), /Decisions recorded/);
   });
@@ -129,8 +129,23 @@ describe('team summary cards', () => {
 
   it('summary arguments: periods, "team", and refusals', () => {
     assert.deepEqual(parseSummaryArgs('', undefined), { ok: true, request: { days: 30 } });
-    assert.deepEqual(parseSummaryArgs('90 days team', 'T1'), { ok: true, request: { days: 90, team: 'T1' } });
-    assert.deepEqual(parseSummaryArgs('team 19:abc 7', undefined), { ok: true, request: { days: 7, team: '19:abc' } });
+    const T1 = '19:abc_DEF-123@thread.tacv2';
+    assert.deepEqual(parseSummaryArgs('90 days team', T1), { ok: true, request: { days: 90, team: T1 } });
+    assert.deepEqual(parseSummaryArgs('team 19:abc@thread.skype 7', undefined), {
+      ok: true,
+      request: { days: 7, team: '19:abc@thread.skype' },
+    });
+    // Only Teams team-id syntax, within the length limit.
+    for (const bad of [
+      '19:abc',
+      'team',
+      '**Boss**',
+      '19:a b@thread.tacv2',
+      '19:a@thread.tacv2x',
+      `19:${'a'.repeat(101)}@thread.tacv2`,
+    ])
+      assert.equal(parseSummaryArgs(`team ${bad}`, undefined).ok, false, bad);
+    assert.equal(parseSummaryArgs('team', 'not a team id').ok, false);
     assert.equal(parseSummaryArgs('45', undefined).ok, false);
     assert.equal(parseSummaryArgs('team', undefined).ok, false);
     assert.equal(parseSummaryArgs('everything', 'T1').ok, false);
