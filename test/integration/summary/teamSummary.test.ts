@@ -344,6 +344,41 @@ describe('team summary over HTTP (Azurite)', () => {
     assert.equal((await fetch(`${bot.baseUrl}/downloads/summary-chart.png`)).status, 403);
   });
 
+  it('a chart link fetched again and again: the same PNG, drawn once, audited once; revoked, refused', async () => {
+    const third = newUser('Tess Third');
+    await bot.app.stores.roles.grant(TENANT_A, third.aadObjectId, 'manager');
+    const card = await summaryIn(new TeamsClient(bot.baseUrl, third, personalChat()), 'team summary');
+    const url = chartUrl(card)!;
+    const jti = (await bot.app.stores.audit.list(TENANT_A, 50)).find(
+      (e) => e.action === 'team_summary' && e.actorAadObjectId === third.aadObjectId,
+    )?.filter.jti;
+    assert.ok(typeof jti === 'string', 'the summary audit names the link');
+    const bodies: Buffer[] = [];
+    // Three at once, then two more.
+    const fetchPng = async () => {
+      const res = await fetch(url);
+      assert.equal(res.status, 200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    bodies.push(...(await Promise.all([fetchPng(), fetchPng(), fetchPng()])));
+    bodies.push(await fetchPng(), await fetchPng());
+    for (const body of bodies) assert.ok(body.equals(bodies[0]!), 'every fetch gets the same PNG');
+    const chartAudits = (await bot.app.stores.audit.list(TENANT_A, 100)).filter(
+      (e) => e.action === 'team_summary_chart' && e.actorAadObjectId === third.aadObjectId,
+    );
+    assert.equal(chartAudits.length, 1, 'one audit entry for the link');
+    assert.equal(
+      bot.logs.filter((l) => l.event === 'summary.chart_drawn' && l.jti === jti).length,
+      1,
+      'drawn once for the link',
+    );
+    // The role is still checked on every fetch: the cached chart is not served once it is revoked.
+    await bot.app.stores.roles.revoke(TENANT_A, third.aadObjectId);
+    const refused = await fetch(url);
+    assert.equal(refused.status, 403);
+    assert.match(await refused.text(), /no longer a manager/);
+  });
+
   it('a non-manager gets no figures, by command or by a copied button', async () => {
     const client = new TeamsClient(bot.baseUrl, practitioner, personalChat());
     const card = await summaryIn(client, 'team summary 90');
