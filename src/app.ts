@@ -35,6 +35,7 @@ import {
 import { BotFrameworkSender } from './reminders/botSender';
 import type { ProactiveSender } from './reminders/sender';
 import { cardComposer } from './bot/reminderComposer';
+import { isManager } from './bot/kit/access';
 import { rulePackCatalogue } from './bot/kit/rulePacks';
 import {
   createRetentionSystem,
@@ -139,6 +140,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     now,
     owner: reminderOptions?.owner,
     settings: reminderSettings,
+    isManager: (tenantId, aadObjectId) => isManager(services, tenantId, aadObjectId),
   });
   // Like reminders: off by default under NODE_ENV=test (tests opt in), on otherwise; RETENTION_PURGE_ENABLED overrides
   // both.

@@ -5,7 +5,8 @@
  * The transport's part only: what a link is worth, whether its holder is still a manager, what is
  * drawn and how it is audited belong to the chart service the composition root passes in. The
  * image is drawn before any header is sent, so an outage is still a clean 503; a chart whose audit
- * entry cannot be written is not served.
+ * entry cannot be written is not served. The service checks the role on every fetch, but draws and
+ * audits a link once per process (its PNG kept for the link's lifetime; see summary/chartCache.ts).
  */
 import type { ServerResponse } from 'node:http';
 import type { Server } from 'restify';
@@ -18,8 +19,9 @@ export interface ChartService<Job extends { jti: string }> {
   check(token: string | null): { ok: true; job: Job } | { ok: false; reason: string };
   /** Whether the link's holder may still see it (the role is checked again, now). */
   mayDownload(job: Job): Promise<boolean>;
+  /** The PNG (may be the one drawn at an earlier fetch of the same link). */
   png(job: Job): Promise<Buffer>;
-  /** Writes the audit entry; throws if it cannot. */
+  /** Writes the audit entry (or has written it at an earlier fetch of the same link); throws if it cannot. */
   audited(job: Job): Promise<void>;
 }
 

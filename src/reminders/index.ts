@@ -101,6 +101,8 @@ export function createReminderSystem(deps: {
   now: () => Date;
   settings: ReminderSettings;
   owner?: string;
+  /** The role check for the digest's figures (see SchedulerDeps.isManager). */
+  isManager: (tenantId: string, aadObjectId: string) => Promise<boolean>;
 }): ReminderSystem {
   const owner = deps.owner ?? `instance-${randomUUID()}`;
   const { deliveries, leases } = deps.scheduling;
@@ -134,6 +136,7 @@ export function createReminderSystem(deps: {
     now: deps.now,
     owner,
     options: deps.settings.scheduler,
+    isManager: deps.isManager,
   });
   let started = false;
   return {

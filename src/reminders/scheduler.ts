@@ -96,6 +96,12 @@ export interface SchedulerDeps {
   now: () => Date;
   owner?: string;
   options?: Partial<SchedulerOptions>;
+  /**
+   * Whether this person is a manager in this tenant now (the bot's role check, injected so this
+   * engine stays free of bot code). A digest carries the team's figures only when its creator is one
+   * at send time: a practitioner may not have them posted to a channel.
+   */
+  isManager: (tenantId: string, aadObjectId: string) => Promise<boolean>;
 }
 
 export interface TickResult {
@@ -323,6 +329,14 @@ export class ReminderScheduler {
   private async digestSummary(item: ScheduledReminder, now: Date): Promise<TeamSummary | undefined> {
     if (item.teamId === undefined) return undefined;
     try {
+      // Checked at every send, not when the digest was set up: a revoked manager's digest loses the figures.
+      if (!(await this.deps.isManager(item.tenantId, item.createdBy))) {
+        this.deps.logger.info(
+          { event: 'reminder.digest_summary_withheld', reminderId: item.id },
+          'digest sent without the team summary: its creator is not a manager',
+        );
+        return undefined;
+      }
       return await teamSummary(this.deps.decisions, {
         tenantId: item.tenantId,
         teamId: item.teamId,

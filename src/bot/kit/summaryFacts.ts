@@ -14,31 +14,46 @@ export interface Fact {
 
 const percent = (p: number | undefined) => (p === undefined ? '—' : `${p}%`);
 
+/**
+ * Counts from 1 to SMALL_COUNT_LIMIT − 1 are shown as "fewer than 5" wherever the figures are posted
+ * to a channel: there a count of 1 or 2 can point at a single case everyone in the channel knows.
+ * Zero is shown (it points at no case).
+ */
+export const SMALL_COUNT_LIMIT = 5;
+const isSmall = (n: number) => n > 0 && n < SMALL_COUNT_LIMIT;
+
 function pair(now: string | number, before: string | number): string {
   return `${now} · previous ${before}`;
 }
 
 /** The headline figures (for both cards); with `byDecision`, one fact per decision that occurred in either period. */
-export function summaryFacts(summary: TeamSummary, opts: { byDecision: boolean }): Fact[] {
+export function summaryFacts(summary: TeamSummary, opts: { byDecision: boolean; suppressSmall?: boolean }): Fact[] {
   const { current: c, previous: p } = summary;
+  const suppress = opts.suppressSmall === true;
+  const count = (n: number): string | number => (suppress && isSmall(n) ? `fewer than ${SMALL_COUNT_LIMIT}` : n);
+  // No percentage from a suppressed count (it would give the count back).
+  const share = (f: SummaryFigures) =>
+    suppress && (isSmall(f.withoutConsent) || isSmall(f.totalDecisions))
+      ? `${count(f.withoutConsent)}`
+      : `${f.withoutConsent} (${percent(f.withoutConsentPercent)})`;
   const facts: Fact[] = [
-    { title: 'Decisions recorded', value: pair(c.totalDecisions, p.totalDecisions) },
+    { title: 'Decisions recorded', value: pair(count(c.totalDecisions), count(p.totalDecisions)) },
+    { title: 'Shared without consent', value: pair(share(c), share(p)) },
+    { title: 'Consents withdrawn', value: pair(count(c.consentsWithdrawn), count(p.consentsWithdrawn)) },
     {
-      title: 'Shared without consent',
-      value: pair(
-        `${c.withoutConsent} (${percent(c.withoutConsentPercent)})`,
-        `${p.withoutConsent} (${percent(p.withoutConsentPercent)})`,
-      ),
+      title: 'Urgent shares not yet recorded',
+      value: pair(count(c.urgentNotRecorded), count(p.urgentNotRecorded)),
     },
-    { title: 'Consents withdrawn', value: pair(c.consentsWithdrawn, p.consentsWithdrawn) },
-    { title: 'Urgent shares not yet recorded', value: pair(c.urgentNotRecorded, p.urgentNotRecorded) },
-    { title: 'Follow-ups overdue (person not yet told)', value: pair(c.followUpsOverdue, p.followUpsOverdue) },
-    { title: 'Advice sought', value: pair(c.adviceSought, p.adviceSought) },
+    {
+      title: 'Follow-ups overdue (person not yet told)',
+      value: pair(count(c.followUpsOverdue), count(p.followUpsOverdue)),
+    },
+    { title: 'Advice sought', value: pair(count(c.adviceSought), count(p.adviceSought)) },
   ];
   if (opts.byDecision) {
     for (const d of DECISIONS) {
       if (c.decisions[d] === 0 && p.decisions[d] === 0) continue;
-      facts.push({ title: DECISION_LABELS[d], value: pair(c.decisions[d], p.decisions[d]) });
+      facts.push({ title: DECISION_LABELS[d], value: pair(count(c.decisions[d]), count(p.decisions[d])) });
     }
   }
   return facts;

@@ -39,6 +39,16 @@ describe('channel reminders', () => {
     await azurite?.stop();
   });
 
+  const channel0 = channelRoot();
+  /** The one digest posted to this channel since the last reset (follow-up reminders may be posted beside it). */
+  const digestIn = (channelId: string) => {
+    const digests = connector
+      .postsTo(channelId)
+      .map((p) => postedCard(p.activity))
+      .filter((c) => c !== undefined && /Weekly digest: open follow-ups/.test(cardText(c)));
+    assert.equal(digests.length, 1);
+    return digests[0]!;
+  };
   const client = (conversation: TeamsConversation) =>
     new TeamsClient(bot.baseUrl, user, conversation, connector.serviceUrl);
 
@@ -218,9 +228,53 @@ describe('channel reminders', () => {
     assert.ok(text.includes(open.id), 'lists the open follow-up of this team');
     assert.ok(!text.includes(elsewhere.id), "does not list another team's");
     assert.ok(!text.includes(open.caseReference), 'no case references in a channel');
-    // The team's summary figures for the week (counts only): this team's decision, not the other team's.
-    assert.match(text, /This team, last 7 days \(2026-02-28 to 2026-03-06\)/);
-    assert.match(text, /Decisions recorded\n1 · previous 0/);
-    assert.match(text, /Shared without consent\n1 \(100%\) · previous 0 \(—\)/);
+    // Set up by a practitioner (not a manager): the team's figures are never posted.
+    assert.doesNotMatch(text, /This team, last 7 days/);
+    assert.doesNotMatch(text, /Decisions recorded|Shared without consent/);
+  });
+
+  it("a manager's digest carries the team's figures, small counts suppressed; revoked, it carries none", async () => {
+    const manager = newUser('Morgan Manager');
+    await bot.app.stores.roles.grant(channel0.tenantId, manager.aadObjectId, 'manager');
+    const inThread = new TeamsClient(bot.baseUrl, manager, threadIn(channel0), connector.serviceUrl);
+    clock.current = new Date('2026-03-07T12:00:00Z'); // Saturday
+    await inThread.say('remind weekly digest weekly sat 16:30');
+    for (let i = 0; i < 6; i++)
+      await bot.app.stores.decisions.record(shareWithoutConsent({ user, conversation: threadIn(channel0) }));
+    await bot.app.reminders.scheduler.discoverFollowUps();
+    connector.reset();
+    clock.current = new Date('2026-03-07T16:30:05Z');
+    await bot.app.reminders.scheduler.tick();
+    const digest = digestIn(channel0.channelId);
+    assert.deepEqual(cardProblems(digest), []);
+    const text = cardText(digest);
+    assert.match(text, /This team, last 7 days \(2026-03-01 to 2026-03-07\)/);
+    // 6 decisions and 6 shared without consent are shown; nothing of the previous week (0) is hidden.
+    assert.match(text, /Decisions recorded\n6 · previous 0/);
+    assert.match(text, /Shared without consent\n6 \(100%\) · previous 0 \(—\)/);
+    // Follow-ups are not yet overdue (0); consents withdrawn 0: zero is shown.
+    assert.match(text, /Consents withdrawn\n0 · previous 0/);
+    assert.match(text, /fewer than 5/, 'the card says how small counts are shown');
+
+    // One more week with 2 decisions: both counts are "fewer than 5", and no percentage from them.
+    clock.current = new Date('2026-03-10T12:00:00Z');
+    for (let i = 0; i < 2; i++)
+      await bot.app.stores.decisions.record(shareWithoutConsent({ user, conversation: threadIn(channel0) }));
+    connector.reset();
+    clock.current = new Date('2026-03-14T16:30:05Z');
+    await bot.app.reminders.scheduler.tick();
+    const second = cardText(digestIn(channel0.channelId));
+    assert.match(second, /Decisions recorded\nfewer than 5 · previous 6/);
+    assert.match(second, /Shared without consent\nfewer than 5 · previous 6 \(100%\)/);
+    assert.doesNotMatch(second, /\b2 \(|\(100%\) · previous/);
+
+    // The role is revoked: the next digest goes out without the figures.
+    await bot.app.stores.roles.revoke(channel0.tenantId, manager.aadObjectId);
+    connector.reset();
+    clock.current = new Date('2026-03-21T16:30:05Z');
+    await bot.app.reminders.scheduler.tick();
+    const third = cardText(digestIn(channel0.channelId));
+    assert.match(third, /Weekly digest: open follow-ups/);
+    assert.doesNotMatch(third, /Decisions recorded/);
   });
 });

@@ -260,7 +260,9 @@ describe('team summary over HTTP (Azurite)', () => {
   it('one team’s summary in its channel, shown to the asking manager alone', async () => {
     const channel = new TeamsClient(bot.baseUrl, manager, teamChannel(TEAM));
     const card = await summaryInChannel(channel, 'team summary team');
-    assert.match(cardText(card), new RegExp(`Team ${TEAM}`));
+    // Named "This team", never by its raw id (card text is markdown).
+    assert.match(cardText(card), /This team · 2026-11-01 to 2026-11-30/);
+    assert.doesNotMatch(cardText(card), /summary-team/, 'the id stays in button data only');
     assert.deepEqual(figure(card, 'Decisions recorded'), [3, 1]);
     assert.deepEqual(figure(card, 'Shared without consent'), [1, 0]);
     assert.deepEqual(figure(card, 'Consents withdrawn'), [1, 0]);
@@ -342,6 +344,41 @@ describe('team summary over HTTP (Azurite)', () => {
     assert.equal((await fetch(`${bot.baseUrl}/downloads/summary-chart.png`)).status, 403);
   });
 
+  it('a chart link fetched again and again: the same PNG, drawn once, audited once; revoked, refused', async () => {
+    const third = newUser('Tess Third');
+    await bot.app.stores.roles.grant(TENANT_A, third.aadObjectId, 'manager');
+    const card = await summaryIn(new TeamsClient(bot.baseUrl, third, personalChat()), 'team summary');
+    const url = chartUrl(card)!;
+    const jti = (await bot.app.stores.audit.list(TENANT_A, 50)).find(
+      (e) => e.action === 'team_summary' && e.actorAadObjectId === third.aadObjectId,
+    )?.filter.jti;
+    assert.ok(typeof jti === 'string', 'the summary audit names the link');
+    const bodies: Buffer[] = [];
+    // Three at once, then two more.
+    const fetchPng = async () => {
+      const res = await fetch(url);
+      assert.equal(res.status, 200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    bodies.push(...(await Promise.all([fetchPng(), fetchPng(), fetchPng()])));
+    bodies.push(await fetchPng(), await fetchPng());
+    for (const body of bodies) assert.ok(body.equals(bodies[0]!), 'every fetch gets the same PNG');
+    const chartAudits = (await bot.app.stores.audit.list(TENANT_A, 100)).filter(
+      (e) => e.action === 'team_summary_chart' && e.actorAadObjectId === third.aadObjectId,
+    );
+    assert.equal(chartAudits.length, 1, 'one audit entry for the link');
+    assert.equal(
+      bot.logs.filter((l) => l.event === 'summary.chart_drawn' && l.jti === jti).length,
+      1,
+      'drawn once for the link',
+    );
+    // The role is still checked on every fetch: the cached chart is not served once it is revoked.
+    await bot.app.stores.roles.revoke(TENANT_A, third.aadObjectId);
+    const refused = await fetch(url);
+    assert.equal(refused.status, 403);
+    assert.match(await refused.text(), /no longer a manager/);
+  });
+
   it('a non-manager gets no figures, by command or by a copied button', async () => {
     const client = new TeamsClient(bot.baseUrl, practitioner, personalChat());
     const card = await summaryIn(client, 'team summary 90');
@@ -365,5 +402,36 @@ describe('team summary over HTTP (Azurite)', () => {
     assert.match(cardText(await summaryIn(client, 'team summary team')), /not a team channel/);
     const tampered = await client.execute('summary.show', { verb: 'summary.show', days: 3650 });
     assert.match(JSON.stringify(tampered.value), /could not be read/);
+  });
+
+  it('the team must be a Teams team id: markdown or template is refused and never echoed; "team team" is refused', async () => {
+    const client = new TeamsClient(bot.baseUrl, manager, personalChat());
+    const typed = cardText(await summaryIn(client, 'team summary 30 team **Boss**[click](https://evil.example/x)'));
+    assert.match(typed, /give a Teams team id/);
+    assert.doesNotMatch(typed, /Boss|evil\.example|Decisions recorded/);
+    const template = cardText(await summaryIn(client, 'team summary team 19:${x}@thread.tacv2'));
+    assert.match(template, /give a Teams team id/);
+    assert.doesNotMatch(template, /\$\{x\}|Decisions recorded/);
+    // "team team" used to read a team called "team".
+    const twice = cardText(await summaryIn(client, 'team summary team team'));
+    assert.match(twice, /give a Teams team id/);
+    assert.doesNotMatch(twice, /Decisions recorded/);
+    // Too long, even in the right form.
+    const long = cardText(await summaryIn(client, `team summary team 19:${'a'.repeat(101)}@thread.tacv2`));
+    assert.match(long, /give a Teams team id/);
+
+    // The same in a button's data: refused, nothing echoed.
+    for (const team of ['X\n\n# Injected heading\n[link](https://evil.example/x)', 'team', `${TEAM} `]) {
+      const res = await client.execute('summary.show', { verb: 'summary.show', days: 30, team });
+      const body = JSON.stringify(res.value);
+      assert.match(body, /could not be read/);
+      assert.doesNotMatch(body, /Injected|evil\.example|Decisions recorded/);
+    }
+
+    // A real team id asked for from a personal chat: shown, under a short neutral label, not the id.
+    const res = await client.execute('summary.show', { verb: 'summary.show', days: 30, team: TEAM });
+    const text = cardText(res.value);
+    assert.match(text, /Team ref [0-9a-f]{8} · 2026-11-01 to 2026-11-30/);
+    assert.doesNotMatch(text, /summary-team/, 'the id stays in button data only');
   });
 });

@@ -41,7 +41,7 @@ function figures(n: number) {
 
 const big: TeamSummary = {
   days: 90,
-  teamId: `19:${'x'.repeat(480)}@thread.tacv2`,
+  teamId: `19:${'x'.repeat(100)}@thread.tacv2`,
   current: figures(1000),
   previous: figures(999),
   weeks: Array.from({ length: 13 }, (_, i) => ({
@@ -83,7 +83,7 @@ describe('team summary cards', () => {
       false,
     );
     assert.match(cardText(card), /No decisions were recorded/);
-    const placeholder = privateSummaryCard({ days: 30, team: 'T' }, '29:user');
+    const placeholder = privateSummaryCard({ days: 30, team: '19:t@thread.tacv2' }, '29:user');
     assert.deepEqual(cardProblems(placeholder), []);
     assert.doesNotMatch(JSON.stringify(placeholder), /Decisions recorded/);
   });
@@ -101,6 +101,16 @@ describe('team summary cards', () => {
     assert.deepEqual(cardProblems(card), []);
     assert.ok(bytes(card) < CARD_BUDGET_BYTES);
     assert.match(cardText(card), /Follow-ups overdue \(person not yet told\)/);
+    // Posted to a channel: 1–4 become "fewer than 5", with no percentage from them; 0 and 5+ are shown.
+    const small = digestCard(reminder, [], new Date('2026-11-30T12:00:00Z'), {
+      ...empty,
+      current: { ...figures(0), totalDecisions: 3, withoutConsent: 2, withoutConsentPercent: 67, urgentNotRecorded: 5 },
+    });
+    const smallText = cardText(small);
+    assert.match(smallText, /Decisions recorded\nfewer than 5 · previous 0/);
+    assert.match(smallText, /Shared without consent\nfewer than 5 · previous 0 \(—\)/);
+    assert.doesNotMatch(smallText, /67%/);
+    assert.match(smallText, /Urgent shares not yet recorded\n5 · previous 0/);
     const without = digestCard(reminder, [], new Date('2026-11-30T12:00:00Z'));
     assert.deepEqual(cardProblems(without), []);
     assert.doesNotMatch(cardText(without), /Decisions recorded/);
@@ -119,8 +129,23 @@ describe('team summary cards', () => {
 
   it('summary arguments: periods, "team", and refusals', () => {
     assert.deepEqual(parseSummaryArgs('', undefined), { ok: true, request: { days: 30 } });
-    assert.deepEqual(parseSummaryArgs('90 days team', 'T1'), { ok: true, request: { days: 90, team: 'T1' } });
-    assert.deepEqual(parseSummaryArgs('team 19:abc 7', undefined), { ok: true, request: { days: 7, team: '19:abc' } });
+    const T1 = '19:abc_DEF-123@thread.tacv2';
+    assert.deepEqual(parseSummaryArgs('90 days team', T1), { ok: true, request: { days: 90, team: T1 } });
+    assert.deepEqual(parseSummaryArgs('team 19:abc@thread.skype 7', undefined), {
+      ok: true,
+      request: { days: 7, team: '19:abc@thread.skype' },
+    });
+    // Only Teams team-id syntax, within the length limit.
+    for (const bad of [
+      '19:abc',
+      'team',
+      '**Boss**',
+      '19:a b@thread.tacv2',
+      '19:a@thread.tacv2x',
+      `19:${'a'.repeat(101)}@thread.tacv2`,
+    ])
+      assert.equal(parseSummaryArgs(`team ${bad}`, undefined).ok, false, bad);
+    assert.equal(parseSummaryArgs('team', 'not a team id').ok, false);
     assert.equal(parseSummaryArgs('45', undefined).ok, false);
     assert.equal(parseSummaryArgs('team', undefined).ok, false);
     assert.equal(parseSummaryArgs('everything', 'T1').ok, false);

@@ -7,7 +7,7 @@ import { VERBS } from '../../kit/verbs';
 import { findTopic } from '../../../reminders/practiceTopics';
 import { formatLocal } from '../../../reminders/schedule';
 import type { TeamSummary } from '../../../storage/teamSummary';
-import { periodText, summaryFacts } from '../../kit/summaryFacts';
+import { periodText, SMALL_COUNT_LIMIT, summaryFacts } from '../../kit/summaryFacts';
 
 export function describeReminder(r: ScheduledReminder): string {
   if (r.kind === 'weekly_digest') return 'Weekly digest of open follow-ups';
@@ -48,7 +48,9 @@ export function digestCard(
     // The team's figures only (counts): never a case or a person.
     hasSummary: summary !== undefined,
     summaryTitle: summary ? `This team, last 7 days (${periodText(summary.current)}) · previous 7 days` : '',
-    summaryFacts: summary ? summaryFacts(summary, { byDecision: false }) : [],
+    // Posted to a channel: small counts are suppressed (src/bot/kit/summaryFacts.ts).
+    summaryFacts: summary ? summaryFacts(summary, { byDecision: false, suppressSmall: true }) : [],
+    summaryNote: `Counts from 1 to ${SMALL_COUNT_LIMIT - 1} are shown as “fewer than ${SMALL_COUNT_LIMIT}”, so no single case can be picked out.`,
     id: r.id,
     schedule: r.scheduleText,
   });

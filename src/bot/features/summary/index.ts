@@ -84,6 +84,7 @@ async function showSummary(turn: Turn, request: SummaryRequest): Promise<CardAct
     card: summaryCard({
       summary,
       request,
+      ...(identity.scope.teamId !== undefined ? { here: identity.scope.teamId } : {}),
       ...(chartUrl ? { chartUrl, chartExpiresAt: new Date(link!.payload.exp * 1000) } : {}),
     }),
   };

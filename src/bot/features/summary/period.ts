@@ -8,10 +8,21 @@ import { z } from 'zod';
 export const PERIOD_DAYS = [7, 30, 90] as const;
 export const DEFAULT_DAYS = 30;
 
+/**
+ * A Teams team id as channelData.team.id carries it: "19:" + an opaque token + "@thread.tacv2" (or
+ * the older "@thread.skype"), e.g. 19:c2f3…@thread.tacv2. Nothing else is a team: no markdown, no
+ * template, no spaces. The length cap comes first and the pattern has one bounded class that cannot
+ * match "@", so the check is linear in the (capped) length.
+ */
+export const TEAM_ID_MAX_LENGTH = 120;
+const TEAM_ID_PATTERN = /^19:[A-Za-z0-9_-]{1,100}@thread\.(?:tacv2|skype)$/;
+export const TeamIdSchema = z.string().max(TEAM_ID_MAX_LENGTH).regex(TEAM_ID_PATTERN);
+export const isTeamId = (value: string): boolean => TeamIdSchema.safeParse(value).success;
+
 export const SummaryRequestSchema = z.strictObject({
   days: z.union(PERIOD_DAYS.map((d) => z.literal(d)) as [z.ZodLiteral<7>, z.ZodLiteral<30>, z.ZodLiteral<90>]),
   /** A Teams team id (channelData.team.id); absent for the whole organisation. */
-  team: z.string().min(1).max(500).optional(),
+  team: TeamIdSchema.optional(),
 });
 export type SummaryRequest = z.infer<typeof SummaryRequestSchema>;
 
@@ -36,6 +47,12 @@ export function parseSummaryArgs(args: string, here: string | undefined): Parsed
     } else if (word === 'team') {
       const next = words[i + 1];
       if (next !== undefined && !/^\d{1,3}$/.test(next)) {
+        // Never echoed: the id (or whatever was typed) is not shown back on any card.
+        if (!isTeamId(next))
+          return {
+            ok: false,
+            problem: `After **team** give a Teams team id (it starts with 19: and ends with @thread.tacv2), or nothing for this channel’s team. ${USAGE}`,
+          };
         team = next;
         i++;
       } else if (here) team = here;
@@ -47,5 +64,7 @@ export function parseSummaryArgs(args: string, here: string | undefined): Parsed
     } else return { ok: false, problem: USAGE };
   }
   const parsed = SummaryRequestSchema.safeParse({ days, ...(team !== undefined ? { team } : {}) });
+  if (!parsed.success && team !== undefined && !isTeamId(team))
+    return { ok: false, problem: `This channel’s team id could not be read, so its summary cannot be shown. ${USAGE}` };
   return parsed.success ? { ok: true, request: parsed.data } : { ok: false, problem: USAGE };
 }

@@ -1,4 +1,5 @@
 /** View models for the team summary cards (cards/team-summary*.json). Counts only, never case data. */
+import { createHash } from 'node:crypto';
 import type { TeamSummary } from '../../../storage/teamSummary';
 import { renderCard, type AdaptiveCard } from '../../cards/templates';
 import { periodText, summaryFacts } from '../../kit/summaryFacts';
@@ -7,9 +8,20 @@ import { PERIOD_DAYS, type SummaryRequest } from './period';
 
 const actionData = (request: SummaryRequest) => ({ verb: VERBS.summaryShow, ...request });
 
+/**
+ * How a team is named on the card: "This team" when asked from one of its channels, else a short
+ * neutral label from a hash of the id. The raw id is never shown (card text is markdown).
+ */
+export function teamLabel(team: string, here: string | undefined): string {
+  if (team === here) return 'This team';
+  return `Team ref ${createHash('sha256').update(team).digest('hex').slice(0, 8)}`;
+}
+
 export function summaryCard(opts: {
   summary: TeamSummary;
   request: SummaryRequest;
+  /** The Teams team of the conversation the summary is shown in, if any. */
+  here?: string;
   /** The signed chart link; absent when there is nothing to draw or no public address. */
   chartUrl?: string;
   chartExpiresAt?: Date;
@@ -19,7 +31,7 @@ export function summaryCard(opts: {
   const weeks = summary.weeks.length;
   return renderCard('team-summary', {
     title: `Team summary: last ${summary.days} days`,
-    scopeText: `${request.team ? `Team ${request.team}` : 'Whole organisation'} · ${periodText(summary.current)} (previous period ${periodText(summary.previous)})`,
+    scopeText: `${request.team ? teamLabel(request.team, opts.here) : 'Whole organisation'} · ${periodText(summary.current)} (previous period ${periodText(summary.previous)})`,
     hasRetentionNote: summary.retainedFrom !== undefined,
     retentionNote: `Counted from ${summary.retainedFrom ?? ''}: decisions before then have passed the retention period and are no longer kept.`,
     hasChart: opts.chartUrl !== undefined,
