@@ -6,8 +6,8 @@
  * replayed as a download token (or the other way round). A payload is only parsed after its
  * signature checks out (constant-time comparison), and is then validated with zod as well.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { z } from 'zod';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 
 export type SignPurpose = 'records-card-state-v1' | 'records-csv-download-v1' | 'summary-chart-download-v1';
 
@@ -46,4 +46,44 @@ export function verify<T>(secret: string, purpose: SignPurpose, signed: unknown,
   }
   const parsed = schema.safeParse(json);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: 'bad_contents' };
+}
+
+/** What every download link carries besides its own fields: a format version, its expiry and a random id. */
+export const LinkFields = {
+  v: z.literal(1),
+  /** Expiry, epoch seconds. */
+  exp: z.number().int().positive(),
+  /** Random id, so two links are never equal and a download can be traced to its issue in the audit. */
+  jti: z.string().min(8).max(64),
+};
+type LinkStamp = { v: 1; exp: number; jti: string };
+
+/** A signed link payload: `body` stamped with version, expiry `ttlSeconds` after `now`, and a fresh id. */
+export function issueLink<T extends object>(
+  secret: string,
+  purpose: SignPurpose,
+  opts: { ttlSeconds: number; now: Date },
+  body: T,
+): { token: string; payload: T & LinkStamp } {
+  const payload = {
+    v: 1 as const,
+    ...body,
+    exp: Math.floor(opts.now.getTime() / 1000) + opts.ttlSeconds,
+    jti: randomBytes(12).toString('base64url'),
+  };
+  return { token: sign(secret, purpose, payload), payload };
+}
+
+/** A link's payload when its signature, contents and expiry all check out at `now`. */
+export function checkLink<T extends { exp: number }>(
+  secret: string,
+  purpose: SignPurpose,
+  token: unknown,
+  schema: z.ZodType<T>,
+  now: Date,
+): Verified<T> | { ok: false; reason: 'expired' } {
+  const verified = verify(secret, purpose, token, schema);
+  if (!verified.ok) return verified;
+  if (verified.value.exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
+  return verified;
 }

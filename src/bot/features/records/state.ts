@@ -4,11 +4,10 @@
  * Card data is untrusted: the signature proves the bot wrote it, but the tenant and the caller
  * are still taken from the activity, and authorisation is checked again on every click.
  */
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { signingSecretOf, type Config } from '../../../config';
 import { FilterSchema, MAX_ROWS_PER_CARD, type RecordFilter } from './filters';
-import { sign, verify, type Verified } from '../../kit/signing';
+import { LinkFields, checkLink, issueLink, sign, verify, type Verified } from '../../kit/signing';
 
 /**
  * How many earlier pages' positions a card remembers for "Previous" (older ones fall back to
@@ -78,16 +77,12 @@ export function firstState(opts: {
 export const DOWNLOAD_TTL_SECONDS = 10 * 60;
 
 export const DownloadTokenSchema = z.strictObject({
-  v: z.literal(1),
+  ...LinkFields,
   /** Tenant whose records the link exports (the only tenant it can ever read). */
   tn: z.string().min(1).max(200),
   /** AAD object id of the manager it was issued to (re-checked at download time). */
   a: z.string().min(1).max(200),
   f: FilterSchema,
-  /** Expiry, epoch seconds. */
-  exp: z.number().int().positive(),
-  /** Random id, so two links are never equal and a download can be traced to its issue in the audit. */
-  jti: z.string().min(8).max(64),
 });
 export type DownloadToken = z.infer<typeof DownloadTokenSchema>;
 
@@ -95,15 +90,12 @@ export function issueDownloadToken(
   config: Config,
   opts: { tenantId: string; actor: string; filter: RecordFilter; now: Date },
 ): { token: string; payload: DownloadToken } {
-  const payload: DownloadToken = {
-    v: 1,
-    tn: opts.tenantId,
-    a: opts.actor,
-    f: opts.filter,
-    exp: Math.floor(opts.now.getTime() / 1000) + DOWNLOAD_TTL_SECONDS,
-    jti: randomBytes(12).toString('base64url'),
-  };
-  return { token: sign(signingSecretOf(config), 'records-csv-download-v1', payload), payload };
+  return issueLink(
+    signingSecretOf(config),
+    'records-csv-download-v1',
+    { ttlSeconds: DOWNLOAD_TTL_SECONDS, now: opts.now },
+    { tn: opts.tenantId, a: opts.actor, f: opts.filter },
+  );
 }
 
 export type DownloadCheck =
@@ -111,8 +103,6 @@ export type DownloadCheck =
   | { ok: false; reason: 'malformed' | 'bad_signature' | 'bad_contents' | 'expired' };
 
 export function checkDownloadToken(config: Config, token: unknown, now: Date): DownloadCheck {
-  const verified = verify(signingSecretOf(config), 'records-csv-download-v1', token, DownloadTokenSchema);
-  if (!verified.ok) return verified;
-  if (verified.value.exp * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, token: verified.value };
+  const checked = checkLink(signingSecretOf(config), 'records-csv-download-v1', token, DownloadTokenSchema, now);
+  return checked.ok ? { ok: true, token: checked.value } : checked;
 }

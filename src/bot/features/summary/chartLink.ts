@@ -6,12 +6,11 @@
  * drawn at a link's first download; the PNG is then kept for the link's lifetime (chartCache.ts),
  * so fetching one link again and again draws once and writes one audit entry per process.
  */
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { signingSecretOf, type Config } from '../../../config';
 import { teamSummary } from '../../../storage/teamSummary';
 import { isManager } from '../../kit/access';
-import { sign, verify } from '../../kit/signing';
+import { LinkFields, checkLink, issueLink } from '../../kit/signing';
 import type { BotServices } from '../types';
 import { renderChartPng } from './chart';
 import { ChartCache, type CachedChart } from './chartCache';
@@ -22,12 +21,10 @@ export const CHART_LINK_TTL_SECONDS = 10 * 60;
 const CHART_CACHE_ENTRIES = 100;
 
 const ChartTokenSchema = z.strictObject({
-  v: z.literal(1),
+  ...LinkFields,
   tn: z.string().min(1).max(200),
   a: z.string().min(1).max(200),
   r: SummaryRequestSchema,
-  exp: z.number().int().positive(),
-  jti: z.string().min(8).max(64),
 });
 type ChartToken = z.infer<typeof ChartTokenSchema>;
 
@@ -35,15 +32,12 @@ export function issueChartToken(
   config: Config,
   opts: { tenantId: string; actor: string; request: SummaryRequest; now: Date },
 ): { token: string; payload: ChartToken } {
-  const payload: ChartToken = {
-    v: 1,
-    tn: opts.tenantId,
-    a: opts.actor,
-    r: opts.request,
-    exp: Math.floor(opts.now.getTime() / 1000) + CHART_LINK_TTL_SECONDS,
-    jti: randomBytes(12).toString('base64url'),
-  };
-  return { token: sign(signingSecretOf(config), 'summary-chart-download-v1', payload), payload };
+  return issueLink(
+    signingSecretOf(config),
+    'summary-chart-download-v1',
+    { ttlSeconds: CHART_LINK_TTL_SECONDS, now: opts.now },
+    { tn: opts.tenantId, a: opts.actor, r: opts.request },
+  );
 }
 
 /** One chart a valid link asks for. */
@@ -73,9 +67,14 @@ export function summaryCharts(services: Pick<BotServices, 'config' | 'stores' | 
   }
   return {
     check(token: string | null): { ok: true; job: ChartJob } | { ok: false; reason: string } {
-      const verified = verify(signingSecretOf(services.config), 'summary-chart-download-v1', token, ChartTokenSchema);
+      const verified = checkLink(
+        signingSecretOf(services.config),
+        'summary-chart-download-v1',
+        token,
+        ChartTokenSchema,
+        services.now(),
+      );
       if (!verified.ok) return verified;
-      if (verified.value.exp * 1000 <= services.now().getTime()) return { ok: false, reason: 'expired' };
       const { tn: tenantId, a: actor, r: request, jti, exp } = verified.value;
       return { ok: true, job: { jti, expiresAt: exp * 1000, tenantId, actor, request } };
     },
