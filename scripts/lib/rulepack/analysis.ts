@@ -39,8 +39,9 @@ const EXCHANGE = new Set([
   'share_without_consent_justified',
 ]);
 const goesAhead = (o: Outcome) => EXCHANGE.has(o.decision);
-const consentIs = (a: Answers, ...codes: string[]) =>
-  ['consent', 'consent_child', 'consent_pr'].some((q) => codes.includes(a[q] ?? ''));
+// Constants and plain loops out here: every check runs on each of ~400,000 paths.
+const CONSENT_QUESTIONS = ['consent', 'consent_child', 'consent_pr'] as const;
+const consentIs = (a: Answers, ...codes: string[]) => CONSENT_QUESTIONS.some((q) => codes.includes(a[q] ?? ''));
 const withdrawn = (a: Answers) => consentIs(a, 'withdrawn');
 const sharing = (a: Answers) => a.route === 'sharing_out' || a.route === 'responding_to_request';
 /** The grounds that are a (perceived) risk of harm to a child, in the national pack's grounds question. */
@@ -51,10 +52,20 @@ const CHILD_AT_RISK = new Set([
   'risk_of_harm',
   'vital_interests',
 ]);
+const INFORMING_UNSAFE = new Set(['would_increase_risk', 'would_impede_investigation']);
 const informingUnsafe = (a: Answers) =>
-  ['would_increase_risk', 'would_impede_investigation'].includes(a.why_not_ask ?? '') ||
-  ['would_increase_risk', 'would_impede_investigation'].includes(a.checks_why_no_permission ?? '') ||
+  INFORMING_UNSAFE.has(a.why_not_ask ?? '') ||
+  INFORMING_UNSAFE.has(a.checks_why_no_permission ?? '') ||
   a.consent_pr === 'refused_asking_adds_risk';
+/** The pack's safety lines as JSON, once per pack. */
+const safetyJson = new WeakMap<RulePack, string>();
+const safetyJsonOf = (pack: RulePack) => {
+  let json = safetyJson.get(pack);
+  if (json === undefined) safetyJson.set(pack, (json = JSON.stringify(pack.safetyLines)));
+  return json;
+};
+const allCited = (...lists: ReadonlyArray<{ citations: readonly unknown[] }>[]) =>
+  lists.every((list) => list.every((t) => t.citations.length >= 1));
 
 export const INVARIANTS: readonly Invariant[] = [
   {
@@ -63,10 +74,8 @@ export const INVARIANTS: readonly Invariant[] = [
     requires: (_a, o, _h, pack) =>
       o.reasons.length >= 1 &&
       o.citations.length >= 1 &&
-      JSON.stringify(o.safetyLines) === JSON.stringify(pack.safetyLines) &&
-      [...o.reasons, ...o.conditions, ...o.practiceSteps, ...o.mustRecord, ...o.followUps].every(
-        (t) => t.citations.length >= 1,
-      ),
+      JSON.stringify(o.safetyLines) === safetyJsonOf(pack) &&
+      allCited(o.reasons, o.conditions, o.practiceSteps, o.mustRecord, o.followUps),
   },
   {
     id: 'unverified-caller-verify-first',
@@ -329,6 +338,27 @@ export interface PackAnalysis {
  * One walk over every complete path: invariants, "tailoring answers never change the answer", and
  * coverage. `onPath` sees each path and its outcome (the same mutable answers object: copy to keep).
  */
+/** The outcome's ids as sets, each built the first time a check asks for it (most checks look at none). */
+class OutcomeSets implements Sets {
+  #steps?: Set<string>;
+  #conditions?: Set<string>;
+  #records?: Set<string>;
+  #followUps?: Set<string>;
+  constructor(private readonly outcome: Outcome) {}
+  get steps() {
+    return (this.#steps ??= new Set(this.outcome.practiceSteps.map((s) => s.id)));
+  }
+  get conditions() {
+    return (this.#conditions ??= new Set(this.outcome.conditions.map((c) => c.id)));
+  }
+  get records() {
+    return (this.#records ??= new Set(this.outcome.mustRecord.map((r) => r.field)));
+  }
+  get followUps() {
+    return (this.#followUps ??= new Set(this.outcome.followUps.map((f) => f.code)));
+  }
+}
+
 export function analysePack(pack: RulePack, onPath?: (answers: Answers, outcome: Outcome) => void): PackAnalysis {
   const failures = new Map<string, string[]>();
   const invariants = invariantsFor(pack);
@@ -336,7 +366,9 @@ export function analysePack(pack: RulePack, onPath?: (answers: Answers, outcome:
   const ruleByDecisionAnswers = new Map<string, string>();
   const decideList = pack.questions.filter((q) => q.phase === 'decide').map((q) => q.id);
   const rules = new Set<string>();
-  const chosen = new Set<string>();
+  /** Per question, the option codes chosen on some path. */
+  const chosen = new Map<string, Set<string>>(pack.questions.map((q) => [q.id, new Set<string>()]));
+  const appliedCounts = invariants.map(() => 0);
   const fail = (id: string, example: string) => {
     const list = failures.get(id) ?? [];
     if (list.length < EXAMPLES) list.push(example);
@@ -348,16 +380,12 @@ export function analysePack(pack: RulePack, onPath?: (answers: Answers, outcome:
     const outcome = buildOutcome(pack, answers);
     onPath?.(answers, outcome);
     rules.add(outcome.ruleId);
-    for (const q in answers) chosen.add(`${q}=${answers[q]}`);
-    const sets: Sets = {
-      steps: new Set(outcome.practiceSteps.map((s) => s.id)),
-      conditions: new Set(outcome.conditions.map((c) => c.id)),
-      records: new Set(outcome.mustRecord.map((r) => r.field)),
-      followUps: new Set(outcome.followUps.map((f) => f.code)),
-    };
-    for (const inv of invariants) {
+    for (const q in answers) chosen.get(q)?.add(answers[q] as string);
+    const sets = new OutcomeSets(outcome);
+    for (let i = 0; i < invariants.length; i++) {
+      const inv = invariants[i] as Invariant;
       if (!inv.premise(answers, outcome, sets, pack)) continue;
-      applied.set(inv.id, (applied.get(inv.id) ?? 0) + 1);
+      appliedCounts[i] = (appliedCounts[i] ?? 0) + 1;
       if (!inv.requires(answers, outcome, sets, pack)) fail(inv.id, `${outcome.ruleId} ← ${JSON.stringify(answers)}`);
     }
     // The tailoring answers (after the answer is shown) never change the answer.
@@ -368,7 +396,7 @@ export function analysePack(pack: RulePack, onPath?: (answers: Answers, outcome:
     else if (known !== outcome.ruleId)
       fail('tailoring-never-changes-the-answer', `${known} vs ${outcome.ruleId} ← ${JSON.stringify(answers)}`);
   }
-  const askedQuestions = new Set([...chosen].map((k) => k.slice(0, k.indexOf('='))));
+  invariants.forEach((inv, i) => applied.set(inv.id, appliedCounts[i] ?? 0));
   return {
     paths,
     failures,
@@ -376,9 +404,9 @@ export function analysePack(pack: RulePack, onPath?: (answers: Answers, outcome:
     vacuous: [...applied.entries()].filter(([, n]) => n === 0).map(([id]) => id),
     decisionPaths: ruleByDecisionAnswers.size,
     unreachedRules: pack.rules.map((r) => r.id).filter((id) => !rules.has(id)),
-    unaskedQuestions: pack.questions.map((q) => q.id).filter((id) => !askedQuestions.has(id)),
-    unchosenOptions: pack.questions
-      .flatMap((q) => q.options.map((o) => `${q.id}=${o.code}`))
-      .filter((k) => !chosen.has(k)),
+    unaskedQuestions: pack.questions.map((q) => q.id).filter((id) => chosen.get(id)?.size === 0),
+    unchosenOptions: pack.questions.flatMap((q) =>
+      q.options.filter((o) => !chosen.get(q.id)?.has(o.code)).map((o) => `${q.id}=${o.code}`),
+    ),
   };
 }

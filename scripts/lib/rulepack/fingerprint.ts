@@ -57,6 +57,66 @@ export function outcomeKey(outcome: Outcome): string {
   return canonical(outcome);
 }
 
+/**
+ * A short key that is equal for two values only if their content is (so their canonical JSON is):
+ * frozen objects by identity, strings by an interned number, the rest by structure in property
+ * order. Two equal values may still get different keys (two frozen copies, or properties in another
+ * order): that only costs a second canonical form, never a wrong digest. Building it is much
+ * cheaper than the canonical form, and most of ~400,000 paths share an outcome with an earlier one.
+ */
+class IdentityKeys {
+  private readonly objects = new WeakMap<object, number>();
+  private readonly strings = new Map<string, number>();
+  private next = 0;
+
+  of(value: unknown): string {
+    if (typeof value === 'string') return `s${this.intern(value)}`;
+    if (value === null || typeof value !== 'object') return value === undefined ? 'u' : JSON.stringify(value);
+    if (Object.isFrozen(value)) {
+      let id = this.objects.get(value);
+      if (id === undefined) this.objects.set(value, (id = this.next++));
+      return `#${id}`;
+    }
+    let out: string;
+    if (Array.isArray(value)) {
+      out = '[';
+      for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + this.of(value[i]);
+      return `${out}]`;
+    }
+    out = '{';
+    const record = value as Record<string, unknown>;
+    for (const k in record) out += `s${this.intern(k)}:${this.of(record[k])},`;
+    return `${out}}`;
+  }
+
+  private intern(text: string): number {
+    let id = this.strings.get(text);
+    if (id === undefined) this.strings.set(text, (id = this.next++));
+    return id;
+  }
+}
+
+/**
+ * A sha256 fed in large pieces: the fingerprint hashes a short line per path, and one native call
+ * per line cost more than the hashing. The digest is the same as line by line.
+ */
+class BufferedHash {
+  private readonly hash = createHash('sha256');
+  private pending = '';
+  update(text: string): void {
+    this.pending += text;
+    if (this.pending.length > 1 << 16) this.flush();
+  }
+  digest(): string {
+    this.flush();
+    return this.hash.digest('hex');
+  }
+  private flush(): void {
+    this.hash.update(this.pending);
+    this.pending = '';
+  }
+}
+
 /** The answers of a path, in path order, as a stable key. */
 export function pathKey(answers: Readonly<Record<string, string>>): string {
   let key = '';
@@ -80,24 +140,25 @@ export interface PackFingerprint {
 
 /** Walks every complete path of the pack. */
 export function fingerprint(pack: RulePack): PackFingerprint {
-  const total = createHash('sha256');
-  // Many paths share an outcome: hash each distinct outcome key once.
+  const total = new BufferedHash();
+  // Many paths share an outcome: hash each distinct outcome once, found by its identity key.
+  const identity = new IdentityKeys();
   const outcomeDigests = new Map<string, string>();
-  const perRule = new Map<string, { decision: string; paths: number; hash: ReturnType<typeof createHash> }>();
+  const perRule = new Map<string, { decision: string; paths: number; hash: BufferedHash }>();
   let paths = 0;
   for (const answers of completePaths(pack)) {
     const outcome = buildOutcome(pack, answers);
-    const key = outcomeKey(outcome);
-    let digest = outcomeDigests.get(key);
+    const id = identity.of(outcome);
+    let digest = outcomeDigests.get(id);
     if (digest === undefined) {
-      digest = createHash('sha256').update(key).digest('hex');
-      outcomeDigests.set(key, digest);
+      digest = createHash('sha256').update(outcomeKey(outcome)).digest('hex');
+      outcomeDigests.set(id, digest);
     }
     const line = `${pathKey(answers)} ${digest}\n`;
     total.update(line);
     let entry = perRule.get(outcome.ruleId);
     if (!entry) {
-      entry = { decision: outcome.decision, paths: 0, hash: createHash('sha256') };
+      entry = { decision: outcome.decision, paths: 0, hash: new BufferedHash() };
       perRule.set(outcome.ruleId, entry);
     }
     entry.paths++;
@@ -106,7 +167,7 @@ export function fingerprint(pack: RulePack): PackFingerprint {
   }
   const rules: Record<string, RuleFingerprint> = {};
   for (const [id, e] of [...perRule.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    rules[id] = { decision: e.decision, paths: e.paths, sha256: e.hash.digest('hex') };
+    rules[id] = { decision: e.decision, paths: e.paths, sha256: e.hash.digest() };
   }
-  return { packVersion: pack.metadata.version, paths, sha256: total.digest('hex'), rules };
+  return { packVersion: pack.metadata.version, paths, sha256: total.digest(), rules };
 }

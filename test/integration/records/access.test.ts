@@ -177,8 +177,12 @@ describe('records: access control, tampering and audit', () => {
     await expectMessage(chat(p1), 'records.apply', { state: signed, rOutcome: '' }, /opened by someone else/);
     await expectMessage(chat(p1), 'records.export', { state: signed }, /opened by someone else/);
     // 7. A tenant id slipped into the action data is ignored: the activity's tenant is used.
+    // Page 2 carries on exactly where page 1 stopped (page 1 may be short when a store page was).
     const res = await client.execute('records.page', { state: signed, tenantId: TENANT_B, tn: TENANT_B });
-    assert.deepEqual(idsOf(res.value as Card), newestFirst(records).slice(10, 20));
+    const firstIds = idsOf(first);
+    assert.ok(firstIds.length > 0);
+    assert.deepEqual(firstIds, newestFirst(records).slice(0, firstIds.length));
+    assert.deepEqual(idsOf(res.value as Card), newestFirst(records).slice(firstIds.length, firstIds.length + 10));
   });
 
   it('admins grant, list and revoke managers (audited); a revoked manager’s card stops working', async () => {

@@ -71,16 +71,19 @@ describe('records: CSV export', () => {
       PUBLIC_BASE_URL,
     });
     const seed = new ClockedSeeder(bot.app.tables.decisions);
-    for (let i = 0; i < 1005; i++) {
-      records.push(
-        await seed.record(new Date(Date.parse('2026-09-01T00:00:00Z') + i * 60_000), {
-          tenantId: TENANT_A,
-          teamId: i % 2 ? TEAM : undefined,
-          by: { aadObjectId: p1.aadObjectId, name: 'Pat, "the" One' },
-          decision: i % 5 === 0 ? 'do_not_share' : 'share_with_consent',
-        }),
-      );
-    }
+    records.push(
+      ...(await seed.recordAll(
+        Array.from({ length: 1005 }, (_, i) => ({
+          at: new Date(Date.parse('2026-09-01T00:00:00Z') + i * 60_000),
+          o: {
+            tenantId: TENANT_A,
+            teamId: i % 2 ? TEAM : undefined,
+            by: { aadObjectId: p1.aadObjectId, name: 'Pat, "the" One' },
+            decision: i % 5 === 0 ? 'do_not_share' : 'share_with_consent',
+          },
+        })),
+      )),
+    );
     formulaRecord = await seed.record('2026-09-03T00:00:00Z', {
       tenantId: TENANT_A,
       teamId: TEAM,

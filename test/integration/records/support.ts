@@ -3,9 +3,11 @@
  * record ids back out of list cards, and a small RFC 4180 CSV reader.
  */
 import { randomUUID } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TableClient } from '@azure/data-tables';
 import type { DecisionCode } from '../../../src/domain/contract';
 import type { NewRecord, StoredRecord } from '../../../src/storage/contract';
+import { COUNTER_SHARDS } from '../../../src/storage/decisionCounters';
 import { TableDecisionStore } from '../../../src/storage/decisionStore';
 import { cardText, type Card } from '../../support/botHarness';
 
@@ -56,16 +58,41 @@ export function newRecord(o: SeedOptions): NewRecord {
   };
 }
 
-/** A store over the app's own table whose clock the test sets, so records get known times. */
+/**
+ * A store over the app's own table whose clock the test sets, so records get known times. The time
+ * travels with each call (AsyncLocalStorage), so several records can be written at once, each at
+ * its own time, through one store (one shard picker, as in the bot).
+ */
 export class ClockedSeeder {
-  private at = 0;
+  private readonly clock = new AsyncLocalStorage<number>();
   readonly store: TableDecisionStore;
   constructor(table: TableClient) {
-    this.store = new TableDecisionStore(table, { now: () => new Date(this.at) });
+    this.store = new TableDecisionStore(table, {
+      now: () => {
+        const at = this.clock.getStore();
+        if (at === undefined) throw new Error('ClockedSeeder: the store was used outside record()');
+        return new Date(at);
+      },
+    });
   }
   async record(at: string | Date, o: SeedOptions): Promise<StoredRecord> {
-    this.at = new Date(at).getTime();
-    return (await this.store.record(newRecord(o))).record;
+    return (await this.clock.run(new Date(at).getTime(), () => this.store.record(newRecord(o)))).record;
+  }
+  /**
+   * Many records, `concurrency` at a time (seeding a thousand one by one is a thousand round trips
+   * to Azurite). No more at once than the store has counter shards, as the store expects of one process.
+   */
+  async recordAll(
+    items: Array<{ at: string | Date; o: SeedOptions }>,
+    concurrency = COUNTER_SHARDS,
+  ): Promise<StoredRecord[]> {
+    const out: StoredRecord[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < items.length; i = next++) out[i] = await this.record(items[i]!.at, items[i]!.o);
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return out;
   }
 }
 
