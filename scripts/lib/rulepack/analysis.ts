@@ -334,10 +334,6 @@ export interface PackAnalysis {
   unchosenOptions: string[];
 }
 
-/**
- * One walk over every complete path: invariants, "tailoring answers never change the answer", and
- * coverage. `onPath` sees each path and its outcome (the same mutable answers object: copy to keep).
- */
 /** The outcome's ids as sets, each built the first time a check asks for it (most checks look at none). */
 class OutcomeSets implements Sets {
   #steps?: Set<string>;
@@ -359,15 +355,19 @@ class OutcomeSets implements Sets {
   }
 }
 
+/**
+ * One walk over every complete path: invariants, "tailoring answers never change the answer", and
+ * coverage. `onPath` sees each path and its outcome (the same mutable answers object: copy to keep).
+ */
 export function analysePack(pack: RulePack, onPath?: (answers: Answers, outcome: Outcome) => void): PackAnalysis {
   const failures = new Map<string, string[]>();
   const invariants = invariantsFor(pack);
-  const applied = new Map<string, number>(invariants.map((i) => [i.id, 0]));
   const ruleByDecisionAnswers = new Map<string, string>();
   const decideList = pack.questions.filter((q) => q.phase === 'decide').map((q) => q.id);
   const rules = new Set<string>();
   /** Per question, the option codes chosen on some path. */
   const chosen = new Map<string, Set<string>>(pack.questions.map((q) => [q.id, new Set<string>()]));
+  /** Per invariant (by position), on how many paths its premise held. */
   const appliedCounts = invariants.map(() => 0);
   const fail = (id: string, example: string) => {
     const list = failures.get(id) ?? [];
@@ -396,7 +396,7 @@ export function analysePack(pack: RulePack, onPath?: (answers: Answers, outcome:
     else if (known !== outcome.ruleId)
       fail('tailoring-never-changes-the-answer', `${known} vs ${outcome.ruleId} ← ${JSON.stringify(answers)}`);
   }
-  invariants.forEach((inv, i) => applied.set(inv.id, appliedCounts[i] ?? 0));
+  const applied = new Map(invariants.map((inv, i) => [inv.id, appliedCounts[i] ?? 0]));
   return {
     paths,
     failures,

@@ -65,7 +65,7 @@ export function newRecord(o: SeedOptions): NewRecord {
  */
 export class ClockedSeeder {
   private readonly clock = new AsyncLocalStorage<number>();
-  readonly store: TableDecisionStore;
+  private readonly store: TableDecisionStore;
   constructor(table: TableClient) {
     this.store = new TableDecisionStore(table, {
       // Seeding is set-up, not the behaviour under test: a loaded machine's Azurite may take longer
