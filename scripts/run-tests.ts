@@ -8,8 +8,9 @@
  * tsx, botbuilder, restify and the Azure SDK are loaded once per lane, not once per file. Files
  * are shared out over the lanes by how long they take, longest first. Most unit and integration
  * files wait (on timeouts, Azurite, the reminders' gaps) and each e2e file starts its own Azurite,
- * bot, Agents Playground and Chromium, which mostly wait too, so the lanes together keep both
- * cores busy: the whole suite is bound by CPU on this 2-core machine.
+ * bot and Agents Playground (in its own context of the lane's one Chromium), which mostly wait
+ * too, so the lanes together keep both cores busy: the whole suite is bound by CPU on this 2-core
+ * machine.
  *
  * Every file must leave the process as it found it (its servers stopped, its timers cleared, no
  * global state changed), as it shares its lane with others; a test that is cancelled because its
@@ -138,7 +139,7 @@ if (all.length === 0) {
  * sockets and the browser, so they share the cores with a walk without slowing it.
  */
 const SECONDS: Record<string, number> = {
-  // e2e: the reminder test waits for a whole minute of the bot's scheduler.
+  // e2e: the reminder test waits for the next whole minute of the bot's scheduler (10–70 s).
   'test/e2e/teamFeatures.test.ts': 45,
   'test/e2e/tenantRulePacks.test.ts': 18,
   'test/e2e/navigation.test.ts': 17,

@@ -12,20 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { RULEPACKS_DIR, loadRulePackFromFolder, rulePacks } from '../../src/domain';
+import { leaseBrowser, type BrowserLease } from '../support/browser';
 import { ARTIFACTS_DIR } from '../support/playground';
 
 const ROOT = path.join(__dirname, '../..');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface AxeViolation {
   id: string;
@@ -41,17 +33,16 @@ const PACK_FOLDERS = readdirSync(RULEPACKS_DIR, { withFileTypes: true })
   .sort();
 
 describe('rulepack preview in Chromium', () => {
-  let browser: Browser;
+  let lease: BrowserLease;
+  let context: BrowserContext;
   before(async () => {
     mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    lease = await leaseBrowser();
+    context = await lease.browser.newContext({ viewport: { width: 1200, height: 900 } });
   });
   after(async () => {
-    await browser?.close();
+    await context?.close();
+    lease?.release();
   });
 
   it('previews every installed pack: both real packs, and every pack the bot offers a tenant', () => {
@@ -82,7 +73,7 @@ describe('rulepack preview in Chromium', () => {
           ),
           result.stdout,
         );
-        page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+        page = await context.newPage();
         page.on('pageerror', (err) => pageErrors.push(err.message));
         // The page is self-contained: refuse anything from the network.
         await page.route(/^https?:/, (route) => route.abort());

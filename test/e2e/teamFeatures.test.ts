@@ -5,8 +5,11 @@
  *   node --import tsx --test test/e2e/teamFeatures.test.ts
  *
  * The bot runs with the reminder scheduler on and ticking every second. Channel reminders may fire
- * at most once an hour, so the reminder is set "daily HH:MM" for the next whole minute (Europe/London)
- * and the test waits for it: up to about 70 s.
+ * at most once an hour, so the reminder is set "daily HH:MM" for the next whole minute (Europe/London):
+ * 10 to 70 s ahead. The file's first test sets it up; the manager and group-chat tests run while
+ * that minute comes (without reloading the page, which would forget a post that arrived meanwhile:
+ * the Playground keeps each conversation's messages while another is shown); its last test waits
+ * for the post in the channel.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -56,7 +59,10 @@ describe('team features in the Teams Playground', () => {
     await stack?.stop();
   });
 
-  test('a practice reminder set in a team channel is posted there on schedule, then listed and cancelled', async () => {
+  /** The reminder the first test sets up, and the minute it is due: the last test waits for its post. */
+  let due: { id: string; fire: { at: Date; hhmm: string } } | undefined;
+
+  test('a practice reminder set in a team channel is due at the coming minute', async () => {
     const pg = stack.playground;
     await openPersonalChat(pg);
     await pg.switchConversation('team channel');
@@ -68,29 +74,12 @@ describe('team features in the Teams Playground', () => {
     assert.ok(reminderId, 'the list card names the new reminder');
     // First one at the coming minute (not tomorrow: the command arrived in time, and no clock change got in the way).
     await pg.waitForCardText(`First one: ${formatLocal(fire.at)}`, { card: setUp });
-
-    // The scheduler starts a new post in the channel (the newest thread) with the practice card.
-    const waitMs = fire.at.getTime() - Date.now() + STEP_TIMEOUT_MS;
-    const reminder = await pg.waitForCardText('Practice reminder', { timeoutMs: waitMs });
-    await pg.waitForCardText('Verify callers before you share', { card: reminder });
-    await pg.waitForCardText(reminderId, { card: reminder });
-    await pg.screenshot('channel-practice-reminder');
-
-    // "reminders" lists it with a Cancel button; Cancel replaces the list in place.
-    await pg.sendMessage('reminders');
-    const list = await pg.waitForCardText('Reminders in this channel');
-    await pg.waitForCardText(reminderId, { card: list });
-    await pg.clickOnCard('Cancel', { card: list });
-    await pg.waitForCardText(`Cancelled ${reminderId}`, { card: list });
-    await pg.waitForCardText('No reminders are set up in this channel', { card: list });
-    await pg.screenshot('channel-reminder-cancelled', { card: list });
-
-    await assertNoPlaygroundWarnings(pg);
+    due = { id: reminderId, fire };
   });
 
   test('a manager finds a recorded decision with "recent decisions" and "case" in the personal chat', async () => {
     const pg = stack.playground;
-    await openPersonalChat(pg);
+    await pg.switchConversation('personal');
     await startQuestionnaire(pg);
     const caseRef = 'CSC-2026-00777';
     const recordId = await recordShareWithoutConsent(pg, caseRef);
@@ -121,7 +110,6 @@ describe('team features in the Teams Playground', () => {
 
   test('in a group chat the bot answers an @mention, and its cards warn that everyone can see them', async () => {
     const pg = stack.playground;
-    await openPersonalChat(pg);
     await pg.switchConversation('group chat');
     await pg.sendMessage('start');
     await pg.waitForCardText(firstQuestionText());
@@ -133,6 +121,31 @@ describe('team features in the Teams Playground', () => {
     await pg.waitForCardText(next.question.text);
     await pg.waitForCardText(SHARED_CONVERSATION_NOTICE);
     await pg.screenshot('group-chat-question');
+
+    await assertNoPlaygroundWarnings(pg);
+  });
+
+  test('the practice reminder is posted in the channel on schedule, then listed and cancelled', async () => {
+    assert.ok(due, 'the first test set up the reminder');
+    const { id: reminderId, fire } = due;
+    const pg = stack.playground;
+    await pg.switchConversation('team channel');
+
+    // The scheduler starts a new post in the channel (the newest thread) with the practice card.
+    const waitMs = fire.at.getTime() - Date.now() + STEP_TIMEOUT_MS;
+    const post = await pg.waitForCardText('Practice reminder', { timeoutMs: waitMs });
+    await pg.waitForCardText('Verify callers before you share', { card: post });
+    await pg.waitForCardText(reminderId, { card: post });
+    await pg.screenshot('channel-practice-reminder');
+
+    // "reminders" lists it with a Cancel button; Cancel replaces the list in place.
+    await pg.sendMessage('reminders');
+    const list = await pg.waitForCardText('Reminders in this channel');
+    await pg.waitForCardText(reminderId, { card: list });
+    await pg.clickOnCard('Cancel', { card: list });
+    await pg.waitForCardText(`Cancelled ${reminderId}`, { card: list });
+    await pg.waitForCardText('No reminders are set up in this channel', { card: list });
+    await pg.screenshot('channel-reminder-cancelled', { card: list });
 
     await assertNoPlaygroundWarnings(pg);
   });

@@ -14,10 +14,10 @@
  * Every wait has an explicit timeout (STEP_TIMEOUT_MS): a bot that stops replying, an invoke that
  * fails or a card that does not render fails the test with a message saying which, never hangs.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { leaseBrowser, type BrowserLease } from './browser';
 import {
   findFreePort,
   killChildrenOnSignals,
@@ -41,16 +41,6 @@ const TREE_ITEM: Record<ConversationKind, string> = {
   'group chat': 'Group Chat',
   'team channel': 'My Team - General',
 };
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * Console errors that are the Playground's own and say nothing about the bot:
@@ -97,7 +87,7 @@ export class Playground {
     readonly proc: ManagedProcess,
     readonly context: BrowserContext,
     readonly page: Page,
-    private readonly profileDir: string,
+    private readonly browser: BrowserLease,
   ) {}
 
   /** Starts the Playground on a free port, launches Chromium and opens the personal chat. */
@@ -109,25 +99,21 @@ export class Playground {
       logFile: path.join(ARTIFACTS_DIR, `${opts.name}.playground.log`),
       output: opts.verbose ? 'prefix' : 'quiet',
     });
-    const profileDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-chromium-'));
+    let browser: BrowserLease | undefined;
     let context: BrowserContext | undefined;
     try {
-      context = await chromium.launchPersistentContext(profileDir, {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        headless: true,
-        args: CHROMIUM_ARGS,
-        viewport: { width: 1400, height: 1000 },
-      });
-      const page = context.pages()[0] ?? (await context.newPage());
-      const pg = new Playground(opts.name, server.url, server.proc, context, page, profileDir);
+      browser = await leaseBrowser();
+      context = await browser.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+      const page = await context.newPage();
+      const pg = new Playground(opts.name, server.url, server.proc, context, page, browser);
       await pg.blockExternalRequests();
       pg.watchConsole();
       await pg.open();
       return pg;
     } catch (err) {
       await context?.close().catch(() => undefined);
+      browser?.release();
       await server.proc.stop();
-      rmSync(profileDir, { recursive: true, force: true });
       throw err;
     }
   }
@@ -388,8 +374,8 @@ export class Playground {
 
   async stop(): Promise<void> {
     await this.context.close().catch(() => undefined);
+    this.browser.release();
     await this.proc.stop();
-    rmSync(this.profileDir, { recursive: true, force: true });
   }
 }
 
