@@ -75,6 +75,8 @@ describe('team features in the Teams Playground', () => {
     // First one at the coming minute (not tomorrow: the command arrived in time, and no clock change got in the way).
     await pg.waitForCardText(`First one: ${formatLocal(fire.at)}`, { card: setUp });
     due = { id: reminderId, fire };
+
+    await assertNoPlaygroundWarnings(pg);
   });
 
   test('a manager finds a recorded decision with "recent decisions" and "case" in the personal chat', async () => {
