@@ -165,7 +165,7 @@ const SECONDS: Record<string, number> = {
 };
 const secondsOf = (f: string) => SECONDS[f.split(path.sep).join('/')] ?? 1;
 
-/** Longest first, each file to the lane with the least so far (each lane keeps that order). */
+/** Longest first, each file to the lane with the least so far (a lane then runs its files in name order). */
 function shareOut(files: string[], lanes: number): string[][] {
   const out = Array.from({ length: Math.max(1, Math.min(lanes, files.length)) }, () => ({
     seconds: 0,
