@@ -34,6 +34,13 @@ export const STEP_TIMEOUT_MS = 20_000;
 /** The bot's display name in the Playground (its default; not from the manifest). */
 export const BOT_NAME = 'Test Bot';
 
+/** A line of the bot's welcome card (cards/welcome.json), which it sends when installed in a conversation. */
+const WELCOME_TEXT = 'Things you can type';
+
+const BOT_AVATARS = `span[role="img"][aria-label="${BOT_NAME}"]:not([role="tree"] *):not([role="menu"] *)`;
+/** Marks the elements a conversation showed before a switch (see switchConversation). */
+const SHOWN_BEFORE = 'data-e2e-shown-before-switch';
+
 export type ConversationKind = 'personal' | 'group chat' | 'team channel';
 
 const TREE_ITEM: Record<ConversationKind, string> = {
@@ -79,6 +86,8 @@ export interface PlaygroundOptions {
 
 export class Playground {
   private conversation: ConversationKind = 'personal';
+  /** Conversations shown since the last (re)load, where the app is installed and its welcome has come. */
+  private readonly installed = new Set<ConversationKind>();
   private readonly pageProblems: string[] = [];
 
   private constructor(
@@ -146,17 +155,43 @@ export class Playground {
    */
   async open(): Promise<void> {
     this.pageProblems.length = 0;
+    this.installed.clear();
     await this.page.goto(this.url, { timeout: STEP_TIMEOUT_MS });
     await this.page.getByRole('treeitem', { name: TREE_ITEM.personal }).waitFor({ timeout: STEP_TIMEOUT_MS });
     this.conversation = 'personal';
     await this.switchConversation('personal');
   }
 
-  /** Opens the personal chat, the group chat, or the General channel of "My Team". */
+  /**
+   * Opens the personal chat, the group chat, or the General channel of "My Team". The first time a
+   * conversation is shown after a (re)load, the Playground installs the app there (installationUpdate),
+   * and the bot answers with its welcome card: this waits for that card, so that a welcome arriving
+   * late is never counted as the reply to the next message.
+   */
   async switchConversation(kind: ConversationKind): Promise<void> {
+    const previous = this.conversation;
+    // Mark what is on screen, so that nothing is counted or read before the new view has replaced it.
+    if (kind !== previous)
+      await this.viewContent().evaluateAll((els, mark) => els.forEach((el) => el.setAttribute(mark, '')), SHOWN_BEFORE);
     await this.page.getByRole('treeitem', { name: TREE_ITEM[kind], exact: true }).click({ timeout: STEP_TIMEOUT_MS });
     this.conversation = kind;
+    if (kind !== previous) {
+      await this.waitUntil(
+        async () => (await this.page.locator(`[${SHOWN_BEFORE}]`).count()) === 0,
+        `the ${this.describe(kind)} to replace the ${this.describe(previous)} on screen`,
+      );
+    }
     await this.composer().waitFor({ timeout: STEP_TIMEOUT_MS });
+    if (this.installed.has(kind)) return;
+    await this.waitUntil(
+      async () => (await this.page.locator('.ac-adaptiveCard').filter({ hasText: WELCOME_TEXT }).count()) > 0,
+      `the bot's welcome card in the ${this.describe(kind)} (the Playground installs the app on first view)`,
+    );
+    this.installed.add(kind);
+  }
+
+  private describe(kind: ConversationKind = this.conversation): string {
+    return kind === 'personal' ? 'personal chat' : kind;
   }
 
   get conversationKind(): ConversationKind {
@@ -183,16 +218,23 @@ export class Playground {
 
   /** Avatars of the bot's messages in the open conversation (not in the conversation list). */
   private botMessages(): Locator {
-    return this.page.locator(`span[role="img"][aria-label="${BOT_NAME}"]:not([role="tree"] *):not([role="menu"] *)`);
+    return this.page.locator(BOT_AVATARS);
+  }
+
+  /** What shows the open conversation's messages: its cards and the bot's avatars. */
+  private viewContent(): Locator {
+    return this.page.locator(`.ac-adaptiveCard, ${BOT_AVATARS}`);
   }
 
   /**
    * Types and sends a message. In a group chat or channel the bot only hears @mentions, so the bot
    * is mentioned first (through the composer's @ menu, as a person would). Unless `expectReply` is
-   * false, waits until the bot answers with a new message.
+   * false, waits until the Playground has delivered the message to the bot (its log panel) and the
+   * bot has answered with a new message.
    */
   async sendMessage(text: string, opts: { expectReply?: boolean; mention?: boolean } = {}): Promise<void> {
     const repliesBefore = await this.botMessages().count();
+    const deliveredBefore = (await this.messagesToBot()).length;
     const box = this.composer();
     await box.click({ timeout: STEP_TIMEOUT_MS });
     if (opts.mention ?? this.conversation !== 'personal') {
@@ -201,18 +243,43 @@ export class Playground {
         .locator('#typeahead-menu')
         .getByRole('menuitem', { name: BOT_NAME })
         .click({ timeout: STEP_TIMEOUT_MS });
+      // The editor turns the pick into a mention pill in its own time; typing on before then can
+      // leave a message with no mention, which the Playground, like Teams, never delivers to the bot.
+      await box.locator('span.mention', { hasText: BOT_NAME }).waitFor({ timeout: STEP_TIMEOUT_MS });
       await this.page.keyboard.type(' ');
     }
     await this.page.keyboard.type(text);
+    await this.waitUntil(
+      async () => (await box.innerText()).includes(text),
+      async () => `the message box to hold "${text}" (it holds "${await box.innerText()}")`,
+    );
     if (this.conversation === 'team channel') {
       await this.page.getByRole('button', { name: 'Post', exact: true }).click({ timeout: STEP_TIMEOUT_MS });
     } else {
       await this.page.getByRole('button', { name: 'Send Message' }).first().click({ timeout: STEP_TIMEOUT_MS });
     }
     if (opts.expectReply === false) return;
+    const where = `in the ${this.describe()}`;
+    await this.waitUntil(
+      async () => (await this.messagesToBot()).length > deliveredBefore,
+      `the Playground to send "${text}" to the bot ${where} (its log panel shows no new message to the app)`,
+    );
+    const status = (await this.messagesToBot())[deliveredBefore];
+    if (status !== '200') throw new Error(`the bot answered the message "${text}" with HTTP ${status}`);
     await this.waitUntil(
       async () => (await this.botMessages().count()) > repliesBefore,
-      `the bot to reply to "${text}" in the ${this.conversation === 'personal' ? 'personal chat' : this.conversation}`,
+      `the bot to reply to "${text}" ${where} (the bot took the message: HTTP 200)`,
+    );
+  }
+
+  /** The HTTP status of each message the Playground has sent to the bot, oldest first (from its log panel). */
+  private async messagesToBot(): Promise<string[]> {
+    // A log row is [time] [direction] [type and status] [text]: "message 200" after "Playground -> User Application".
+    return this.page.getByText(/^Microsoft 365 Agents Playground -> User Application\s*$/).evaluateAll((els) =>
+      els.flatMap((el) => {
+        const sent = /^message (\d{3})$/.exec(el.nextElementSibling?.textContent?.trim() ?? '');
+        return sent?.[1] ? [sent[1]] : [];
+      }),
     );
   }
 
