@@ -183,9 +183,9 @@ function shareOut(files: string[], lanes: number): string[][] {
  * Lanes (processes side by side) per batch; TEST_LANES_UNIT / TEST_LANES_E2E (and TEST_NICE_UNIT,
  * the unit lanes' niceness) override them, for measuring.
  * Most unit and integration time is spent waiting (body and header timeouts, the reminders'
- * per-conversation gap, Azurite), so four lanes keep both cores busy. One e2e lane: two are
- * slower on 2 cores (whole suite 196–211 s against about 170 s), as the e2e files are bound by
- * CPU too and the unit lanes then finish later.
+ * per-conversation gap, Azurite), so four lanes keep both cores busy. One e2e lane: two were
+ * no faster on 2 cores (whole suite 196–211 s in three runs, against 190–196 s with one), as the
+ * e2e files are bound by CPU too and the unit lanes then finish later.
  */
 const UNIT_LANES = Number(process.env.TEST_LANES_UNIT ?? 4);
 const E2E_LANES = Number(process.env.TEST_LANES_E2E ?? 1);
