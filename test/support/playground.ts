@@ -178,19 +178,19 @@ export class Playground {
     if (kind !== previous) {
       await this.waitUntil(
         async () => (await this.page.locator(`[${SHOWN_BEFORE}]`).count()) === 0,
-        `the ${this.describe(kind)} to replace the ${this.describe(previous)} on screen`,
+        `the ${this.placeName(kind)} to replace the ${this.placeName(previous)} on screen`,
       );
     }
     await this.composer().waitFor({ timeout: STEP_TIMEOUT_MS });
     if (this.installed.has(kind)) return;
     await this.waitUntil(
       async () => (await this.page.locator('.ac-adaptiveCard').filter({ hasText: WELCOME_TEXT }).count()) > 0,
-      `the bot's welcome card in the ${this.describe(kind)} (the Playground installs the app on first view)`,
+      `the bot's welcome card in the ${this.placeName(kind)} (the Playground installs the app on first view)`,
     );
     this.installed.add(kind);
   }
 
-  private describe(kind: ConversationKind = this.conversation): string {
+  private placeName(kind: ConversationKind = this.conversation): string {
     return kind === 'personal' ? 'personal chat' : kind;
   }
 
@@ -259,7 +259,7 @@ export class Playground {
       await this.page.getByRole('button', { name: 'Send Message' }).first().click({ timeout: STEP_TIMEOUT_MS });
     }
     if (opts.expectReply === false) return;
-    const where = `in the ${this.describe()}`;
+    const where = `in the ${this.placeName()}`;
     await this.waitUntil(
       async () => (await this.messagesToBot()).length > deliveredBefore,
       `the Playground to send "${text}" to the bot ${where} (its log panel shows no new message to the app)`,
