@@ -151,7 +151,8 @@ export class Playground {
 
   /**
    * (Re)loads the Playground — a fresh view with no history and an empty log panel — and opens the
-   * personal chat. Page problems collected so far are forgotten.
+   * personal chat, once the bot's welcome card has come there. Page problems collected so far are
+   * forgotten.
    */
   async open(): Promise<void> {
     this.pageProblems.length = 0;
